@@ -1,0 +1,51 @@
+using Seqs.Wire;
+
+namespace Seqs.Hal;
+
+/// <summary>
+/// An Ethernet network interface as the stack sees it: a driver for a chip, a host TAP device or a simulated link.
+/// All members except <see cref="ArmWakeUp"/> are called from the stack's loop thread only.
+/// </summary>
+public interface IEthernetNic
+{
+    /// <summary>The interface's own MAC address, used as the source of every frame the stack sends.</summary>
+    MacAddress MacAddress { get; }
+
+    /// <summary>
+    /// The largest frame in bytes the NIC sends or receives, from the destination MAC through the payload,
+    /// frame check sequence excluded: 1514 for standard Ethernet (1500-byte MTU).
+    /// </summary>
+    int MaxFrameSize { get; }
+
+    /// <summary>Whether the link is up now. Reading it never touches a bus; drivers refresh it when they poll.</summary>
+    bool IsLinkUp { get; }
+
+    /// <summary>
+    /// Raised when <see cref="IsLinkUp"/> changes. It may be raised on any thread; handlers must only record the
+    /// change and let the loop act on it. A change also fires the armed wake-up.
+    /// </summary>
+    event EventHandler? LinkStateChanged;
+
+    /// <summary>
+    /// Non-blocking receive. Copies the next received frame, without its FCS, into <paramref name="buffer"/> and
+    /// returns true with its length, or returns false at once when no frame is waiting. A frame longer than
+    /// <paramref name="buffer"/> is dropped by the NIC (and counted there); the call then returns the next one.
+    /// </summary>
+    bool TryReceive(Span<byte> buffer, out int length);
+
+    /// <summary>
+    /// Non-blocking transmit of one complete frame (no FCS; the NIC pads to the 60-byte minimum if its hardware
+    /// does not). Returns false, without sending, when the NIC has no room for the frame now: back-pressure. The
+    /// caller keeps the frame and tries again after the next wake-up. The NIC copies <paramref name="frame"/>
+    /// before returning, so the caller may reuse its buffer.
+    /// </summary>
+    bool TryTransmit(ReadOnlySpan<byte> frame);
+
+    /// <summary>
+    /// Arms a one-shot wake-up: the NIC calls <paramref name="wakeUp"/> once, from any thread, as soon as a frame
+    /// may be waiting, transmit room was freed or the link changed, and then stays quiet until armed again. If one
+    /// of those is already true the NIC may call it at once, even before returning. This is how an idle loop
+    /// sleeps without polling: it arms every NIC, then blocks until a wake-up or its next timer.
+    /// </summary>
+    void ArmWakeUp(Action wakeUp);
+}
