@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+
+namespace Seqs.Scheduling;
+
+/// <summary>
+/// The cooperative scheduler that owns a stack: one thread runs every protocol timer, every frame and every user
+/// continuation, so the stack needs no locks. A turn (<see cref="RunOnce"/>) takes a bounded batch of frames from
+/// each participant, fires the timers that are due, runs the continuations queued before the turn began, and
+/// flushes what is waiting to be sent. <see cref="Run"/> repeats turns and, when a turn finds nothing to do, arms
+/// the NICs' wake-ups and sleeps until the next timer or a wake-up: an idle loop uses no CPU.
+/// All time comes from the injected <see cref="TimeProvider"/>; a simulation drives turns itself in virtual time.
+/// </summary>
+public sealed class NetLoop : IDisposable
+{
+    /// <summary>Frames taken from each participant per turn, so that a flood cannot starve timers and users.</summary>
+    public const int DefaultReceiveBatch = 32;
+
+    [ThreadStatic]
+    private static NetLoop? t_current;
+
+    private readonly TimeProvider _time;
+    private readonly TimerQueue _timers = new();
+    private readonly List<ILoopParticipant> _participants = [];
+    private readonly Queue<WorkItem> _localWork = new();
+    private readonly ConcurrentQueue<WorkItem> _remoteWork = new();
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly Action _wakeUp;
+    private readonly Action<Exception> _onException;
+    private readonly int _receiveBatch;
+    private readonly double _ticksPerTimestamp;
+    private int _sleeping;
+
+    public NetLoop(TimeProvider timeProvider, int receiveBatch = DefaultReceiveBatch)
+    {
+        if (timeProvider is null)
+            throw new ArgumentNullException(nameof(timeProvider));
+        if (receiveBatch < 1)
+            throw new ArgumentOutOfRangeException(nameof(receiveBatch), receiveBatch, "The receive batch must be at least one frame.");
+        _time = timeProvider;
+        _receiveBatch = receiveBatch;
+        _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / timeProvider.TimestampFrequency;
+        _wakeUp = WakeUp;
+        _onException = OnException;
+        SynchronizationContext = new NetLoopSynchronizationContext(this);
+    }
+
+    public TimeProvider TimeProvider => _time;
+
+    /// <summary>
+    /// Raised on the loop's thread when a timer callback or queued work throws. The loop keeps running; without a
+    /// handler the exception is dropped after being counted in <see cref="UnhandledExceptionCount"/>.
+    /// </summary>
+    public event EventHandler<Exception>? UnhandledException;
+
+    public long UnhandledExceptionCount { get; private set; }
+
+    /// <summary>The context that resumes awaits on this loop.</summary>
+    public NetLoopSynchronizationContext SynchronizationContext { get; }
+
+    /// <summary>Loop time: the injected clock's timestamp as a <see cref="TimeSpan"/>. Only differences are meaningful.</summary>
+    public TimeSpan Now
+    {
+        get
+        {
+            long timestamp = _time.GetTimestamp();
+            return _ticksPerTimestamp == 1.0
+                ? new TimeSpan(timestamp)
+                : new TimeSpan((long)(timestamp * _ticksPerTimestamp));
+        }
+    }
+
+    /// <summary>True on the thread that is running a turn of this loop.</summary>
+    public bool IsOnLoopThread => t_current == this;
+
+    /// <summary>
+    /// When the loop next has something to do: now if work is queued, else the earliest timer; null when only a
+    /// frame or a post can give it work.
+    /// </summary>
+    public TimeSpan? NextDeadline => HasQueuedWork ? Now : _timers.NextDeadline;
+
+    private bool HasQueuedWork => _localWork.Count > 0 || !_remoteWork.IsEmpty;
+
+    public void Attach(ILoopParticipant participant)
+    {
+        if (participant is null)
+            throw new ArgumentNullException(nameof(participant));
+        _participants.Add(participant);
+    }
+
+    /// <summary>Creates a timer whose callback runs on this loop. Create timers once and reschedule them.</summary>
+    public NetTimer CreateTimer(Action callback)
+    {
+        if (callback is null)
+            throw new ArgumentNullException(nameof(callback));
+        return _timers.Create(callback);
+    }
+
+    /// <summary>Queues work to run on the loop; safe from any thread. Work posted from the loop runs next turn.</summary>
+    public void Post(SendOrPostCallback callback, object? state)
+    {
+        if (IsOnLoopThread)
+        {
+            _localWork.Enqueue(new WorkItem(callback, state));
+            return;
+        }
+        _remoteWork.Enqueue(new WorkItem(callback, state));
+        WakeUp();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the loop and completes with its result; safe from any thread.</summary>
+    public Task InvokeAsync(Func<Task> work)
+    {
+        if (work is null)
+            throw new ArgumentNullException(nameof(work));
+        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(static s =>
+        {
+            var (w, c) = ((Func<Task>, TaskCompletionSource<bool>))s!;
+            Task task;
+            try
+            {
+                task = w();
+            }
+            catch (Exception e)
+            {
+                c.TrySetException(e);
+                return;
+            }
+            task.ContinueWith(static (t, cs) =>
+            {
+                var tcs = (TaskCompletionSource<bool>)cs!;
+                if (t.IsFaulted)
+                    tcs.TrySetException(t.Exception!.InnerExceptions);
+                else if (t.IsCanceled)
+                    tcs.TrySetCanceled();
+                else
+                    tcs.TrySetResult(true);
+            }, c, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }, (work, completion));
+        return completion.Task;
+    }
+
+    /// <summary>
+    /// Runs one turn on the calling thread, which becomes the loop's thread for its duration. Returns true when the
+    /// turn did something (a frame, a timer, a continuation), false when the loop was idle.
+    /// </summary>
+    public bool RunOnce()
+    {
+        NetLoop? previousLoop = t_current;
+        SynchronizationContext? previousContext = System.Threading.SynchronizationContext.Current;
+        t_current = this;
+        System.Threading.SynchronizationContext.SetSynchronizationContext(SynchronizationContext);
+        try
+        {
+            int work = 0;
+            foreach (ILoopParticipant participant in _participants)
+                work += participant.Receive(_receiveBatch);
+            work += _timers.RunDue(Now, _onException);
+            work += RunQueuedWork();
+            foreach (ILoopParticipant participant in _participants)
+                participant.Transmit();
+            return work > 0;
+        }
+        finally
+        {
+            System.Threading.SynchronizationContext.SetSynchronizationContext(previousContext);
+            t_current = previousLoop;
+        }
+    }
+
+    /// <summary>
+    /// Runs turns on the calling thread until <paramref name="cancellationToken"/> is cancelled, sleeping whenever a
+    /// turn finds nothing to do.
+    /// </summary>
+    public void Run(CancellationToken cancellationToken)
+    {
+        using CancellationTokenRegistration registration = cancellationToken.Register(static s => ((NetLoop)s!).WakeUp(), this);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (RunOnce())
+                continue;
+            Interlocked.Exchange(ref _sleeping, 1);
+            _wake.Reset();
+            foreach (ILoopParticipant participant in _participants)
+                participant.ArmWakeUp(_wakeUp);
+            if (!HasQueuedWork && !cancellationToken.IsCancellationRequested)
+                _wake.Wait(SleepTime());
+            Interlocked.Exchange(ref _sleeping, 0);
+        }
+    }
+
+    /// <summary>Starts <see cref="Run"/> on a dedicated background thread; the task completes when it stops.</summary>
+    public Task Start(CancellationToken cancellationToken)
+    {
+        var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(cancellationToken);
+                stopped.TrySetResult(true);
+            }
+            catch (Exception e)
+            {
+                stopped.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Seqs NetLoop",
+        };
+        thread.Start();
+        return stopped.Task;
+    }
+
+    public void Dispose() => _wake.Dispose();
+
+    private TimeSpan SleepTime()
+    {
+        TimeSpan? deadline = _timers.NextDeadline;
+        if (deadline is null)
+            return Timeout.InfiniteTimeSpan;
+        TimeSpan wait = deadline.Value - Now;
+        if (wait < TimeSpan.Zero)
+            return TimeSpan.Zero;
+        // Round up so that the loop wakes at or after the deadline rather than one spin early.
+        long ms = (wait.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+        return TimeSpan.FromMilliseconds(Math.Min(ms, int.MaxValue - 1));
+    }
+
+    private int RunQueuedWork()
+    {
+        int ran = 0;
+        int local = _localWork.Count;
+        for (int i = 0; i < local; i++)
+        {
+            Invoke(_localWork.Dequeue());
+            ran++;
+        }
+        int remote = _remoteWork.Count;
+        for (int i = 0; i < remote && _remoteWork.TryDequeue(out WorkItem item); i++)
+        {
+            Invoke(item);
+            ran++;
+        }
+        return ran;
+    }
+
+    private void Invoke(WorkItem item)
+    {
+        try
+        {
+            item.Invoke();
+        }
+        catch (Exception e)
+        {
+            OnException(e);
+        }
+    }
+
+    private void OnException(Exception exception)
+    {
+        UnhandledExceptionCount++;
+        UnhandledException?.Invoke(this, exception);
+    }
+
+    private void WakeUp()
+    {
+        if (Volatile.Read(ref _sleeping) != 0)
+            _wake.Set();
+    }
+
+    private readonly struct WorkItem(SendOrPostCallback callback, object? state)
+    {
+        public void Invoke() => callback(state);
+    }
+}

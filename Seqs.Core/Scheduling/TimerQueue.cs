@@ -1,0 +1,118 @@
+namespace Seqs.Scheduling;
+
+/// <summary>
+/// A binary min-heap of <see cref="NetTimer"/>s ordered by deadline, then by scheduling order so that timers due
+/// at the same instant fire in the order they were set (deterministic replays). Insert, move and cancel are
+/// O(log n); each timer knows its heap slot.
+/// </summary>
+internal sealed class TimerQueue
+{
+    private NetTimer[] _heap = new NetTimer[16];
+    private long _sequence;
+
+    public int Count { get; private set; }
+
+    public TimeSpan? NextDeadline => Count == 0 ? null : _heap[0].Deadline;
+
+    public NetTimer Create(Action callback) => new(this, callback);
+
+    public void Schedule(NetTimer timer, TimeSpan deadline)
+    {
+        Remove(timer);
+        timer.Deadline = deadline;
+        timer.Sequence = _sequence++;
+        if (Count == _heap.Length)
+            Array.Resize(ref _heap, _heap.Length * 2);
+        _heap[Count] = timer;
+        timer.HeapIndex = Count;
+        Count++;
+        SiftUp(timer.HeapIndex);
+    }
+
+    public void Remove(NetTimer timer)
+    {
+        int index = timer.HeapIndex;
+        if (index < 0)
+            return;
+        timer.HeapIndex = -1;
+        Count--;
+        if (index == Count)
+        {
+            _heap[Count] = null!;
+            return;
+        }
+        NetTimer last = _heap[Count];
+        _heap[Count] = null!;
+        _heap[index] = last;
+        last.HeapIndex = index;
+        SiftDown(index);
+        SiftUp(last.HeapIndex);
+    }
+
+    /// <summary>
+    /// Fires the timers due at <paramref name="now"/>. A timer rescheduled by a callback to a time that is already
+    /// due waits for the next turn, so a careless callback cannot stall the loop. A callback that throws is
+    /// reported to <paramref name="onException"/> and the others still run.
+    /// </summary>
+    public int RunDue(TimeSpan now, Action<Exception> onException)
+    {
+        long horizon = _sequence;
+        int fired = 0;
+        while (Count > 0 && _heap[0].Deadline <= now && _heap[0].Sequence < horizon)
+        {
+            NetTimer timer = _heap[0];
+            Remove(timer);
+            fired++;
+            try
+            {
+                timer.Callback();
+            }
+            catch (Exception e)
+            {
+                onException(e);
+            }
+        }
+        return fired;
+    }
+
+    private static bool Before(NetTimer a, NetTimer b) =>
+        a.Deadline < b.Deadline || (a.Deadline == b.Deadline && a.Sequence < b.Sequence);
+
+    private void SiftUp(int index)
+    {
+        NetTimer timer = _heap[index];
+        while (index > 0)
+        {
+            int parent = (index - 1) / 2;
+            if (!Before(timer, _heap[parent]))
+                break;
+            Place(_heap[parent], index);
+            index = parent;
+        }
+        Place(timer, index);
+    }
+
+    private void SiftDown(int index)
+    {
+        NetTimer timer = _heap[index];
+        while (true)
+        {
+            int child = 2 * index + 1;
+            if (child >= Count)
+                break;
+            if (child + 1 < Count && Before(_heap[child + 1], _heap[child]))
+                child++;
+            if (!Before(_heap[child], timer))
+                break;
+            Place(_heap[child], index);
+            index = child;
+        }
+        Place(timer, index);
+    }
+
+    private void Place(NetTimer timer, int index)
+    {
+        _heap[index] = timer;
+        timer.HeapIndex = index;
+    }
+}
