@@ -107,16 +107,31 @@ public sealed class NetLoop : IDisposable
         WakeUp();
     }
 
-    /// <summary>Runs <paramref name="work"/> on the loop and completes with its result; safe from any thread.</summary>
+    /// <summary>Runs <paramref name="work"/> on the loop and completes when it does; safe from any thread.</summary>
     public Task InvokeAsync(Func<Task> work)
     {
         if (work is null)
             throw new ArgumentNullException(nameof(work));
-        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return InvokeAsync(async () =>
+        {
+            await work().ConfigureAwait(true);
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the loop and completes with its result; safe from any thread. Awaits inside
+    /// <paramref name="work"/> resume on the loop.
+    /// </summary>
+    public Task<T> InvokeAsync<T>(Func<Task<T>> work)
+    {
+        if (work is null)
+            throw new ArgumentNullException(nameof(work));
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(static s =>
         {
-            var (w, c) = ((Func<Task>, TaskCompletionSource<bool>))s!;
-            Task task;
+            var (w, c) = ((Func<Task<T>>, TaskCompletionSource<T>))s!;
+            Task<T> task;
             try
             {
                 task = w();
@@ -128,13 +143,13 @@ public sealed class NetLoop : IDisposable
             }
             task.ContinueWith(static (t, cs) =>
             {
-                var tcs = (TaskCompletionSource<bool>)cs!;
+                var tcs = (TaskCompletionSource<T>)cs!;
                 if (t.IsFaulted)
                     tcs.TrySetException(t.Exception!.InnerExceptions);
                 else if (t.IsCanceled)
                     tcs.TrySetCanceled();
                 else
-                    tcs.TrySetResult(true);
+                    tcs.TrySetResult(t.Result);
             }, c, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }, (work, completion));
         return completion.Task;

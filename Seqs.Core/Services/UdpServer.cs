@@ -1,0 +1,64 @@
+using Seqs.Stack;
+using Seqs.Wire;
+
+namespace Seqs.Services;
+
+/// <summary>
+/// A UDP service bound to one port that handles each datagram as it arrives, on the stack's loop, with one
+/// reusable buffer: nothing is allocated per datagram once running.
+/// </summary>
+public abstract class UdpServer : IDisposable
+{
+    private readonly byte[] _buffer;
+
+    protected UdpServer(NetStack stack, ushort port)
+    {
+        Stack = stack ?? throw new ArgumentNullException(nameof(stack));
+        Socket = new UdpSocket(stack);
+        Socket.Bind(port);
+        _buffer = new byte[stack.MaxUdpPayload];
+    }
+
+    public NetStack Stack { get; }
+
+    public ushort Port => Socket.LocalPort;
+
+    /// <summary>Datagrams handled so far.</summary>
+    public long Datagrams { get; private set; }
+
+    protected UdpSocket Socket { get; }
+
+    /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled; safe to call from any thread.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) => Stack.Loop.InvokeAsync(() => ServeAsync(cancellationToken));
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+            Socket.Dispose();
+    }
+
+    /// <summary>Handles one datagram, on the loop; <paramref name="datagram"/> is valid only during the call.</summary>
+    protected abstract void OnDatagram(ReadOnlySpan<byte> datagram, Ipv4EndPoint sender);
+
+    private async Task ServeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                UdpReceiveResult received = await Socket.ReceiveFromAsync(_buffer, cancellationToken);
+                Datagrams++;
+                OnDatagram(_buffer.AsSpan(0, received.ReceivedBytes), received.RemoteEndPoint);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+}

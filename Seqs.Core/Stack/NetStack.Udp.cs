@@ -1,0 +1,124 @@
+using System.Net.Sockets;
+using Seqs.Wire;
+
+namespace Seqs.Stack;
+
+public sealed partial class NetStack
+{
+    /// <summary>RFC 6056 §2.1 / IANA: the dynamic port range ephemeral ports are drawn from.</summary>
+    private const int EphemeralPortFirst = 49152;
+    private const int EphemeralPortCount = 65536 - EphemeralPortFirst;
+
+    private readonly object _udpBindLock = new();
+    private UdpSocket[] _udpSockets;
+
+    internal NetStackOptions Options => _options;
+
+    /// <summary>Largest UDP payload that fits the MTU unfragmented.</summary>
+    public int MaxUdpPayload => Mtu - Ipv4Packet.MinHeaderLength - UdpDatagram.HeaderLength;
+
+    internal bool IsBroadcast(Ipv4Address address) =>
+        address.IsBroadcast || (Address is Ipv4Cidr own && own.PrefixLength < 31 && address == own.DirectedBroadcast);
+
+    /// <summary>
+    /// Adds a socket to the table. The table is copied on change, so the loop reads it without a lock while
+    /// binds happen on other threads.
+    /// </summary>
+    internal ushort BindUdp(UdpSocket socket, ushort port)
+    {
+        lock (_udpBindLock)
+        {
+            UdpSocket[] sockets = _udpSockets;
+            if (sockets.Length >= _options.MaxUdpSockets)
+                throw new SocketException((int)SocketError.TooManyOpenSockets);
+            if (port == 0)
+                port = PickEphemeralPort(sockets);
+            else if (FindUdp(sockets, port) is not null)
+                throw new SocketException((int)SocketError.AddressAlreadyInUse);
+            var grown = new UdpSocket[sockets.Length + 1];
+            sockets.CopyTo(grown, 0);
+            grown[sockets.Length] = socket;
+            Volatile.Write(ref _udpSockets, grown);
+            return port;
+        }
+    }
+
+    internal void UnbindUdp(UdpSocket socket)
+    {
+        lock (_udpBindLock)
+        {
+            UdpSocket[] sockets = _udpSockets;
+            int index = Array.IndexOf(sockets, socket);
+            if (index < 0)
+                return;
+            var shrunk = new UdpSocket[sockets.Length - 1];
+            Array.Copy(sockets, 0, shrunk, 0, index);
+            Array.Copy(sockets, index + 1, shrunk, index, sockets.Length - index - 1);
+            Volatile.Write(ref _udpSockets, shrunk);
+        }
+    }
+
+    /// <summary>RFC 6056 §3.3.1, Algorithm 1: a random port, then the next free one after it.</summary>
+    private ushort PickEphemeralPort(UdpSocket[] sockets)
+    {
+        int offset;
+        lock (_random)
+            offset = _random.Next(EphemeralPortCount);
+        for (int i = 0; i < EphemeralPortCount; i++)
+        {
+            ushort candidate = (ushort)(EphemeralPortFirst + (offset + i) % EphemeralPortCount);
+            if (FindUdp(sockets, candidate) is null)
+                return candidate;
+        }
+        throw new SocketException((int)SocketError.TooManyOpenSockets);
+    }
+
+    private static UdpSocket? FindUdp(UdpSocket[] sockets, ushort port)
+    {
+        foreach (UdpSocket socket in sockets)
+        {
+            if (socket.LocalPort == port)
+                return socket;
+        }
+        return null;
+    }
+
+    private void OnUdp(Ipv4Packet packet, bool unicast)
+    {
+        if (!UdpDatagram.TryParse(packet.Payload, out UdpDatagram udp, out WireRejection rejection))
+        {
+            Counters.CountMalformed(rejection);
+            return;
+        }
+        if (!udp.VerifyChecksum(packet.SourceAddress, packet.DestinationAddress))
+        {
+            Counters.UdpChecksumErrors++;
+            return;
+        }
+        Counters.UdpDatagramsReceived++;
+        UdpSocket? socket = FindUdp(Volatile.Read(ref _udpSockets), udp.DestinationPort);
+        if (socket is null || socket.IsDisposed)
+        {
+            Counters.UdpNoPort++;
+            // RFC 1122 §4.1.3.1: a datagram to a port with no listener SHOULD get port unreachable,
+            // but never one that was broadcast or multicast (RFC 1122 §3.2.2).
+            if (unicast)
+                SendIcmpError(IcmpType.DestinationUnreachable, (byte)IcmpUnreachableCode.PortUnreachable, packet);
+            return;
+        }
+        socket.Deliver(udp.Payload, new Ipv4EndPoint(packet.SourceAddress, udp.SourcePort));
+    }
+
+    /// <summary>Builds and sends one datagram from the loop; false when there is no route.</summary>
+    internal bool SendUdp(ushort localPort, Ipv4EndPoint remote, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> datagram = _transmitBuffer.AsSpan(TransportOffset);
+        payload.CopyTo(datagram[UdpDatagram.HeaderLength..]);
+        Ipv4Address source = Address?.Address ?? Ipv4Address.Any;
+        int length = UdpDatagram.WriteHeader(datagram, localPort, remote.Port, payload.Length, source, remote.Address);
+        if (!SendIpv4(remote.Address, IpProtocol.Udp, length))
+            return false;
+        Counters.UdpDatagramsSent++;
+        return true;
+    }
+}

@@ -1,0 +1,67 @@
+namespace Seqs.Stack;
+
+/// <summary>Tunables of a <see cref="NetStack"/>. Every table and queue the stack keeps is bounded by one of these.</summary>
+public sealed class NetStackOptions
+{
+    /// <summary>Entries in the ARP cache; when full, the least recently used resolved entry is replaced.</summary>
+    public int ArpCacheSize { get; set; } = 8;
+
+    /// <summary>How long a resolved ARP entry is trusted before it is refreshed (Linux uses 15–45 s; RFC 1122 §2.3.2.1 leaves it open).</summary>
+    public TimeSpan ArpEntryLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Interval between ARP requests for one address; RFC 1122 §2.3.2.1 asks for at most one per second.</summary>
+    public TimeSpan ArpRequestInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>ARP requests sent for one address before it is declared unreachable.</summary>
+    public int ArpRequestAttempts { get; set; } = 3;
+
+    /// <summary>Outgoing packets held while their next hop is being resolved (RFC 1122 §2.3.2.2: SHOULD keep at least one).</summary>
+    public int ArpPendingPackets { get; set; } = 4;
+
+    /// <summary>Frames held when the NIC pushes back; more are dropped and counted.</summary>
+    public int TransmitQueueFrames { get; set; } = 4;
+
+    /// <summary>Time to live of packets the stack originates (RFC 1700 default 64).</summary>
+    public byte TimeToLive { get; set; } = 64;
+
+    /// <summary>ICMP error messages allowed per second on average (RFC 1812 §4.3.2.8 rate limiting).</summary>
+    public int IcmpErrorsPerSecond { get; set; } = 10;
+
+    /// <summary>ICMP error messages allowed in a burst.</summary>
+    public int IcmpErrorBurst { get; set; } = 10;
+
+    /// <summary>UDP sockets that can be open at once.</summary>
+    public int MaxUdpSockets { get; set; } = 16;
+
+    /// <summary>Datagrams a UDP socket holds until the application reads them; more are dropped and counted.</summary>
+    public int UdpReceiveQueueDatagrams { get; set; } = 8;
+
+    /// <summary>Multicast groups the interface can join.</summary>
+    public int MaxMulticastGroups { get; set; } = 4;
+
+    /// <summary>Echo requests that <see cref="NetStack.PingAsync"/> can have outstanding at once.</summary>
+    public int MaxOutstandingPings { get; set; } = 4;
+
+    internal void Validate()
+    {
+        Require(ArpCacheSize is >= 1 and <= 4096, nameof(ArpCacheSize), "1 to 4096 entries");
+        Require(ArpEntryLifetime > TimeSpan.Zero, nameof(ArpEntryLifetime), "a positive time");
+        Require(ArpRequestInterval > TimeSpan.Zero, nameof(ArpRequestInterval), "a positive time");
+        Require(ArpRequestAttempts is >= 1 and <= 100, nameof(ArpRequestAttempts), "1 to 100");
+        Require(ArpPendingPackets is >= 0 and <= 256, nameof(ArpPendingPackets), "0 to 256 packets");
+        Require(TransmitQueueFrames is >= 0 and <= 256, nameof(TransmitQueueFrames), "0 to 256 frames");
+        Require(TimeToLive >= 1, nameof(TimeToLive), "1 to 255");
+        Require(IcmpErrorsPerSecond is >= 0 and <= 100_000, nameof(IcmpErrorsPerSecond), "0 to 100000");
+        Require(IcmpErrorBurst is >= 0 and <= 100_000, nameof(IcmpErrorBurst), "0 to 100000");
+        Require(MaxUdpSockets is >= 0 and <= 65535, nameof(MaxUdpSockets), "0 to 65535");
+        Require(UdpReceiveQueueDatagrams is >= 1 and <= 4096, nameof(UdpReceiveQueueDatagrams), "1 to 4096");
+        Require(MaxMulticastGroups is >= 0 and <= 256, nameof(MaxMulticastGroups), "0 to 256");
+        Require(MaxOutstandingPings is >= 1 and <= 1024, nameof(MaxOutstandingPings), "1 to 1024");
+    }
+
+    private static void Require(bool condition, string name, string range)
+    {
+        if (!condition)
+            throw new ArgumentException($"NetStackOptions.{name} must be {range}.", name);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Tasks.Sources;
+using Seqs.Wire;
+
+namespace Seqs.Stack;
+
+/// <summary>
+/// A UDP socket (RFC 768) on a <see cref="NetStack"/>. <see cref="Bind"/>, the async methods and
+/// <see cref="Dispose"/> are safe from any thread; calls made off the loop are carried over to it. One receive may
+/// be outstanding at a time. Received datagrams wait in a bounded queue
+/// (<see cref="NetStackOptions.UdpReceiveQueueDatagrams"/>); when it is full, new ones are dropped and counted.
+/// Checksums are verified on receive and always sent.
+/// </summary>
+public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
+{
+    private readonly NetStack _stack;
+    private readonly UdpReceiveQueue _queue;
+    private ManualResetValueTaskSourceCore<UdpReceiveResult> _pending = new() { RunContinuationsAsynchronously = true };
+    private Memory<byte> _pendingBuffer;
+    private bool _receivePending;
+    private CancellationTokenRegistration _pendingCancellation;
+    private CancellationToken _pendingToken;
+
+    public UdpSocket(NetStack stack)
+    {
+        _stack = stack ?? throw new ArgumentNullException(nameof(stack));
+        _queue = new UdpReceiveQueue(stack.Options.UdpReceiveQueueDatagrams, stack.MaxUdpPayload);
+    }
+
+    /// <summary>The local port, 0 until bound (sending binds to an ephemeral port, RFC 6056).</summary>
+    public ushort LocalPort { get; private set; }
+
+    public bool IsBound => LocalPort != 0;
+
+    /// <summary>Allows sending to broadcast addresses, like <see cref="Socket.EnableBroadcast"/>.</summary>
+    public bool EnableBroadcast { get; set; }
+
+    /// <summary>Datagrams dropped because this socket's queue was full.</summary>
+    public long DroppedDatagrams { get; private set; }
+
+    /// <summary>
+    /// Binds to <paramref name="port"/>, or to a random ephemeral port when it is 0. Throws
+    /// <see cref="SocketException"/> (AddressAlreadyInUse) when the port is taken, (TooManyOpenSockets) when the
+    /// stack's socket table is full.
+    /// </summary>
+    public void Bind(ushort port = 0)
+    {
+        ThrowIfDisposed();
+        if (IsBound)
+            throw new InvalidOperationException($"The socket is already bound to port {LocalPort}.");
+        LocalPort = _stack.BindUdp(this, port);
+    }
+
+    public ValueTask<UdpReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!_stack.Loop.IsOnLoopThread)
+            return new ValueTask<UdpReceiveResult>(_stack.Loop.InvokeAsync(() => ReceiveFromAsync(buffer, cancellationToken).AsTask()));
+        ThrowIfDisposed();
+        if (!IsBound)
+            throw new InvalidOperationException("Bind the socket (or send from it) before receiving.");
+        if (cancellationToken.IsCancellationRequested)
+            return new ValueTask<UdpReceiveResult>(Task.FromCanceled<UdpReceiveResult>(cancellationToken));
+        if (_receivePending)
+            throw new InvalidOperationException("A receive is already outstanding on this socket.");
+        if (_queue.TryDequeue(buffer.Span, out UdpReceiveResult ready))
+            return new ValueTask<UdpReceiveResult>(ready);
+        _pending.Reset();
+        _pendingBuffer = buffer;
+        _receivePending = true;
+        _pendingToken = cancellationToken;
+        if (cancellationToken.CanBeCanceled)
+            _pendingCancellation = cancellationToken.Register(static s => ((UdpSocket)s!).OnReceiveCanceled(), this);
+        return new ValueTask<UdpReceiveResult>(this, _pending.Version);
+    }
+
+    /// <summary>Takes a queued datagram without waiting; for code running on the loop.</summary>
+    public bool TryReceiveFrom(Span<byte> buffer, out UdpReceiveResult result)
+    {
+        ThrowIfDisposed();
+        return _queue.TryDequeue(buffer, out result);
+    }
+
+    /// <summary>
+    /// Sends one datagram. It completes once the datagram is handed to the NIC or held for ARP resolution.
+    /// Throws <see cref="SocketException"/>: MessageSize when it does not fit the MTU (no fragmentation),
+    /// NetworkUnreachable when there is no route, AccessDenied for a broadcast without <see cref="EnableBroadcast"/>.
+    /// </summary>
+    public ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, Ipv4EndPoint remoteEndPoint, CancellationToken cancellationToken = default)
+    {
+        if (!_stack.Loop.IsOnLoopThread)
+            return new ValueTask(_stack.Loop.InvokeAsync(() => SendToAsync(datagram, remoteEndPoint, cancellationToken).AsTask()));
+        if (cancellationToken.IsCancellationRequested)
+            return new ValueTask(Task.FromCanceled(cancellationToken));
+        SendTo(datagram.Span, remoteEndPoint);
+        return default;
+    }
+
+    public ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remoteEndPoint, CancellationToken cancellationToken = default) =>
+        SendToAsync(datagram, Ipv4EndPoint.FromIPEndPoint(remoteEndPoint), cancellationToken);
+
+    /// <summary>Sends one datagram now; for code running on the loop. See <see cref="SendToAsync(ReadOnlyMemory{byte}, Ipv4EndPoint, CancellationToken)"/>.</summary>
+    public void SendTo(ReadOnlySpan<byte> datagram, Ipv4EndPoint remoteEndPoint)
+    {
+        ThrowIfDisposed();
+        if (remoteEndPoint.Port == 0)
+            throw new ArgumentException("The remote port must not be 0.", nameof(remoteEndPoint));
+        if (datagram.Length > _stack.MaxUdpPayload)
+            throw new SocketException((int)SocketError.MessageSize);
+        if (!EnableBroadcast && _stack.IsBroadcast(remoteEndPoint.Address))
+            throw new SocketException((int)SocketError.AccessDenied);
+        if (!IsBound)
+            Bind();
+        if (!_stack.SendUdp(LocalPort, remoteEndPoint, datagram))
+            throw new SocketException((int)SocketError.NetworkUnreachable);
+    }
+
+    public void Dispose()
+    {
+        if (!_stack.Loop.IsOnLoopThread)
+        {
+            _stack.Loop.Post(static s => ((UdpSocket)s!).Dispose(), this);
+            return;
+        }
+        if (IsDisposed)
+            return;
+        IsDisposed = true;
+        if (IsBound)
+            _stack.UnbindUdp(this);
+        if (_receivePending)
+            CompletePending(error: new ObjectDisposedException(nameof(UdpSocket)));
+    }
+
+    internal bool IsDisposed { get; private set; }
+
+    /// <summary>Called by the stack on the loop for each datagram to this socket's port.</summary>
+    internal void Deliver(ReadOnlySpan<byte> payload, Ipv4EndPoint sender)
+    {
+        if (_receivePending)
+        {
+            Span<byte> destination = _pendingBuffer.Span;
+            int copied = Math.Min(payload.Length, destination.Length);
+            payload[..copied].CopyTo(destination);
+            CompletePending(result: new UdpReceiveResult(copied, sender, copied < payload.Length));
+            return;
+        }
+        if (!_queue.TryEnqueue(payload, sender))
+        {
+            DroppedDatagrams++;
+            _stack.Counters.UdpReceiveQueueFull++;
+        }
+    }
+
+    private void OnReceiveCanceled() => _stack.Loop.Post(static s =>
+    {
+        var socket = (UdpSocket)s!;
+        if (socket._receivePending && socket._pendingToken.IsCancellationRequested)
+            socket.CompletePending(error: new OperationCanceledException(socket._pendingToken));
+    }, this);
+
+    private void CompletePending(UdpReceiveResult result = default, Exception? error = null)
+    {
+        _receivePending = false;
+        _pendingBuffer = default;
+        _pendingCancellation.Dispose();
+        _pendingCancellation = default;
+        _pendingToken = default;
+        if (error is null)
+            _pending.SetResult(result);
+        else
+            _pending.SetException(error);
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (IsDisposed)
+            throw new ObjectDisposedException(nameof(UdpSocket));
+    }
+
+    UdpReceiveResult IValueTaskSource<UdpReceiveResult>.GetResult(short token) => _pending.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<UdpReceiveResult>.GetStatus(short token) => _pending.GetStatus(token);
+
+    void IValueTaskSource<UdpReceiveResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _pending.OnCompleted(continuation, state, token, flags);
+}
