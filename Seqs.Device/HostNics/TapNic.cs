@@ -1,0 +1,332 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using Seqs.Hal;
+using Seqs.Wire;
+
+namespace Seqs.Device.HostNics;
+
+/// <summary>
+/// A Linux TAP interface (<c>/dev/net/tun</c> with IFF_TAP | IFF_NO_PI) as an <see cref="IEthernetNic"/>: the kernel
+/// sees a virtual Ethernet port, and every frame it sends out of that port is received here.
+/// The stack's <see cref="MacAddress"/> is its own, not the kernel TAP device's: the kernel is the peer on the link.
+/// The link is up while the file descriptor is attached; it goes down if the kernel removes the device.
+/// Owns the file descriptor and a wake-up thread; <see cref="Dispose"/> releases both.
+/// </summary>
+public sealed class TapNic : IEthernetNic, IDisposable
+{
+    /// <summary>Bytes from the destination MAC through a 1500-byte payload (1500 MTU + 14-byte header).</summary>
+    public const int StandardMaxFrameSize = 1514;
+
+    private const string CloneDevice = "/dev/net/tun";
+    private const int EthernetHeaderLength = 14;
+
+    // IEEE 802.3 §4.2.3.3: a frame is at least 64 bytes with its 4-byte FCS. The kernel accepts shorter writes,
+    // but padding keeps what the kernel (and tcpdump on the TAP) sees the same as on a real wire.
+    private const int MinimumFrameLength = 60;
+
+    private readonly int _fd;
+    private readonly int _eventFd;
+    private readonly Thread _wakeUpThread;
+    private Action? _wakeUp;
+    private volatile bool _transmitBlocked;
+    private int _linkDown;
+    private int _disposed;
+    private long _receivedFrames;
+    private long _transmittedFrames;
+    private long _droppedFrames;
+
+    private TapNic(int fd, int eventFd, string name, MacAddress macAddress)
+    {
+        _fd = fd;
+        _eventFd = eventFd;
+        Name = name;
+        MacAddress = macAddress;
+        _wakeUpThread = new Thread(WatchForWakeUps) { IsBackground = true, Name = $"TapNic {name} wake-up" };
+        _wakeUpThread.Start();
+    }
+
+    /// <summary>The kernel's name for the TAP device (the name asked for, or the one the kernel chose for a pattern such as <c>tap%d</c>).</summary>
+    public string Name { get; }
+
+    public MacAddress MacAddress { get; }
+
+    public int MaxFrameSize => StandardMaxFrameSize;
+
+    /// <summary>True while the descriptor is attached to the device; false after <see cref="Dispose"/> or once the kernel removed the device.</summary>
+    public bool IsLinkUp => Volatile.Read(ref _linkDown) == 0 && Volatile.Read(ref _disposed) == 0;
+
+    public event EventHandler? LinkStateChanged;
+
+    public long ReceivedFrames => Interlocked.Read(ref _receivedFrames);
+
+    public long TransmittedFrames => Interlocked.Read(ref _transmittedFrames);
+
+    /// <summary>Frames lost here: received frames longer than the caller's buffer, and frames transmitted while the link was down.</summary>
+    public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
+
+    /// <summary>
+    /// Attaches to the TAP device <paramref name="name"/>, creating it if it does not exist. A device this call creates
+    /// disappears when the NIC is disposed; a pre-created persistent one (<c>ip tuntap add</c>) stays.
+    /// </summary>
+    /// <param name="name">An interface name of at most 15 bytes, or a pattern such as <c>tap%d</c>.</param>
+    /// <param name="macAddress">The stack's unicast MAC; by default a random locally administered one (IEEE 802 U/L bit set).</param>
+    /// <exception cref="UnauthorizedAccessException">The process may neither create nor attach to the device; the message says how to fix it.</exception>
+    /// <exception cref="IOException">The device is busy, is not a TAP, or TUN/TAP is unavailable; the message says which.</exception>
+    public static unsafe TapNic Open(string name, MacAddress? macAddress = null)
+    {
+        if (name is null)
+            throw new ArgumentNullException(nameof(name));
+        if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) >= LibC.InterfaceNameSize || name.Contains('/') || name.Any(char.IsWhiteSpace))
+            throw new ArgumentException($"'{name}' is not a Linux interface name: use 1 to 15 characters without '/' or spaces, such as tap0.", nameof(name));
+        if (macAddress is { IsMulticast: true } group)
+            throw new ArgumentException($"{group} is a group address; a NIC needs a unicast MAC (first octet even), such as 02:00:00:00:00:01.", nameof(macAddress));
+
+        int fd = LibC.Open(CloneDevice, LibC.OpenReadWrite | LibC.OpenNonBlocking | LibC.OpenCloseOnExec);
+        if (fd < 0)
+            throw OpenFailure(Marshal.GetLastPInvokeError(), name);
+
+        LibC.InterfaceRequest request = default;
+        Encoding.UTF8.GetBytes(name, new Span<byte>(request.Name, LibC.InterfaceNameSize - 1));
+        request.Flags = LibC.InterfaceFlagTap | LibC.InterfaceFlagNoPacketInfo;
+        if (LibC.Ioctl(fd, LibC.TunSetInterface, &request) < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            LibC.Close(fd);
+            throw OpenFailure(errno, name);
+        }
+        string actualName = Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(request.Name));
+
+        int eventFd = LibC.EventFd(0, LibC.EventFdNonBlocking | LibC.EventFdCloseOnExec);
+        if (eventFd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            LibC.Close(fd);
+            throw new IOException($"eventfd failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+        }
+        return new TapNic(fd, eventFd, actualName, macAddress ?? RandomLocalMacAddress());
+    }
+
+    /// <summary>A random unicast MAC with the locally administered bit set (IEEE 802-2014 §8.2: first octet x2, x6, xA or xE).</summary>
+    public static MacAddress RandomLocalMacAddress()
+    {
+        Span<byte> bytes = stackalloc byte[MacAddress.Length];
+        RandomNumberGenerator.Fill(bytes);
+        bytes[0] = (byte)((bytes[0] & 0xFC) | 0x02);
+        return MacAddress.Read(bytes);
+    }
+
+    public unsafe bool TryReceive(Span<byte> buffer, out int length)
+    {
+        ThrowIfDisposed();
+        if (buffer.IsEmpty)
+            ThrowEmptyBuffer();
+        length = 0;
+        if (Volatile.Read(ref _linkDown) != 0)
+            return false;
+        // The tun driver silently truncates a frame to the space offered and returns the truncated length, so a
+        // spare byte after the caller's buffer is what tells a frame that did not fit from one that just fitted.
+        byte overflow;
+        fixed (byte* destination = buffer)
+        {
+            LibC.IoVector* vectors = stackalloc LibC.IoVector[2];
+            vectors[0] = new LibC.IoVector { Base = destination, Length = (nuint)buffer.Length };
+            vectors[1] = new LibC.IoVector { Base = &overflow, Length = 1 };
+            while (true)
+            {
+                nint read = LibC.ReadVector(_fd, vectors, 2);
+                if (read < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == LibC.Errno.EINTR)
+                        continue;
+                    if (errno == LibC.Errno.EAGAIN)
+                        return false;
+                    if (IsDetached(errno))
+                    {
+                        SetLinkDown();
+                        return false;
+                    }
+                    ThrowIOError("read", errno);
+                }
+                if (read > buffer.Length)
+                {
+                    Interlocked.Increment(ref _droppedFrames);
+                    continue;
+                }
+                Interlocked.Increment(ref _receivedFrames);
+                length = (int)read;
+                return true;
+            }
+        }
+    }
+
+    public unsafe bool TryTransmit(ReadOnlySpan<byte> frame)
+    {
+        ThrowIfDisposed();
+        if ((uint)(frame.Length - EthernetHeaderLength) > (uint)(MaxFrameSize - EthernetHeaderLength))
+            ThrowFrameLength(frame.Length);
+        if (Volatile.Read(ref _linkDown) != 0)
+        {
+            // Like a NIC without carrier: the frame is gone, and holding it back would stall the caller forever.
+            Interlocked.Increment(ref _droppedFrames);
+            return true;
+        }
+        scoped ReadOnlySpan<byte> bytes = frame;
+        Span<byte> padded = stackalloc byte[MinimumFrameLength];
+        if (frame.Length < MinimumFrameLength)
+        {
+            padded.Clear();
+            frame.CopyTo(padded);
+            bytes = padded;
+        }
+        fixed (byte* source = bytes)
+        {
+            while (true)
+            {
+                nint written = LibC.Write(_fd, source, (nuint)bytes.Length);
+                if (written >= 0)
+                {
+                    Interlocked.Increment(ref _transmittedFrames);
+                    return true;
+                }
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == LibC.Errno.EINTR)
+                    continue;
+                if (errno == LibC.Errno.EAGAIN)
+                {
+                    _transmitBlocked = true;
+                    return false;
+                }
+                if (IsDetached(errno))
+                {
+                    SetLinkDown();
+                    Interlocked.Increment(ref _droppedFrames);
+                    return true;
+                }
+                ThrowIOError("write", errno);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Arms the one-shot wake-up. It fires on the NIC's wake-up thread when a frame is waiting, when a transmit that
+    /// returned false may now succeed, or when the link goes down. Arming again before it fires replaces the action.
+    /// </summary>
+    public void ArmWakeUp(Action wakeUp)
+    {
+        if (wakeUp is null)
+            throw new ArgumentNullException(nameof(wakeUp));
+        ThrowIfDisposed();
+        if (Volatile.Read(ref _linkDown) != 0)
+        {
+            wakeUp();
+            return;
+        }
+        Volatile.Write(ref _wakeUp, wakeUp);
+        SignalWakeUpThread();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        Volatile.Write(ref _wakeUp, null);
+        SignalWakeUpThread();
+        if (Thread.CurrentThread != _wakeUpThread)
+            _wakeUpThread.Join();
+        LibC.Close(_fd);
+        LibC.Close(_eventFd);
+    }
+
+    internal static Exception OpenFailure(int errno, string name) => errno switch
+    {
+        LibC.Errno.EPERM or LibC.Errno.EACCES => new UnauthorizedAccessException(
+            $"Cannot create or attach to TAP device '{name}': permission denied. Run as root (or with CAP_NET_ADMIN), " +
+            $"or pre-create the device for this user with 'sudo ip tuntap add dev {name} mode tap user $USER'."),
+        LibC.Errno.ENOENT or LibC.Errno.ENODEV => new IOException(
+            $"Cannot open TAP device '{name}': {CloneDevice} is missing. Load the TUN/TAP driver with 'sudo modprobe tun'."),
+        LibC.Errno.EBUSY => new IOException(
+            $"Cannot attach to TAP device '{name}': another process has it open. Stop that process or choose another name."),
+        LibC.Errno.EINVAL => new IOException(
+            $"Cannot attach to '{name}': an interface of that name exists but is not a single-queue TAP device. " +
+            $"Delete it ('sudo ip link del {name}') or choose another name."),
+        _ => new IOException($"Cannot open TAP device '{name}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})."),
+    };
+
+    // EBADFD: the device was deleted under the descriptor (for example with its network namespace). EIO: it is going away.
+    private static bool IsDetached(int errno) => errno is LibC.Errno.EBADFD or LibC.Errno.EIO;
+
+    private unsafe void WatchForWakeUps()
+    {
+        LibC.PollDescriptor* fds = stackalloc LibC.PollDescriptor[2];
+        while (Volatile.Read(ref _disposed) == 0)
+        {
+            fds[0] = new LibC.PollDescriptor { Fd = _eventFd, Events = LibC.PollIn };
+            // Watching the TAP only while armed keeps a readable but unarmed descriptor from spinning this thread.
+            bool armed = Volatile.Read(ref _wakeUp) is not null && Volatile.Read(ref _linkDown) == 0;
+            fds[1] = new LibC.PollDescriptor { Fd = _fd, Events = (short)(LibC.PollIn | (_transmitBlocked ? LibC.PollOut : 0)) };
+            if (LibC.Poll(fds, armed ? 2u : 1u, -1) < 0)
+            {
+                if (Marshal.GetLastPInvokeError() == LibC.Errno.EINTR)
+                    continue;
+                SetLinkDown();
+                return;
+            }
+            if (fds[0].ReturnedEvents != 0)
+                DrainEventFd();
+            if (!armed || fds[1].ReturnedEvents == 0 || Volatile.Read(ref _disposed) != 0)
+                continue;
+            if ((fds[1].ReturnedEvents & (LibC.PollError | LibC.PollHangUp | LibC.PollInvalid)) != 0)
+            {
+                SetLinkDown();
+                continue;
+            }
+            if ((fds[1].ReturnedEvents & LibC.PollOut) != 0)
+                _transmitBlocked = false;
+            Interlocked.Exchange(ref _wakeUp, null)?.Invoke();
+        }
+    }
+
+    private void SetLinkDown()
+    {
+        if (Interlocked.Exchange(ref _linkDown, 1) != 0)
+            return;
+        LinkStateChanged?.Invoke(this, EventArgs.Empty);
+        Interlocked.Exchange(ref _wakeUp, null)?.Invoke();
+    }
+
+    private unsafe void SignalWakeUpThread()
+    {
+        ulong one = 1;
+        // Only EAGAIN (counter at its maximum) can fail here, and then the thread is already due to wake.
+        LibC.Write(_eventFd, (byte*)&one, sizeof(ulong));
+    }
+
+    private unsafe void DrainEventFd()
+    {
+        ulong count;
+        LibC.Read(_eventFd, (byte*)&count, sizeof(ulong));
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+            ThrowDisposed();
+    }
+
+    [DoesNotReturn]
+    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(TapNic));
+
+    [DoesNotReturn]
+    private static void ThrowEmptyBuffer() => throw new ArgumentException("The receive buffer is empty.", "buffer");
+
+    [DoesNotReturn]
+    private static void ThrowFrameLength(int length) =>
+        throw new ArgumentOutOfRangeException("frame", length, $"An Ethernet frame is {EthernetHeaderLength} to {StandardMaxFrameSize} bytes without its FCS.");
+
+    [DoesNotReturn]
+    private void ThrowIOError(string operation, int errno) =>
+        throw new IOException($"{operation} on TAP device '{Name}' failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+}
