@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+using Seqs.Device.HostNics;
+using Seqs.Diagnostics;
+using Seqs.Hal;
+using Seqs.Scheduling;
+using Seqs.Services;
+using Seqs.Stack;
+
+namespace Seqs.Device;
+
+/// <summary>The device on a Linux TAP interface: the stack, ARP and ping, and the UDP echo and discard services.</summary>
+internal static partial class TapDevice
+{
+    public static async Task<int> RunAsync(DeviceOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ILogger log = loggers.CreateLogger("Seqs.Device");
+        TapNic tap;
+        try
+        {
+            tap = TapNic.Open(options.TapName!, options.MacAddress);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or InvalidOperationException)
+        {
+            throw new DeviceStartException(e.Message, e);
+        }
+        using (tap)
+        {
+            FileStream? pcapFile = null;
+            PcapWriter? pcap = null;
+            IEthernetNic nic = tap;
+            if (options.PcapPath is string path)
+            {
+                try
+                {
+                    pcapFile = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new DeviceStartException($"cannot write the capture file {path}: {e.Message}", e);
+                }
+                pcap = new PcapWriter(pcapFile);
+                nic = new CapturingNic(tap, pcap, TimeProvider.System);
+            }
+            try
+            {
+                using var loop = new NetLoop(TimeProvider.System);
+                var stack = new NetStack(loop, nic, logger: loggers.CreateLogger<NetStack>());
+                stack.Configure(options.Address!.Value, options.Gateway ?? default);
+                using var echo = new UdpEchoServer(stack);
+                using var discard = new UdpDiscardServer(stack);
+                using var loopStop = new CancellationTokenSource();
+                Task loopTask = loop.Start(loopStop.Token);
+                Task services = Task.WhenAll(echo.RunAsync(cancellationToken), discard.RunAsync(cancellationToken));
+                Log.Started(log, tap.Name, stack.MacAddress.ToString(), options.Address.Value.ToString());
+                await services.ConfigureAwait(false);
+                // The services stop on the loop, so the loop stops last.
+                await loopStop.CancelAsync().ConfigureAwait(false);
+                await loopTask.ConfigureAwait(false);
+                NetStackCounters c = stack.Counters;
+                Log.Stopped(log, c.FramesReceived, c.FramesTransmitted, c.Malformed, c.IcmpEchoRepliesSent, echo.Datagrams);
+            }
+            finally
+            {
+                pcap?.Dispose();
+                pcapFile?.Dispose();
+            }
+        }
+        return 0;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Running on TAP {Tap} as {Mac} {Address}; UDP echo on 7, discard on 9. Ctrl-C stops.")]
+        public static partial void Started(ILogger logger, string tap, string mac, string address);
+
+        [LoggerMessage(2, LogLevel.Information, "Stopped: {Received} frames in, {Sent} out, {Malformed} malformed dropped, {EchoReplies} echo replies, {UdpEchoes} UDP echoes")]
+        public static partial void Stopped(ILogger logger, long received, long sent, long malformed, long echoReplies, long udpEchoes);
+    }
+}
