@@ -203,10 +203,13 @@ public static class InternetChecksum
     }
 #endif
 
+    // End-around carry from 64 bits down to 16 in fixed steps: < 2^33, < 2^17 + 2^16, ≤ 0x10001, ≤ 0xFFFF.
     private static ushort Fold(ulong acc)
     {
-        while (acc > 0xFFFF)
-            acc = (acc & 0xFFFF) + (acc >> 16);
+        acc = (acc >> 32) + (uint)acc;
+        acc = (acc >> 16) + (ushort)acc;
+        acc = (acc >> 16) + (ushort)acc;
+        acc = (acc >> 16) + (ushort)acc;
         return (ushort)acc;
     }
 
