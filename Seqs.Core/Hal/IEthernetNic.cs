@@ -44,8 +44,10 @@ public interface IEthernetNic
     /// <summary>
     /// Arms a one-shot wake-up: the NIC calls <paramref name="wakeUp"/> once, from any thread, as soon as a frame
     /// may be waiting, transmit room was freed or the link changed, and then stays quiet until armed again. If one
-    /// of those is already true the NIC may call it at once, even before returning. This is how an idle loop
-    /// sleeps without polling: it arms every NIC, then blocks until a wake-up or its next timer.
+    /// of those is already true the NIC calls it at once, possibly before returning. This is how an idle loop
+    /// sleeps without polling: it arms every NIC, then blocks until a wake-up or its next timer. A NIC that already
+    /// holds a frame when armed MUST call <paramref name="wakeUp"/> at once, or a frame that arrived between the
+    /// loop's last receive and the arming would wait for the next timer.
     /// </summary>
     void ArmWakeUp(Action wakeUp);
 }

@@ -134,7 +134,7 @@ public sealed class NetLoop : IDisposable
             Task<T> task;
             try
             {
-                task = w();
+                task = w() ?? throw new InvalidOperationException("InvokeAsync work returned a null Task.");
             }
             catch (Exception e)
             {

@@ -31,7 +31,7 @@ public sealed partial class NetStack
         cancellationToken.ThrowIfCancellationRequested();
 
         PingSlot slot = TakePingSlot();
-        var completion = new TaskCompletionSource<PingReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<PingReply>();
         slot.InUse = true;
         slot.Completion = completion;
         slot.Destination = destination;
@@ -115,7 +115,7 @@ public sealed partial class NetStack
         {
             if (slot is { InUse: true } && slot.SequenceNumber == reply.SequenceNumber && slot.Destination == source)
             {
-                slot.Complete(new PingReply(PingStatus.Success, source, Loop.Now - slot.SentAt, reply.Data.Length));
+                slot.CompleteLater(Loop, new PingReply(PingStatus.Success, source, Loop.Now - slot.SentAt, reply.Data.Length));
                 return;
             }
         }
@@ -141,7 +141,7 @@ public sealed partial class NetStack
         {
             if (slot is { InUse: true } && slot.SequenceNumber == sequence && slot.Destination == destination)
             {
-                slot.Complete(new PingReply(status, reporter, Loop.Now - slot.SentAt, 0));
+                slot.CompleteLater(Loop, new PingReply(status, reporter, Loop.Now - slot.SentAt, 0));
                 return;
             }
         }

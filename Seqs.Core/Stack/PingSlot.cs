@@ -25,6 +25,21 @@ internal sealed class PingSlot
 
     public CancellationTokenRegistration Cancellation { get; set; }
 
+    /// <summary>
+    /// Completes the ping from a loop work item rather than from inside frame handling, so that continuations run
+    /// inline at the top of the turn.
+    /// </summary>
+    public void CompleteLater(NetLoop loop, PingReply reply)
+    {
+        TaskCompletionSource<PingReply>? completion = Completion;
+        Release();
+        loop.Post(static s =>
+        {
+            var (c, r) = ((TaskCompletionSource<PingReply>, PingReply))s!;
+            c.TrySetResult(r);
+        }, (completion, reply));
+    }
+
     public void Complete(PingReply reply)
     {
         TaskCompletionSource<PingReply>? completion = Completion;

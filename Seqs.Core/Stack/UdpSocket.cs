@@ -16,9 +16,16 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
 {
     private readonly NetStack _stack;
     private readonly UdpReceiveQueue _queue;
-    private ManualResetValueTaskSourceCore<UdpReceiveResult> _pending = new() { RunContinuationsAsynchronously = true };
+    private static readonly SendOrPostCallback s_completeReceive = static s => ((UdpSocket)s!).CompleteReceive();
+
+    // Completions run as loop work items, never inside frame handling, and the continuation then runs inline on the
+    // loop: whoever awaits (on the loop) resumes in the same turn, so simulations stay deterministic.
+    private ManualResetValueTaskSourceCore<UdpReceiveResult> _pending = new() { RunContinuationsAsynchronously = false };
     private Memory<byte> _pendingBuffer;
     private bool _receivePending;
+    private bool _completionPosted;
+    private UdpReceiveResult _completedResult;
+    private Exception? _completedError;
     private CancellationTokenRegistration _pendingCancellation;
     private CancellationToken _pendingToken;
 
@@ -61,7 +68,7 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
             throw new InvalidOperationException("Bind the socket (or send from it) before receiving.");
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask<UdpReceiveResult>(Task.FromCanceled<UdpReceiveResult>(cancellationToken));
-        if (_receivePending)
+        if (_receivePending || _completionPosted)
             throw new InvalidOperationException("A receive is already outstanding on this socket.");
         if (_queue.TryDequeue(buffer.Span, out UdpReceiveResult ready))
             return new ValueTask<UdpReceiveResult>(ready);
@@ -128,7 +135,7 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
         if (IsBound)
             _stack.UnbindUdp(this);
         if (_receivePending)
-            CompletePending(error: new ObjectDisposedException(nameof(UdpSocket)));
+            PostCompletion(error: new ObjectDisposedException(nameof(UdpSocket)));
     }
 
     internal bool IsDisposed { get; private set; }
@@ -141,7 +148,7 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
             Span<byte> destination = _pendingBuffer.Span;
             int copied = Math.Min(payload.Length, destination.Length);
             payload[..copied].CopyTo(destination);
-            CompletePending(result: new UdpReceiveResult(copied, sender, copied < payload.Length));
+            PostCompletion(new UdpReceiveResult(copied, sender, copied < payload.Length));
             return;
         }
         if (!_queue.TryEnqueue(payload, sender))
@@ -155,18 +162,29 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
     {
         var socket = (UdpSocket)s!;
         if (socket._receivePending && socket._pendingToken.IsCancellationRequested)
-            socket.CompletePending(error: new OperationCanceledException(socket._pendingToken));
+            socket.PostCompletion(error: new OperationCanceledException(socket._pendingToken));
     }, this);
 
-    private void CompletePending(UdpReceiveResult result = default, Exception? error = null)
+    private void PostCompletion(UdpReceiveResult result = default, Exception? error = null)
     {
         _receivePending = false;
         _pendingBuffer = default;
         _pendingCancellation.Dispose();
         _pendingCancellation = default;
         _pendingToken = default;
+        _completedResult = result;
+        _completedError = error;
+        _completionPosted = true;
+        _stack.Loop.Post(s_completeReceive, this);
+    }
+
+    private void CompleteReceive()
+    {
+        _completionPosted = false;
+        Exception? error = _completedError;
+        _completedError = null;
         if (error is null)
-            _pending.SetResult(result);
+            _pending.SetResult(_completedResult);
         else
             _pending.SetException(error);
     }

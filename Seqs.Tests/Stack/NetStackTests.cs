@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using UdpReceiveResult = Seqs.Stack.UdpReceiveResult;
 using Seqs.Scheduling;
 using Seqs.Simulation;
 using Seqs.Stack;
@@ -39,14 +40,14 @@ public sealed class NetStackTests
     {
         byte[] frame = _nic.Sent.Single();
         ArpPacket arp = ParseArp(frame, out EthernetFrame ethernet);
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(ethernet.Destination, Is.EqualTo(MacAddress.Broadcast));
             Assert.That(arp.Operation, Is.EqualTo(ArpOperation.Request));
             Assert.That(arp.SenderProtocolAddress, Is.EqualTo(Our));
             Assert.That(arp.TargetProtocolAddress, Is.EqualTo(Our));
             Assert.That(arp.SenderHardwareAddress, Is.EqualTo(OurMac));
-        });
+        }
     }
 
     [Test]
@@ -58,7 +59,7 @@ public sealed class NetStackTests
 
         byte[] reply = _nic.TakeSent().Single();
         ArpPacket arp = ParseArp(reply, out EthernetFrame ethernet);
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(ethernet.Destination, Is.EqualTo(PeerMac));
             Assert.That(ethernet.Source, Is.EqualTo(OurMac));
@@ -68,7 +69,7 @@ public sealed class NetStackTests
             Assert.That(arp.TargetHardwareAddress, Is.EqualTo(PeerMac));
             Assert.That(arp.TargetProtocolAddress, Is.EqualTo(Peer));
             Assert.That(_stack.TryGetNeighbor(Peer, out MacAddress cached) && cached == PeerMac, Is.True);
-        });
+        }
     }
 
     [Test]
@@ -77,12 +78,12 @@ public sealed class NetStackTests
         _nic.TakeSent();
         _nic.Inject(Frames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, new Ipv4Address(10, 0, 0, 9)));
         _loop.RunOnce();
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(_nic.Sent, Is.Empty);
             Assert.That(_stack.Counters.ArpNotForUs, Is.EqualTo(1));
             Assert.That(_stack.TryGetNeighbor(Peer, out _), Is.False);
-        });
+        }
     }
 
     [Test]
@@ -107,7 +108,7 @@ public sealed class NetStackTests
         Assert.That(EthernetFrame.TryParse(frame, out EthernetFrame ethernet, out _), Is.True);
         Assert.That(Ipv4Packet.TryParse(ethernet.Payload, out Ipv4Packet ip, out _), Is.True);
         Assert.That(IcmpMessage.TryParse(ip.Payload, out IcmpMessage icmp, out _), Is.True);
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(ethernet.Destination, Is.EqualTo(PeerMac));
             Assert.That(ip.SourceAddress, Is.EqualTo(Our));
@@ -118,7 +119,7 @@ public sealed class NetStackTests
             Assert.That(icmp.SequenceNumber, Is.EqualTo(7));
             Assert.That(icmp.Data.ToArray(), Is.EqualTo(data));
             Assert.That(_stack.Counters.IcmpEchoRepliesSent, Is.EqualTo(1));
-        });
+        }
     }
 
     [Test]
@@ -157,12 +158,12 @@ public sealed class NetStackTests
         Assert.That(_nic.TakeSent(), Has.Count.EqualTo(1), "third request at 2 s");
         _clock.Advance(TimeSpan.FromSeconds(1));
         _loop.RunOnce();
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(_nic.TakeSent(), Is.Empty, "three attempts, then give up");
             Assert.That(_stack.Counters.ArpUnresolved, Is.EqualTo(1));
             Assert.That(_loop.NextDeadline, Is.Null, "no timer left running");
-        });
+        }
     }
 
     [Test]
@@ -178,7 +179,7 @@ public sealed class NetStackTests
         Assert.That(EthernetFrame.TryParse(sent[0], out EthernetFrame ethernet, out _), Is.True);
         Assert.That(Ipv4Packet.TryParse(ethernet.Payload, out Ipv4Packet ip, out _), Is.True);
         Assert.That(IcmpMessage.TryParse(ip.Payload, out IcmpMessage icmp, out _), Is.True);
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(icmp.Type, Is.EqualTo(IcmpType.DestinationUnreachable));
             Assert.That(icmp.Code, Is.EqualTo((byte)IcmpUnreachableCode.PortUnreachable));
@@ -186,7 +187,7 @@ public sealed class NetStackTests
             Assert.That(Ipv4Address.Read(icmp.Data[16..]), Is.EqualTo(Our));
             Assert.That(_stack.Counters.UdpNoPort, Is.EqualTo(15));
             Assert.That(_stack.Counters.IcmpErrorsRateLimited, Is.EqualTo(5));
-        });
+        }
     }
 
     [Test]
@@ -210,13 +211,13 @@ public sealed class NetStackTests
 
         var buffer = new byte[100];
         Assert.That(socket.TryReceiveFrom(buffer, out UdpReceiveResult result), Is.True);
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(result.ReceivedBytes, Is.EqualTo(3));
             Assert.That(buffer.Take(3), Is.EqualTo(new byte[] { 9, 8, 7 }));
             Assert.That(result.RemoteEndPoint, Is.EqualTo(new Ipv4EndPoint(Peer, 5000)));
             Assert.That(result.Truncated, Is.False);
-        });
+        }
     }
 
     [Test]
@@ -264,7 +265,7 @@ public sealed class NetStackTests
         Assert.That(EthernetFrame.TryParse(frame, out EthernetFrame ethernet, out _), Is.True);
         Assert.That(Ipv4Packet.TryParse(ethernet.Payload, out Ipv4Packet ip, out _), Is.True);
         Assert.That(UdpDatagram.TryParse(ip.Payload, out UdpDatagram udp, out _), Is.True);
-        Assert.Multiple(() =>
+        using (Assert.EnterMultipleScope())
         {
             Assert.That(ethernet.Destination, Is.EqualTo(GatewayMac));
             Assert.That(ip.DestinationAddress, Is.EqualTo(remote.Address));
@@ -272,7 +273,7 @@ public sealed class NetStackTests
             Assert.That(udp.SourcePort, Is.InRange(49152, 65535), "RFC 6056 ephemeral range");
             Assert.That(udp.VerifyChecksum(ip.SourceAddress, ip.DestinationAddress), Is.True);
             Assert.That(udp.Checksum, Is.Not.Zero);
-        });
+        }
     }
 
     [Test]
