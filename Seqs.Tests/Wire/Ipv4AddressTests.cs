@@ -28,13 +28,13 @@ public sealed class Ipv4AddressTests
     public void Cidr_KnowsItsSubnet()
     {
         Assert.That(Ipv4Cidr.TryParse("192.168.1.10/24", out Ipv4Cidr cidr), Is.True);
-        using (Assert.EnterMultipleScope())
+        Assert.Multiple(() =>
         {
             Assert.That(cidr.Netmask, Is.EqualTo(new Ipv4Address(255, 255, 255, 0)));
             Assert.That(cidr.DirectedBroadcast, Is.EqualTo(new Ipv4Address(192, 168, 1, 255)));
             Assert.That(cidr.Contains(new Ipv4Address(192, 168, 1, 200)), Is.True);
             Assert.That(cidr.Contains(new Ipv4Address(192, 168, 2, 1)), Is.False);
-        }
+        });
     }
 
     [Test]
