@@ -25,38 +25,39 @@ public ref struct TcpOptionWriter
     public readonly int Remaining => _options.Length - _length;
 
     /// <summary>The most SACK blocks that still fit: a SACK option is 2 + 8n octets (RFC 2018 §3).</summary>
-    public readonly int SackBlocksThatFit => Math.Min(TcpOptions.MaxSackBlocks, Math.Max(0, (Remaining - 2) / 8));
+    public readonly int SackBlocksThatFit => Math.Min(TcpOptions.MaxSackBlocks, Math.Max(0, (Remaining - TcpOptions.KindAndLength) / TcpOptions.SackBlockLength));
 
     public void WriteNop() => Reserve(TcpOptionKind.NoOperation, 1);
 
     /// <summary>MSS in octets (RFC 9293 §3.7.1); RFC 9293 §3.2: sent only in segments with SYN set.</summary>
     public void WriteMaximumSegmentSize(ushort maximumSegmentSize) =>
-        BinaryPrimitives.WriteUInt16BigEndian(Reserve(TcpOptionKind.MaximumSegmentSize, 4), maximumSegmentSize);
+        BinaryPrimitives.WriteUInt16BigEndian(Reserve(TcpOptionKind.MaximumSegmentSize, TcpOptions.MaximumSegmentSizeLength), maximumSegmentSize);
 
     /// <summary>Shift count 0 to 14 (RFC 7323 §2.3); sent on SYN segments only.</summary>
-    public void WriteWindowScale(byte shiftCount) => Reserve(TcpOptionKind.WindowScale, 3)[0] = shiftCount;
+    public void WriteWindowScale(byte shiftCount) => Reserve(TcpOptionKind.WindowScale, TcpOptions.WindowScaleLength)[0] = shiftCount;
 
     /// <summary>SACK-permitted (RFC 2018 §2), on SYN segments only.</summary>
-    public void WriteSackPermitted() => Reserve(TcpOptionKind.SackPermitted, 2);
+    public void WriteSackPermitted() => Reserve(TcpOptionKind.SackPermitted, TcpOptions.SackPermittedLength);
 
     /// <summary>TSval and TSecr (RFC 7323 §3.2).</summary>
     public void WriteTimestamps(uint timestampValue, uint timestampEchoReply)
     {
-        Span<byte> value = Reserve(TcpOptionKind.Timestamps, 10);
+        Span<byte> value = Reserve(TcpOptionKind.Timestamps, TcpOptions.TimestampsLength);
         BinaryPrimitives.WriteUInt32BigEndian(value, timestampValue);
-        BinaryPrimitives.WriteUInt32BigEndian(value[4..], timestampEchoReply);
+        BinaryPrimitives.WriteUInt32BigEndian(value[TcpOptions.TimestampEchoReplyOffset..], timestampEchoReply);
     }
 
     /// <summary>One SACK option with 1 to 4 blocks (RFC 2018 §3); see <see cref="SackBlocksThatFit"/>.</summary>
-    public void WriteSackBlocks(ReadOnlySpan<(uint Left, uint Right)> blocks)
+    public void WriteSackBlocks(scoped ReadOnlySpan<(uint Left, uint Right)> blocks)
     {
         if (blocks.Length is 0 or > TcpOptions.MaxSackBlocks)
             WireThrow.OutOfRange(nameof(blocks), blocks.Length, "A SACK option carries 1 to 4 blocks.");
-        Span<byte> value = Reserve(TcpOptionKind.Sack, 2 + 8 * blocks.Length);
+        Span<byte> value = Reserve(TcpOptionKind.Sack, TcpOptions.KindAndLength + TcpOptions.SackBlockLength * blocks.Length);
         for (int i = 0; i < blocks.Length; i++)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(value[(8 * i)..], blocks[i].Left);
-            BinaryPrimitives.WriteUInt32BigEndian(value[(8 * i + 4)..], blocks[i].Right);
+            Span<byte> block = value[(TcpOptions.SackBlockLength * i)..];
+            BinaryPrimitives.WriteUInt32BigEndian(block, blocks[i].Left);
+            BinaryPrimitives.WriteUInt32BigEndian(block[4..], blocks[i].Right);
         }
     }
 
@@ -84,6 +85,6 @@ public ref struct TcpOptionWriter
         if (length > 1)
             option[1] = (byte)length;
         _length += length;
-        return option[Math.Min(length, 2)..];
+        return option[Math.Min(length, TcpOptions.KindAndLength)..];
     }
 }

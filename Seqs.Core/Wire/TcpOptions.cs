@@ -15,12 +15,14 @@ public readonly struct TcpOptions
     /// <summary>RFC 2018 §3: a SACK option carries at most 4 blocks (a 34-octet option).</summary>
     public const int MaxSackBlocks = 4;
 
-    private const int MaximumSegmentSizeLength = 4;
-    private const int WindowScaleLength = 3;
-    private const int SackPermittedLength = 2;
-    private const int TimestampsLength = 10;
-    private const int SackBlockLength = 8;
-    private const int KindAndLength = 2;
+    // Option lengths, kind and length octets included.
+    internal const int MaximumSegmentSizeLength = 4;
+    internal const int WindowScaleLength = 3;
+    internal const int SackPermittedLength = 2;
+    internal const int TimestampsLength = 10;
+    internal const int SackBlockLength = 8;
+    internal const int KindAndLength = 2;
+    internal const int TimestampEchoReplyOffset = 4;
 
     private readonly ushort _maximumSegmentSize;
     private readonly byte _windowScale;
@@ -160,7 +162,7 @@ public readonly struct TcpOptions
                     if (length != TimestampsLength)
                         return Reject(out rejection);
                     timestampValue = BinaryPrimitives.ReadUInt32BigEndian(value);
-                    timestampEchoReply = BinaryPrimitives.ReadUInt32BigEndian(value[4..]);
+                    timestampEchoReply = BinaryPrimitives.ReadUInt32BigEndian(value[TimestampEchoReplyOffset..]);
                     present |= Present.Timestamps;
                     break;
             }
@@ -206,5 +208,5 @@ public readonly struct TcpOptions
 
     private static (uint Left, uint Right) ReadBlock(ReadOnlySpan<byte> blocks, int index) =>
         (BinaryPrimitives.ReadUInt32BigEndian(blocks[(index * SackBlockLength)..]),
-         BinaryPrimitives.ReadUInt32BigEndian(blocks[(index * SackBlockLength + 4)..]));
+         BinaryPrimitives.ReadUInt32BigEndian(blocks[(index * SackBlockLength + 4)..])); // left edge, then right edge
 }
