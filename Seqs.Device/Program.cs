@@ -19,7 +19,7 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 try
 {
     return options.Nic == DeviceOptions.SimulatedNic
-        ? await SimulatedLan.RunAsync(options, loggers, stop.Token)
+        ? await SimulatedLan.RunAsync(loggers, stop.Token)
         : await TapDevice.RunAsync(options, loggers, stop.Token);
 }
 catch (DeviceStartException e)

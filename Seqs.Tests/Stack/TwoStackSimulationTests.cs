@@ -9,14 +9,14 @@ namespace Seqs.Tests.Stack;
 /// <summary>Two stacks on a virtual link with seeded loss and reordering, in virtual time.</summary>
 public sealed class TwoStackSimulationTests
 {
-    private static readonly Ipv4Address AddressA = new(10, 1, 0, 1);
-    private static readonly Ipv4Address AddressB = new(10, 1, 0, 2);
+    private static readonly Ipv4Address AddressA = SimulatedPair.AddressA;
+    private static readonly Ipv4Address AddressB = SimulatedPair.AddressB;
 
     [Test]
     public void StacksOnALossyReorderingLink_ResolveEachOtherAndPing()
     {
-        using var net = new Network(Faults(seed: 7));
-        List<PingReply> replies = net.PingMany(100);
+        using var net = new SimulatedPair(Faults(seed: 7));
+        List<PingReply> replies = PingMany(net, 100);
 
         int answered = replies.Count(r => r.Status == PingStatus.Success);
         Assert.Multiple(() =>
@@ -35,17 +35,17 @@ public sealed class TwoStackSimulationTests
     public void SameSeed_ReplaysTheSameRunExactly()
     {
         List<PingReply> first, second;
-        using (var net = new Network(Faults(seed: 11)))
-            first = net.PingMany(50);
-        using (var net = new Network(Faults(seed: 11)))
-            second = net.PingMany(50);
+        using (var net = new SimulatedPair(Faults(seed: 11)))
+            first = PingMany(net, 50);
+        using (var net = new SimulatedPair(Faults(seed: 11)))
+            second = PingMany(net, 50);
         Assert.That(second, Is.EqualTo(first));
     }
 
     [Test]
     public void UdpEcho_OverALossyLink_ReturnsWhatArrives()
     {
-        using var net = new Network(Faults(seed: 3));
+        using var net = new SimulatedPair(Faults(seed: 3));
         using var echo = new UdpEchoServer(net.B);
         using var cts = new CancellationTokenSource();
         _ = echo.RunAsync(cts.Token);
@@ -61,7 +61,7 @@ public sealed class TwoStackSimulationTests
                 await socket.SendToAsync(payload, new Ipv4EndPoint(AddressB, UdpEchoServer.DefaultPort));
                 using var timeout = new CancellationTokenSource();
                 Task<UdpReceiveResult> receive = socket.ReceiveFromAsync(buffer, timeout.Token).AsTask();
-                Task delay = Task.Delay(TimeSpan.FromMilliseconds(200), net.Clock);
+                Task delay = Task.Delay(TimeSpan.FromMilliseconds(200), net.Simulation.Clock);
                 if (await Task.WhenAny(receive, delay) == receive)
                 {
                     UdpReceiveResult result = await receive;
@@ -97,44 +97,16 @@ public sealed class TwoStackSimulationTests
         PropagationDelay = TimeSpan.FromMilliseconds(1),
     };
 
-    private sealed class Network : IDisposable
+    private static List<PingReply> PingMany(SimulatedPair net, int count)
     {
-        public Network(LinkFaults faults)
+        Task<List<PingReply>> pings = net.LoopA.InvokeAsync(async () =>
         {
-            Simulation = new NetworkSimulation();
-            LoopA = Simulation.CreateLoop();
-            LoopB = Simulation.CreateLoop();
-            NicA = new VirtualNic(MacAddress.Parse("02:00:00:00:01:01"));
-            NicB = new VirtualNic(MacAddress.Parse("02:00:00:00:01:02"));
-            A = new NetStack(LoopA, NicA, randomSeed: 1);
-            B = new NetStack(LoopB, NicB, randomSeed: 2);
-            Simulation.Connect(NicA, NicB, faults with { Seed = faults.Seed }, faults with { Seed = faults.Seed + 1000 });
-            A.Configure(new Ipv4Cidr(AddressA, 24));
-            B.Configure(new Ipv4Cidr(AddressB, 24));
-        }
-
-        public NetworkSimulation Simulation { get; }
-        public VirtualClock Clock => Simulation.Clock;
-        public NetLoop LoopA { get; }
-        public NetLoop LoopB { get; }
-        public VirtualNic NicA { get; }
-        public VirtualNic NicB { get; }
-        public NetStack A { get; }
-        public NetStack B { get; }
-
-        public List<PingReply> PingMany(int count)
-        {
-            Task<List<PingReply>> pings = LoopA.InvokeAsync(async () =>
-            {
-                var replies = new List<PingReply>();
-                for (int i = 0; i < count; i++)
-                    replies.Add(await A.PingAsync(AddressB, TimeSpan.FromSeconds(1)));
-                return replies;
-            });
-            Assert.That(Simulation.RunUntil(() => pings.IsCompleted, TimeSpan.FromMinutes(5)), Is.True);
-            return pings.Result;
-        }
-
-        public void Dispose() => Simulation.Dispose();
+            var replies = new List<PingReply>();
+            for (int i = 0; i < count; i++)
+                replies.Add(await net.A.PingAsync(AddressB, TimeSpan.FromSeconds(1)));
+            return replies;
+        });
+        Assert.That(net.Simulation.RunUntil(() => pings.IsCompleted, TimeSpan.FromMinutes(5)), Is.True);
+        return pings.Result;
     }
 }

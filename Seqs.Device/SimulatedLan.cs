@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+using Seqs.Services;
+using Seqs.Simulation;
+using Seqs.Stack;
+using Seqs.Wire;
+
+namespace Seqs.Device;
+
+/// <summary>
+/// The device with no hardware and no root: its stack on a simulated LAN with a second stack as the router, which
+/// pings the device every second and checks its UDP echo service. Virtual time is paced to the wall clock so the
+/// console shows a live network.
+/// </summary>
+internal static partial class SimulatedLan
+{
+    private static readonly Ipv4Cidr DeviceAddress = new(new Ipv4Address(192, 168, 50, 2), 24);
+    private static readonly Ipv4Cidr RouterAddress = new(new Ipv4Address(192, 168, 50, 1), 24);
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
+
+    public static async Task<int> RunAsync(ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ILogger log = loggers.CreateLogger("Seqs.Device");
+        using var simulation = new NetworkSimulation();
+        var deviceNic = new VirtualNic(MacAddress.Parse("02:53:45:51:53:02"));
+        var routerNic = new VirtualNic(MacAddress.Parse("02:53:45:51:53:01"));
+        simulation.Connect(deviceNic, routerNic, new LinkFaults { PropagationDelay = TimeSpan.FromMilliseconds(1), BitsPerSecond = 10_000_000 });
+        var device = new NetStack(simulation.CreateLoop(), deviceNic, logger: loggers.CreateLogger<NetStack>());
+        var router = new NetStack(simulation.CreateLoop(), routerNic);
+        device.Configure(DeviceAddress, RouterAddress.Address);
+        router.Configure(RouterAddress);
+        using var echo = new UdpEchoServer(device);
+        using var discard = new UdpDiscardServer(device);
+        _ = echo.RunAsync(cancellationToken);
+        _ = discard.RunAsync(cancellationToken);
+        Log.Started(log, DeviceAddress.ToString(), RouterAddress.Address.ToString());
+        _ = router.Loop.InvokeAsync(() => ProbeAsync(router, simulation.Clock, log, cancellationToken));
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            simulation.RunFor(Step);
+            try
+            {
+                await Task.Delay(Step, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        NetStackCounters c = device.Counters;
+        Log.Stopped(log, c.FramesReceived, c.FramesTransmitted, c.IcmpEchoRepliesSent, echo.Datagrams);
+        return 0;
+    }
+
+    /// <summary>The router's side: a ping a second and a UDP echo every fifth second, each reported on the console.</summary>
+    private static async Task ProbeAsync(NetStack router, VirtualClock clock, ILogger log, CancellationToken cancellationToken)
+    {
+        using var socket = new UdpSocket(router);
+        var buffer = new byte[64];
+        var target = new Ipv4EndPoint(DeviceAddress.Address, UdpEchoServer.DefaultPort);
+        try
+        {
+            for (int second = 1; !cancellationToken.IsCancellationRequested; second++)
+            {
+                PingReply reply = await router.PingAsync(DeviceAddress.Address, TimeSpan.FromSeconds(1), cancellationToken: cancellationToken);
+                Log.Ping(log, DeviceAddress.Address.ToString(), reply.Status, reply.RoundTripTime.TotalMilliseconds);
+                if (second % 5 == 0)
+                {
+                    await socket.SendToAsync("hello, seqs"u8.ToArray(), target, cancellationToken);
+                    UdpReceiveResult echoed = await socket.ReceiveFromAsync(buffer, cancellationToken);
+                    Log.UdpEcho(log, echoed.ReceivedBytes, echoed.RemoteEndPoint.ToString());
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "No --nic given: simulated LAN, device {Device}, router {Router} pinging it every second. For a real interface: --nic tap --tap-name NAME --ip A.B.C.D/N. Ctrl-C stops.")]
+        public static partial void Started(ILogger logger, string device, string router);
+
+        [LoggerMessage(2, LogLevel.Information, "router: ping {Address} {Status} {RoundTripMs} ms")]
+        public static partial void Ping(ILogger logger, string address, PingStatus status, double roundTripMs);
+
+        [LoggerMessage(3, LogLevel.Information, "router: UDP echo of {Bytes} bytes from {EndPoint}")]
+        public static partial void UdpEcho(ILogger logger, int bytes, string endPoint);
+
+        [LoggerMessage(4, LogLevel.Information, "Stopped: {Received} frames in, {Sent} out, {EchoReplies} echo replies, {UdpEchoes} UDP echoes")]
+        public static partial void Stopped(ILogger logger, long received, long sent, long echoReplies, long udpEchoes);
+    }
+}

@@ -1,0 +1,86 @@
+using Seqs.Device.HostNics;
+using Seqs.Diagnostics;
+using Seqs.Scheduling;
+using Seqs.Services;
+using Seqs.Stack;
+using Seqs.Wire;
+
+namespace Seqs.Tests.Interop;
+
+/// <summary>
+/// A NetStack with the UDP echo and discard services, running on its own loop thread over a TAP whose kernel side
+/// sits in a fresh network namespace; every frame is recorded to a pcap file.
+/// </summary>
+internal sealed class StackOnTap : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly NetLoop _loop;
+    private readonly Task _loopTask;
+    private readonly FileStream _pcapFile;
+    private readonly PcapWriter _pcap;
+    private readonly UdpEchoServer _echo;
+    private readonly UdpDiscardServer _discard;
+
+    public StackOnTap(NetworkNamespace ns, Ipv4Cidr kernelSide, Ipv4Address stackAddress)
+    {
+        Namespace = ns;
+        Tap = ns.AddTap(kernelSide);
+        PcapPath = Path.Combine(Path.GetTempPath(), $"{ns.Name}.pcap");
+        _pcapFile = new FileStream(PcapPath, FileMode.Create, FileAccess.Write, FileShare.Read);
+        _pcap = new PcapWriter(_pcapFile);
+        _loop = new NetLoop(TimeProvider.System);
+        Stack = new NetStack(_loop, new CapturingNic(Tap, _pcap, TimeProvider.System));
+        Stack.Configure(new Ipv4Cidr(stackAddress, kernelSide.PrefixLength), kernelSide.Address);
+        _echo = new UdpEchoServer(Stack);
+        _discard = new UdpDiscardServer(Stack);
+        _ = _echo.RunAsync(_stop.Token);
+        _ = _discard.RunAsync(_stop.Token);
+        _loopTask = _loop.Start(_stop.Token);
+    }
+
+    public NetworkNamespace Namespace { get; }
+
+    public TapNic Tap { get; }
+
+    public NetStack Stack { get; }
+
+    public string PcapPath { get; }
+
+    public long UdpEchoes => _echo.Datagrams;
+
+    /// <summary>Stops the loop and flushes the capture, so the pcap can be read.</summary>
+    public void Stop()
+    {
+        if (_stop.IsCancellationRequested)
+            return;
+        _stop.Cancel();
+        _loopTask.Wait(TimeSpan.FromSeconds(5));
+        _pcap.Flush();
+        _pcapFile.Flush();
+    }
+
+    /// <summary>Polls a counter (or anything) from the test thread until it holds or the time is up.</summary>
+    public static bool WaitFor(Func<bool> condition, TimeSpan timeout)
+    {
+        DateTime end = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > end)
+                return false;
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _echo.Dispose();
+        _discard.Dispose();
+        _pcap.Dispose();
+        _pcapFile.Dispose();
+        _loop.Dispose();
+        _stop.Dispose();
+        File.Delete(PcapPath);
+    }
+}
