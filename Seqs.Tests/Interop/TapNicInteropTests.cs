@@ -204,6 +204,18 @@ public sealed class TapNicInteropTests
     }
 
     [Test]
+    public void Open_WithoutNetAdmin_SaysToRunAsRootOrPrecreateTheDevice()
+    {
+        InteropEnvironment.RequireNetworkNamespaces();
+        string name = $"sqn{Environment.ProcessId}";
+        Exception? failure = null;
+        ThreadCapabilities.RunWithoutNetAdmin(() => failure = Assert.Catch(() => TapNic.Open(name).Dispose()));
+        Assert.That(failure, Is.TypeOf<UnauthorizedAccessException>()
+            .With.Message.Contains("Run as root")
+            .And.Message.Contains($"ip tuntap add dev {name} mode tap user $USER"));
+    }
+
+    [Test]
     public void Open_OfAnInterfaceThatIsNotATap_SaysWhatToFix()
     {
         InteropEnvironment.RequireNetworkNamespaces();
