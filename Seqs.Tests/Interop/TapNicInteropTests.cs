@@ -25,7 +25,7 @@ public sealed class TapNicInteropTests
     [Test]
     public void KernelArpRequest_FiresTheArmedWakeUpAndIsReceived()
     {
-        using NetworkNamespace ns = NetworkNamespace.Create();
+        using NetworkNamespace ns = NetworkNamespace.Create("ping");
         TapNic tap = ns.AddTap(KernelSide);
         byte[] buffer = new byte[tap.MaxFrameSize];
         Assert.That(tap.TryReceive(buffer, out _), Is.False, "the kernel sent a frame before anything asked it to");
@@ -52,7 +52,7 @@ public sealed class TapNicInteropTests
     [Test]
     public void ArpReply_EntersTheKernelNeighbourTableWithTheStacksMac()
     {
-        using NetworkNamespace ns = NetworkNamespace.Create();
+        using NetworkNamespace ns = NetworkNamespace.Create("ping");
         TapNic tap = ns.AddTap(KernelSide);
         ns.Start($"ping -c 3 -W 1 {StackAddress}");
         byte[] request = ReceiveFirst(tap, frame => IsArp(frame, ArpRequest, StackAddress));
@@ -98,7 +98,7 @@ public sealed class TapNicInteropTests
     [Test]
     public void WakeUp_ArmedWhileAFrameWaits_FiresAtOnce()
     {
-        using NetworkNamespace ns = NetworkNamespace.Create();
+        using NetworkNamespace ns = NetworkNamespace.Create("ping");
         TapNic tap = ns.AddTap(KernelSide);
         ns.Start($"ping -c 1 -W 1 {StackAddress}");
         byte[] buffer = new byte[tap.MaxFrameSize];
@@ -115,7 +115,7 @@ public sealed class TapNicInteropTests
     [Test]
     public void FrameLongerThanTheBuffer_IsDroppedAndCountedAndTheNextOneReturned()
     {
-        using NetworkNamespace ns = NetworkNamespace.Create();
+        using NetworkNamespace ns = NetworkNamespace.Create("ping");
         TapNic tap = ns.AddTap(KernelSide);
         ns.ExecChecked($"ip link set {tap.Name} mtu 4000 && ip neigh replace {StackAddress} lladdr {tap.MacAddress} dev {tap.Name} nud permanent");
         ns.ExecChecked($"ping -c 1 -W 1 -s 3000 {StackAddress} || true; ping -c 1 -W 1 -s 100 {StackAddress} || true");
@@ -201,6 +201,18 @@ public sealed class TapNicInteropTests
         {
             HostCommand.Run("ip", ["tuntap", "del", "dev", name, "mode", "tap"]);
         }
+    }
+
+    [Test]
+    public void Open_WithoutNetAdmin_SaysToRunAsRootOrPrecreateTheDevice()
+    {
+        InteropEnvironment.RequireNetworkNamespaces();
+        string name = $"sqn{Environment.ProcessId}";
+        Exception? failure = null;
+        ThreadCapabilities.RunWithoutNetAdmin(() => failure = Assert.Catch(() => TapNic.Open(name).Dispose()));
+        Assert.That(failure, Is.TypeOf<UnauthorizedAccessException>()
+            .With.Message.Contains("Run as root")
+            .And.Message.Contains($"ip tuntap add dev {name} mode tap user $USER"));
     }
 
     [Test]
