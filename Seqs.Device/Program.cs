@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Seqs.Device;
 
-if (!DeviceOptions.TryParse(args, out DeviceOptions? options, out string? error))
+if (!DeviceOptions.TryParse(args, out DeviceOptions options, out string error))
 {
     Console.Error.WriteLine($"seqs: {error}");
     return 2;
@@ -18,7 +18,7 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 
 try
 {
-    return options.Nic == DeviceOptions.SimulatedNic
+    return options.Nic == DeviceOptions.SimulatedNicName
         ? await SimulatedLan.RunAsync(loggers, stop.Token)
         : await TapDevice.RunAsync(options, loggers, stop.Token);
 }

@@ -5,6 +5,7 @@ using Seqs.Hal;
 using Seqs.Scheduling;
 using Seqs.Services;
 using Seqs.Stack;
+using Seqs.Wire;
 
 namespace Seqs.Device;
 
@@ -14,6 +15,8 @@ internal static partial class TapDevice
     public static async Task<int> RunAsync(DeviceOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         ILogger log = loggers.CreateLogger("Seqs.Device");
+        if (options.Address is not Ipv4Cidr address)
+            throw new DeviceStartException("--nic tap needs --ip A.B.C.D/N (for example --ip 10.0.0.2/24); DHCP is not available yet.");
         TapNic tap;
         try
         {
@@ -45,13 +48,13 @@ internal static partial class TapDevice
             {
                 using var loop = new NetLoop(TimeProvider.System);
                 var stack = new NetStack(loop, nic, logger: loggers.CreateLogger<NetStack>());
-                stack.Configure(options.Address!.Value, options.Gateway ?? default);
+                stack.Configure(address, options.Gateway ?? default);
                 using var echo = new UdpEchoServer(stack);
                 using var discard = new UdpDiscardServer(stack);
                 using var loopStop = new CancellationTokenSource();
                 Task loopTask = loop.Start(loopStop.Token);
                 Task services = Task.WhenAll(echo.RunAsync(cancellationToken), discard.RunAsync(cancellationToken));
-                Log.Started(log, tap.Name, stack.MacAddress.ToString(), options.Address.Value.ToString());
+                Log.Started(log, tap.Name, stack.MacAddress.ToString(), address.ToString());
                 await services.ConfigureAwait(false);
                 // The services stop on the loop, so the loop stops last.
                 await loopStop.CancelAsync().ConfigureAwait(false);
