@@ -62,7 +62,7 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
     public ValueTask<UdpReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!_stack.Loop.IsOnLoopThread)
-            return new ValueTask<UdpReceiveResult>(_stack.Loop.InvokeAsync(() => ReceiveFromAsync(buffer, cancellationToken).AsTask()));
+            return ReceiveFromOffLoop(buffer, cancellationToken);
         ThrowIfDisposed();
         if (!IsBound)
             throw new InvalidOperationException("Bind the socket (or send from it) before receiving.");
@@ -96,7 +96,7 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
     public ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, Ipv4EndPoint remoteEndPoint, CancellationToken cancellationToken = default)
     {
         if (!_stack.Loop.IsOnLoopThread)
-            return new ValueTask(_stack.Loop.InvokeAsync(() => SendToAsync(datagram, remoteEndPoint, cancellationToken).AsTask()));
+            return SendToOffLoop(datagram, remoteEndPoint, cancellationToken);
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask(Task.FromCanceled(cancellationToken));
         SendTo(datagram.Span, remoteEndPoint);
@@ -158,6 +158,14 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
         }
     }
 
+    // The lambdas live in their own methods: a lambda capturing parameters makes the compiler allocate its closure
+    // on entry to the enclosing method, even on the path that does not use it.
+    private ValueTask<UdpReceiveResult> ReceiveFromOffLoop(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        new(_stack.Loop.InvokeAsync(() => ReceiveFromAsync(buffer, cancellationToken).AsTask()));
+
+    private ValueTask SendToOffLoop(ReadOnlyMemory<byte> datagram, Ipv4EndPoint remoteEndPoint, CancellationToken cancellationToken) =>
+        new(_stack.Loop.InvokeAsync(() => SendToAsync(datagram, remoteEndPoint, cancellationToken).AsTask()));
+
     private void OnReceiveCanceled() => _stack.Loop.Post(static s =>
     {
         var socket = (UdpSocket)s!;
@@ -199,6 +207,8 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
 
     ValueTaskSourceStatus IValueTaskSource<UdpReceiveResult>.GetStatus(short token) => _pending.GetStatus(token);
 
+    // Completions always run on the loop (see PostCompletion) and the direct ValueTask is only awaited there, so the
+    // continuation is already on the right context: posting it again through the captured context would allocate.
     void IValueTaskSource<UdpReceiveResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _pending.OnCompleted(continuation, state, token, flags);
+        _pending.OnCompleted(continuation, state, token, flags & ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
 }
