@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Seqs.Scheduling;
 
 /// <summary>
@@ -22,7 +20,10 @@ public sealed class NetLoop : IDisposable
     private readonly TimerQueue _timers = new();
     private readonly List<ILoopParticipant> _participants = [];
     private readonly Queue<WorkItem> _localWork = new();
-    private readonly ConcurrentQueue<WorkItem> _remoteWork = new();
+    // Posts from other threads are rare (user calls made off the loop), so a locked queue that starts empty costs
+    // less memory than a concurrent one.
+    private readonly Queue<WorkItem> _remoteWork = new();
+    private int _remoteCount;
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Action _wakeUp;
     private readonly Action<Exception> _onException;
@@ -78,7 +79,7 @@ public sealed class NetLoop : IDisposable
     /// </summary>
     public TimeSpan? NextDeadline => HasQueuedWork ? Now : _timers.NextDeadline;
 
-    private bool HasQueuedWork => _localWork.Count > 0 || !_remoteWork.IsEmpty;
+    private bool HasQueuedWork => _localWork.Count > 0 || Volatile.Read(ref _remoteCount) > 0;
 
     public void Attach(ILoopParticipant participant)
     {
@@ -103,7 +104,11 @@ public sealed class NetLoop : IDisposable
             _localWork.Enqueue(new WorkItem(callback, state));
             return;
         }
-        _remoteWork.Enqueue(new WorkItem(callback, state));
+        lock (_remoteWork)
+        {
+            _remoteWork.Enqueue(new WorkItem(callback, state));
+            Interlocked.Increment(ref _remoteCount);
+        }
         WakeUp();
     }
 
@@ -252,9 +257,15 @@ public sealed class NetLoop : IDisposable
             Invoke(_localWork.Dequeue());
             ran++;
         }
-        int remote = _remoteWork.Count;
-        for (int i = 0; i < remote && _remoteWork.TryDequeue(out WorkItem item); i++)
+        int remote = Volatile.Read(ref _remoteCount);
+        for (int i = 0; i < remote; i++)
         {
+            WorkItem item;
+            lock (_remoteWork)
+            {
+                item = _remoteWork.Dequeue();
+                Interlocked.Decrement(ref _remoteCount);
+            }
             Invoke(item);
             ran++;
         }

@@ -7,7 +7,7 @@ namespace Seqs.Scheduling;
 /// </summary>
 internal sealed class TimerQueue
 {
-    private NetTimer[] _heap = new NetTimer[16];
+    private NetTimer[] _heap = new NetTimer[4];
     private long _sequence;
 
     public int Count { get; private set; }

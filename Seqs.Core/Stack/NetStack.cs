@@ -93,7 +93,8 @@ public sealed partial class NetStack : ILoopParticipant
         {
             _arpCache.Clear();
             _arpPending.Clear();
-            Log.AddressConfigured(_logger, address.ToString(), gateway.ToString());
+            if (_logger.IsEnabled(LogLevel.Information))
+                Log.AddressConfigured(_logger, address.ToString(), gateway.ToString());
             SendGratuitousArp();
         }
     }

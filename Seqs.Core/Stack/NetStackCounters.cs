@@ -8,7 +8,8 @@ namespace Seqs.Stack;
 /// </summary>
 public sealed class NetStackCounters
 {
-    private readonly long[] _malformed = new long[RejectionSlots()];
+    private static readonly int s_rejectionSlots = RejectionSlots();
+    private readonly long[] _malformed = new long[s_rejectionSlots];
 
     public long FramesReceived { get; internal set; }
     public long FramesTransmitted { get; internal set; }

@@ -3,37 +3,26 @@ using Seqs.Wire;
 namespace Seqs.Stack;
 
 /// <summary>
-/// The datagrams a <see cref="UdpSocket"/> holds until the application reads them: a ring of slots whose buffers
-/// are allocated on first use and reused.
+/// The datagrams a <see cref="UdpSocket"/> holds until the application reads them: a ring of slots created on the
+/// first datagram that has to wait, each with a payload buffer allocated on first use and reused after.
 /// </summary>
-internal sealed class UdpReceiveQueue
+internal sealed class UdpReceiveQueue(int capacity, int datagramSize)
 {
-    private readonly byte[]?[] _buffers;
-    private readonly int[] _lengths;
-    private readonly Ipv4EndPoint[] _senders;
-    private readonly int _datagramSize;
+    private Slot[]? _slots;
     private int _head;
-
-    public UdpReceiveQueue(int capacity, int datagramSize)
-    {
-        _buffers = new byte[capacity][];
-        _lengths = new int[capacity];
-        _senders = new Ipv4EndPoint[capacity];
-        _datagramSize = datagramSize;
-    }
 
     public int Count { get; private set; }
 
     public bool TryEnqueue(ReadOnlySpan<byte> payload, Ipv4EndPoint sender)
     {
-        if (Count == _buffers.Length)
+        if (Count == capacity)
             return false;
-        int slot = (_head + Count) % _buffers.Length;
-        byte[] buffer = _buffers[slot] ??= new byte[_datagramSize];
-        int length = Math.Min(payload.Length, buffer.Length);
-        payload[..length].CopyTo(buffer);
-        _lengths[slot] = length;
-        _senders[slot] = sender;
+        Slot[] slots = _slots ??= new Slot[capacity];
+        ref Slot slot = ref slots[(_head + Count) % capacity];
+        byte[] buffer = slot.Buffer ??= new byte[datagramSize];
+        slot.Length = Math.Min(payload.Length, buffer.Length);
+        payload[..slot.Length].CopyTo(buffer);
+        slot.Sender = sender;
         Count++;
         return true;
     }
@@ -45,12 +34,19 @@ internal sealed class UdpReceiveQueue
             result = default;
             return false;
         }
-        int length = _lengths[_head];
-        int copied = Math.Min(length, destination.Length);
-        _buffers[_head].AsSpan(0, copied).CopyTo(destination);
-        result = new UdpReceiveResult(copied, _senders[_head], copied < length);
-        _head = (_head + 1) % _buffers.Length;
+        ref Slot slot = ref _slots![_head];
+        int copied = Math.Min(slot.Length, destination.Length);
+        slot.Buffer.AsSpan(0, copied).CopyTo(destination);
+        result = new UdpReceiveResult(copied, slot.Sender, copied < slot.Length);
+        _head = (_head + 1) % capacity;
         Count--;
         return true;
+    }
+
+    private struct Slot
+    {
+        public byte[]? Buffer;
+        public int Length;
+        public Ipv4EndPoint Sender;
     }
 }

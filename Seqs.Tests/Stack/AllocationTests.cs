@@ -19,7 +19,7 @@ public sealed class AllocationTests
     public void ArpRequestAndReply_AllocateNothing()
     {
         using var pair = new SimulatedPair();
-        byte[] request = Frames.Arp(ArpOperation.Request, SimulatedPair.MacA, SimulatedPair.AddressA, MacAddress.Zero, SimulatedPair.AddressB);
+        byte[] request = PeerFrames.Arp(ArpOperation.Request, SimulatedPair.MacA, SimulatedPair.AddressA, MacAddress.Zero, SimulatedPair.AddressB);
 
         long allocated = Measure(() => pair.SendFromA(request));
 
@@ -32,8 +32,8 @@ public sealed class AllocationTests
     public void EchoRequestAndReply_AllocateNothing()
     {
         using var pair = new SimulatedPair();
-        pair.SendFromA(Frames.Arp(ArpOperation.Request, SimulatedPair.MacA, SimulatedPair.AddressA, MacAddress.Zero, SimulatedPair.AddressB));
-        byte[] request = Frames.EchoRequest(SimulatedPair.MacA, SimulatedPair.MacB, SimulatedPair.AddressA, SimulatedPair.AddressB, 0x4242, 1, new byte[1472]);
+        pair.SendFromA(PeerFrames.Arp(ArpOperation.Request, SimulatedPair.MacA, SimulatedPair.AddressA, MacAddress.Zero, SimulatedPair.AddressB));
+        byte[] request = PeerFrames.EchoRequest(SimulatedPair.MacA, SimulatedPair.MacB, SimulatedPair.AddressA, SimulatedPair.AddressB, 0x4242, 1, new byte[1472]);
 
         long allocated = Measure(() => pair.SendFromA(request));
 
@@ -50,8 +50,8 @@ public sealed class AllocationTests
         _ = echo.RunAsync(stop.Token);
         using var client = new UdpSocket(pair.A);
         client.Bind(5000);
-        pair.SendFromA(Frames.Arp(ArpOperation.Request, SimulatedPair.MacA, SimulatedPair.AddressA, MacAddress.Zero, SimulatedPair.AddressB));
-        byte[] datagram = Frames.Udp(SimulatedPair.MacA, SimulatedPair.MacB, new Ipv4EndPoint(SimulatedPair.AddressA, 5000), new Ipv4EndPoint(SimulatedPair.AddressB, UdpEchoServer.DefaultPort), new byte[512]);
+        pair.SendFromA(PeerFrames.Arp(ArpOperation.Request, SimulatedPair.MacA, SimulatedPair.AddressA, MacAddress.Zero, SimulatedPair.AddressB));
+        byte[] datagram = PeerFrames.Udp(SimulatedPair.MacA, SimulatedPair.MacB, new Ipv4EndPoint(SimulatedPair.AddressA, 5000), new Ipv4EndPoint(SimulatedPair.AddressB, UdpEchoServer.DefaultPort), new byte[512]);
         var buffer = new byte[1500];
         int echoed = 0;
 

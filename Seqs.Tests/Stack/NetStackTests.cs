@@ -54,7 +54,7 @@ public sealed class NetStackTests
     public void ArpRequestForOurAddress_IsAnsweredAndTheRequesterCached()
     {
         _nic.TakeSent();
-        _nic.Inject(Frames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
+        _nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
         _loop.RunOnce();
 
         byte[] reply = _nic.TakeSent().Single();
@@ -76,7 +76,7 @@ public sealed class NetStackTests
     public void ArpRequestForAnotherHost_IsCountedNotAnsweredNotCached()
     {
         _nic.TakeSent();
-        _nic.Inject(Frames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, new Ipv4Address(10, 0, 0, 9)));
+        _nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, new Ipv4Address(10, 0, 0, 9)));
         _loop.RunOnce();
         using (Assert.EnterMultipleScope())
         {
@@ -90,7 +90,7 @@ public sealed class NetStackTests
     public void ArpClaimingOurAddress_IsCountedAsConflict()
     {
         _nic.TakeSent();
-        _nic.Inject(Frames.Arp(ArpOperation.Request, PeerMac, Our, MacAddress.Zero, Our));
+        _nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Our, MacAddress.Zero, Our));
         _loop.RunOnce();
         Assert.That(_stack.Counters.ArpAddressConflicts, Is.EqualTo(1));
         Assert.That(_nic.Sent, Is.Empty);
@@ -101,7 +101,7 @@ public sealed class NetStackTests
     {
         LearnPeer();
         byte[] data = Enumerable.Range(0, 100).Select(i => (byte)i).ToArray();
-        _nic.Inject(Frames.EchoRequest(PeerMac, OurMac, Peer, Our, identifier: 0x1234, sequence: 7, data));
+        _nic.Inject(PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, identifier: 0x1234, sequence: 7, data));
         _loop.RunOnce();
 
         byte[] frame = _nic.TakeSent().Single();
@@ -126,12 +126,12 @@ public sealed class NetStackTests
     public void EchoRequestFromUnknownHost_WaitsForArpThenIsAnswered()
     {
         _nic.TakeSent();
-        _nic.Inject(Frames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1, 2, 3]));
+        _nic.Inject(PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1, 2, 3]));
         _loop.RunOnce();
         ArpPacket request = ParseArp(_nic.TakeSent().Single(), out _);
         Assert.That(request.TargetProtocolAddress, Is.EqualTo(Peer));
 
-        _nic.Inject(Frames.Arp(ArpOperation.Reply, PeerMac, Peer, OurMac, Our, OurMac));
+        _nic.Inject(PeerFrames.Arp(ArpOperation.Reply, PeerMac, Peer, OurMac, Our, OurMac));
         _loop.RunOnce();
         byte[] reply = _nic.TakeSent().Single();
         Assert.That(EthernetFrame.TryParse(reply, out EthernetFrame ethernet, out _), Is.True);
@@ -143,7 +143,7 @@ public sealed class NetStackTests
     public void UnansweredArp_IsRetriedEverySecond_ThenThePacketIsDropped()
     {
         _nic.TakeSent();
-        _nic.Inject(Frames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1]));
+        _nic.Inject(PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1]));
         _loop.RunOnce();
         Assert.That(_nic.TakeSent(), Has.Count.EqualTo(1));
 
@@ -171,7 +171,7 @@ public sealed class NetStackTests
     {
         LearnPeer();
         for (int i = 0; i < 15; i++)
-            _nic.Inject(Frames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 4444), [1, 2, 3, 4]));
+            _nic.Inject(PeerFrames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 4444), [1, 2, 3, 4]));
         _loop.RunOnce();
 
         List<byte[]> sent = _nic.TakeSent();
@@ -194,7 +194,7 @@ public sealed class NetStackTests
     public void BroadcastUdpToClosedPort_GetsNoIcmpError()
     {
         LearnPeer();
-        _nic.Inject(Frames.Udp(PeerMac, MacAddress.Broadcast, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Ipv4Address.Broadcast, 4444), [1]));
+        _nic.Inject(PeerFrames.Udp(PeerMac, MacAddress.Broadcast, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Ipv4Address.Broadcast, 4444), [1]));
         _loop.RunOnce();
         Assert.That(_nic.Sent, Is.Empty);
         Assert.That(_stack.Counters.UdpNoPort, Is.EqualTo(1));
@@ -206,7 +206,7 @@ public sealed class NetStackTests
         LearnPeer();
         using var socket = new UdpSocket(_stack);
         socket.Bind(7000);
-        _nic.Inject(Frames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 7000), [9, 8, 7]));
+        _nic.Inject(PeerFrames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 7000), [9, 8, 7]));
         _loop.RunOnce();
 
         var buffer = new byte[100];
@@ -226,7 +226,7 @@ public sealed class NetStackTests
         LearnPeer();
         using var socket = new UdpSocket(_stack);
         socket.Bind(7000);
-        byte[] frame = Frames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 7000), [9, 8, 7]);
+        byte[] frame = PeerFrames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 7000), [9, 8, 7]);
         frame[^1] ^= 0xFF;
         _nic.Inject(frame);
         _loop.RunOnce();
@@ -241,7 +241,7 @@ public sealed class NetStackTests
         using var socket = new UdpSocket(_stack);
         socket.Bind(7000);
         for (int i = 0; i < 10; i++)
-            _nic.Inject(Frames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 7000), [(byte)i]));
+            _nic.Inject(PeerFrames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 7000), [(byte)i]));
         _loop.RunOnce();
         Assert.That(socket.DroppedDatagrams, Is.EqualTo(2));
         Assert.That(_stack.Counters.UdpReceiveQueueFull, Is.EqualTo(2));
@@ -251,7 +251,7 @@ public sealed class NetStackTests
     public void SendToOffLinkHost_GoesThroughTheGateway()
     {
         _nic.TakeSent();
-        _nic.Inject(Frames.Arp(ArpOperation.Request, GatewayMac, GatewayAddress, MacAddress.Zero, Our));
+        _nic.Inject(PeerFrames.Arp(ArpOperation.Request, GatewayMac, GatewayAddress, MacAddress.Zero, Our));
         _loop.RunOnce();
         _nic.TakeSent();
 
@@ -303,8 +303,8 @@ public sealed class NetStackTests
     {
         LearnPeer();
         _nic.AcceptsTransmit = false;
-        _nic.Inject(Frames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1]));
-        _nic.Inject(Frames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 2, [2]));
+        _nic.Inject(PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1]));
+        _nic.Inject(PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 2, [2]));
         _loop.RunOnce();
         Assert.That(_nic.Sent, Is.Empty);
         Assert.That(_stack.Counters.TransmitDeferred, Is.EqualTo(2));
@@ -322,7 +322,7 @@ public sealed class NetStackTests
     public void TruncatedFrame_IsDroppedAndCountedAsMalformed(int length)
     {
         LearnPeer();
-        byte[] frame = Frames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1, 2, 3]);
+        byte[] frame = PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1, 2, 3]);
         _nic.Inject(frame[..length]);
         _loop.RunOnce();
         Assert.That(_stack.Counters.Malformed, Is.EqualTo(1));
@@ -333,7 +333,7 @@ public sealed class NetStackTests
     public void BadIpv4HeaderChecksum_IsDroppedAndCounted()
     {
         LearnPeer();
-        byte[] frame = Frames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1, 2, 3]);
+        byte[] frame = PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1, 2, 3]);
         frame[14 + 10] ^= 0x55;
         _nic.Inject(frame);
         _loop.RunOnce();
@@ -345,7 +345,7 @@ public sealed class NetStackTests
     public void Fragment_IsDroppedAndCounted()
     {
         LearnPeer();
-        byte[] frame = Frames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1, 2, 3]);
+        byte[] frame = PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1, 2, 3]);
         frame[14 + 6] = 0x20; // MF
         WriteIpChecksum(frame);
         _nic.Inject(frame);
@@ -358,7 +358,7 @@ public sealed class NetStackTests
     public void VlanTaggedFrame_IsDroppedDeliberately()
     {
         LearnPeer();
-        byte[] plain = Frames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1]);
+        byte[] plain = PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1]);
         byte[] tagged = [.. plain[..12], 0x81, 0x00, 0x00, 0x05, .. plain[12..]];
         _nic.Inject(tagged);
         _loop.RunOnce();
@@ -370,7 +370,7 @@ public sealed class NetStackTests
     public void FrameForAnotherMac_IsIgnored()
     {
         LearnPeer();
-        _nic.Inject(Frames.EchoRequest(PeerMac, MacAddress.Parse("02:99:99:99:99:99"), Peer, Our, 1, 1, [1]));
+        _nic.Inject(PeerFrames.EchoRequest(PeerMac, MacAddress.Parse("02:99:99:99:99:99"), Peer, Our, 1, 1, [1]));
         _loop.RunOnce();
         Assert.That(_stack.Counters.NotForUs, Is.EqualTo(1));
         Assert.That(_nic.Sent, Is.Empty);
@@ -381,7 +381,7 @@ public sealed class NetStackTests
     {
         LearnPeer();
         var random = new Random(42);
-        byte[] valid = Frames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 9), [1, 2, 3, 4, 5, 6]);
+        byte[] valid = PeerFrames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 9), [1, 2, 3, 4, 5, 6]);
         for (int i = 0; i < 5000; i++)
         {
             byte[] frame = random.Next(2) == 0 ? new byte[random.Next(0, 200)] : (byte[])valid.Clone();
@@ -402,14 +402,14 @@ public sealed class NetStackTests
         Assert.That(_stack.Counters.InternalErrors, Is.Zero);
         Assert.That(_loop.UnhandledExceptionCount, Is.Zero);
 
-        _nic.Inject(Frames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1]));
+        _nic.Inject(PeerFrames.EchoRequest(PeerMac, OurMac, Peer, Our, 1, 1, [1]));
         _loop.RunOnce();
         Assert.That(_nic.TakeSent().Any(f => EchoSequence(f) == 1), Is.True);
     }
 
     private void LearnPeer()
     {
-        _nic.Inject(Frames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
+        _nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
         _loop.RunOnce();
         _nic.TakeSent();
     }

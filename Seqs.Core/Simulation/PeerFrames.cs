@@ -1,9 +1,12 @@
 using Seqs.Wire;
 
-namespace Seqs.Tests.Stack;
+namespace Seqs.Simulation;
 
-/// <summary>Builds the frames a peer would send, through the wire writers.</summary>
-internal static class Frames
+/// <summary>
+/// Whole frames as another station would send them, built through the wire writers: for tests, benchmarks and
+/// simulated peers. Each call allocates its frame; build them once, outside measured loops.
+/// </summary>
+public static class PeerFrames
 {
     public static byte[] Arp(ArpOperation operation, MacAddress senderMac, Ipv4Address sender, MacAddress targetMac, Ipv4Address target, MacAddress? destination = null)
     {
