@@ -221,6 +221,63 @@ public sealed class NetStackTests
     }
 
     [Test]
+    public void DirectedBroadcastDatagram_ReachesTheBoundSocket()
+    {
+        using var socket = new UdpSocket(_stack);
+        socket.Bind(7000);
+        _nic.Inject(PeerFrames.Udp(PeerMac, MacAddress.Broadcast, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(new Ipv4Address(10, 0, 0, 255), 7000), [1]));
+        _loop.RunOnce();
+        Assert.That(socket.TryReceiveFrom(new byte[10], out _), Is.True);
+    }
+
+    [Test]
+    public void MulticastDatagram_IsAcceptedOnlyAfterJoiningTheGroup()
+    {
+        var group = new Ipv4Address(239, 1, 2, 3);
+        var groupMac = MacAddress.Parse("01:00:5e:01:02:03");
+        using var socket = new UdpSocket(_stack);
+        socket.Bind(7000);
+        byte[] frame = PeerFrames.Udp(PeerMac, groupMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(group, 7000), [1]);
+
+        _nic.Inject(frame);
+        _loop.RunOnce();
+        Assert.That(socket.TryReceiveFrom(new byte[10], out _), Is.False, "not a member yet");
+
+        Assert.That(_stack.JoinMulticastGroup(group), Is.True);
+        _nic.Inject(frame);
+        _loop.RunOnce();
+        Assert.That(socket.TryReceiveFrom(new byte[10], out _), Is.True);
+    }
+
+    [Test]
+    public void BroadcastSend_NeedsEnableBroadcast_AndGoesToTheBroadcastMac()
+    {
+        _nic.TakeSent();
+        using var socket = new UdpSocket(_stack);
+        SocketException? refused = null;
+        _loop.Post(_ =>
+        {
+            try
+            {
+                socket.SendTo([1], new Ipv4EndPoint(Ipv4Address.Broadcast, 67));
+            }
+            catch (SocketException e)
+            {
+                refused = e;
+            }
+            socket.EnableBroadcast = true;
+            socket.SendTo([2], new Ipv4EndPoint(Ipv4Address.Broadcast, 67));
+        }, null);
+        _loop.RunOnce();
+        _loop.RunOnce();
+
+        Assert.That(refused?.SocketErrorCode, Is.EqualTo(SocketError.AccessDenied));
+        byte[] frame = _nic.TakeSent().Single();
+        Assert.That(EthernetFrame.TryParse(frame, out EthernetFrame ethernet, out _), Is.True);
+        Assert.That(ethernet.Destination, Is.EqualTo(MacAddress.Broadcast));
+    }
+
+    [Test]
     public void UdpWithBadChecksum_IsDroppedAndCounted()
     {
         LearnPeer();
