@@ -103,8 +103,10 @@ public sealed partial class NetStack
             return AddressKind.Broadcast;
         if (destination.IsMulticast)
             return IsMemberOf(destination) ? AddressKind.Multicast : AddressKind.Other;
+        // RFC 2131 §4.1: a DHCP server may unicast its OFFER to the address it offers, before the client has
+        // configured it, so an unconfigured interface takes unicast to any address.
         if (Address is not Ipv4Cidr own)
-            return AddressKind.Other;
+            return AddressKind.Unicast;
         if (destination == own.Address)
             return AddressKind.Unicast;
         if (own.PrefixLength < 31 && destination == own.DirectedBroadcast)

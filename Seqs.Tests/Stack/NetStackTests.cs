@@ -278,6 +278,21 @@ public sealed class NetStackTests
     }
 
     [Test]
+    public void UnconfiguredStack_TakesUnicastUdpToAnyAddress_ButAnswersNothing()
+    {
+        _stack.Deconfigure();
+        _nic.TakeSent();
+        using var socket = new UdpSocket(_stack);
+        socket.Bind(68);
+        var offered = new Ipv4Address(10, 0, 0, 77);
+        _nic.Inject(PeerFrames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 67), new Ipv4EndPoint(offered, 68), [2]));
+        _nic.Inject(PeerFrames.EchoRequest(PeerMac, OurMac, Peer, offered, 1, 1, [1]));
+        _loop.RunOnce();
+        Assert.That(socket.TryReceiveFrom(new byte[10], out _), Is.True, "RFC 2131 §4.1 unicast OFFER");
+        Assert.That(_nic.Sent, Is.Empty, "no echo reply without an address");
+    }
+
+    [Test]
     public void UdpWithBadChecksum_IsDroppedAndCounted()
     {
         LearnPeer();
