@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Tasks.Sources;
+using Seqs.Scheduling;
 using Seqs.Wire;
 
 namespace Seqs.Stack;
@@ -12,22 +12,13 @@ namespace Seqs.Stack;
 /// (<see cref="NetStackOptions.UdpReceiveQueueDatagrams"/>); when it is full, new ones are dropped and counted.
 /// Checksums are verified on receive and always sent.
 /// </summary>
-public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
+public sealed class UdpSocket : IDisposable
 {
     private readonly NetStack _stack;
     private readonly UdpReceiveQueue _queue;
-    private static readonly SendOrPostCallback s_completeReceive = static s => ((UdpSocket)s!).CompleteReceive();
-
-    // Completions run as loop work items, never inside frame handling, and the continuation then runs inline on the
-    // loop: whoever awaits (on the loop) resumes in the same turn, so simulations stay deterministic.
-    private ManualResetValueTaskSourceCore<UdpReceiveResult> _pending = new() { RunContinuationsAsynchronously = false };
-    private Memory<byte> _pendingBuffer;
-    private bool _receivePending;
-    private bool _completionPosted;
-    private UdpReceiveResult _completedResult;
-    private Exception? _completedError;
-    private CancellationTokenRegistration _pendingCancellation;
-    private CancellationToken _pendingToken;
+    // Created by the first asynchronous receive, so a socket that only sends or polls does not carry it.
+    private LoopCompletion<UdpReceiveResult>? _receive;
+    private Memory<byte> _receiveBuffer;
 
     public UdpSocket(NetStack stack)
     {
@@ -68,17 +59,13 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
             throw new InvalidOperationException("Bind the socket (or send from it) before receiving.");
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask<UdpReceiveResult>(Task.FromCanceled<UdpReceiveResult>(cancellationToken));
-        if (_receivePending || _completionPosted)
+        _receive ??= new LoopCompletion<UdpReceiveResult>(_stack.Loop);
+        if (_receive.IsBusy)
             throw new InvalidOperationException("A receive is already outstanding on this socket.");
         if (_queue.TryDequeue(buffer.Span, out UdpReceiveResult ready))
             return new ValueTask<UdpReceiveResult>(ready);
-        _pending.Reset();
-        _pendingBuffer = buffer;
-        _receivePending = true;
-        _pendingToken = cancellationToken;
-        if (cancellationToken.CanBeCanceled)
-            _pendingCancellation = cancellationToken.Register(static s => ((UdpSocket)s!).OnReceiveCanceled(), this);
-        return new ValueTask<UdpReceiveResult>(this, _pending.Version);
+        _receiveBuffer = buffer;
+        return _receive.Arm(cancellationToken);
     }
 
     /// <summary>Takes a queued datagram without waiting; for code running on the loop.</summary>
@@ -134,8 +121,8 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
         IsDisposed = true;
         if (IsBound)
             _stack.UnbindUdp(this);
-        if (_receivePending)
-            PostCompletion(error: new ObjectDisposedException(nameof(UdpSocket)));
+        _receiveBuffer = default;
+        _receive?.SetException(new ObjectDisposedException(nameof(UdpSocket)));
     }
 
     internal bool IsDisposed { get; private set; }
@@ -143,12 +130,13 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
     /// <summary>Called by the stack on the loop for each datagram to this socket's port.</summary>
     internal void Deliver(ReadOnlySpan<byte> payload, Ipv4EndPoint sender)
     {
-        if (_receivePending)
+        if (_receive is { IsArmed: true })
         {
-            Span<byte> destination = _pendingBuffer.Span;
+            Span<byte> destination = _receiveBuffer.Span;
             int copied = Math.Min(payload.Length, destination.Length);
             payload[..copied].CopyTo(destination);
-            PostCompletion(new UdpReceiveResult(copied, sender, copied < payload.Length));
+            _receiveBuffer = default;
+            _receive.SetResult(new UdpReceiveResult(copied, sender, copied < payload.Length));
             return;
         }
         if (!_queue.TryEnqueue(payload, sender))
@@ -166,49 +154,9 @@ public sealed class UdpSocket : IDisposable, IValueTaskSource<UdpReceiveResult>
     private ValueTask SendToOffLoop(ReadOnlyMemory<byte> datagram, Ipv4EndPoint remoteEndPoint, CancellationToken cancellationToken) =>
         new(_stack.Loop.InvokeAsync(() => SendToAsync(datagram, remoteEndPoint, cancellationToken).AsTask()));
 
-    private void OnReceiveCanceled() => _stack.Loop.Post(static s =>
-    {
-        var socket = (UdpSocket)s!;
-        if (socket._receivePending && socket._pendingToken.IsCancellationRequested)
-            socket.PostCompletion(error: new OperationCanceledException(socket._pendingToken));
-    }, this);
-
-    private void PostCompletion(UdpReceiveResult result = default, Exception? error = null)
-    {
-        _receivePending = false;
-        _pendingBuffer = default;
-        _pendingCancellation.Dispose();
-        _pendingCancellation = default;
-        _pendingToken = default;
-        _completedResult = result;
-        _completedError = error;
-        _completionPosted = true;
-        _stack.Loop.Post(s_completeReceive, this);
-    }
-
-    private void CompleteReceive()
-    {
-        _completionPosted = false;
-        Exception? error = _completedError;
-        _completedError = null;
-        if (error is null)
-            _pending.SetResult(_completedResult);
-        else
-            _pending.SetException(error);
-    }
-
     private void ThrowIfDisposed()
     {
         if (IsDisposed)
             throw new ObjectDisposedException(nameof(UdpSocket));
     }
-
-    UdpReceiveResult IValueTaskSource<UdpReceiveResult>.GetResult(short token) => _pending.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<UdpReceiveResult>.GetStatus(short token) => _pending.GetStatus(token);
-
-    // Completions always run on the loop (see PostCompletion) and the direct ValueTask is only awaited there, so the
-    // continuation is already on the right context: posting it again through the captured context would allocate.
-    void IValueTaskSource<UdpReceiveResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _pending.OnCompleted(continuation, state, token, flags & ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
 }

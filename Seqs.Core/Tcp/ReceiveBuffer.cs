@@ -1,0 +1,110 @@
+namespace Seqs.Tcp;
+
+/// <summary>
+/// The bytes received and not yet read by the application, with out-of-order data held in place until the gap
+/// before it fills. Positions are stream offsets (octets since the first data byte). At most
+/// <c>maxRanges</c> disjoint out-of-order ranges are kept; a segment that would need more is dropped, and
+/// the peer retransmits it.
+/// </summary>
+internal sealed class ReceiveBuffer
+{
+    private readonly byte[] _ring;
+    private readonly long[] _rangeStarts;
+    private readonly long[] _rangeEnds;
+    private int _rangeCount;
+    private long _readOffset;
+
+    public ReceiveBuffer(int capacity, int maxRanges)
+    {
+        _ring = new byte[capacity];
+        _rangeStarts = new long[maxRanges];
+        _rangeEnds = new long[maxRanges];
+    }
+
+    public int Capacity => _ring.Length;
+
+    /// <summary>The stream offset of RCV.NXT: everything before it has arrived.</summary>
+    public long NextOffset { get; private set; }
+
+    /// <summary>In-order bytes waiting for the application.</summary>
+    public int Readable => (int)(NextOffset - _readOffset);
+
+    /// <summary>RCV.WND: room left after the bytes not yet read (RFC 9293 §3.8.6.2 offers what the buffer can take).</summary>
+    public int Window => _ring.Length - Readable;
+
+    public int OutOfOrderRanges => _rangeCount;
+
+    /// <summary>
+    /// Stores <paramref name="data"/> at stream offset <paramref name="offset"/> (≥ <see cref="NextOffset"/>, ending
+    /// within the window) and returns how far <see cref="NextOffset"/> advanced. Returns -1 when the data is out of
+    /// order and no range is left to remember it.
+    /// </summary>
+    public int Accept(long offset, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+            return 0;
+        long end = offset + data.Length;
+        if (offset > NextOffset && !TryAddRange(offset, end))
+            return -1;
+        int from = (int)(offset % _ring.Length);
+        int first = Math.Min(data.Length, _ring.Length - from);
+        data[..first].CopyTo(_ring.AsSpan(from));
+        data[first..].CopyTo(_ring);
+        long before = NextOffset;
+        if (offset <= NextOffset)
+            NextOffset = Math.Max(NextOffset, end);
+        // Ranges that the new data reaches or overlaps now join the in-order bytes.
+        while (_rangeCount > 0 && _rangeStarts[0] <= NextOffset)
+        {
+            NextOffset = Math.Max(NextOffset, _rangeEnds[0]);
+            RemoveRangeAt(0);
+        }
+        return (int)(NextOffset - before);
+    }
+
+    public int Read(Span<byte> destination)
+    {
+        int n = Math.Min(destination.Length, Readable);
+        int from = (int)(_readOffset % _ring.Length);
+        int first = Math.Min(n, _ring.Length - from);
+        _ring.AsSpan(from, first).CopyTo(destination);
+        _ring.AsSpan(0, n - first).CopyTo(destination[first..n]);
+        _readOffset += n;
+        return n;
+    }
+
+    private bool TryAddRange(long start, long end)
+    {
+        int i = 0;
+        while (i < _rangeCount && _rangeEnds[i] < start)
+            i++;
+        // Merge with every range that overlaps or touches [start, end).
+        int j = i;
+        while (j < _rangeCount && _rangeStarts[j] <= end)
+        {
+            start = Math.Min(start, _rangeStarts[j]);
+            end = Math.Max(end, _rangeEnds[j]);
+            j++;
+        }
+        int merged = j - i;
+        if (merged == 0 && _rangeCount == _rangeStarts.Length)
+            return false;
+        int shift = 1 - merged;
+        if (shift != 0)
+        {
+            Array.Copy(_rangeStarts, j, _rangeStarts, j + shift, _rangeCount - j);
+            Array.Copy(_rangeEnds, j, _rangeEnds, j + shift, _rangeCount - j);
+        }
+        _rangeStarts[i] = start;
+        _rangeEnds[i] = end;
+        _rangeCount += shift;
+        return true;
+    }
+
+    private void RemoveRangeAt(int index)
+    {
+        Array.Copy(_rangeStarts, index + 1, _rangeStarts, index, _rangeCount - index - 1);
+        Array.Copy(_rangeEnds, index + 1, _rangeEnds, index, _rangeCount - index - 1);
+        _rangeCount--;
+    }
+}

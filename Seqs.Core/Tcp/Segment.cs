@@ -1,0 +1,46 @@
+using System.Text;
+using Seqs.Wire;
+
+namespace Seqs.Tcp;
+
+/// <summary>
+/// The fields of a TCP segment the control block reasons about, in RFC 9293 vocabulary: SEG.SEQ, SEG.ACK, the
+/// control bits, SEG.WND, SEG.LEN's data part, and the MSS option when present. Printed as in the RFC figures:
+/// <c>&lt;SEQ=100&gt;&lt;ACK=301&gt;&lt;CTL=SYN,ACK&gt;</c>.
+/// </summary>
+public readonly record struct Segment(SeqNumber Seq, SeqNumber Ack, TcpFlags Flags, int Window, int DataLength = 0, ushort MaximumSegmentSize = 0)
+{
+    public bool HasSyn => (Flags & TcpFlags.Syn) != 0;
+
+    public bool HasAck => (Flags & TcpFlags.Ack) != 0;
+
+    public bool HasFin => (Flags & TcpFlags.Fin) != 0;
+
+    public bool HasRst => (Flags & TcpFlags.Rst) != 0;
+
+    /// <summary>SEG.LEN: the octets of data plus one each for SYN and FIN (RFC 9293 §3.4).</summary>
+    public int SequenceLength => DataLength + (HasSyn ? 1 : 0) + (HasFin ? 1 : 0);
+
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append("<SEQ=").Append(Seq.Value).Append('>');
+        if (HasAck)
+            text.Append("<ACK=").Append(Ack.Value).Append('>');
+        text.Append("<CTL=");
+        bool first = true;
+        foreach ((TcpFlags flag, string name) in new[] { (TcpFlags.Syn, "SYN"), (TcpFlags.Fin, "FIN"), (TcpFlags.Rst, "RST"), (TcpFlags.Psh, "PSH"), (TcpFlags.Ack, "ACK") })
+        {
+            if ((Flags & flag) == 0)
+                continue;
+            text.Append(first ? "" : ",").Append(name);
+            first = false;
+        }
+        text.Append("><WND=").Append(Window).Append('>');
+        if (DataLength > 0)
+            text.Append("<DATA=").Append(DataLength).Append('>');
+        if (MaximumSegmentSize != 0)
+            text.Append("<MSS=").Append(MaximumSegmentSize).Append('>');
+        return text.ToString();
+    }
+}

@@ -1,0 +1,49 @@
+namespace Seqs.Tcp;
+
+/// <summary>
+/// The bytes a connection has accepted from the application and not yet had acknowledged: a ring whose head is
+/// the oldest unacknowledged byte (SND.UNA's data), so retransmission reads from it and an ACK frees it
+/// (RFC 9293 §3.8.1: data is kept until acknowledged).
+/// </summary>
+internal sealed class SendBuffer(int capacity)
+{
+    private readonly byte[] _ring = new byte[capacity];
+    private int _start;
+
+    public int Capacity => _ring.Length;
+
+    /// <summary>Bytes held: unacknowledged ones, sent or not.</summary>
+    public int Count { get; private set; }
+
+    public int Free => _ring.Length - Count;
+
+    public int Write(ReadOnlySpan<byte> data)
+    {
+        int n = Math.Min(data.Length, Free);
+        int tail = (_start + Count) % _ring.Length;
+        int first = Math.Min(n, _ring.Length - tail);
+        data[..first].CopyTo(_ring.AsSpan(tail));
+        data[first..n].CopyTo(_ring);
+        Count += n;
+        return n;
+    }
+
+    /// <summary>Copies <paramref name="destination"/>.Length bytes starting <paramref name="offset"/> bytes after the head.</summary>
+    public void CopyTo(int offset, Span<byte> destination)
+    {
+        int from = (_start + offset) % _ring.Length;
+        int first = Math.Min(destination.Length, _ring.Length - from);
+        _ring.AsSpan(from, first).CopyTo(destination);
+        _ring.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
+    }
+
+    /// <summary>Frees the oldest <paramref name="count"/> bytes, now acknowledged.</summary>
+    public void Discard(int count)
+    {
+        count = Math.Min(count, Count);
+        _start = (_start + count) % _ring.Length;
+        Count -= count;
+        if (Count == 0)
+            _start = 0;
+    }
+}

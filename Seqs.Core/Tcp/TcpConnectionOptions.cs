@@ -1,0 +1,58 @@
+namespace Seqs.Tcp;
+
+/// <summary>Tunables of one TCP connection; a listener hands its options to every connection it accepts.</summary>
+public sealed class TcpConnectionOptions
+{
+    /// <summary>Bytes the application can write before <c>WriteAsync</c> waits (back-pressure).</summary>
+    public int SendBufferSize { get; set; } = 16 * 1024;
+
+    /// <summary>Bytes received and not yet read; the receive window can be no larger (no window scaling yet).</summary>
+    public int ReceiveBufferSize { get; set; } = 16 * 1024;
+
+    /// <summary>Disjoint out-of-order ranges held for reassembly; a segment that needs another is dropped.</summary>
+    public int MaxOutOfOrderRanges { get; set; } = 4;
+
+    /// <summary>RFC 6298 §2.1: the RTO before any round trip was measured.</summary>
+    public TimeSpan InitialRetransmissionTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The RTO floor; RFC 6298 §2.4 says 1 s, this stack uses 200 ms like Linux.</summary>
+    public TimeSpan MinimumRetransmissionTimeout { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The RTO ceiling (RFC 6298 §2.5 allows one of at least 60 s).</summary>
+    public TimeSpan MaximumRetransmissionTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5: a connection whose sent data stays unacknowledged this long is aborted
+    /// (R2 must be at least 100 s).
+    /// </summary>
+    public TimeSpan UserTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long an active open keeps retransmitting its SYN before it fails.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(75);
+
+    /// <summary>TIME-WAIT lasts 2·MSL (RFC 9293 §3.6.1); 60 s, as Linux does, rather than the RFC's 4 minutes.</summary>
+    public TimeSpan TimeWaitDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>RFC 5961 §7: challenge ACKs a connection may send per second.</summary>
+    public int ChallengeAcksPerSecond { get; set; } = 10;
+
+    internal void Validate()
+    {
+        Require(SendBufferSize is >= 1 and <= 1 << 20, nameof(SendBufferSize), "1 B to 1 MiB");
+        Require(ReceiveBufferSize is >= 1 and <= ushort.MaxValue, nameof(ReceiveBufferSize), "1 to 65535 bytes without window scaling");
+        Require(MaxOutOfOrderRanges is >= 0 and <= 64, nameof(MaxOutOfOrderRanges), "0 to 64");
+        Require(MinimumRetransmissionTimeout > TimeSpan.Zero, nameof(MinimumRetransmissionTimeout), "positive");
+        Require(MaximumRetransmissionTimeout >= MinimumRetransmissionTimeout, nameof(MaximumRetransmissionTimeout), "at least the minimum");
+        Require(InitialRetransmissionTimeout > TimeSpan.Zero, nameof(InitialRetransmissionTimeout), "positive");
+        Require(UserTimeout > TimeSpan.Zero, nameof(UserTimeout), "positive");
+        Require(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "positive");
+        Require(TimeWaitDuration >= TimeSpan.Zero, nameof(TimeWaitDuration), "zero or more");
+        Require(ChallengeAcksPerSecond >= 1, nameof(ChallengeAcksPerSecond), "at least 1");
+    }
+
+    private static void Require(bool condition, string name, string range)
+    {
+        if (!condition)
+            throw new ArgumentException($"TcpConnectionOptions.{name} must be {range}.", name);
+    }
+}

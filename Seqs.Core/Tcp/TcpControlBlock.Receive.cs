@@ -1,0 +1,284 @@
+using Seqs.Wire;
+
+namespace Seqs.Tcp;
+
+internal sealed partial class TcpControlBlock
+{
+    /// <summary>RFC 9293 §3.10.7: SEGMENT ARRIVES, for a connection in any state but LISTEN and CLOSED.</summary>
+    public void OnSegment(in Segment seg, ReadOnlySpan<byte> payload, TimeSpan now)
+    {
+        switch (State)
+        {
+            case TcpState.SynSent:
+                OnSegmentInSynSent(seg, now);
+                break;
+            case TcpState.Closed:
+            case TcpState.Listen:
+                break;
+            default:
+                OnSegmentSynchronizing(seg, payload, now);
+                break;
+        }
+    }
+
+    /// <summary>RFC 9293 §3.10.7.3: SYN-SENT.</summary>
+    private void OnSegmentInSynSent(in Segment seg, TimeSpan now)
+    {
+        bool ackAcceptable = false;
+        if (seg.HasAck)
+        {
+            // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set) and discard."
+            if (seg.Ack <= Iss || seg.Ack > SndNxt)
+            {
+                if (!seg.HasRst)
+                    _reset = new Segment(seg.Ack, default, TcpFlags.Rst, 0);
+                return;
+            }
+            ackAcceptable = true;
+        }
+        if (seg.HasRst)
+        {
+            // "If the ACK was acceptable, signal 'error: connection reset', drop the segment, enter CLOSED."
+            if (ackAcceptable)
+                EnterClosed(TcpError.ConnectionRefused);
+            return;
+        }
+        if (!seg.HasSyn)
+            return;
+        Irs = seg.Seq;
+        RcvNxt = seg.Seq + 1;
+        TakePeerMss(seg);
+        SndWnd = seg.Window;
+        _maxSndWnd = seg.Window;
+        _sndWl1 = seg.Seq;
+        _sndWl2 = seg.Ack;
+        if (ackAcceptable)
+        {
+            AcknowledgeUpTo(seg.Ack, now);
+            State = TcpState.Established;
+            _ackPending = true;
+        }
+        else
+        {
+            // Simultaneous open (RFC 9293 §3.5, Figure 8): answer with SYN,ACK from SYN-RECEIVED.
+            State = TcpState.SynReceived;
+            SndNxt = Iss;
+            _retransmitAt = null;
+        }
+    }
+
+    /// <summary>RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state.</summary>
+    private void OnSegmentSynchronizing(in Segment seg, ReadOnlySpan<byte> payload, TimeSpan now)
+    {
+        // First: is the segment acceptable, i.e. does any of it fall in the receive window?
+        if (!IsAcceptable(seg))
+        {
+            // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the RST
+            // bit is set)."
+            if (!seg.HasRst)
+                _ackPending = true;
+            return;
+        }
+
+        // Second: RST. RFC 5961 §3.2: reset only on an exact RCV.NXT match; anywhere else in the window gets a
+        // challenge ACK, so a blind attacker must guess the exact sequence number.
+        if (seg.HasRst)
+        {
+            if (seg.Seq != RcvNxt)
+            {
+                SendChallengeAck(now);
+                return;
+            }
+            EnterClosed(State == TcpState.SynReceived ? TcpError.ConnectionRefused : TcpError.ConnectionReset);
+            return;
+        }
+
+        // Fourth: SYN. RFC 5961 §4.2: any SYN in a synchronized state gets a challenge ACK and is dropped.
+        if (seg.HasSyn)
+        {
+            if (State == TcpState.SynReceived && seg.Seq == Irs)
+            {
+                // A retransmitted SYN: our SYN,ACK was lost; send it again.
+                SndNxt = Iss;
+                return;
+            }
+            SendChallengeAck(now);
+            return;
+        }
+
+        // Fifth: ACK. "if the ACK bit is off, drop the segment".
+        if (!seg.HasAck)
+            return;
+        if (!OnAck(seg, now))
+            return;
+
+        // Seventh: segment text, in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2.
+        if (payload.Length > 0 && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+            AcceptText(seg.Seq, payload);
+
+        // Eighth: FIN, once everything before it has arrived.
+        if (seg.HasFin && seg.Seq + seg.DataLength == RcvNxt && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+            OnFin(now);
+    }
+
+    /// <summary>
+    /// RFC 9293 §3.10.7.4, first check, the four cases: zero-length segments need SEG.SEQ in the window (or equal to
+    /// RCV.NXT when the window is zero); segments with length need their first or last octet in it.
+    /// </summary>
+    private bool IsAcceptable(in Segment seg)
+    {
+        int length = seg.SequenceLength;
+        int window = RcvWnd;
+        if (length == 0)
+            return window == 0 ? seg.Seq == RcvNxt : seg.Seq.InWindow(RcvNxt, window);
+        if (window == 0)
+            return false;
+        return seg.Seq.InWindow(RcvNxt, window) || (seg.Seq + (length - 1)).InWindow(RcvNxt, window);
+    }
+
+    /// <summary>Fifth check of RFC 9293 §3.10.7.4; returns false when the segment is to be dropped.</summary>
+    private bool OnAck(in Segment seg, TimeSpan now)
+    {
+        if (State == TcpState.SynReceived)
+        {
+            // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED ... If the segment acknowledgment is not
+            // acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>."
+            if (!(SndUna < seg.Ack && seg.Ack <= _sndMax))
+            {
+                _reset = new Segment(seg.Ack, default, TcpFlags.Rst, 0);
+                return false;
+            }
+            State = _sendClosed ? TcpState.FinWait1 : TcpState.Established;
+            SndWnd = seg.Window;
+            _maxSndWnd = Math.Max(_maxSndWnd, seg.Window);
+            _sndWl1 = seg.Seq;
+            _sndWl2 = seg.Ack;
+        }
+
+        // RFC 5961 §5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.MAX] gets an ACK back and is dropped.
+        if (seg.Ack > _sndMax || seg.Ack < SndUna - _maxSndWnd)
+        {
+            SendChallengeAck(now);
+            return false;
+        }
+        if (seg.Ack > SndUna)
+            AcknowledgeUpTo(seg.Ack, now);
+
+        // RFC 9293 §3.10.7.4: update the send window only from segments newer than the last update.
+        if (_sndWl1 < seg.Seq || (_sndWl1 == seg.Seq && _sndWl2 <= seg.Ack))
+        {
+            bool opened = SndWnd == 0 && seg.Window > 0;
+            SndWnd = seg.Window;
+            _maxSndWnd = Math.Max(_maxSndWnd, seg.Window);
+            _sndWl1 = seg.Seq;
+            _sndWl2 = seg.Ack;
+            if (opened)
+                _persistAt = null;
+        }
+
+        bool finAcked = _sendClosed && SndUna == FinSeq + 1;
+        switch (State)
+        {
+            case TcpState.FinWait1 when finAcked:
+                State = TcpState.FinWait2;
+                break;
+            case TcpState.Closing when finAcked:
+                EnterTimeWait(now);
+                break;
+            case TcpState.LastAck when finAcked:
+                EnterClosed(TcpError.None);
+                return false;
+            case TcpState.TimeWait:
+                // A retransmitted FIN: acknowledge it and restart the 2 MSL wait.
+                if (seg.HasFin)
+                {
+                    _ackPending = true;
+                    _timeWaitUntil = now + _options.TimeWaitDuration;
+                }
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>SND.UNA moves to <paramref name="ack"/>: acknowledged data leaves the send buffer, the RTT is sampled.</summary>
+    private void AcknowledgeUpTo(SeqNumber ack, TimeSpan now)
+    {
+        int dataAcked = Math.Min(Math.Max(ack - _sendHead, 0), _send.Count);
+        _send.Discard(dataAcked);
+        _sendHead += dataAcked;
+        SndUna = ack;
+        if (SndNxt < ack)
+            SndNxt = ack;
+        _lastProgress = now;
+        // Karn's rule: only a segment sent once is timed, and the timing stops at a retransmission.
+        if (_timing && ack > _timedSeq)
+        {
+            _rto.AddSample(now - _timedAt);
+            _timing = false;
+        }
+        _rto.OnProgress();
+        // RFC 6298 §5.2-5.3: stop the timer when everything is acknowledged, else restart it.
+        _retransmitAt = SndUna == _sndMax ? null : now + _rto.Timeout;
+    }
+
+    /// <summary>Stores in-window text, trimmed to what is new and what fits.</summary>
+    private void AcceptText(SeqNumber seq, ReadOnlySpan<byte> payload)
+    {
+        // Trim what was already received and what lies beyond the window (RFC 9293 §3.10.7.4, first check).
+        int skip = RcvNxt - seq;
+        if (skip > 0)
+        {
+            if (skip >= payload.Length)
+            {
+                _ackPending = true;
+                return;
+            }
+            payload = payload[skip..];
+            seq = RcvNxt;
+        }
+        int offsetInWindow = seq - RcvNxt;
+        int room = _receive.Window - offsetInWindow;
+        if (payload.Length > room)
+            payload = payload[..Math.Max(0, room)];
+        int advanced = _receive.Accept(_receive.NextOffset + offsetInWindow, payload);
+        if (advanced > 0)
+            RcvNxt += advanced;
+        // Out-of-order data (or a dropped one) is answered at once with a duplicate ACK (RFC 5681 §4.2).
+        _ackPending = true;
+    }
+
+    /// <summary>RFC 9293 §3.10.7.4, eighth check.</summary>
+    private void OnFin(TimeSpan now)
+    {
+        RcvNxt += 1;
+        ReceivedFin = true;
+        _ackPending = true;
+        switch (State)
+        {
+            case TcpState.Established:
+                State = TcpState.CloseWait;
+                break;
+            case TcpState.FinWait1:
+                // Our FIN not yet acknowledged: simultaneous close (Figure 13).
+                if (_sendClosed && SndUna == FinSeq + 1)
+                    EnterTimeWait(now);
+                else
+                    State = TcpState.Closing;
+                break;
+            case TcpState.FinWait2:
+                EnterTimeWait(now);
+                break;
+        }
+    }
+
+    private void SendChallengeAck(TimeSpan now)
+    {
+        if (_challengeAcks.TryTake(now))
+        {
+            _ackPending = true;
+            ChallengeAcksSent++;
+        }
+    }
+
+    public int ChallengeAcksSent { get; private set; }
+}

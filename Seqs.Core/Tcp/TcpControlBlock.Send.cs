@@ -1,0 +1,159 @@
+using Seqs.Wire;
+
+namespace Seqs.Tcp;
+
+internal sealed partial class TcpControlBlock
+{
+    /// <summary>The sequence number the FIN occupies, right after the last queued byte (valid once the send side closed).</summary>
+    private SeqNumber FinSeq => _sendHead + _send.Count;
+
+    private int Unsent => _send.Count - (SndNxt - _sendHead);
+
+    private int UsableWindow => SndUna + SndWnd - SndNxt;
+
+    private bool SendsData => State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck;
+
+    private bool HasSomethingToSend()
+    {
+        if (State is TcpState.SynSent or TcpState.SynReceived)
+            return SndNxt == Iss;
+        if (!SendsData)
+            return false;
+        return (Unsent > 0 && UsableWindow > 0) || (_sendClosed && SndNxt == FinSeq);
+    }
+
+    /// <summary>
+    /// Builds the next segment to send, if any: a pending RST, the SYN or SYN,ACK, data within the send window
+    /// (copied into <paramref name="payload"/>, at most <see cref="SendMss"/> octets), the FIN, a zero-window probe,
+    /// or a bare ACK. Call it until it returns false.
+    /// </summary>
+    public bool TryBuildSegment(TimeSpan now, Span<byte> payload, out Segment segment)
+    {
+        if (_reset is Segment reset)
+        {
+            _reset = null;
+            segment = reset;
+            return true;
+        }
+        switch (State)
+        {
+            case TcpState.SynSent when SndNxt == Iss:
+                segment = new Segment(Iss, default, TcpFlags.Syn, RcvWnd, MaximumSegmentSize: _ourMss);
+                OnSent(Iss, 1, now);
+                return true;
+            case TcpState.SynReceived when SndNxt == Iss:
+                segment = new Segment(Iss, RcvNxt, TcpFlags.Syn | TcpFlags.Ack, RcvWnd, MaximumSegmentSize: _ourMss);
+                OnSent(Iss, 1, now);
+                return true;
+        }
+        if (SendsData && TryBuildDataSegment(now, payload, out segment))
+            return true;
+        if (_probePending)
+        {
+            // RFC 9293 §3.8.6.1 probes a zero window; like Linux, with a segment just below SND.UNA, which the peer
+            // must answer with an ACK carrying its current window, instead of with a byte it may have to drop.
+            _probePending = false;
+            segment = new Segment(SndUna - 1, RcvNxt, TcpFlags.Ack, RcvWnd);
+            _advertisedWindow = RcvWnd;
+            return true;
+        }
+        if (_ackPending && State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent))
+        {
+            segment = new Segment(SndNxt, RcvNxt, TcpFlags.Ack, RcvWnd);
+            _ackPending = false;
+            _advertisedWindow = RcvWnd;
+            return true;
+        }
+        segment = default;
+        return false;
+    }
+
+    private bool TryBuildDataSegment(TimeSpan now, Span<byte> payload, out Segment segment)
+    {
+        int unsent = Unsent;
+        int length = Math.Min(Math.Min(unsent, UsableWindow), Math.Min(SendMss, payload.Length));
+        bool finDue = _sendClosed && SndNxt + length == FinSeq;
+        if (length > 0 || (finDue && SndNxt == FinSeq))
+        {
+            _send.CopyTo(SndNxt - _sendHead, payload[..length]);
+            TcpFlags flags = TcpFlags.Ack;
+            if (length > 0 && length == unsent)
+                flags |= TcpFlags.Psh;
+            if (finDue)
+                flags |= TcpFlags.Fin;
+            segment = new Segment(SndNxt, RcvNxt, flags, RcvWnd, length);
+            OnSent(SndNxt, length + (finDue ? 1 : 0), now);
+            return true;
+        }
+        // A zero window with data waiting and nothing in flight: start the persist timer (RFC 9293 §3.8.6.1).
+        if (unsent > 0 && SndWnd == 0 && _retransmitAt is null && _persistAt is null)
+            _persistAt = now + _rto.Timeout;
+        segment = default;
+        return false;
+    }
+
+    private void OnSent(SeqNumber seq, int sequenceLength, TimeSpan now)
+    {
+        SeqNumber end = seq + sequenceLength;
+        // Karn's rule (RFC 6298 §3): time only segments sent for the first time, one at a time.
+        if (!_timing && seq >= _sndMax && sequenceLength > 0)
+        {
+            _timing = true;
+            _timedSeq = end - 1;
+            _timedAt = now;
+        }
+        SndNxt = end;
+        if (end > _sndMax)
+            _sndMax = end;
+        // RFC 6298 §5.1: start the timer when a segment that occupies sequence space leaves and it is not running.
+        if (sequenceLength > 0 && _retransmitAt is null)
+            _retransmitAt = now + _rto.Timeout;
+        if (State is not (TcpState.SynSent))
+            _ackPending = false;
+        _advertisedWindow = RcvWnd;
+    }
+
+    /// <summary>Handles the timers that are due: retransmission with backoff, the persist probe, the TIME-WAIT end.</summary>
+    public void OnTimer(TimeSpan now)
+    {
+        if (_timeWaitUntil is TimeSpan timeWaitEnd && timeWaitEnd <= now)
+        {
+            EnterClosed(TcpError.None);
+            return;
+        }
+        if (_retransmitAt is TimeSpan retransmitAt && retransmitAt <= now)
+        {
+            if (State is TcpState.SynSent or TcpState.SynReceived && now - _openedAt >= _options.ConnectTimeout)
+            {
+                EnterClosed(TcpError.TimedOut);
+                return;
+            }
+            // RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5: after R2 without progress, give up and tell the peer.
+            if (now - _lastProgress >= _options.UserTimeout)
+            {
+                _reset = new Segment(SndNxt, default, TcpFlags.Rst, 0);
+                EnterClosed(TcpError.TimedOut);
+                return;
+            }
+            // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off, restart the timer.
+            _rto.OnExpired();
+            Retransmissions++;
+            _timing = false;
+            SndNxt = SndUna;
+            _retransmitAt = now + _rto.Timeout;
+        }
+        if (_persistAt is TimeSpan persistAt && persistAt <= now)
+        {
+            if (SndWnd == 0 && Unsent > 0)
+            {
+                _probePending = true;
+                _rto.OnExpired();
+                _persistAt = now + _rto.Timeout;
+            }
+            else
+            {
+                _persistAt = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using Seqs.Stack;
+using Seqs.Wire;
+
+namespace Seqs.Tcp;
+
+/// <summary>
+/// The transmission control block of RFC 9293 §3.3.1 and the state machine that drives it. It does no I/O and
+/// reads no clock: <see cref="OnSegment"/> takes an arriving segment and the time, <see cref="OnTimer"/> the time,
+/// and <see cref="TryBuildSegment"/> hands out the next segment to send, so tests drive it directly.
+/// <code>
+///   Send sequence space (RFC 9293 §3.3.1, Figure 3)
+///          1         2          3          4
+///     ----------|----------|----------|----------
+///            SND.UNA    SND.NXT    SND.UNA
+///                                 +SND.WND
+///   1 - acknowledged  2 - sent, not acknowledged  3 - allowed to send  4 - not yet allowed
+/// </code>
+/// </summary>
+internal sealed partial class TcpControlBlock
+{
+    private readonly TcpConnectionOptions _options;
+    private readonly SendBuffer _send;
+    private readonly ReceiveBuffer _receive;
+    private readonly RetransmissionTimer _rto;
+    private readonly TokenBucket _challengeAcks;
+    private readonly ushort _ourMss;
+
+    /// <summary>Sequence number of the first byte in the send buffer (ISS+1 until data is acknowledged).</summary>
+    private SeqNumber _sendHead;
+    /// <summary>SND.MAX: the highest SND.NXT so far, which ACKs may reach after a go-back retransmission.</summary>
+    private SeqNumber _sndMax;
+    private SeqNumber _sndWl1;
+    private SeqNumber _sndWl2;
+    private int _maxSndWnd;
+    private int _advertisedWindow;
+    private bool _sendClosed;
+    private bool _ackPending;
+    private Segment? _reset;
+    private bool _probePending;
+    private TimeSpan? _retransmitAt;
+    private TimeSpan? _persistAt;
+    private TimeSpan? _timeWaitUntil;
+    private TimeSpan _openedAt;
+    private TimeSpan _lastProgress;
+    private bool _timing;
+    private SeqNumber _timedSeq;
+    private TimeSpan _timedAt;
+
+    private TcpControlBlock(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now)
+    {
+        _options = options;
+        _send = new SendBuffer(options.SendBufferSize);
+        _receive = new ReceiveBuffer(options.ReceiveBufferSize, options.MaxOutOfOrderRanges);
+        _rto = new RetransmissionTimer(options.InitialRetransmissionTimeout, options.MinimumRetransmissionTimeout, options.MaximumRetransmissionTimeout);
+        _challengeAcks = new TokenBucket(options.ChallengeAcksPerSecond, options.ChallengeAcksPerSecond);
+        _ourMss = ourMss;
+        Iss = iss;
+        SndUna = iss;
+        SndNxt = iss;
+        _sndMax = iss;
+        _sendHead = iss + 1;
+        // RFC 9293 §3.7.1: without an MSS option the peer takes 536 octets.
+        SendMss = Math.Min((int)ourMss, DefaultMss);
+        _openedAt = now;
+        _lastProgress = now;
+    }
+
+    /// <summary>RFC 9293 §3.7.1 / RFC 1122 §4.2.2.6: the send MSS when the peer sent no MSS option.</summary>
+    public const int DefaultMss = 536;
+
+    public TcpState State { get; private set; }
+
+    public TcpError Error { get; private set; }
+
+    public SeqNumber Iss { get; }
+
+    public SeqNumber Irs { get; private set; }
+
+    public SeqNumber SndUna { get; private set; }
+
+    public SeqNumber SndNxt { get; private set; }
+
+    public int SndWnd { get; private set; }
+
+    public SeqNumber RcvNxt { get; private set; }
+
+    /// <summary>Largest data payload per segment: the peer's MSS option (or 536) and ours, whichever is smaller.</summary>
+    public int SendMss { get; private set; }
+
+    /// <summary>RCV.WND as it would be advertised now.</summary>
+    public int RcvWnd => Math.Min(_receive.Window, ushort.MaxValue);
+
+    public int Readable => _receive.Readable;
+
+    public int WritableSpace => _sendClosed || !CanSend ? 0 : _send.Free;
+
+    /// <summary>The peer's FIN arrived and every byte before it was read or is readable.</summary>
+    public bool ReceivedFin { get; private set; }
+
+    public int Retransmissions { get; private set; }
+
+    public TimeSpan RetransmissionTimeout => _rto.Timeout;
+
+    public TimeSpan SmoothedRoundTripTime => _rto.SmoothedRoundTripTime;
+
+    /// <summary>All sent data, SYN and FIN included, has been acknowledged.</summary>
+    public bool AllAcknowledged => SndUna == _sndMax && _send.Count == 0;
+
+    /// <summary>Finished: CLOSED after a close, a reset or a timeout. The connection can be forgotten.</summary>
+    public bool IsClosed => State == TcpState.Closed;
+
+    private bool CanSend => State is TcpState.SynSent or TcpState.SynReceived or TcpState.Established or TcpState.CloseWait;
+
+    private bool Synchronized => State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent or TcpState.SynReceived);
+
+    /// <summary>RFC 9293 §3.10.1: an active OPEN goes to SYN-SENT; the SYN leaves with the next built segment.</summary>
+    public static TcpControlBlock ForActiveOpen(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now) =>
+        new(options, iss, ourMss, now) { State = TcpState.SynSent };
+
+    /// <summary>
+    /// RFC 9293 §3.10.7.2: a SYN to a LISTEN socket makes a connection in SYN-RECEIVED with RCV.NXT = SEG.SEQ+1 and
+    /// IRS = SEG.SEQ; the SYN-ACK leaves with the next built segment.
+    /// </summary>
+    public static TcpControlBlock ForPassiveOpen(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, in Segment syn, TimeSpan now)
+    {
+        var tcb = new TcpControlBlock(options, iss, ourMss, now) { State = TcpState.SynReceived };
+        tcb.Irs = syn.Seq;
+        tcb.RcvNxt = syn.Seq + 1;
+        tcb.TakePeerMss(syn);
+        tcb.SndWnd = syn.Window;
+        tcb._maxSndWnd = syn.Window;
+        tcb._sndWl1 = syn.Seq;
+        return tcb;
+    }
+
+    /// <summary>
+    /// RFC 9293 §3.10.7.1: the reply to a segment that reaches no connection. Null for an incoming RST, which is
+    /// never answered.
+    /// </summary>
+    public static Segment? ResetFor(in Segment incoming)
+    {
+        if (incoming.HasRst)
+            return null;
+        return incoming.HasAck
+            ? new Segment(incoming.Ack, default, TcpFlags.Rst, 0)
+            : new Segment(default, incoming.Seq + incoming.SequenceLength, TcpFlags.Rst | TcpFlags.Ack, 0);
+    }
+
+    /// <summary>Queues data; returns how much fit in the send buffer.</summary>
+    public int Write(ReadOnlySpan<byte> data) => WritableSpace == 0 ? 0 : _send.Write(data);
+
+    /// <summary>Takes in-order received data. Reading can open the window, so it may queue a window update.</summary>
+    public int Read(Span<byte> destination)
+    {
+        int n = _receive.Read(destination);
+        // RFC 9293 §3.8.6.2.2: tell the peer once the window has grown by a full segment or half the buffer.
+        if (n > 0 && Synchronized && RcvWnd - _advertisedWindow >= Math.Min(SendMss, _receive.Capacity / 2))
+            _ackPending = true;
+        return n;
+    }
+
+    /// <summary>
+    /// The application has no more to send (CLOSE, or a half-close): a FIN follows the queued data
+    /// (RFC 9293 §3.10.4).
+    /// </summary>
+    public void Close()
+    {
+        switch (State)
+        {
+            case TcpState.SynSent:
+                // RFC 9293 §3.10.4: CLOSE in SYN-SENT deletes the TCB.
+                EnterClosed(TcpError.None);
+                break;
+            case TcpState.SynReceived:
+            case TcpState.Established:
+                _sendClosed = true;
+                State = TcpState.FinWait1;
+                break;
+            case TcpState.CloseWait:
+                _sendClosed = true;
+                State = TcpState.LastAck;
+                break;
+        }
+    }
+
+    /// <summary>RFC 9293 §3.10.5 ABORT: a RST goes out in synchronized states and the connection is closed.</summary>
+    public void Abort()
+    {
+        if (State is TcpState.SynReceived or TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.CloseWait)
+            _reset = new Segment(SndNxt, default, TcpFlags.Rst, 0);
+        EnterClosed(TcpError.Aborted);
+    }
+
+    /// <summary>When <see cref="OnTimer"/> next has work, or null.</summary>
+    public TimeSpan? NextDeadline
+    {
+        get
+        {
+            TimeSpan? next = _retransmitAt;
+            if (_persistAt is TimeSpan persist && (next is null || persist < next))
+                next = persist;
+            if (_timeWaitUntil is TimeSpan timeWait && (next is null || timeWait < next))
+                next = timeWait;
+            return next;
+        }
+    }
+
+    /// <summary>True when <see cref="TryBuildSegment"/> has something to send.</summary>
+    public bool WantsToSend => _reset is not null || _ackPending || _probePending || HasSomethingToSend();
+
+    private void TakePeerMss(in Segment syn)
+    {
+        // RFC 9293 §3.7.1: the send MSS is the peer's option, bounded by what our interface can carry.
+        int peer = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultMss;
+        SendMss = Math.Max(1, Math.Min(peer, _ourMss));
+    }
+
+    private void EnterClosed(TcpError error)
+    {
+        State = TcpState.Closed;
+        if (Error == TcpError.None)
+            Error = error;
+        _retransmitAt = null;
+        _persistAt = null;
+        _timeWaitUntil = null;
+        _ackPending = false;
+        _probePending = false;
+    }
+
+    private void EnterTimeWait(TimeSpan now)
+    {
+        State = TcpState.TimeWait;
+        _retransmitAt = null;
+        _persistAt = null;
+        _timeWaitUntil = now + _options.TimeWaitDuration;
+    }
+}
