@@ -88,10 +88,13 @@ public sealed partial class NetStack
             case IpProtocol.Udp:
                 OnUdp(packet, unicast);
                 break;
+            case IpProtocol.Tcp:
+                OnTcp(packet, unicast);
+                break;
             default:
                 Counters.UnsupportedProtocol++;
                 // RFC 1122 §3.2.2.1: a host SHOULD report an unknown transport with protocol unreachable.
-                if (unicast && packet.Protocol != IpProtocol.Tcp)
+                if (unicast)
                     SendIcmpError(IcmpType.DestinationUnreachable, (byte)IcmpUnreachableCode.ProtocolUnreachable, packet);
                 break;
         }

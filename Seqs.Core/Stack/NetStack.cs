@@ -51,6 +51,7 @@ public sealed partial class NetStack : ILoopParticipant
         _pingIdentifier = (ushort)_random.Next(1, ushort.MaxValue);
         _identification = (ushort)_random.Next(ushort.MaxValue + 1);
         _udpSockets = [];
+        _isnHash = randomSeed is null ? CreateIsnHash() : CreateIsnHash(_random);
         _linkUp = nic.IsLinkUp;
         nic.LinkStateChanged += (_, _) => Interlocked.Exchange(ref _linkChanged, 1);
         loop.Attach(this);
@@ -138,6 +139,7 @@ public sealed partial class NetStack : ILoopParticipant
             CountTransmitted(_transmitQueue.PeekHead().Length);
             _transmitQueue.DequeueHead();
         }
+        FlushDirtyTcpConnections();
     }
 
     void ILoopParticipant.ArmWakeUp(Action wakeUp) => _nic.ArmWakeUp(wakeUp);

@@ -56,6 +56,14 @@ public sealed class NetStackCounters
     /// <summary>Datagrams dropped because the socket's receive queue was full.</summary>
     public long UdpReceiveQueueFull { get; internal set; }
 
+    public long TcpSegmentsReceived { get; internal set; }
+    public long TcpSegmentsSent { get; internal set; }
+    public long TcpChecksumErrors { get; internal set; }
+    /// <summary>Resets sent for segments that reached no connection (RFC 9293 §3.10.7.1).</summary>
+    public long TcpResetsSent { get; internal set; }
+    /// <summary>SYNs dropped because a listener's SYN queue or backlog, or the connection table, was full.</summary>
+    public long TcpSynsDropped { get; internal set; }
+
     /// <summary>Packets with no route: off-link with no gateway configured, or no address configured.</summary>
     public long NoRoute { get; internal set; }
     /// <summary>Frames the NIC refused (back-pressure) and that were queued for a later try.</summary>

@@ -36,6 +36,9 @@ public sealed class NetStackOptions
     /// <summary>Datagrams a UDP socket holds until the application reads them; more are dropped and counted.</summary>
     public int UdpReceiveQueueDatagrams { get; set; } = 8;
 
+    /// <summary>TCP connections (any state, TIME-WAIT included) the stack keeps at once.</summary>
+    public int MaxTcpConnections { get; set; } = 64;
+
     /// <summary>Multicast groups the interface can join.</summary>
     public int MaxMulticastGroups { get; set; } = 4;
 
@@ -55,6 +58,7 @@ public sealed class NetStackOptions
         Require(IcmpErrorBurst is >= 0 and <= 100_000, nameof(IcmpErrorBurst), "0 to 100000");
         Require(MaxUdpSockets is >= 0 and <= 65535, nameof(MaxUdpSockets), "0 to 65535");
         Require(UdpReceiveQueueDatagrams is >= 1 and <= 4096, nameof(UdpReceiveQueueDatagrams), "1 to 4096");
+        Require(MaxTcpConnections is >= 0 and <= 65535, nameof(MaxTcpConnections), "0 to 65535");
         Require(MaxMulticastGroups is >= 0 and <= 256, nameof(MaxMulticastGroups), "0 to 256");
         Require(MaxOutstandingPings is >= 1 and <= 1024, nameof(MaxOutstandingPings), "1 to 1024");
     }

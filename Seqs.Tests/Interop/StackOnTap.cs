@@ -20,6 +20,9 @@ internal sealed class StackOnTap : IDisposable
     private readonly PcapWriter _pcap;
     private readonly UdpEchoServer _echo;
     private readonly UdpDiscardServer _discard;
+    private readonly TcpEchoServer _tcpEcho;
+    private readonly TcpDiscardServer _tcpDiscard;
+    private readonly TcpChargenServer _tcpChargen;
 
     public StackOnTap(NetworkNamespace ns, Ipv4Cidr kernelSide, Ipv4Address stackAddress)
     {
@@ -33,8 +36,14 @@ internal sealed class StackOnTap : IDisposable
         Stack.Configure(new Ipv4Cidr(stackAddress, kernelSide.PrefixLength), kernelSide.Address);
         _echo = new UdpEchoServer(Stack);
         _discard = new UdpDiscardServer(Stack);
+        _tcpEcho = new TcpEchoServer(Stack);
+        _tcpDiscard = new TcpDiscardServer(Stack);
+        _tcpChargen = new TcpChargenServer(Stack);
         _ = _echo.RunAsync(_stop.Token);
         _ = _discard.RunAsync(_stop.Token);
+        _ = _tcpEcho.RunAsync(_stop.Token);
+        _ = _tcpDiscard.RunAsync(_stop.Token);
+        _ = _tcpChargen.RunAsync(_stop.Token);
         _loopTask = _loop.Start(_stop.Token);
     }
 
@@ -47,6 +56,10 @@ internal sealed class StackOnTap : IDisposable
     public string PcapPath { get; }
 
     public long UdpEchoes => _echo.Datagrams;
+
+    public TcpEchoServer TcpEcho => _tcpEcho;
+
+    public TcpDiscardServer TcpDiscard => _tcpDiscard;
 
     /// <summary>Stops the loop and flushes the capture, so the pcap can be read.</summary>
     public void Stop()
@@ -77,6 +90,9 @@ internal sealed class StackOnTap : IDisposable
         Stop();
         _echo.Dispose();
         _discard.Dispose();
+        _tcpEcho.Dispose();
+        _tcpDiscard.Dispose();
+        _tcpChargen.Dispose();
         _pcap.Dispose();
         _pcapFile.Dispose();
         _loop.Dispose();

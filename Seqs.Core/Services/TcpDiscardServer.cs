@@ -1,0 +1,21 @@
+using Seqs.Stack;
+using Seqs.Tcp;
+
+namespace Seqs.Services;
+
+/// <summary>The discard service of RFC 863 over TCP: "any data received is thrown away", until the client closes.</summary>
+public sealed class TcpDiscardServer(NetStack stack, ushort port = TcpDiscardServer.DefaultPort, TcpConnectionOptions? options = null)
+    : TcpServer(stack, port, options)
+{
+    public const ushort DefaultPort = 9;
+
+    public long OctetsDiscarded { get; private set; }
+
+    protected override async Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        int n;
+        while ((n = await connection.ReadAsync(buffer, cancellationToken)) > 0)
+            OctetsDiscarded += n;
+    }
+}

@@ -1,0 +1,24 @@
+using Seqs.Stack;
+using Seqs.Tcp;
+
+namespace Seqs.Services;
+
+/// <summary>The echo service of RFC 862 over TCP: "any data received is sent back", until the client closes.</summary>
+public sealed class TcpEchoServer(NetStack stack, ushort port = TcpEchoServer.DefaultPort, TcpConnectionOptions? options = null)
+    : TcpServer(stack, port, options)
+{
+    public const ushort DefaultPort = 7;
+
+    public long OctetsEchoed { get; private set; }
+
+    protected override async Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        int n;
+        while ((n = await connection.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await connection.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+            OctetsEchoed += n;
+        }
+    }
+}

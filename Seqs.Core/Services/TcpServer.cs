@@ -1,0 +1,88 @@
+using Seqs.Stack;
+using Seqs.Tcp;
+using TcpListener = Seqs.Tcp.TcpListener;
+
+namespace Seqs.Services;
+
+/// <summary>
+/// A TCP service on one port that serves every connection it accepts at the same time, each in its own
+/// asynchronous handler on the stack's loop.
+/// </summary>
+public abstract class TcpServer : IDisposable
+{
+    private readonly TcpListener _listener;
+
+    protected TcpServer(NetStack stack, ushort port, TcpConnectionOptions? options = null, int backlog = 16)
+    {
+        Stack = stack ?? throw new ArgumentNullException(nameof(stack));
+        _listener = new TcpListener(stack, port, options, backlog);
+    }
+
+    public NetStack Stack { get; }
+
+    public ushort Port => _listener.Port;
+
+    /// <summary>Connections accepted so far.</summary>
+    public long Connections { get; private set; }
+
+    /// <summary>Connections whose handler ended with an error (reset, timeout).</summary>
+    public long FailedConnections { get; private set; }
+
+    /// <summary>Listens and serves until <paramref name="cancellationToken"/> is cancelled; safe to call from any thread.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) => Stack.Loop.InvokeAsync(() => ServeAsync(cancellationToken));
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+            _listener.Dispose();
+    }
+
+    /// <summary>Serves one connection on the loop; the connection is disposed (closed gracefully) afterwards.</summary>
+    protected abstract Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken);
+
+    private async Task ServeAsync(CancellationToken cancellationToken)
+    {
+        _listener.Start();
+        try
+        {
+            while (true)
+            {
+                TcpConnection connection = await _listener.AcceptAsync(cancellationToken);
+                Connections++;
+                _ = ServeConnectionAsync(connection, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _listener.Stop();
+        }
+    }
+
+    private async Task ServeConnectionAsync(TcpConnection connection, CancellationToken cancellationToken)
+    {
+        using (connection)
+        {
+            try
+            {
+                await HandleAsync(connection, cancellationToken);
+            }
+            catch (IOException)
+            {
+                FailedConnections++;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                connection.Abort();
+            }
+        }
+    }
+}

@@ -1,0 +1,316 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Seqs.Tcp;
+using TcpListener = Seqs.Tcp.TcpListener;
+using Seqs.Wire;
+
+namespace Seqs.Stack;
+
+public sealed partial class NetStack
+{
+    private readonly List<TcpConnection> _tcpConnections = [];
+    private readonly List<TcpListener> _tcpListeners = [];
+    private readonly HMACSHA256 _isnHash;
+    private readonly byte[] _isnInput = new byte[12];
+    private readonly byte[] _isnOutput = new byte[32];
+
+    /// <summary>Open connections, TIME-WAIT included.</summary>
+    public int TcpConnectionCount => _tcpConnections.Count;
+
+    /// <summary>The MSS this host announces: the MTU less the IPv4 and TCP headers (RFC 9293 §3.7.1).</summary>
+    public ushort TcpMss => (ushort)Math.Min(ushort.MaxValue, Mtu - Ipv4Packet.MinHeaderLength - TcpSegment.MinHeaderLength);
+
+    /// <summary>
+    /// Active open (RFC 9293 §3.10.1): sends a SYN to <paramref name="remote"/> (resolving it or the gateway by ARP)
+    /// and completes when the connection is established. Throws <see cref="SocketException"/>: ConnectionRefused
+    /// on a RST, TimedOut after <see cref="TcpConnectionOptions.ConnectTimeout"/>, NetworkUnreachable without a route.
+    /// Safe from any thread.
+    /// </summary>
+    public Task<TcpConnection> ConnectAsync(Ipv4EndPoint remote, TcpConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (!Loop.IsOnLoopThread)
+            return ConnectOffLoop(remote, options, cancellationToken);
+        options ??= new TcpConnectionOptions();
+        options.Validate();
+        if (Address is not Ipv4Cidr own)
+            throw new SocketException((int)SocketError.NetworkUnreachable);
+        if (!TryGetNextHop(remote.Address, out _, out _) || remote.Address.IsBroadcast || remote.Address.IsMulticast)
+            throw new SocketException((int)SocketError.NetworkUnreachable);
+        if (_tcpConnections.Count >= _options.MaxTcpConnections)
+            throw new SocketException((int)SocketError.TooManyOpenSockets);
+        var local = new Ipv4EndPoint(own.Address, PickTcpEphemeralPort(remote));
+        TcpControlBlock tcb = TcpControlBlock.ForActiveOpen(options, InitialSequenceNumber(local, remote), TcpMss, Loop.Now);
+        var connection = new TcpConnection(this, tcb, local, remote, listener: null);
+        _tcpConnections.Add(connection);
+        var established = new TaskCompletionSource<TcpConnection>();
+        connection.Connecting = established;
+        if (cancellationToken.CanBeCanceled)
+            connection.ConnectCancellation = cancellationToken.Register(static s => ((TcpConnection)s!).Abort(), connection);
+        AfterTcpEvent(connection);
+        return established.Task;
+    }
+
+    internal void AddTcpListener(TcpListener listener)
+    {
+        if (!Loop.IsOnLoopThread)
+        {
+            Loop.Post(static s =>
+            {
+                var (stack, l) = ((NetStack, TcpListener))s!;
+                stack.AddTcpListener(l);
+            }, (this, listener));
+            return;
+        }
+        foreach (TcpListener other in _tcpListeners)
+        {
+            if (other.Port == listener.Port)
+                throw new SocketException((int)SocketError.AddressAlreadyInUse);
+        }
+        _tcpListeners.Add(listener);
+    }
+
+    internal void RemoveTcpListener(TcpListener listener) => _tcpListeners.Remove(listener);
+
+    /// <summary>The application changed a connection; its segments go out in the loop's transmit phase.</summary>
+    internal void RequestTcpFlush(TcpConnection connection) => connection.Dirty = true;
+
+    internal void OnTcpTimer(TcpConnection connection)
+    {
+        connection.Tcb.OnTimer(Loop.Now);
+        AfterTcpEvent(connection);
+    }
+
+    private void OnTcp(Ipv4Packet packet, bool unicast)
+    {
+        if (!TcpSegment.TryParse(packet.Payload, out TcpSegment tcp, out WireRejection rejection))
+        {
+            Counters.CountMalformed(rejection);
+            return;
+        }
+        if (!tcp.VerifyChecksum(packet.SourceAddress, packet.DestinationAddress))
+        {
+            Counters.TcpChecksumErrors++;
+            return;
+        }
+        // RFC 1122 §4.2.3.10: a segment to a broadcast or multicast address MUST be silently discarded.
+        if (!unicast || Address is not Ipv4Cidr own)
+            return;
+        Counters.TcpSegmentsReceived++;
+        var seg = new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
+            tcp.WindowSize, tcp.Payload.Length, tcp.ParsedOptions.MaximumSegmentSize ?? 0);
+        var local = new Ipv4EndPoint(own.Address, tcp.DestinationPort);
+        var remote = new Ipv4EndPoint(packet.SourceAddress, tcp.SourcePort);
+        TcpConnection? connection = FindTcpConnection(local.Port, remote);
+        if (connection is not null)
+        {
+            connection.Tcb.OnSegment(seg, tcp.Payload, Loop.Now);
+            AfterTcpEvent(connection);
+            return;
+        }
+        TcpListener? listener = FindTcpListener(local.Port);
+        if (listener is not null)
+        {
+            OnSegmentToListener(listener, seg, local, remote);
+            return;
+        }
+        // RFC 9293 §3.10.7.1: a segment for no connection is answered with a reset (never a reset for a reset).
+        if (TcpControlBlock.ResetFor(seg) is Segment reset)
+        {
+            Counters.TcpResetsSent++;
+            SendTcpSegment(local, remote, reset);
+        }
+    }
+
+    /// <summary>RFC 9293 §3.10.7.2: LISTEN.</summary>
+    private void OnSegmentToListener(TcpListener listener, in Segment seg, Ipv4EndPoint local, Ipv4EndPoint remote)
+    {
+        // "First, check for a RST: an incoming RST should be ignored."
+        if (seg.HasRst)
+            return;
+        // "Second, check for an ACK: any acknowledgment is bad ... form a reset <SEQ=SEG.ACK><CTL=RST>."
+        if (seg.HasAck)
+        {
+            Counters.TcpResetsSent++;
+            SendTcpSegment(local, remote, new Segment(seg.Ack, default, TcpFlags.Rst, 0));
+            return;
+        }
+        if (!seg.HasSyn)
+            return;
+        if (!listener.CanTakeSyn || _tcpConnections.Count >= _options.MaxTcpConnections)
+        {
+            listener.DroppedSyns++;
+            Counters.TcpSynsDropped++;
+            return;
+        }
+        TcpControlBlock tcb = TcpControlBlock.ForPassiveOpen(listener.Options, InitialSequenceNumber(local, remote), TcpMss, seg, Loop.Now);
+        var connection = new TcpConnection(this, tcb, local, remote, listener);
+        listener.HalfOpen++;
+        _tcpConnections.Add(connection);
+        AfterTcpEvent(connection);
+    }
+
+    /// <summary>After any change to a connection: send what it has, rearm its timer, wake its waiters, retire it if done.</summary>
+    private void AfterTcpEvent(TcpConnection connection)
+    {
+        FlushTcp(connection);
+        TcpControlBlock tcb = connection.Tcb;
+        if (tcb.NextDeadline is TimeSpan deadline)
+            connection.Timer.Schedule(deadline);
+        else
+            connection.Timer.Cancel();
+
+        if (connection.Listener is TcpListener listener)
+        {
+            if (tcb.State is not (TcpState.SynReceived or TcpState.Closed))
+            {
+                connection.Listener = null;
+                listener.OnEstablished(connection);
+            }
+            else if (tcb.IsClosed)
+            {
+                connection.Listener = null;
+                listener.OnHalfOpenClosed();
+            }
+        }
+        if (connection.Connecting is TaskCompletionSource<TcpConnection> connecting && tcb.State != TcpState.SynSent && tcb.State != TcpState.SynReceived)
+        {
+            connection.Connecting = null;
+            connection.ConnectCancellation.Dispose();
+            if (tcb.IsClosed)
+                connecting.TrySetException(ConnectError(tcb.Error));
+            else
+                connecting.TrySetResult(connection);
+        }
+        connection.OnStateChanged();
+        if (tcb.IsClosed)
+        {
+            connection.Timer.Cancel();
+            _tcpConnections.Remove(connection);
+        }
+    }
+
+    private static SocketException ConnectError(TcpError error) => new((int)(error switch
+    {
+        TcpError.ConnectionRefused => SocketError.ConnectionRefused,
+        TcpError.TimedOut => SocketError.TimedOut,
+        TcpError.Aborted => SocketError.OperationAborted,
+        _ => SocketError.ConnectionReset,
+    }));
+
+    private void FlushTcp(TcpConnection connection)
+    {
+        connection.Dirty = false;
+        Span<byte> payload = _transmitBuffer.AsSpan(TransportOffset + TcpSegment.MinHeaderLength);
+        // Stop when the NIC pushes back; the rest goes in a later transmit phase.
+        while (_transmitQueue.Count == 0 && connection.Tcb.TryBuildSegment(Loop.Now, payload, out Segment segment))
+            SendTcpSegment(connection.Local, connection.Remote, segment);
+        if (_transmitQueue.Count > 0 && connection.Tcb.WantsToSend)
+            connection.Dirty = true;
+    }
+
+    /// <summary>The loop's transmit phase: connections the application touched send what they now can.</summary>
+    private void FlushDirtyTcpConnections()
+    {
+        for (int i = 0; i < _tcpConnections.Count; i++)
+        {
+            TcpConnection connection = _tcpConnections[i];
+            if (!connection.Dirty)
+                continue;
+            int before = _tcpConnections.Count;
+            AfterTcpEvent(connection);
+            if (_tcpConnections.Count < before)
+                i--;
+        }
+    }
+
+    /// <summary>Writes the TCP header (and the MSS option of a SYN) in front of the payload already in place, and sends.</summary>
+    private void SendTcpSegment(Ipv4EndPoint local, Ipv4EndPoint remote, in Segment segment)
+    {
+        Span<byte> tcp = _transmitBuffer.AsSpan(TransportOffset);
+        int optionsLength = 0;
+        if (segment.MaximumSegmentSize != 0)
+        {
+            var options = new TcpOptionWriter(tcp[TcpSegment.MinHeaderLength..]);
+            options.WriteMaximumSegmentSize(segment.MaximumSegmentSize);
+            optionsLength = options.Finish();
+        }
+        int headerLength = TcpSegment.WriteHeader(tcp, local.Port, remote.Port, segment.Seq.Value, segment.Ack.Value,
+            segment.Flags, (ushort)segment.Window, optionsLength);
+        int length = headerLength + segment.DataLength;
+        TcpSegment.WriteChecksum(tcp[..length], local.Address, remote.Address);
+        if (SendIpv4(remote.Address, IpProtocol.Tcp, length))
+            Counters.TcpSegmentsSent++;
+    }
+
+    private TcpConnection? FindTcpConnection(ushort localPort, Ipv4EndPoint remote)
+    {
+        foreach (TcpConnection connection in _tcpConnections)
+        {
+            if (connection.Local.Port == localPort && connection.Remote == remote)
+                return connection;
+        }
+        return null;
+    }
+
+    private TcpListener? FindTcpListener(ushort port)
+    {
+        foreach (TcpListener listener in _tcpListeners)
+        {
+            if (listener.Port == port)
+                return listener;
+        }
+        return null;
+    }
+
+    /// <summary>RFC 6056 §3.3.1 for TCP: a random port, then the next one not in use toward this remote.</summary>
+    private ushort PickTcpEphemeralPort(Ipv4EndPoint remote)
+    {
+        int offset;
+        lock (_random)
+            offset = _random.Next(EphemeralPortCount);
+        for (int i = 0; i < EphemeralPortCount; i++)
+        {
+            ushort candidate = (ushort)(EphemeralPortFirst + (offset + i) % EphemeralPortCount);
+            if (FindTcpConnection(candidate, remote) is null && FindTcpListener(candidate) is null)
+                return candidate;
+        }
+        throw new SocketException((int)SocketError.TooManyOpenSockets);
+    }
+
+    /// <summary>
+    /// RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), with M a 4 µs clock and F a
+    /// keyed hash (HMAC-SHA-256 under a per-stack random key), so sequence numbers are unpredictable to off-path
+    /// attackers yet increase for one 4-tuple.
+    /// </summary>
+    private SeqNumber InitialSequenceNumber(Ipv4EndPoint local, Ipv4EndPoint remote)
+    {
+        local.Address.Write(_isnInput);
+        BinaryPrimitives.WriteUInt16BigEndian(_isnInput.AsSpan(4), local.Port);
+        remote.Address.Write(_isnInput.AsSpan(6));
+        BinaryPrimitives.WriteUInt16BigEndian(_isnInput.AsSpan(10), remote.Port);
+        _isnHash.TryComputeHash(_isnInput, _isnOutput, out _);
+        uint f = BinaryPrimitives.ReadUInt32BigEndian(_isnOutput);
+        uint m = (uint)(Loop.Now.Ticks / 40);
+        return new SeqNumber(unchecked(m + f));
+    }
+
+    /// <summary>A seeded stack (simulation) derives the key from its seed, so runs replay; others use the OS generator.</summary>
+    private static HMACSHA256 CreateIsnHash(Random random)
+    {
+        var key = new byte[32];
+        random.NextBytes(key);
+        return new HMACSHA256(key);
+    }
+
+    private static HMACSHA256 CreateIsnHash()
+    {
+        var key = new byte[32];
+        using (var generator = RandomNumberGenerator.Create())
+            generator.GetBytes(key);
+        return new HMACSHA256(key);
+    }
+
+    private Task<TcpConnection> ConnectOffLoop(Ipv4EndPoint remote, TcpConnectionOptions? options, CancellationToken cancellationToken) =>
+        Loop.InvokeAsync(() => ConnectAsync(remote, options, cancellationToken));
+}

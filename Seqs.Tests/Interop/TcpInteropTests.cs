@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using Seqs.Services;
+using Seqs.Tcp;
+using Seqs.Wire;
+
+namespace Seqs.Tests.Interop;
+
+/// <summary>TCP between the stack and the Linux kernel, with socat on the kernel's side, in a namespace per test.</summary>
+[TestFixture]
+[Category("Interop")]
+[NonParallelizable]
+public sealed class TcpInteropTests
+{
+    private static readonly Ipv4Cidr KernelSide = new(new Ipv4Address(10, 213, 11, 1), 24);
+    private static readonly Ipv4Address StackAddress = new(10, 213, 11, 2);
+
+    [Test]
+    public void SocatClient_GetsItsDataBackFromTheEchoService()
+    {
+        using var ns = NetworkNamespace.Create("socat", "sha256sum");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress);
+        string input = TempFile(ns, "in");
+        string output = TempFile(ns, "out");
+        try
+        {
+            WriteRandom(input, 8 << 20, seed: 7);
+            CommandResult socat = ns.Exec($"socat -t 30 - TCP4:{StackAddress}:7 < {input} > {output}", TimeSpan.FromSeconds(120));
+            Assert.That(socat.ExitCode, Is.Zero, socat.ToString());
+            Assert.That(Sha256(output), Is.EqualTo(Sha256(input)), $"echoed {new FileInfo(output).Length} of {new FileInfo(input).Length} bytes");
+        }
+        finally
+        {
+            File.Delete(input);
+            File.Delete(output);
+        }
+    }
+
+    [Test]
+    public void StackClient_SendsAFileToAKernelListener()
+    {
+        using var ns = NetworkNamespace.Create("socat");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress);
+        string output = TempFile(ns, "received");
+        byte[] data = new byte[4 << 20];
+        new Random(11).NextBytes(data);
+        try
+        {
+            using BackgroundCommand server = ns.Start($"socat -u TCP4-LISTEN:5000,reuseaddr OPEN:{output},creat,trunc");
+            Thread.Sleep(300);
+            TcpConnection connection = device.Stack.ConnectAsync(new Ipv4EndPoint(KernelSide.Address, 5000)).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+            for (int at = 0; at < data.Length; at += 64 << 10)
+                connection.WriteAsync(data.AsMemory(at, 64 << 10)).AsTask().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            connection.Dispose();
+            Assert.That(server.WaitForExit(TimeSpan.FromSeconds(30)), Is.True, "socat did not see the FIN");
+            Assert.That(Sha256(output), Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(data))));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Test]
+    public void ConnectingToAClosedPort_IsRefusedImmediately()
+    {
+        using var ns = NetworkNamespace.Create("socat");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress);
+        var started = DateTime.UtcNow;
+        CommandResult socat = ns.Exec($"socat -T 5 - TCP4:{StackAddress}:4444", TimeSpan.FromSeconds(20));
+        Assert.That(socat.StandardError, Does.Contain("Connection refused"), socat.ToString());
+        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(4)), "a RST, not a timeout");
+    }
+
+    [Test]
+    public void Chargen_StreamsTheRfc864Pattern()
+    {
+        using var ns = NetworkNamespace.Create("socat", "head");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress);
+        string output = TempFile(ns, "chargen");
+        try
+        {
+            CommandResult socat = ns.Exec($"socat -u TCP4:{StackAddress}:19 - | head -c 1000000 > {output}", TimeSpan.FromSeconds(60));
+            Assert.That(File.ReadAllBytes(output), Is.EqualTo(TcpChargenServer.Expected(1_000_000)), socat.ToString());
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Test]
+    public void Discard_TakesEverything()
+    {
+        using var ns = NetworkNamespace.Create("socat", "head");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress);
+        CommandResult socat = ns.Exec($"head -c 2000000 /dev/zero | socat -u - TCP4:{StackAddress}:9", TimeSpan.FromSeconds(60));
+        Assert.That(socat.ExitCode, Is.Zero, socat.ToString());
+        Assert.That(StackOnTap.WaitFor(() => device.TcpDiscard.OctetsDiscarded == 2_000_000, TimeSpan.FromSeconds(10)), Is.True, $"discarded {device.TcpDiscard.OctetsDiscarded}");
+    }
+
+    private static string TempFile(NetworkNamespace ns, string name) => Path.Combine(Path.GetTempPath(), $"{ns.Name}-{name}");
+
+    private static void WriteRandom(string path, int length, int seed)
+    {
+        byte[] data = new byte[length];
+        new Random(seed).NextBytes(data);
+        File.WriteAllBytes(path, data);
+    }
+
+    private static string Sha256(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}
