@@ -11,9 +11,9 @@ public sealed partial class NetStack
 {
     private readonly List<TcpConnection> _tcpConnections = [];
     private readonly List<TcpListener> _tcpListeners = [];
-    private readonly HMACSHA256 _isnHash;
-    private readonly byte[] _isnInput = new byte[12];
-    private readonly byte[] _isnOutput = new byte[32];
+    // The ISN key and scratch space are made on first use, so a stack that never uses TCP does not carry them.
+    private HMACSHA256? _isnHash;
+    private byte[]? _isnScratch;
 
     /// <summary>Open connections, TIME-WAIT included.</summary>
     public int TcpConnectionCount => _tcpConnections.Count;
@@ -285,12 +285,16 @@ public sealed partial class NetStack
     /// </summary>
     private SeqNumber InitialSequenceNumber(Ipv4EndPoint local, Ipv4EndPoint remote)
     {
-        local.Address.Write(_isnInput);
-        BinaryPrimitives.WriteUInt16BigEndian(_isnInput.AsSpan(4), local.Port);
-        remote.Address.Write(_isnInput.AsSpan(6));
-        BinaryPrimitives.WriteUInt16BigEndian(_isnInput.AsSpan(10), remote.Port);
-        _isnHash.TryComputeHash(_isnInput, _isnOutput, out _);
-        uint f = BinaryPrimitives.ReadUInt32BigEndian(_isnOutput);
+        _isnHash ??= _seeded ? CreateIsnHash(_random) : CreateIsnHash();
+        Span<byte> scratch = _isnScratch ??= new byte[12 + 32];
+        Span<byte> input = scratch[..12];
+        Span<byte> output = scratch[12..];
+        local.Address.Write(input);
+        BinaryPrimitives.WriteUInt16BigEndian(input[4..], local.Port);
+        remote.Address.Write(input[6..]);
+        BinaryPrimitives.WriteUInt16BigEndian(input[10..], remote.Port);
+        _isnHash.TryComputeHash(input, output, out _);
+        uint f = BinaryPrimitives.ReadUInt32BigEndian(output);
         uint m = (uint)(Loop.Now.Ticks / 40);
         return new SeqNumber(unchecked(m + f));
     }

@@ -25,6 +25,7 @@ public sealed partial class NetStack : ILoopParticipant
     private readonly byte[] _transmitBuffer;
     private readonly BoundedFrameQueue _transmitQueue;
     private readonly Random _random;
+    private readonly bool _seeded;
     private bool _linkUp;
     private int _linkChanged;
     private ushort _identification;
@@ -39,6 +40,7 @@ public sealed partial class NetStack : ILoopParticipant
             throw new ArgumentException($"The NIC's maximum frame size {nic.MaxFrameSize} is too small for IPv4.", nameof(nic));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _random = randomSeed is int seed ? new Random(seed) : new Random();
+        _seeded = randomSeed is not null;
         _receiveBuffer = new byte[nic.MaxFrameSize];
         _transmitBuffer = new byte[nic.MaxFrameSize];
         _transmitQueue = new BoundedFrameQueue(_options.TransmitQueueFrames, nic.MaxFrameSize);
@@ -51,7 +53,6 @@ public sealed partial class NetStack : ILoopParticipant
         _pingIdentifier = (ushort)_random.Next(1, ushort.MaxValue);
         _identification = (ushort)_random.Next(ushort.MaxValue + 1);
         _udpSockets = [];
-        _isnHash = randomSeed is null ? CreateIsnHash() : CreateIsnHash(_random);
         _linkUp = nic.IsLinkUp;
         nic.LinkStateChanged += (_, _) => Interlocked.Exchange(ref _linkChanged, 1);
         loop.Attach(this);
