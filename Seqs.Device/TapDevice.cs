@@ -51,9 +51,13 @@ internal static partial class TapDevice
                 stack.Configure(address, options.Gateway ?? default);
                 using var echo = new UdpEchoServer(stack);
                 using var discard = new UdpDiscardServer(stack);
+                using var tcpEcho = new TcpEchoServer(stack);
+                using var tcpDiscard = new TcpDiscardServer(stack);
+                using var tcpChargen = new TcpChargenServer(stack);
                 using var loopStop = new CancellationTokenSource();
                 Task loopTask = loop.Start(loopStop.Token);
-                Task services = Task.WhenAll(echo.RunAsync(cancellationToken), discard.RunAsync(cancellationToken));
+                Task services = Task.WhenAll(echo.RunAsync(cancellationToken), discard.RunAsync(cancellationToken),
+                    tcpEcho.RunAsync(cancellationToken), tcpDiscard.RunAsync(cancellationToken), tcpChargen.RunAsync(cancellationToken));
                 Log.Started(log, tap.Name, stack.MacAddress.ToString(), address.ToString());
                 await services.ConfigureAwait(false);
                 // The services stop on the loop, so the loop stops last.
@@ -73,7 +77,7 @@ internal static partial class TapDevice
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Running on TAP {Tap} as {Mac} {Address}; UDP echo on 7, discard on 9. Ctrl-C stops.")]
+        [LoggerMessage(1, LogLevel.Information, "Running on TAP {Tap} as {Mac} {Address}; echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9, chargen (RFC 864) on TCP 19. Ctrl-C stops.")]
         public static partial void Started(ILogger logger, string tap, string mac, string address);
 
         [LoggerMessage(2, LogLevel.Information, "Stopped: {Received} frames in, {Sent} out, {Malformed} malformed dropped, {EchoReplies} echo replies, {UdpEchoes} UDP echoes")]
