@@ -70,6 +70,28 @@ internal sealed partial class TcpControlBlock
     /// <summary>RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state.</summary>
     private void OnSegmentSynchronizing(in Segment seg, ReadOnlySpan<byte> payload, TimeSpan now)
     {
+        // The peer's SYN again, in SYN-RECEIVED: either our SYN,ACK was lost (answer it again) or, in a simultaneous
+        // open (RFC 9293 Figure 8, line 5), its SYN,ACK acknowledging ours. SEG.SEQ is IRS, before RCV.NXT, so the
+        // acceptability test below would only drop it.
+        if (State == TcpState.SynReceived && seg.HasSyn && !seg.HasRst && seg.Seq == Irs)
+        {
+            if (seg.HasAck && SndUna < seg.Ack && seg.Ack <= _sndMax)
+                OnAck(seg with { Seq = seg.Seq + 1, Flags = seg.Flags & ~TcpFlags.Syn }, now);
+            else
+                SndNxt = Iss;
+            return;
+        }
+
+        // RFC 9293 §3.10.7.4, TIME-WAIT: "The only thing that can arrive in this state is a retransmission of the
+        // remote FIN. Acknowledge it, and restart the 2 MSL timeout." It lies just before RCV.NXT, so it is
+        // recognised here rather than rejected as unacceptable.
+        if (State == TcpState.TimeWait && seg.HasFin && !seg.HasRst && seg.Seq + seg.SequenceLength == RcvNxt)
+        {
+            _ackPending = true;
+            _timeWaitUntil = now + _options.TimeWaitDuration;
+            return;
+        }
+
         // First: is the segment acceptable, i.e. does any of it fall in the receive window?
         if (!IsAcceptable(seg))
         {
@@ -189,12 +211,6 @@ internal sealed partial class TcpControlBlock
                 EnterClosed(TcpError.None);
                 return false;
             case TcpState.TimeWait:
-                // A retransmitted FIN: acknowledge it and restart the 2 MSL wait.
-                if (seg.HasFin)
-                {
-                    _ackPending = true;
-                    _timeWaitUntil = now + _options.TimeWaitDuration;
-                }
                 return false;
         }
         return true;

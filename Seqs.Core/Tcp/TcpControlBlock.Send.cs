@@ -121,17 +121,17 @@ internal sealed partial class TcpControlBlock
             EnterClosed(TcpError.None);
             return;
         }
+        // RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5: after R2 without progress on sent data, give up and tell the peer.
+        if (_retransmitAt is not null && Synchronized && now - _lastProgress >= _options.UserTimeout)
+        {
+            _reset = new Segment(SndNxt, default, TcpFlags.Rst, 0);
+            EnterClosed(TcpError.TimedOut);
+            return;
+        }
         if (_retransmitAt is TimeSpan retransmitAt && retransmitAt <= now)
         {
             if (State is TcpState.SynSent or TcpState.SynReceived && now - _openedAt >= _options.ConnectTimeout)
             {
-                EnterClosed(TcpError.TimedOut);
-                return;
-            }
-            // RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5: after R2 without progress, give up and tell the peer.
-            if (now - _lastProgress >= _options.UserTimeout)
-            {
-                _reset = new Segment(SndNxt, default, TcpFlags.Rst, 0);
                 EnterClosed(TcpError.TimedOut);
                 return;
             }

@@ -197,6 +197,9 @@ internal sealed partial class TcpControlBlock
         get
         {
             TimeSpan? next = _retransmitAt;
+            // The user timeout runs while sent data waits for its acknowledgment (RFC 9293 §3.8.3).
+            if (_retransmitAt is not null && Synchronized && _lastProgress + _options.UserTimeout < next)
+                next = _lastProgress + _options.UserTimeout;
             if (_persistAt is TimeSpan persist && (next is null || persist < next))
                 next = persist;
             if (_timeWaitUntil is TimeSpan timeWait && (next is null || timeWait < next))
