@@ -155,6 +155,17 @@ internal sealed class ArpCache
         return found;
     }
 
+    /// <summary>
+    /// RFC 1122 §2.3.2.1 "higher-layer advice": a transport saw no answer, so the entry is refreshed on its next use
+    /// (still used meanwhile) instead of being trusted until its lifetime ends.
+    /// </summary>
+    public void MarkStale(Ipv4Address address, TimeSpan now)
+    {
+        int index = IndexOf(address);
+        if (index >= 0 && _entries[index].State == ArpEntryState.Reachable && _entries[index].ExpiresAt > now)
+            _entries[index].ExpiresAt = now;
+    }
+
     public void Clear() => Array.Clear(_entries, 0, _entries.Length);
 
     private int IndexOf(Ipv4Address address)

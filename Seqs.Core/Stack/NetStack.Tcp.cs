@@ -77,7 +77,13 @@ public sealed partial class NetStack
 
     internal void OnTcpTimer(TcpConnection connection)
     {
+        int retransmissions = connection.Tcb.Retransmissions;
         connection.Tcb.OnTimer(Loop.Now);
+        // From the second timeout in a row, suspect the link-layer address (RFC 1122 §2.3.2.1, higher-layer advice):
+        // a wrong ARP entry would otherwise black-hole the connection until the entry's lifetime ends.
+        if (connection.Tcb.Retransmissions > retransmissions && connection.Tcb.Backoff >= 2
+            && TryGetNextHop(connection.Remote.Address, out Ipv4Address nextHop, out _) && !nextHop.IsUnspecified)
+            _arpCache.MarkStale(nextHop, Loop.Now);
         AfterTcpEvent(connection);
     }
 

@@ -99,6 +99,9 @@ internal sealed partial class TcpControlBlock
 
     public int Retransmissions { get; private set; }
 
+    /// <summary>Consecutive retransmission timeouts without progress (the RFC 6298 backoff exponent).</summary>
+    public int Backoff => _rto.Backoff;
+
     public TimeSpan RetransmissionTimeout => _rto.Timeout;
 
     public TimeSpan SmoothedRoundTripTime => _rto.SmoothedRoundTripTime;
