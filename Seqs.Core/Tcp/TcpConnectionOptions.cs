@@ -33,6 +33,21 @@ public sealed class TcpConnectionOptions
     /// <summary>TIME-WAIT lasts 2·MSL (RFC 9293 §3.6.1); 60 s, as Linux does, rather than the RFC's 4 minutes.</summary>
     public TimeSpan TimeWaitDuration { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// RFC 1122 §4.2.3.6: probe an idle connection so that a peer that vanished is noticed. Off by default, as the
+    /// RFC requires.
+    /// </summary>
+    public bool KeepAlive { get; set; }
+
+    /// <summary>Idle time before the first keep-alive probe; RFC 1122 §4.2.3.6 says no less than two hours by default.</summary>
+    public TimeSpan KeepAliveIdle { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Time between unanswered keep-alive probes (Linux: 75 s).</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(75);
+
+    /// <summary>Unanswered probes after which the connection is declared dead (Linux: 9).</summary>
+    public int KeepAliveCount { get; set; } = 9;
+
     /// <summary>RFC 5961 §7: challenge ACKs a connection may send per second.</summary>
     public int ChallengeAcksPerSecond { get; set; } = 10;
 
@@ -47,6 +62,9 @@ public sealed class TcpConnectionOptions
         Require(UserTimeout > TimeSpan.Zero, nameof(UserTimeout), "positive");
         Require(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "positive");
         Require(TimeWaitDuration >= TimeSpan.Zero, nameof(TimeWaitDuration), "zero or more");
+        Require(KeepAliveIdle > TimeSpan.Zero, nameof(KeepAliveIdle), "positive");
+        Require(KeepAliveInterval > TimeSpan.Zero, nameof(KeepAliveInterval), "positive");
+        Require(KeepAliveCount is >= 1 and <= 1000, nameof(KeepAliveCount), "1 to 1000");
         Require(ChallengeAcksPerSecond >= 1, nameof(ChallengeAcksPerSecond), "at least 1");
     }
 

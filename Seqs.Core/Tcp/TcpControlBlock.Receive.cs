@@ -7,6 +7,9 @@ internal sealed partial class TcpControlBlock
     /// <summary>RFC 9293 §3.10.7: SEGMENT ARRIVES, for a connection in any state but LISTEN and CLOSED.</summary>
     public void OnSegment(in Segment seg, ReadOnlySpan<byte> payload, TimeSpan now)
     {
+        // Anything from the peer shows it is alive (RFC 1122 §4.2.3.6 counts any segment as an answer).
+        _lastReceived = now;
+        _keepAliveProbes = 0;
         switch (State)
         {
             case TcpState.SynSent:

@@ -57,6 +57,15 @@ internal sealed partial class TcpControlBlock
             _advertisedWindow = RcvWnd;
             return true;
         }
+        if (_keepAlivePending)
+        {
+            // RFC 1122 §4.2.3.6: a probe with SEG.SEQ = SND.NXT-1 and no data, which the peer must acknowledge.
+            _keepAlivePending = false;
+            _ackPending = false;
+            segment = new Segment(SndNxt - 1, RcvNxt, TcpFlags.Ack, RcvWnd);
+            _advertisedWindow = RcvWnd;
+            return true;
+        }
         if (_ackPending && State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent))
         {
             segment = new Segment(SndNxt, RcvNxt, TcpFlags.Ack, RcvWnd);
@@ -141,6 +150,17 @@ internal sealed partial class TcpControlBlock
             _timing = false;
             SndNxt = SndUna;
             _retransmitAt = now + _rto.Timeout;
+        }
+        if (KeepAliveDeadline is TimeSpan keepAliveAt && keepAliveAt <= now)
+        {
+            if (_keepAliveProbes >= _options.KeepAliveCount)
+            {
+                _reset = new Segment(SndNxt, default, TcpFlags.Rst, 0);
+                EnterClosed(TcpError.TimedOut);
+                return;
+            }
+            _keepAliveProbes++;
+            _keepAlivePending = true;
         }
         if (_persistAt is TimeSpan persistAt && persistAt <= now)
         {

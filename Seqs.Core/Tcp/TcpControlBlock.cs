@@ -42,6 +42,9 @@ internal sealed partial class TcpControlBlock
     private TimeSpan? _timeWaitUntil;
     private TimeSpan _openedAt;
     private TimeSpan _lastProgress;
+    private TimeSpan _lastReceived;
+    private int _keepAliveProbes;
+    private bool _keepAlivePending;
     private bool _timing;
     private SeqNumber _timedSeq;
     private TimeSpan _timedAt;
@@ -63,6 +66,7 @@ internal sealed partial class TcpControlBlock
         SendMss = Math.Min((int)ourMss, DefaultMss);
         _openedAt = now;
         _lastProgress = now;
+        _lastReceived = now;
     }
 
     /// <summary>RFC 9293 §3.7.1 / RFC 1122 §4.2.2.6: the send MSS when the peer sent no MSS option.</summary>
@@ -207,12 +211,23 @@ internal sealed partial class TcpControlBlock
                 next = persist;
             if (_timeWaitUntil is TimeSpan timeWait && (next is null || timeWait < next))
                 next = timeWait;
+            if (KeepAliveDeadline is TimeSpan keepAlive && (next is null || keepAlive < next))
+                next = keepAlive;
             return next;
         }
     }
 
     /// <summary>True when <see cref="TryBuildSegment"/> has something to send.</summary>
-    public bool WantsToSend => _reset is not null || _ackPending || _probePending || HasSomethingToSend();
+    public bool WantsToSend => _reset is not null || _ackPending || _probePending || _keepAlivePending || HasSomethingToSend();
+
+    /// <summary>
+    /// RFC 1122 §4.2.3.6: when the next keep-alive probe is due, for an idle synchronized connection with nothing
+    /// in flight; null when keep-alive is off or does not apply.
+    /// </summary>
+    private TimeSpan? KeepAliveDeadline =>
+        _options.KeepAlive && State is TcpState.Established or TcpState.CloseWait && SndUna == _sndMax
+            ? _lastReceived + _options.KeepAliveIdle + TimeSpan.FromTicks(_options.KeepAliveInterval.Ticks * _keepAliveProbes)
+            : null;
 
     private void TakePeerMss(in Segment syn)
     {

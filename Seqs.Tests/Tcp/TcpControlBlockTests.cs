@@ -397,6 +397,41 @@ public sealed class TcpControlBlockTests
         Assert.That(tcp.TakeSent().Last().Segment.Flags, Is.EqualTo(Rst), "the peer is told");
     }
 
+    /// <summary>RFC 1122 §4.2.3.6: probes after the idle time, then every interval, then the connection is dropped.</summary>
+    [Test]
+    public void KeepAlive_ProbesAnIdleConnection_AndDropsItWhenNothingAnswers()
+    {
+        var options = new TcpConnectionOptions { KeepAlive = true, KeepAliveIdle = TimeSpan.FromSeconds(10), KeepAliveInterval = TimeSpan.FromSeconds(2), KeepAliveCount = 3 };
+        var tcp = Established(localIss: 100, remoteIss: 300, options: options);
+        tcp.ExpectNothingSent(9_999);
+        tcp.ExpectSent(10_000, Seg(100, 301, Ack));
+        tcp.ExpectSent(12_000, Seg(100, 301, Ack));
+        tcp.ExpectSent(14_000, Seg(100, 301, Ack));
+        tcp.At(16_000);
+        tcp.ExpectState(TcpState.Closed);
+        Assert.That(tcp.Tcb.Error, Is.EqualTo(TcpError.TimedOut));
+    }
+
+    [Test]
+    public void KeepAlive_AnsweredProbe_KeepsTheConnection()
+    {
+        var options = new TcpConnectionOptions { KeepAlive = true, KeepAliveIdle = TimeSpan.FromSeconds(10), KeepAliveInterval = TimeSpan.FromSeconds(2), KeepAliveCount = 3 };
+        var tcp = Established(localIss: 100, remoteIss: 300, options: options);
+        tcp.ExpectSent(10_000, Seg(100, 301, Ack));
+        tcp.Arrives(10_050, Seg(301, 101, Ack));
+        tcp.ExpectNothingSent(20_049);
+        tcp.ExpectSent(20_050, Seg(100, 301, Ack));
+        tcp.ExpectState(TcpState.Established);
+    }
+
+    [Test]
+    public void KeepAlive_IsOffByDefault()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300);
+        tcp.ExpectNothingSent(10 * 3600 * 1000);
+        tcp.ExpectState(TcpState.Established);
+    }
+
     [Test]
     public void ReadingAFullReceiveBuffer_SendsAWindowUpdate()
     {
