@@ -117,7 +117,7 @@ public sealed partial class NetStack
         TcpListener? listener = FindTcpListener(local.Port);
         if (listener is not null)
         {
-            OnSegmentToListener(listener, seg, local, remote);
+            OnSegmentToListener(listener, seg, tcp.Payload, local, remote);
             return;
         }
         // RFC 9293 §3.10.7.1: a segment for no connection is answered with a reset (never a reset for a reset).
@@ -128,25 +128,54 @@ public sealed partial class NetStack
         }
     }
 
-    /// <summary>RFC 9293 §3.10.7.2: LISTEN.</summary>
-    private void OnSegmentToListener(TcpListener listener, in Segment seg, Ipv4EndPoint local, Ipv4EndPoint remote)
+    /// <summary>
+    /// RFC 9293 §3.10.7.2: LISTEN. When the listener's SYN queue is full, the SYN is answered with a SYN cookie
+    /// (RFC 4987 §3.6) instead of new state, so a SYN flood costs no memory and real clients still get in.
+    /// </summary>
+    private void OnSegmentToListener(TcpListener listener, in Segment seg, ReadOnlySpan<byte> payload, Ipv4EndPoint local, Ipv4EndPoint remote)
     {
         // "First, check for a RST: an incoming RST should be ignored."
         if (seg.HasRst)
             return;
-        // "Second, check for an ACK: any acknowledgment is bad ... form a reset <SEQ=SEG.ACK><CTL=RST>."
+        // "Second, check for an ACK: any acknowledgment is bad ... form a reset <SEQ=SEG.ACK><CTL=RST>" - unless it
+        // completes a handshake this listener answered with a SYN cookie.
         if (seg.HasAck)
         {
+            if (!seg.HasSyn && TryTakeSynCookie(seg, local, remote, out ushort peerMss))
+            {
+                if (listener.BacklogFull || _tcpConnections.Count >= _options.MaxTcpConnections)
+                {
+                    listener.DroppedSyns++;
+                    Counters.TcpSynsDropped++;
+                    return;
+                }
+                Counters.TcpSynCookiesAccepted++;
+                TcpControlBlock fromCookie = TcpControlBlock.ForSynCookie(listener.Options, TcpMss, peerMss, seg, Loop.Now);
+                var accepted = new TcpConnection(this, fromCookie, local, remote, listener);
+                listener.HalfOpen++;
+                _tcpConnections.Add(accepted);
+                fromCookie.OnSegment(seg, payload, Loop.Now);
+                AfterTcpEvent(accepted);
+                return;
+            }
             Counters.TcpResetsSent++;
             SendTcpSegment(local, remote, new Segment(seg.Ack, default, TcpFlags.Rst, 0));
             return;
         }
         if (!seg.HasSyn)
             return;
-        if (!listener.CanTakeSyn || _tcpConnections.Count >= _options.MaxTcpConnections)
+        if (listener.BacklogFull || _tcpConnections.Count >= _options.MaxTcpConnections)
         {
             listener.DroppedSyns++;
             Counters.TcpSynsDropped++;
+            return;
+        }
+        if (!listener.SynQueueHasRoom)
+        {
+            Counters.TcpSynCookiesSent++;
+            SeqNumber cookie = SynCookie(local, remote, seg.Seq, CookieMssIndex(seg.MaximumSegmentSize), CookieTime());
+            int window = Math.Min(listener.Options.ReceiveBufferSize, ushort.MaxValue);
+            SendTcpSegment(local, remote, new Segment(cookie, seg.Seq + 1, TcpFlags.Syn | TcpFlags.Ack, window, MaximumSegmentSize: TcpMss));
             return;
         }
         TcpControlBlock tcb = TcpControlBlock.ForPassiveOpen(listener.Options, InitialSequenceNumber(local, remote), TcpMss, seg, Loop.Now);
@@ -319,6 +348,59 @@ public sealed partial class NetStack
         using (var generator = RandomNumberGenerator.Create())
             generator.GetBytes(key);
         return new HMACSHA256(key);
+    }
+
+    /// <summary>The MSS values a SYN cookie can carry in its 2-bit index (the common ones, as Linux's table does).</summary>
+    private static readonly ushort[] s_cookieMss = [536, 1220, 1440, 1460];
+
+    private static int CookieMssIndex(ushort peerMss)
+    {
+        int index = 0;
+        for (int i = 0; i < s_cookieMss.Length; i++)
+        {
+            if (s_cookieMss[i] <= (peerMss == 0 ? TcpControlBlock.DefaultMss : peerMss))
+                index = i;
+        }
+        return index;
+    }
+
+    /// <summary>A 5-bit counter that moves every 64 s: a cookie is good for one to two periods.</summary>
+    private uint CookieTime() => (uint)(Loop.Now.Ticks / (64 * TimeSpan.TicksPerSecond)) & 0x1F;
+
+    /// <summary>
+    /// RFC 4987 §3.6: the ISS of a stateless SYN,ACK: time counter (5 bits) | MSS index (2 bits) | a 25-bit keyed
+    /// hash of the 4-tuple, the client's ISN and the counter. Only the peer that saw the SYN,ACK can echo it + 1.
+    /// </summary>
+    private SeqNumber SynCookie(Ipv4EndPoint local, Ipv4EndPoint remote, SeqNumber clientIsn, int mssIndex, uint time)
+    {
+        Span<byte> input = stackalloc byte[12 + 4 + 1];
+        local.Address.Write(input);
+        BinaryPrimitives.WriteUInt16BigEndian(input[4..], local.Port);
+        remote.Address.Write(input[6..]);
+        BinaryPrimitives.WriteUInt16BigEndian(input[10..], remote.Port);
+        BinaryPrimitives.WriteUInt32BigEndian(input[12..], clientIsn.Value);
+        input[16] = (byte)(time << 2 | (uint)mssIndex);
+        Span<byte> hash = stackalloc byte[32];
+        _isnHash ??= _seeded ? CreateIsnHash(_random) : CreateIsnHash();
+        _isnHash.TryComputeHash(input, hash, out _);
+        uint mac = BinaryPrimitives.ReadUInt32BigEndian(hash) & 0x01FF_FFFF;
+        return new SeqNumber(time << 27 | (uint)mssIndex << 25 | mac);
+    }
+
+    /// <summary>Checks that SEG.ACK - 1 is a cookie this stack issued for this 4-tuple in the current or previous period.</summary>
+    private bool TryTakeSynCookie(in Segment seg, Ipv4EndPoint local, Ipv4EndPoint remote, out ushort peerMss)
+    {
+        peerMss = 0;
+        uint cookie = (seg.Ack - 1).Value;
+        uint time = cookie >> 27;
+        int mssIndex = (int)(cookie >> 25 & 0x3);
+        uint now = CookieTime();
+        if (time != now && time != ((now - 1) & 0x1F))
+            return false;
+        if (SynCookie(local, remote, seg.Seq - 1, mssIndex, time).Value != cookie)
+            return false;
+        peerMss = s_cookieMss[mssIndex];
+        return true;
     }
 
     private Task<TcpConnection> ConnectOffLoop(Ipv4EndPoint remote, TcpConnectionOptions? options, CancellationToken cancellationToken) =>

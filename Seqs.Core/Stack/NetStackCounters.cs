@@ -61,8 +61,12 @@ public sealed class NetStackCounters
     public long TcpChecksumErrors { get; internal set; }
     /// <summary>Resets sent for segments that reached no connection (RFC 9293 §3.10.7.1).</summary>
     public long TcpResetsSent { get; internal set; }
-    /// <summary>SYNs dropped because a listener's SYN queue or backlog, or the connection table, was full.</summary>
+    /// <summary>SYNs dropped because a listener's backlog, or the connection table, was full.</summary>
     public long TcpSynsDropped { get; internal set; }
+    /// <summary>SYN,ACKs sent with a SYN cookie because a listener's SYN queue was full (RFC 4987 §3.6).</summary>
+    public long TcpSynCookiesSent { get; internal set; }
+    /// <summary>Connections made from a valid returned SYN cookie.</summary>
+    public long TcpSynCookiesAccepted { get; internal set; }
 
     /// <summary>Packets with no route: off-link with no gateway configured, or no address configured.</summary>
     public long NoRoute { get; internal set; }

@@ -141,6 +141,27 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>
+    /// The connection a valid SYN cookie stands for (RFC 4987 §3.6): the handshake is complete, ISS is SEG.ACK-1
+    /// and IRS is SEG.SEQ-1; the MSS is the one the cookie encoded. The caller then passes the ACK segment itself
+    /// to <see cref="OnSegment"/>, as it may carry data.
+    /// </summary>
+    public static TcpControlBlock ForSynCookie(TcpConnectionOptions options, ushort ourMss, ushort peerMss, in Segment ack, TimeSpan now)
+    {
+        var tcb = new TcpControlBlock(options, ack.Ack - 1, ourMss, now) { State = TcpState.Established };
+        tcb.SndUna = ack.Ack;
+        tcb.SndNxt = ack.Ack;
+        tcb._sndMax = ack.Ack;
+        tcb.Irs = ack.Seq - 1;
+        tcb.RcvNxt = ack.Seq;
+        tcb.SendMss = Math.Max(1, Math.Min((int)peerMss, ourMss));
+        tcb.SndWnd = ack.Window;
+        tcb._maxSndWnd = ack.Window;
+        tcb._sndWl1 = ack.Seq;
+        tcb._sndWl2 = ack.Ack;
+        return tcb;
+    }
+
+    /// <summary>
     /// RFC 9293 §3.10.7.1: the reply to a segment that reaches no connection. Null for an incoming RST, which is
     /// never answered.
     /// </summary>

@@ -7,8 +7,9 @@ namespace Seqs.Tcp;
 /// <summary>
 /// Passive open on one port (RFC 9293 §3.10.1, LISTEN), like <see cref="System.Net.Sockets.TcpListener"/>:
 /// <see cref="Start"/>, <see cref="AcceptAsync"/>, <see cref="Stop"/>. Connections being set up (the SYN queue)
-/// and connections established but not yet accepted (the backlog) are each bounded by <c>backlog</c>; a SYN
-/// beyond that is dropped and counted, so the client retries later.
+/// and connections established but not yet accepted (the backlog) are each bounded by <c>backlog</c>. With the
+/// SYN queue full, SYNs are answered with SYN cookies (no state kept); with the backlog full, SYNs are dropped and
+/// counted, so the client retries later.
 /// </summary>
 public sealed class TcpListener : IDisposable
 {
@@ -42,7 +43,11 @@ public sealed class TcpListener : IDisposable
 
     internal int HalfOpen { get; set; }
 
-    internal bool CanTakeSyn => HalfOpen < Backlog && _established.Count < Backlog;
+    /// <summary>The SYN queue (connections being set up) has room; when it does not, SYNs get cookies.</summary>
+    internal bool SynQueueHasRoom => HalfOpen < Backlog;
+
+    /// <summary>Established connections waiting for <see cref="AcceptAsync"/> fill the backlog: new SYNs are dropped.</summary>
+    internal bool BacklogFull => _established.Count >= Backlog;
 
     /// <summary>Starts listening. Throws <see cref="SocketException"/> (AddressAlreadyInUse) when the port has a listener.</summary>
     public void Start()

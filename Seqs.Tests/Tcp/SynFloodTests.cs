@@ -1,0 +1,110 @@
+using Seqs.Scheduling;
+using Seqs.Simulation;
+using Seqs.Stack;
+using Seqs.Tcp;
+using Seqs.Tests.Stack;
+using Seqs.Wire;
+using TcpListener = Seqs.Tcp.TcpListener;
+
+namespace Seqs.Tests.Tcp;
+
+/// <summary>A listener under a SYN flood keeps bounded state and still lets real clients in through SYN cookies.</summary>
+public sealed class SynFloodTests
+{
+    private static readonly MacAddress OurMac = new(0x02_00_00_00_00_02);
+    private static readonly MacAddress PeerMac = new(0x02_00_00_00_00_01);
+    private static readonly Ipv4Address Our = new(10, 0, 0, 2);
+    private static readonly Ipv4Address Peer = new(10, 0, 0, 1);
+
+    [Test]
+    public void Flood_KeepsStateBounded_AndACookieHandshakeStillConnects()
+    {
+        var clock = new VirtualClock();
+        using var loop = new NetLoop(clock);
+        var nic = new RecordingNic(OurMac);
+        var stack = new NetStack(loop, nic, randomSeed: 3);
+        stack.Configure(new Ipv4Cidr(Our, 24));
+        nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
+        using var listener = new TcpListener(stack, 80, backlog: 4);
+        listener.Start();
+        loop.RunOnce();
+        nic.TakeSent();
+
+        for (int i = 0; i < 5000; i++)
+        {
+            nic.Inject(Syn(sourcePort: (ushort)(1024 + i), seq: (uint)(i * 7919)));
+            if (i % 32 == 0)
+                loop.RunOnce();
+        }
+        loop.RunOnce();
+        loop.RunOnce();
+        List<byte[]> answers = nic.TakeSent();
+
+        Assert.That(stack.TcpConnectionCount, Is.EqualTo(4), "only the SYN queue holds state");
+        Assert.That(stack.Counters.TcpSynCookiesSent, Is.EqualTo(5000 - 4));
+        Assert.That(answers.Count(f => Flags(f) == (TcpFlags.Syn | TcpFlags.Ack)), Is.EqualTo(5000));
+
+        // A real client among the flood: its SYN,ACK carried a cookie; its ACK completes the connection.
+        nic.Inject(Syn(sourcePort: 40000, seq: 1000));
+        loop.RunOnce();
+        byte[] synAck = nic.TakeSent().Single();
+        uint cookie = Field(synAck, seq: true);
+        nic.Inject(Segment(40000, 1001, cookie + 1, TcpFlags.Ack, "GET /"u8.ToArray()));
+        TcpConnection? accepted = null;
+        loop.Post(async _ =>
+        {
+            accepted = await listener.AcceptAsync();
+        }, null);
+        loop.RunOnce();
+        loop.RunOnce();
+
+        Assert.That(accepted, Is.Not.Null, "the cookie client was accepted");
+        Assert.That(accepted!.State, Is.EqualTo(TcpState.Established));
+        Assert.That(accepted.RemoteEndPoint.Port, Is.EqualTo(40000));
+        Assert.That(stack.Counters.TcpSynCookiesAccepted, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void AckWithAForgedCookie_IsReset()
+    {
+        var clock = new VirtualClock();
+        using var loop = new NetLoop(clock);
+        var nic = new RecordingNic(OurMac);
+        var stack = new NetStack(loop, nic, randomSeed: 3);
+        stack.Configure(new Ipv4Cidr(Our, 24));
+        nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
+        using var listener = new TcpListener(stack, 80, backlog: 1);
+        listener.Start();
+        loop.RunOnce();
+        nic.TakeSent();
+
+        nic.Inject(Segment(40000, 1001, 0x12345678, TcpFlags.Ack, []));
+        loop.RunOnce();
+
+        Assert.That(Flags(nic.TakeSent().Single()), Is.EqualTo(TcpFlags.Rst));
+        Assert.That(stack.TcpConnectionCount, Is.Zero);
+    }
+
+    private static byte[] Syn(ushort sourcePort, uint seq) => Segment(sourcePort, seq, 0, TcpFlags.Syn, []);
+
+    private static byte[] Segment(ushort sourcePort, uint seq, uint ack, TcpFlags flags, byte[] data)
+    {
+        var tcp = new byte[TcpSegment.MinHeaderLength + data.Length];
+        data.CopyTo(tcp.AsSpan(TcpSegment.MinHeaderLength));
+        TcpSegment.WriteHeader(tcp, sourcePort, 80, seq, ack, flags, 64240, 0);
+        TcpSegment.WriteChecksum(tcp, Peer, Our);
+        return PeerFrames.Ipv4(PeerMac, OurMac, Peer, Our, IpProtocol.Tcp, tcp);
+    }
+
+    private static TcpFlags Flags(byte[] frame) => Parse(frame).Flags;
+
+    private static uint Field(byte[] frame, bool seq) => seq ? Parse(frame).SequenceNumber : Parse(frame).AcknowledgmentNumber;
+
+    private static (TcpFlags Flags, uint SequenceNumber, uint AcknowledgmentNumber) Parse(byte[] frame)
+    {
+        Assert.That(EthernetFrame.TryParse(frame, out EthernetFrame ethernet, out _), Is.True);
+        Assert.That(Ipv4Packet.TryParse(ethernet.Payload, out Ipv4Packet ip, out _), Is.True);
+        Assert.That(TcpSegment.TryParse(ip.Payload, out TcpSegment tcp, out _), Is.True);
+        return (tcp.Flags, tcp.SequenceNumber, tcp.AcknowledgmentNumber);
+    }
+}
