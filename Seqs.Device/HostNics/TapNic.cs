@@ -85,7 +85,7 @@ public sealed class TapNic : IEthernetNic, IDisposable
 
         int fd = LibC.Open(CloneDevice, LibC.OpenReadWrite | LibC.OpenNonBlocking | LibC.OpenCloseOnExec);
         if (fd < 0)
-            throw OpenFailure(Marshal.GetLastPInvokeError(), name);
+            throw CloneDeviceFailure(Marshal.GetLastPInvokeError(), name);
 
         LibC.InterfaceRequest request = default;
         Encoding.UTF8.GetBytes(name, new Span<byte>(request.Name, LibC.InterfaceNameSize - 1));
@@ -239,6 +239,16 @@ public sealed class TapNic : IEthernetNic, IDisposable
         LibC.Close(_fd);
         LibC.Close(_eventFd);
     }
+
+    // open(2) of the clone device fails before the kernel looks at the TAP, so a TAP owned by the user cannot help:
+    // the node's mode must let the user read and write it (udev makes it 0666; some containers leave it 0600).
+    internal static Exception CloneDeviceFailure(int errno, string name) => errno switch
+    {
+        LibC.Errno.EPERM or LibC.Errno.EACCES => new UnauthorizedAccessException(
+            $"Cannot open {CloneDevice} for TAP device '{name}': permission denied. Run as root, " +
+            $"or let every user open it as most systems do ('sudo chmod 0666 {CloneDevice}')."),
+        _ => OpenFailure(errno, name),
+    };
 
     internal static Exception OpenFailure(int errno, string name) => errno switch
     {

@@ -29,6 +29,9 @@ internal sealed class BackgroundCommand : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The started program's process id; a program that execs (<c>ip netns exec</c>, <c>env</c>, <c>sh -c 'exec …'</c>) keeps it.</summary>
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static BackgroundCommand Start(string fileName, IEnumerable<string> arguments)
