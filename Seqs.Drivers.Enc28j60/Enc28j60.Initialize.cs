@@ -34,6 +34,8 @@ public sealed partial class Enc28j60
         Initialize();
     }
 
+    private bool _initialized;
+
     private void Initialize()
     {
         if (_reset is not null)
@@ -74,7 +76,12 @@ public sealed partial class Enc28j60
         Write(ControlRegister.Eie, Eie.IntIe | Eie.PktIe | Eie.LinkIe | Eie.TxErIe | Eie.RxErIe);
         SetBits(ControlRegister.Econ1, Econ1.RxEn);
         _lastStatusPoll = _time.GetTimestamp();
-        SetLink((ReadPhy(PhyRegister.Phstat2) & Phstat.LinkStatus) != 0);
+        bool linkUp = (ReadPhy(PhyRegister.Phstat2) & Phstat.LinkStatus) != 0;
+        if (_initialized)
+            SetLink(linkUp);
+        else
+            _linkUp = linkUp; // the state the NIC starts in, not a change
+        _initialized = true;
         Log.Initialized(_logger, Revision, _busName, _options.Duplex, MacAddress);
     }
 
