@@ -1,0 +1,119 @@
+using Seqs.Wire;
+
+namespace Seqs.Tests.Enc28j60;
+
+/// <summary>
+/// The driver's cost on real hardware, counted by the emulator: SPI exchanges (chip-select frames) and bytes beyond
+/// the frame itself, per frame, in steady state. Issue 7 sets the targets: at most 6 exchanges and 32 extra bytes
+/// per full-size frame in each direction. The numbers are printed for the driver README.
+/// </summary>
+public sealed class SpiCostTests
+{
+    private const int Warmup = 12;
+    private const int Measured = 300;
+
+    [Test]
+    public void FullSizeFrameReceived_CostsAtMostSixExchangesAndThirtyTwoExtraBytes()
+    {
+        var (exchanges, extraBytes) = ReceiveCost(1514, interruptLine: true);
+
+        Assert.That(exchanges, Is.LessThanOrEqualTo(6.0));
+        Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
+    }
+
+    [Test]
+    public void FullSizeFrameTransmitted_CostsAtMostSixExchangesAndThirtyTwoExtraBytes()
+    {
+        var (exchanges, extraBytes) = TransmitCost(1514);
+
+        Assert.That(exchanges, Is.LessThanOrEqualTo(6.0));
+        Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
+    }
+
+    [TestCase(60, true)]
+    [TestCase(590, true)]
+    [TestCase(1514, false)]
+    [TestCase(60, false)]
+    public void ReceiveCost_IsReported(int length, bool interruptLine)
+    {
+        var (exchanges, extraBytes) = ReceiveCost(length, interruptLine);
+        Assert.That(exchanges, Is.LessThanOrEqualTo(8.0));
+        Assert.That(extraBytes, Is.LessThanOrEqualTo(40.0));
+    }
+
+    [TestCase(60)]
+    [TestCase(590)]
+    public void TransmitCost_IsReported(int length)
+    {
+        var (exchanges, extraBytes) = TransmitCost(length);
+        Assert.That(exchanges, Is.LessThanOrEqualTo(6.0));
+        Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
+    }
+
+    [Test]
+    public void AlternatingFrameLengths_CostTwoMoreExchangesToTransmit()
+    {
+        using var board = new EmulatedBoard();
+        byte[] longFrame = EmulatedBoard.Frame(1514, MacAddress.Broadcast);
+        byte[] shortFrame = EmulatedBoard.Frame(1000, MacAddress.Broadcast);
+        board.Driver.TryTransmit(longFrame);
+        board.Driver.TryTransmit(longFrame);
+        board.Chip.ResetCounters();
+
+        for (int i = 0; i < Measured; i++)
+            board.Driver.TryTransmit(i % 2 == 0 ? shortFrame : longFrame);
+
+        double exchanges = (double)board.Chip.SpiExchanges / Measured;
+        TestContext.Out.WriteLine($"transmit, lengths alternating 1000/1514: {exchanges:F2} exchanges per frame");
+        Assert.That(exchanges, Is.EqualTo(8.0));
+    }
+
+    private static (double Exchanges, double ExtraBytes) ReceiveCost(int length, bool interruptLine)
+    {
+        using var board = new EmulatedBoard(interruptLine);
+        byte[] frame = EmulatedBoard.Frame(length, EmulatedBoard.Mac);
+        var buffer = new byte[1514];
+        for (int i = 0; i < Warmup; i++)
+            DeliverAndDrain(board, frame, buffer);
+        board.Chip.ResetCounters();
+
+        for (int i = 0; i < Measured; i++)
+            DeliverAndDrain(board, frame, buffer);
+
+        Assert.That(board.Driver.Counters.FramesReceived, Is.EqualTo(Warmup + Measured));
+        return Report("receive", length, interruptLine, board);
+    }
+
+    private static (double Exchanges, double ExtraBytes) TransmitCost(int length)
+    {
+        using var board = new EmulatedBoard();
+        byte[] frame = EmulatedBoard.Frame(length, MacAddress.Broadcast);
+        for (int i = 0; i < Warmup; i++)
+            Assert.That(board.Driver.TryTransmit(frame), Is.True);
+        board.Chip.ResetCounters();
+
+        for (int i = 0; i < Measured; i++)
+            Assert.That(board.Driver.TryTransmit(frame), Is.True);
+
+        Assert.That(board.Chip.FramesTransmitted, Is.EqualTo(Warmup + Measured));
+        return Report("transmit", length, interruptLine: true, board);
+    }
+
+    /// <summary>One frame arrives, then the stack drains the NIC as a loop turn does (until TryReceive is false).</summary>
+    private static void DeliverAndDrain(EmulatedBoard board, byte[] frame, byte[] buffer)
+    {
+        Assert.That(board.Chip.DeliverFrame(frame), Is.True);
+        int received = 0;
+        while (board.Driver.TryReceive(buffer, out _))
+            received++;
+        Assert.That(received, Is.EqualTo(1));
+    }
+
+    private static (double, double) Report(string direction, int length, bool interruptLine, EmulatedBoard board)
+    {
+        double exchanges = (double)board.Chip.SpiExchanges / Measured;
+        double extraBytes = (double)board.Chip.SpiBytes / Measured - length;
+        TestContext.Out.WriteLine($"{direction} {length} B{(interruptLine ? "" : ", no INT line")}: {exchanges:F2} exchanges, {extraBytes:F2} extra bytes per frame");
+        return (exchanges, extraBytes);
+    }
+}
