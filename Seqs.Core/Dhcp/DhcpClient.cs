@@ -36,8 +36,12 @@ public sealed partial class DhcpClient : IDisposable
     /// <summary>DNS servers kept from option 6; more are ignored.</summary>
     public const int MaxDnsServers = 4;
 
-    /// <summary>The largest message the client accepts, and says so in option 57 (RFC 2132 §9.10: at least 576).</summary>
-    private const int ReceiveBufferLength = DhcpMessage.MinimumMaximumMessageSize;
+    /// <summary>
+    /// RFC 2131 §2: a client "must be prepared to receive DHCP messages with an 'options' field of at least length
+    /// 312 octets": 236 + 312 = 548, which with the IP and UDP headers is the 576 of option 57 (RFC 2132 §9.10).
+    /// Longer messages arrive truncated and are dropped.
+    /// </summary>
+    public const int ReceiveBufferLength = DhcpMessage.FixedLength + 312;
 
     /// <summary>Our messages carry a handful of short options; this leaves room for a 63-octet host name.</summary>
     private const int TransmitBufferLength = 400;
@@ -325,7 +329,7 @@ public sealed partial class DhcpClient : IDisposable
         if (_hostName is not null)
             writer.Write(DhcpOptionCode.HostName, _hostName);
         writer.Write(DhcpOptionCode.ParameterRequestList, s_parameterRequestList);
-        writer.WriteUInt16(DhcpOptionCode.MaximumMessageSize, ReceiveBufferLength);
+        writer.WriteUInt16(DhcpOptionCode.MaximumMessageSize, DhcpMessage.MinimumMaximumMessageSize);
     }
 
     private static partial class Log
