@@ -44,9 +44,7 @@ public sealed class DhcpClientExchangeTests
     public void OfferWithAnotherTransactionId_IsIgnoredAndCounted()
     {
         using var server = new ScriptedDhcpServer();
-        server.Client.Start();
-        server.Simulation.RunFor(TimeSpan.Zero);
-        server.Drain();
+        server.StartSelecting();
         byte[] offer = server.Offer;
         BinaryPrimitives.WriteUInt32BigEndian(offer.AsSpan(ScriptedDhcpServer.DhcpOffset + 4), server.LastTransactionId + 1);
 
@@ -60,9 +58,7 @@ public sealed class DhcpClientExchangeTests
     public void AckWhileSelecting_IsIgnoredAndCounted()
     {
         using var server = new ScriptedDhcpServer();
-        server.Client.Start();
-        server.Simulation.RunFor(TimeSpan.Zero);
-        server.Drain();
+        server.StartSelecting();
 
         server.Answer(server.Ack);
 
@@ -78,9 +74,7 @@ public sealed class DhcpClientExchangeTests
         var writer = new DhcpMessageWriter(message, DhcpOperation.BootReply, DhcpMessageType.Offer, 0, ScriptedDhcpServer.ClientMac);
         writer.SetYourAddress(ScriptedDhcpServer.LeasedAddress);
         byte[] offer = ScriptedDhcpServer.Frame(message.AsSpan(0, writer.Finish()));
-        server.Client.Start();
-        server.Simulation.RunFor(TimeSpan.Zero);
-        server.Drain();
+        server.StartSelecting();
 
         server.Answer(offer);
 
@@ -97,9 +91,7 @@ public sealed class DhcpClientExchangeTests
         using var server = new ScriptedDhcpServer();
         byte[] offer = (byte[])server.Offer.Clone();
         address.CopyTo(offer, ScriptedDhcpServer.DhcpOffset + 16);
-        server.Client.Start();
-        server.Simulation.RunFor(TimeSpan.Zero);
-        server.Drain();
+        server.StartSelecting();
 
         server.Answer(offer);
 
@@ -111,9 +103,7 @@ public sealed class DhcpClientExchangeTests
     public void HostileMessage_IsIgnoredAndCountedAsMalformed(byte[] dhcp)
     {
         using var server = new ScriptedDhcpServer();
-        server.Client.Start();
-        server.Simulation.RunFor(TimeSpan.Zero);
-        server.Drain();
+        server.StartSelecting();
 
         server.Send(ScriptedDhcpServer.Frame(dhcp));
 
@@ -143,13 +133,9 @@ public sealed class DhcpClientExchangeTests
     public void ServerTimesOutOfOrder_FallBackToRfcDefaults()
     {
         using var server = new ScriptedDhcpServer();
-        server.Client.Start();
-        server.Simulation.RunFor(TimeSpan.Zero);
-        server.Drain();
-        server.Answer(server.Offer);
-        server.Drain();
+        server.StartRequesting();
 
-        server.Answer(ScriptedDhcpServer.Reply(DhcpMessageType.Ack, w =>
+        server.Answer(ScriptedDhcpServer.Reply(DhcpMessageType.Ack, (ref DhcpMessageWriter w) =>
         {
             w.WriteUInt32(DhcpOptionCode.RenewalTime, 4000);
             w.WriteUInt32(DhcpOptionCode.RebindingTime, 100);
@@ -164,11 +150,7 @@ public sealed class DhcpClientExchangeTests
     public void ZeroSecondLease_IsStretchedToTheMinimum_SoTheClientCannotSpin()
     {
         using var server = new ScriptedDhcpServer();
-        server.Client.Start();
-        server.Simulation.RunFor(TimeSpan.Zero);
-        server.Drain();
-        server.Answer(server.Offer);
-        server.Drain();
+        server.StartRequesting();
 
         server.Answer(ScriptedDhcpServer.Reply(DhcpMessageType.Ack, leaseSeconds: 0));
 
@@ -179,13 +161,9 @@ public sealed class DhcpClientExchangeTests
     public void DomainNameWithControlCharacters_IsDropped()
     {
         using var server = new ScriptedDhcpServer();
-        server.Client.Start();
-        server.Simulation.RunFor(TimeSpan.Zero);
-        server.Drain();
-        server.Answer(server.Offer);
-        server.Drain();
+        server.StartRequesting();
 
-        server.Answer(ScriptedDhcpServer.Reply(DhcpMessageType.Ack, w => w.Write(DhcpOptionCode.DomainName, "evil\nname"u8)));
+        server.Answer(ScriptedDhcpServer.Reply(DhcpMessageType.Ack, (ref DhcpMessageWriter w) => w.Write(DhcpOptionCode.DomainName, "evil\nname"u8)));
 
         Assert.That(server.Client.State, Is.EqualTo(DhcpClientState.Bound));
         Assert.That(server.Client.Lease!.Value.DomainName, Is.Null);

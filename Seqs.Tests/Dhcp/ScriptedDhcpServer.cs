@@ -63,7 +63,7 @@ internal sealed class ScriptedDhcpServer : IDisposable
     public int MessagesFromClient { get; private set; }
 
     /// <summary>A reply frame from this server: 'yiaddr' the leased address, a one-hour lease, unicast to the client.</summary>
-    public static byte[] Reply(DhcpMessageType type, Action<DhcpMessageWriter>? extra = null, uint leaseSeconds = 3600)
+    public static byte[] Reply(DhcpMessageType type, DhcpOptionsWriter? extra = null, uint leaseSeconds = 3600)
     {
         var message = new byte[576];
         var writer = new DhcpMessageWriter(message, DhcpOperation.BootReply, type, 0, ClientMac);
@@ -76,7 +76,7 @@ internal sealed class ScriptedDhcpServer : IDisposable
             writer.WriteAddress(DhcpOptionCode.Router, ServerAddress);
             writer.WriteAddresses(DhcpOptionCode.DomainNameServer, [ServerAddress]);
         }
-        extra?.Invoke(writer);
+        extra?.Invoke(ref writer);
         int length = writer.Finish();
         return Frame(message.AsSpan(0, length));
     }
@@ -128,14 +128,26 @@ internal sealed class ScriptedDhcpServer : IDisposable
         }
     }
 
-    /// <summary>Starts the client and answers DISCOVER and REQUEST until it is bound.</summary>
-    public void Bind()
+    /// <summary>Starts the client and reads its DISCOVER: the client is SELECTING.</summary>
+    public void StartSelecting()
     {
         Client.Start();
         Simulation.RunFor(TimeSpan.Zero);
         Drain();
+    }
+
+    /// <summary>Answers the DISCOVER with an offer and reads the REQUEST: the client is REQUESTING.</summary>
+    public void StartRequesting()
+    {
+        StartSelecting();
         Answer(Offer);
         Drain();
+    }
+
+    /// <summary>Starts the client and answers DISCOVER and REQUEST until it is bound.</summary>
+    public void Bind()
+    {
+        StartRequesting();
         Answer(Ack);
         Simulation.RunFor(TimeSpan.Zero);
     }
