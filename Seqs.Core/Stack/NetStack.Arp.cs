@@ -39,6 +39,8 @@ public sealed partial class NetStack
             Counters.ArpNotForUs++;
             return;
         }
+        if (_arpWatchCount > 0)
+            CheckArpWatch(arp.Operation, sender, target, senderMac);
         if (ours == sender)
         {
             // RFC 5227 §2.4: another station uses our address. Record it; defending is the address owner's call.
@@ -74,11 +76,13 @@ public sealed partial class NetStack
     private void SendArpRequest(Ipv4Address target) =>
         SendArp(ArpOperation.Request, MacAddress.Broadcast, target, MacAddress.Zero);
 
-    private void SendArp(ArpOperation operation, MacAddress destination, Ipv4Address targetAddress, MacAddress targetMac)
+    private void SendArp(ArpOperation operation, MacAddress destination, Ipv4Address targetAddress, MacAddress targetMac) =>
+        SendArp(operation, destination, Address?.Address ?? Ipv4Address.Any, targetAddress, targetMac);
+
+    private void SendArp(ArpOperation operation, MacAddress destination, Ipv4Address source, Ipv4Address targetAddress, MacAddress targetMac)
     {
         // ARP has its own small buffer so that a request can go out while a packet waits in the transmit buffer.
         Span<byte> frame = _arpBuffer;
-        Ipv4Address source = Address?.Address ?? Ipv4Address.Any;
         int length = EthernetFrame.WriteHeader(frame, destination, _nic.MacAddress, EtherType.Arp);
         length += ArpPacket.Write(frame[length..], operation, _nic.MacAddress, source, targetMac, targetAddress);
         if (operation == ArpOperation.Request)

@@ -69,4 +69,25 @@ public enum WireRejection : byte
     /// timestamps 10). RFC 9293 MUST-7 requires handling "an illegal option length" without crashing.
     /// </summary>
     BadOptionLength,
+
+    /// <summary>RFC 2131 §3: the options field does not start with the magic cookie 99.130.83.99.</summary>
+    BadMagicCookie,
+
+    /// <summary>RFC 2131 §2: htype is not 1 (Ethernet) or hlen is not 6, the only client hardware Seqs serves.</summary>
+    UnsupportedHardwareAddress,
+
+    /// <summary>
+    /// RFC 2132 §2: a DHCP option's length runs past the end of its field, or an option Seqs reads has a length
+    /// RFC 2132 does not allow for it (a subnet mask that is not 4 octets, a router list that is not a multiple of 4).
+    /// </summary>
+    BadDhcpOption,
+
+    /// <summary>RFC 2132 §3.2: the options field has no End option (255).</summary>
+    MissingEndOption,
+
+    /// <summary>
+    /// RFC 2131 §3: the DHCP Message Type option (53) is missing or not 1 to 8, or it does not fit op (a client
+    /// message in a BOOTREPLY, a server message in a BOOTREQUEST).
+    /// </summary>
+    BadMessageType,
 }

@@ -1,0 +1,266 @@
+using Seqs.Dhcp;
+using Seqs.Simulation;
+using Seqs.Stack;
+using Seqs.Wire;
+
+namespace Seqs.Tests.Dhcp;
+
+/// <summary>
+/// The server's answer to each client message (RFC 2131 §4.3), sent by hand from a bare NIC, including hostile
+/// messages, which it ignores and counts. The conflict probe is off here; the simulation tests cover it.
+/// </summary>
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
+public sealed class DhcpServerExchangeTests : IDisposable
+{
+    private static readonly MacAddress ClientMac = new(0x02_00_00_00_05_02);
+    private static readonly Ipv4Address ServerAddress = new(192, 168, 5, 1);
+    private static readonly Ipv4Address First = new(192, 168, 5, 10);
+
+    private readonly NetworkSimulation _simulation = new();
+    private readonly VirtualNic _peer = new(ClientMac);
+    private readonly DhcpServer _server;
+    private readonly byte[] _frame = new byte[1514];
+    private readonly CancellationTokenSource _stop = new();
+
+    public DhcpServerExchangeTests()
+    {
+        var nic = new VirtualNic(new MacAddress(0x02_00_00_00_05_01));
+        _simulation.Connect(nic, _peer);
+        var stack = new NetStack(_simulation.CreateLoop(), nic, randomSeed: 1);
+        stack.Configure(new Ipv4Cidr(ServerAddress, 24));
+        _server = new DhcpServer(stack, new DhcpServerOptions
+        {
+            PoolStart = First,
+            PoolEnd = new Ipv4Address(192, 168, 5, 12),
+            ConflictProbeWait = TimeSpan.Zero,
+            LeaseTime = TimeSpan.FromHours(2),
+        });
+        _ = _server.RunAsync(_stop.Token);
+        _simulation.RunFor(TimeSpan.Zero);
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+        _simulation.Dispose();
+    }
+
+    [Test]
+    public void Discover_GetsAnOfferOfTheFirstPoolAddress_UnicastToTheClient()
+    {
+        Reply reply = Exchange(Message(DhcpMessageType.Discover, 1))!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reply.Type, Is.EqualTo(DhcpMessageType.Offer));
+            Assert.That(reply.TransactionId, Is.EqualTo(1));
+            Assert.That(reply.YourAddress, Is.EqualTo(First));
+            Assert.That(reply.Destination, Is.EqualTo(First));
+            Assert.That(reply.DestinationMac, Is.EqualTo(ClientMac));
+            Assert.That(reply.LeaseSeconds, Is.EqualTo(7200));
+            Assert.That(reply.ServerIdentifier, Is.EqualTo(ServerAddress));
+        }
+    }
+
+    [Test]
+    public void DiscoverWithBroadcastFlag_GetsABroadcastOffer()
+    {
+        Reply reply = Exchange(Message(DhcpMessageType.Discover, 1, flags: DhcpMessage.BroadcastFlag))!;
+
+        Assert.That(reply.Destination, Is.EqualTo(Ipv4Address.Broadcast));
+    }
+
+    [Test]
+    public void DiscoverAskingForAShorterLease_GetsIt()
+    {
+        Reply reply = Exchange(Message(DhcpMessageType.Discover, 1, (ref DhcpMessageWriter w) => w.WriteUInt32(DhcpOptionCode.IpAddressLeaseTime, 600)))!;
+
+        Assert.That(reply.LeaseSeconds, Is.EqualTo(600));
+    }
+
+    [Test]
+    public void RequestForTheOffer_IsAcknowledged_AndRequestForAnotherAddress_IsRefused()
+    {
+        Exchange(Message(DhcpMessageType.Discover, 1));
+
+        Reply wrong = Exchange(Message(DhcpMessageType.Request, 1, (ref DhcpMessageWriter w) => SelectingOptions(ref w, new Ipv4Address(192, 168, 5, 11))))!;
+        Reply right = Exchange(Message(DhcpMessageType.Request, 1, (ref DhcpMessageWriter w) => SelectingOptions(ref w, First)))!;
+
+        Assert.That(wrong.Type, Is.EqualTo(DhcpMessageType.Nak));
+        Assert.That(wrong.Destination, Is.EqualTo(Ipv4Address.Broadcast));
+        Assert.That(right.Type, Is.EqualTo(DhcpMessageType.Ack));
+        Assert.That(_server.Leases.Single().State, Is.EqualTo(DhcpLeaseState.Bound));
+    }
+
+    [Test]
+    public void RequestNamingAnotherServer_IsSilent_AndFreesTheOffer()
+    {
+        Exchange(Message(DhcpMessageType.Discover, 1));
+
+        Reply? reply = Exchange(Message(DhcpMessageType.Request, 1, (ref DhcpMessageWriter w) =>
+        {
+            w.WriteAddress(DhcpOptionCode.RequestedIpAddress, First);
+            w.WriteAddress(DhcpOptionCode.ServerIdentifier, new Ipv4Address(192, 168, 5, 99));
+        }));
+
+        Assert.That(reply, Is.Null);
+        Assert.That(_server.Leases.Single().State, Is.EqualTo(DhcpLeaseState.Released));
+    }
+
+    [Test]
+    public void InitRebootFromAnUnknownClient_IsSilent()
+    {
+        Reply? reply = Exchange(Message(DhcpMessageType.Request, 1, (ref DhcpMessageWriter w) => w.WriteAddress(DhcpOptionCode.RequestedIpAddress, First)));
+
+        Assert.That(reply, Is.Null);
+        Assert.That(_server.Counters.Ignored, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Renewal_IsAcknowledgedByUnicastToCiaddr()
+    {
+        Bind();
+
+        Reply reply = Exchange(Message(DhcpMessageType.Request, 2, ciaddr: First))!;
+
+        Assert.That(reply.Type, Is.EqualTo(DhcpMessageType.Ack));
+        Assert.That(reply.Destination, Is.EqualTo(First));
+        Assert.That(reply.ClientAddress, Is.EqualTo(First));
+    }
+
+    [Test]
+    public void Decline_TakesTheAddressOutOfThePool()
+    {
+        Bind();
+
+        Exchange(Message(DhcpMessageType.Decline, 3, (ref DhcpMessageWriter w) => SelectingOptions(ref w, First)));
+        Reply next = Exchange(Message(DhcpMessageType.Discover, 4))!;
+
+        Assert.That(_server.Leases.Single(l => l.Address == First).State, Is.EqualTo(DhcpLeaseState.Declined));
+        Assert.That(next.YourAddress, Is.EqualTo(new Ipv4Address(192, 168, 5, 11)));
+    }
+
+    [Test]
+    public void Release_FreesTheAddress_ButTheClientGetsItBackNextTime()
+    {
+        Bind();
+
+        Exchange(Message(DhcpMessageType.Release, 3, (ref DhcpMessageWriter w) => w.WriteAddress(DhcpOptionCode.ServerIdentifier, ServerAddress), ciaddr: First));
+        Reply next = Exchange(Message(DhcpMessageType.Discover, 4))!;
+
+        Assert.That(_server.Counters.Releases, Is.EqualTo(1));
+        Assert.That(next.YourAddress, Is.EqualTo(First));
+    }
+
+    [Test]
+    public void Inform_GetsTheOptionsWithoutALease()
+    {
+        var address = new Ipv4Address(192, 168, 5, 77);
+        // The informing client has its address and answers ARP; its request to the server teaches the server its MAC.
+        _peer.TryTransmit(PeerFrames.Arp(ArpOperation.Request, ClientMac, address, MacAddress.Zero, ServerAddress));
+
+        Reply reply = Exchange(Message(DhcpMessageType.Inform, 5, ciaddr: address))!;
+
+        Assert.That(reply.Type, Is.EqualTo(DhcpMessageType.Ack));
+        Assert.That(reply.YourAddress, Is.EqualTo(Ipv4Address.Any));
+        Assert.That(reply.LeaseSeconds, Is.Null);
+        Assert.That(reply.Destination, Is.EqualTo(address));
+    }
+
+    [TestCase(DhcpMessageType.Offer, TestName = "OfferSentToTheServer_IsIgnored")]
+    [TestCase(DhcpMessageType.Ack, TestName = "AckSentToTheServer_IsIgnored")]
+    public void ServerMessageFromAClient_IsIgnored(DhcpMessageType type)
+    {
+        var message = new byte[300];
+        var writer = new DhcpMessageWriter(message, DhcpOperation.BootReply, type, 1, ClientMac);
+        writer.Finish();
+
+        Assert.That(Exchange(message), Is.Null);
+        Assert.That(_server.Counters.Ignored, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void HostileMessages_AreIgnoredAndCounted_NeverThrow()
+    {
+        var random = new Random(8);
+        byte[] valid = Message(DhcpMessageType.Discover, 1);
+        int rejected = 0;
+        for (int i = 0; i < 500; i++)
+        {
+            byte[] message = (byte[])valid.Clone();
+            for (int f = 0; f < 4; f++)
+                message[random.Next(236, message.Length)] = (byte)random.Next(256);
+            if (!DhcpMessage.TryParse(message, out _, out _))
+                rejected++;
+            Exchange(message);
+        }
+
+        Assert.That(_server.Counters.Malformed, Is.EqualTo(rejected));
+        Assert.That(rejected, Is.GreaterThan(100));
+        Assert.That(_server.Counters.Ignored, Is.LessThan(500 - rejected));
+    }
+
+    [Test]
+    public void ManyClients_NeverShareAnAddress_AndTheFourthGetsNothing()
+    {
+        var offered = new List<Ipv4Address>();
+        for (int i = 0; i < 4; i++)
+        {
+            var mac = new MacAddress(0x02_00_00_00_06_00UL + (ulong)i);
+            if (Exchange(Message(DhcpMessageType.Discover, (uint)i, chaddr: mac)) is Reply reply)
+                offered.Add(reply.YourAddress);
+        }
+
+        Assert.That(offered, Is.Unique);
+        Assert.That(offered, Has.Count.EqualTo(3));
+        Assert.That(_server.Counters.PoolExhausted, Is.EqualTo(1));
+    }
+
+    private void Bind()
+    {
+        Exchange(Message(DhcpMessageType.Discover, 1));
+        Exchange(Message(DhcpMessageType.Request, 1, (ref DhcpMessageWriter w) => SelectingOptions(ref w, First)));
+    }
+
+    private static void SelectingOptions(ref DhcpMessageWriter writer, Ipv4Address requested)
+    {
+        writer.WriteAddress(DhcpOptionCode.RequestedIpAddress, requested);
+        writer.WriteAddress(DhcpOptionCode.ServerIdentifier, ServerAddress);
+    }
+
+    private static byte[] Message(DhcpMessageType type, uint xid, DhcpOptionsWriter? options = null, ushort flags = 0, Ipv4Address ciaddr = default, MacAddress? chaddr = null)
+    {
+        var message = new byte[400];
+        var writer = new DhcpMessageWriter(message, DhcpOperation.BootRequest, type, xid, chaddr ?? ClientMac);
+        writer.SetFlags(flags);
+        writer.SetClientAddress(ciaddr);
+        options?.Invoke(ref writer);
+        return message[..writer.Finish()];
+    }
+
+    /// <summary>Sends a client message broadcast from 0.0.0.0:68 and returns the server's reply, if any.</summary>
+    private Reply? Exchange(byte[] message)
+    {
+        while (_peer.TryReceive(_frame, out _))
+        {
+        }
+        byte[] frame = PeerFrames.Udp(ClientMac, MacAddress.Broadcast, new Ipv4EndPoint(Ipv4Address.Any, DhcpMessage.ClientPort), new Ipv4EndPoint(Ipv4Address.Broadcast, DhcpMessage.ServerPort), message);
+        _peer.TryTransmit(frame);
+        _simulation.RunFor(TimeSpan.FromMilliseconds(10));
+        while (_peer.TryReceive(_frame, out int length))
+        {
+            if (!EthernetFrame.TryParse(_frame.AsSpan(0, length), out EthernetFrame ethernet, out _) || ethernet.EtherType != EtherType.Ipv4
+                || !Ipv4Packet.TryParse(ethernet.Payload, out Ipv4Packet ip, out _) || !UdpDatagram.TryParse(ip.Payload, out UdpDatagram udp, out _)
+                || !DhcpMessage.TryParse(udp.Payload, out DhcpMessage reply, out _))
+                continue;
+            return new Reply(reply.MessageType, reply.TransactionId, reply.YourAddress, reply.ClientAddress, ip.DestinationAddress, ethernet.Destination,
+                reply.TryGetUInt32(DhcpOptionCode.IpAddressLeaseTime, out uint lease) ? lease : null,
+                reply.TryGetAddress(DhcpOptionCode.ServerIdentifier, out Ipv4Address server) ? server : default);
+        }
+        return null;
+    }
+
+    private sealed record Reply(DhcpMessageType Type, uint TransactionId, Ipv4Address YourAddress, Ipv4Address ClientAddress,
+        Ipv4Address Destination, MacAddress DestinationMac, uint? LeaseSeconds, Ipv4Address ServerIdentifier);
+}
