@@ -48,6 +48,7 @@ public sealed partial class NtpClient : IDisposable
     private NtpSample _best;
     private bool _hasBest;
     private List<TaskCompletionSource<NtpSample>>? _waiters;
+    private List<TaskCompletionSource<NtpSample>>? _spareWaiters;
 
     public NtpClient(NetStack stack, Ipv4Address server, NtpClientOptions? options = null, Random? random = null, ILogger<NtpClient>? logger = null)
     {
@@ -131,7 +132,7 @@ public sealed partial class NtpClient : IDisposable
         ThrowIfDisposed();
         if (_phase == Phase.Denied)
             return Task.FromException<NtpSample>(new NtpSynchronizationException($"NTP server {Server} denied service.", NtpKissCode.Deny));
-        var waiter = new TaskCompletionSource<NtpSample>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiter = new TaskCompletionSource<NtpSample>();
         if (cancellationToken.CanBeCanceled)
             cancellationToken.Register(static s => ((TaskCompletionSource<NtpSample>)s!).TrySetCanceled(), waiter);
         (_waiters ??= []).Add(waiter);
@@ -231,24 +232,38 @@ public sealed partial class NtpClient : IDisposable
             PollInterval = _pollFloor;
             Clock.Update(_best.Offset, _best.LocalTime);
             LastSample = _best;
-            Log.Synchronized(_logger, Server, _best.Offset.TotalMilliseconds, _best.Delay.TotalMilliseconds, _best.Stratum);
-            Synchronized?.Invoke(this, _best);
-            CompleteWaiters(sample: _best);
         }
         else
         {
             Counters.FailedPolls++;
             PollInterval = Min(PollInterval + PollInterval, _options.MaxPollInterval);
-            CompleteWaiters(failure: new NtpSynchronizationException($"No acceptable reply from NTP server {Server}."));
         }
+        // Schedule before telling anyone: a handler may start the next poll at once, which takes the timer over.
         if (_periodic)
             _timer.Schedule(_pollStarted + PollInterval);
+        if (_hasBest)
+        {
+            NtpSample best = _best;
+            Log.Synchronized(_logger, Server, best.Offset.TotalMilliseconds, best.Delay.TotalMilliseconds, best.Stratum);
+            Synchronized?.Invoke(this, best);
+            CompleteWaiters(sample: best);
+        }
+        else
+        {
+            CompleteWaiters(failure: new NtpSynchronizationException($"No acceptable reply from NTP server {Server}."));
+        }
     }
 
+    /// <summary>
+    /// Completes the callers of <see cref="SynchronizeAsync"/>. Their continuations run inline, on the loop, so a
+    /// simulation stays deterministic; the list is swapped first in case one of them asks again.
+    /// </summary>
     private void CompleteWaiters(NtpSample sample = default, Exception? failure = null)
     {
         if (_waiters is not { Count: > 0 } waiters)
             return;
+        _waiters = _spareWaiters;
+        _spareWaiters = null;
         foreach (TaskCompletionSource<NtpSample> waiter in waiters)
         {
             if (failure is null)
@@ -257,6 +272,7 @@ public sealed partial class NtpClient : IDisposable
                 waiter.TrySetException(failure);
         }
         waiters.Clear();
+        _spareWaiters = waiters;
     }
 
     private void ThrowIfDisposed()
