@@ -131,11 +131,11 @@ public sealed partial class NtpClient
                 CompleteWaiters(failure: new NtpSynchronizationException($"NTP server {Server} denied service ({code}).", code));
                 return;
             case NtpKissCode.Rate:
-                _pollFloor = Min(_pollFloor + _pollFloor, _options.MaxPollInterval);
+                _pollFloor = Min(_pollFloor + _pollFloor, _maxPollInterval);
                 PollInterval = _pollFloor > PollInterval ? _pollFloor : PollInterval;
                 Log.KissOfDeath(_logger, Server, code, PollInterval);
                 // Send nothing more in this poll: end it with what it has.
-                _samplesTaken = _options.SamplesPerPoll - 1;
+                _samplesTaken = _samplesPerPoll - 1;
                 EndSample();
                 return;
             default:

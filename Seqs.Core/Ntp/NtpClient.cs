@@ -28,7 +28,13 @@ public sealed partial class NtpClient : IDisposable
     private static readonly TimeSpan s_maxRootDistance = TimeSpan.FromSeconds(1);
 
     private readonly NetStack _stack;
-    private readonly NtpClientOptions _options;
+    private static readonly NtpClientOptions s_defaults = new();
+
+    // The options' values, copied so that the client keeps no reference to a mutable object (and costs less).
+    private readonly TimeSpan _maxPollInterval;
+    private readonly TimeSpan _sampleSpacing;
+    private readonly TimeSpan _responseTimeout;
+    private readonly int _samplesPerPoll;
     private readonly Random _random;
     private readonly ILogger _logger;
     private readonly UdpSocket _socket;
@@ -53,13 +59,17 @@ public sealed partial class NtpClient : IDisposable
     public NtpClient(NetStack stack, Ipv4Address server, NtpClientOptions? options = null, Random? random = null, ILogger<NtpClient>? logger = null)
     {
         _stack = stack ?? throw new ArgumentNullException(nameof(stack));
-        _options = options ?? new NtpClientOptions();
-        _options.Validate();
+        options ??= s_defaults;
+        options.Validate();
+        _maxPollInterval = options.MaxPollInterval;
+        _sampleSpacing = options.SampleSpacing;
+        _responseTimeout = options.ResponseTimeout;
+        _samplesPerPoll = options.SamplesPerPoll;
         Server = server;
         _random = random ?? new Random();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Clock = new NetworkClock(stack.Loop.TimeProvider);
-        PollInterval = _pollFloor = _options.PollInterval;
+        PollInterval = _pollFloor = options.PollInterval;
         _socket = new UdpSocket(stack);
         _socket.Bind();
         _timer = stack.Loop.CreateTimer(OnTimer);
@@ -192,7 +202,7 @@ public sealed partial class NtpClient : IDisposable
         _outstanding = new NtpTimestamp((now.Value & ~((1UL << RandomLowBits) - 1)) | (uint)_random.Next(1 << RandomLowBits));
         _lastSent = _stack.Loop.Now;
         _phase = Phase.AwaitingReply;
-        _timer.Schedule(_lastSent + _options.ResponseTimeout);
+        _timer.Schedule(_lastSent + _responseTimeout);
         Span<byte> request = stackalloc byte[NtpPacket.Length];
         NtpPacket.WriteClientRequest(request, _outstanding);
         try
@@ -212,10 +222,10 @@ public sealed partial class NtpClient : IDisposable
     private void EndSample()
     {
         _samplesTaken++;
-        if (_samplesTaken < _options.SamplesPerPoll)
+        if (_samplesTaken < _samplesPerPoll)
         {
             _phase = Phase.Spacing;
-            _timer.Schedule(_lastSent + _options.SampleSpacing);
+            _timer.Schedule(_lastSent + _sampleSpacing);
         }
         else
         {
@@ -236,7 +246,7 @@ public sealed partial class NtpClient : IDisposable
         else
         {
             Counters.FailedPolls++;
-            PollInterval = Min(PollInterval + PollInterval, _options.MaxPollInterval);
+            PollInterval = Min(PollInterval + PollInterval, _maxPollInterval);
         }
         // Schedule before telling anyone: a handler may start the next poll at once, which takes the timer over.
         if (_periodic)

@@ -32,6 +32,9 @@ internal sealed class SimulatedNtpServer(NetStack stack) : UdpServer(stack, NtpP
 
     public int Requests { get; private set; }
 
+    /// <summary>Keep <see cref="Transmits"/>; off for allocation measurements, where the list's growth would count.</summary>
+    public bool RecordTransmits { get; set; } = true;
+
     /// <summary>Requests that arrived, by their transmit timestamp.</summary>
     public List<NtpTimestamp> Transmits { get; } = [];
 
@@ -41,9 +44,10 @@ internal sealed class SimulatedNtpServer(NetStack stack) : UdpServer(stack, NtpP
             return;
         TimeSpan hold = Holds.Length == 0 ? TimeSpan.Zero : Holds[Requests % Holds.Length];
         Requests++;
-        Transmits.Add(request.TransmitTimestamp);
+        if (RecordTransmits)
+            Transmits.Add(request.TransmitTimestamp);
         NtpTimestamp now = NtpTimestamp.FromDateTimeOffset(Stack.Loop.TimeProvider.GetUtcNow() + Offset);
-        var reply = new byte[NtpPacket.Length];
+        Span<byte> reply = stackalloc byte[NtpPacket.Length];
         var header = new NtpPacketHeader(Leap, 4, Mode, Kiss is null ? Stratum : (byte)0, 6, -20, 0x0100, RootDispersion, Kiss is { } code ? (uint)code : 0x7F000001);
         NtpTimestamp origin = WrongOrigin ? new NtpTimestamp(request.TransmitTimestamp.Value + 1) : request.TransmitTimestamp;
         NtpPacket.Write(reply, header, now, origin, now, ZeroTransmit ? NtpTimestamp.Zero : now);
@@ -52,7 +56,10 @@ internal sealed class SimulatedNtpServer(NetStack stack) : UdpServer(stack, NtpP
             Socket.SendTo(reply, sender);
             return;
         }
-        Seqs.Scheduling.NetTimer timer = Stack.Loop.CreateTimer(() => Socket.SendTo(reply, sender));
-        timer.Schedule(Stack.Loop.Now + hold);
+        SendLater(reply.ToArray(), sender, hold);
     }
+
+    // In a method of its own: a lambda capturing OnDatagram's parameters would allocate its closure on every call.
+    private void SendLater(byte[] reply, Ipv4EndPoint sender, TimeSpan hold) =>
+        Stack.Loop.CreateTimer(() => Socket.SendTo(reply, sender)).Schedule(Stack.Loop.Now + hold);
 }
