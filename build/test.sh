@@ -12,6 +12,9 @@ packages=(
   "tshark:tshark"
   "python3-scapy:/usr/bin/python3 -c 'import scapy.all'"
   "nftables:nft"
+  "dnsmasq-base:dnsmasq"
+  "chrony:chronyd"
+  "bind9-dnsutils:dig"
 )
 missing=()
 for entry in "${packages[@]}"; do
