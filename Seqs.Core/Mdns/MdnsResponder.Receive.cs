@@ -67,6 +67,12 @@ public sealed partial class MdnsResponder
         if (!asked)
             return;
         bool legacy = sender.Port != MdnsPort;
+        // RFC 6762 §5.5: a query sent straight to port 5353 from off the link is silently ignored.
+        if (Stack.Address is { } own && !own.Contains(sender.Address))
+        {
+            Counters.Ignored++;
+            return;
+        }
         if (!legacy && KnowsTheAnswer(message, address))
         {
             Counters.KnownAnswersSuppressed++;
