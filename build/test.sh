@@ -15,6 +15,8 @@ packages=(
   "dnsmasq-base:dnsmasq"
   "udhcpc:udhcpc"
   "isc-dhcp-client:dhclient"
+  "chrony:chronyd"
+  "bind9-dnsutils:dig"
 )
 missing=()
 for entry in "${packages[@]}"; do

@@ -90,4 +90,22 @@ public enum WireRejection : byte
     /// message in a BOOTREPLY, a server message in a BOOTREQUEST).
     /// </summary>
     BadMessageType,
+
+    /// <summary>RFC 1035 §2.3.4: a domain name longer than 255 octets, counting length octets and the root label.</summary>
+    NameTooLong,
+
+    /// <summary>
+    /// RFC 1035 §4.1.4: a label whose top two bits are 01 or 10 (reserved; RFC 6891 retired the extended label
+    /// types), or a label that runs past the end of the message.
+    /// </summary>
+    BadLabel,
+
+    /// <summary>
+    /// RFC 1035 §4.1.4: a compression pointer that does not point to a prior occurrence of a name. Seqs requires
+    /// every pointer to point before the label run that contains it, which rules out loops.
+    /// </summary>
+    BadCompressionPointer,
+
+    /// <summary>RFC 1035 §4.1.3: RDLENGTH runs past the end of the message, or does not fit the record's type.</summary>
+    BadRecordLength,
 }
