@@ -58,6 +58,7 @@ public sealed partial class MdnsResponder : UdpServer
     private Ipv4Address _announced;
     private int _recentConflicts;
     private TimeSpan _conflictWindowStart;
+    private readonly EventHandler _onAddressChanged;
 
     /// <param name="hostName">One DNS label, without ".local".</param>
     /// <param name="random">Source of the probe delay; inject a seeded one for replayable simulations.</param>
@@ -74,6 +75,9 @@ public sealed partial class MdnsResponder : UdpServer
         _random = random ?? new Random();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timer = stack.Loop.CreateTimer(OnTimer);
+        _onAddressChanged = (_, _) => NotifyAddressChanged();
+        // RFC 6762 §11: multicast DNS messages are sent with IP TTL 255.
+        Socket.TimeToLive = 255;
     }
 
     /// <summary>The name claimed: the one given, or a renamed one after a conflict.</summary>
@@ -101,13 +105,14 @@ public sealed partial class MdnsResponder : UdpServer
             return;
         if (!Stack.JoinMulticastGroup(MulticastGroup))
             throw new InvalidOperationException("The stack's multicast group table is full.");
+        Stack.AddressChanged += _onAddressChanged;
         _ = RunAsync(cancellationToken);
         BeginProbing(RandomProbeDelay());
     }
 
     /// <summary>
-    /// RFC 6762 §8.4: records with new data are announced again. Call after the stack's address changed; the
-    /// responder also notices by itself when the next datagram arrives. Safe from any thread.
+    /// RFC 6762 §8.4: records with new data are announced again. The responder calls this itself when the stack's
+    /// <see cref="NetStack.AddressChanged"/> fires. Safe from any thread.
     /// </summary>
     public void NotifyAddressChanged()
     {
@@ -125,6 +130,7 @@ public sealed partial class MdnsResponder : UdpServer
         if (disposing)
         {
             _timer.Cancel();
+            Stack.AddressChanged -= _onAddressChanged;
             if (Stack.Loop.IsOnLoopThread)
             {
                 if (State is MdnsResponderState.Announcing or MdnsResponderState.Ready && OwnAddress is { } address)

@@ -110,13 +110,13 @@ public sealed partial class NetStack
     }
 
     /// <summary>Builds and sends one datagram from the loop; false when there is no route.</summary>
-    internal bool SendUdp(ushort localPort, Ipv4EndPoint remote, ReadOnlySpan<byte> payload)
+    internal bool SendUdp(ushort localPort, Ipv4EndPoint remote, ReadOnlySpan<byte> payload, byte timeToLive)
     {
         Span<byte> datagram = _transmitBuffer.AsSpan(TransportOffset);
         payload.CopyTo(datagram[UdpDatagram.HeaderLength..]);
         Ipv4Address source = Address?.Address ?? Ipv4Address.Any;
         int length = UdpDatagram.WriteHeader(datagram, localPort, remote.Port, payload.Length, source, remote.Address);
-        if (!SendIpv4(remote.Address, IpProtocol.Udp, length))
+        if (!SendIpv4(remote.Address, IpProtocol.Udp, length, timeToLive))
             return false;
         Counters.UdpDatagramsSent++;
         return true;

@@ -77,6 +77,9 @@ public sealed partial class NetStack : ILoopParticipant
 
     public bool IsLinkUp => _linkUp;
 
+    /// <summary>Raised on the loop after <see cref="Address"/> changed (configured, replaced or removed).</summary>
+    public event EventHandler? AddressChanged;
+
     /// <summary>
     /// Sets the static IPv4 configuration and announces the address with a gratuitous ARP (RFC 5227 §2.3), which
     /// also refreshes stale caches of the neighbours. The gateway must be on the subnet.
@@ -98,17 +101,21 @@ public sealed partial class NetStack : ILoopParticipant
             if (_logger.IsEnabled(LogLevel.Information))
                 Log.AddressConfigured(_logger, address.ToString(), gateway.ToString());
             SendGratuitousArp();
+            AddressChanged?.Invoke(this, EventArgs.Empty);
         }
     }
 
     /// <summary>Removes the IPv4 configuration; the stack then only accepts broadcasts.</summary>
     public void Deconfigure()
     {
+        bool changed = Address is not null;
         Address = null;
         Gateway = default;
         DnsServers = [];
         _arpCache.Clear();
         _arpPending.Clear();
+        if (changed)
+            AddressChanged?.Invoke(this, EventArgs.Empty);
     }
 
     int ILoopParticipant.Receive(int maxFrames)

@@ -31,6 +31,12 @@ public sealed class UdpSocket : IDisposable
 
     public bool IsBound => LocalPort != 0;
 
+    /// <summary>
+    /// The IPv4 time to live of datagrams this socket sends, like <see cref="Socket.Ttl"/>; 0 (the default) uses
+    /// <see cref="NetStackOptions.TimeToLive"/>.
+    /// </summary>
+    public byte TimeToLive { get; set; }
+
     /// <summary>Allows sending to broadcast addresses, like <see cref="Socket.EnableBroadcast"/>.</summary>
     public bool EnableBroadcast { get; set; }
 
@@ -105,7 +111,7 @@ public sealed class UdpSocket : IDisposable
             throw new SocketException((int)SocketError.AccessDenied);
         if (!IsBound)
             Bind();
-        if (!_stack.SendUdp(LocalPort, remoteEndPoint, datagram))
+        if (!_stack.SendUdp(LocalPort, remoteEndPoint, datagram, TimeToLive))
             throw new SocketException((int)SocketError.NetworkUnreachable);
     }
 

@@ -118,7 +118,7 @@ public sealed class MdnsResponderSimulationTests
     }
 
     [Test]
-    public void AddressChange_IsAnnounced()
+    public void AddressChange_IsAnnouncedWithoutBeingTold()
     {
         using var net = new Network();
         net.StartAndSettle();
@@ -126,7 +126,6 @@ public sealed class MdnsResponderSimulationTests
         net.Pair.LoopB.InvokeAsync(() =>
         {
             net.Pair.B.Configure(new Ipv4Cidr(moved, 24));
-            net.Responder.NotifyAddressChanged();
             return Task.CompletedTask;
         });
         net.Pair.Simulation.RunFor(TimeSpan.FromSeconds(2));
@@ -134,6 +133,23 @@ public sealed class MdnsResponderSimulationTests
         List<Heard> heard = net.Drain().Where(h => h.IsResponse).ToList();
         Assert.That(heard, Has.Count.EqualTo(2));
         Assert.That(heard.Select(h => h.Address), Is.All.EqualTo(moved));
+    }
+
+    /// <summary>RFC 6762 §11: every multicast DNS message is sent with IP TTL 255.</summary>
+    [Test]
+    public void Messages_AreSentWithTimeToLive255()
+    {
+        using var net = new Network();
+        var ttls = new List<byte>();
+        net.Pair.Simulation.FrameDelivered += (time, receiver, frame) =>
+        {
+            if (receiver == net.Pair.NicA && EthernetFrame.TryParse(frame, out EthernetFrame ethernet, out _)
+                && Ipv4Packet.TryParse(ethernet.Payload, out Ipv4Packet ip, out _) && ip.Protocol == IpProtocol.Udp && ip.DestinationAddress == Group.Address)
+                ttls.Add(ip.TimeToLive);
+        };
+        net.StartAndSettle();
+        Assert.That(ttls, Is.Not.Empty);
+        Assert.That(ttls, Is.All.EqualTo(255));
     }
 
     [Test]
