@@ -17,8 +17,9 @@ namespace Seqs.Tcp;
 public sealed class TcpConnection : Stream
 {
     private readonly NetStack _stack;
-    private readonly LoopCompletion<int> _read;
-    private readonly LoopCompletion<int> _write;
+    // Made when a read or write first has to wait: a connection that never waits does not carry them.
+    private LoopCompletion<int>? _read;
+    private LoopCompletion<int>? _write;
     private Memory<byte> _readBuffer;
     private ReadOnlyMemory<byte> _writeRemaining;
     private int _writeTotal;
@@ -31,8 +32,6 @@ public sealed class TcpConnection : Stream
         Local = local;
         Remote = remote;
         Listener = listener;
-        _read = new LoopCompletion<int>(stack.Loop);
-        _write = new LoopCompletion<int>(stack.Loop);
         Timer = stack.Loop.CreateTimer(OnTimer);
     }
 
@@ -83,14 +82,14 @@ public sealed class TcpConnection : Stream
         ThrowIfDisposed();
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask<int>(Task.FromCanceled<int>(cancellationToken));
-        if (_read.IsBusy)
+        if (_read is { IsBusy: true })
             throw new InvalidOperationException("A read is already outstanding on this connection.");
         if (buffer.IsEmpty)
             return new ValueTask<int>(0);
         if (TryCompleteRead(buffer.Span, out int read, out Exception? error))
             return error is null ? new ValueTask<int>(read) : new ValueTask<int>(Task.FromException<int>(error));
         _readBuffer = buffer;
-        return _read.Arm(cancellationToken);
+        return (_read ??= new LoopCompletion<int>(_stack.Loop)).Arm(cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -103,7 +102,7 @@ public sealed class TcpConnection : Stream
         ThrowIfDisposed();
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask(Task.FromCanceled(cancellationToken));
-        if (_write.IsBusy)
+        if (_write is { IsBusy: true })
             throw new InvalidOperationException("A write is already outstanding on this connection.");
         if (ErrorFor(sending: true) is Exception error)
             return new ValueTask(Task.FromException(error));
@@ -114,7 +113,7 @@ public sealed class TcpConnection : Stream
             return default;
         _writeRemaining = buffer[written..];
         _writeTotal = buffer.Length;
-        return _write.ArmWithoutResult(cancellationToken);
+        return (_write ??= new LoopCompletion<int>(_stack.Loop)).ArmWithoutResult(cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -171,7 +170,7 @@ public sealed class TcpConnection : Stream
     /// </summary>
     public void ShutdownSend() => OnLoop(static c =>
     {
-        if (c._write.IsBusy)
+        if (c._write is { IsBusy: true })
             throw new InvalidOperationException("Wait for the outstanding write before shutting down the send side.");
         c.Tcb.Close();
         c._stack.RequestTcpFlush(c);
@@ -196,8 +195,8 @@ public sealed class TcpConnection : Stream
                 c.Tcb.Close();
                 c._readBuffer = default;
                 c._writeRemaining = default;
-                c._read.SetException(new ObjectDisposedException(nameof(TcpConnection)));
-                c._write.SetException(new ObjectDisposedException(nameof(TcpConnection)));
+                c._read?.SetException(new ObjectDisposedException(nameof(TcpConnection)));
+                c._write?.SetException(new ObjectDisposedException(nameof(TcpConnection)));
                 c._stack.RequestTcpFlush(c);
                 c.OnStateChanged();
             });
@@ -208,7 +207,7 @@ public sealed class TcpConnection : Stream
     /// <summary>Called by the stack on the loop after anything happened to the control block.</summary>
     internal void OnStateChanged()
     {
-        if (_read.IsArmed && TryCompleteRead(_readBuffer.Span, out int read, out Exception? readError))
+        if (_read is { IsArmed: true } && TryCompleteRead(_readBuffer.Span, out int read, out Exception? readError))
         {
             _readBuffer = default;
             if (readError is null)
@@ -216,7 +215,7 @@ public sealed class TcpConnection : Stream
             else
                 _read.SetException(readError);
         }
-        if (_write.IsArmed)
+        if (_write is { IsArmed: true })
         {
             if (ErrorFor(sending: true) is Exception error)
             {

@@ -1,3 +1,4 @@
+using Seqs.Stack;
 using Seqs.Wire;
 
 namespace Seqs.Tcp;
@@ -292,6 +293,8 @@ internal sealed partial class TcpControlBlock
 
     private void SendChallengeAck(TimeSpan now)
     {
+        // The rate limiter is made on the first challenge: most connections never need one.
+        _challengeAcks ??= new TokenBucket(_options.ChallengeAcksPerSecond, _options.ChallengeAcksPerSecond);
         if (_challengeAcks.TryTake(now))
         {
             _ackPending = true;

@@ -22,7 +22,7 @@ internal sealed partial class TcpControlBlock
     private readonly SendBuffer _send;
     private readonly ReceiveBuffer _receive;
     private readonly RetransmissionTimer _rto;
-    private readonly TokenBucket _challengeAcks;
+    private TokenBucket? _challengeAcks;
     private readonly ushort _ourMss;
 
     /// <summary>Sequence number of the first byte in the send buffer (ISS+1 until data is acknowledged).</summary>
@@ -55,7 +55,6 @@ internal sealed partial class TcpControlBlock
         _send = new SendBuffer(options.SendBufferSize);
         _receive = new ReceiveBuffer(options.ReceiveBufferSize, options.MaxOutOfOrderRanges);
         _rto = new RetransmissionTimer(options.InitialRetransmissionTimeout, options.MinimumRetransmissionTimeout, options.MaximumRetransmissionTimeout);
-        _challengeAcks = new TokenBucket(options.ChallengeAcksPerSecond, options.ChallengeAcksPerSecond);
         _ourMss = ourMss;
         Iss = iss;
         SndUna = iss;

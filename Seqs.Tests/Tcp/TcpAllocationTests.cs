@@ -1,0 +1,52 @@
+using Seqs.Services;
+using Seqs.Simulation;
+using Seqs.Tcp;
+using Seqs.Wire;
+
+namespace Seqs.Tests.Tcp;
+
+/// <summary>
+/// Once a connection is warm, sending and receiving full-size segments allocates nothing: the client, the echo
+/// service, both stacks and the simulated cable all run on the test thread, whose allocation counter sees all.
+/// </summary>
+[NonParallelizable]
+public sealed class TcpAllocationTests
+{
+    [Test]
+    public void EchoOfFullSizeSegments_AllocatesNothingOnceWarm()
+    {
+        // A microsecond of cable, so that the endless exchange moves virtual time on.
+        using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
+        using var echo = new TcpEchoServer(pair.B);
+        using var stop = new CancellationTokenSource();
+        _ = echo.RunAsync(stop.Token);
+        int roundTrips = 0;
+        byte[] chunk = new byte[pair.A.TcpMss];
+        byte[] back = new byte[chunk.Length];
+
+        _ = pair.LoopA.InvokeAsync(async () =>
+        {
+            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpEchoServer.DefaultPort));
+            while (!stop.IsCancellationRequested)
+            {
+                await connection.WriteAsync(chunk);
+                int received = 0;
+                while (received < back.Length)
+                    received += await connection.ReadAsync(back.AsMemory(received));
+                roundTrips++;
+            }
+        });
+        Func<bool> warm = () => roundTrips >= 200;
+        Assert.That(pair.Simulation.RunUntil(warm, TimeSpan.FromMinutes(1)), Is.True);
+
+        int target = roundTrips + 2000;
+        Func<bool> done = () => roundTrips >= target;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool finished = pair.Simulation.RunUntil(done, TimeSpan.FromMinutes(1));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(finished, Is.True);
+        Assert.That(allocated, Is.Zero, $"{allocated} B over 2000 round trips of {chunk.Length}-byte segments");
+        stop.Cancel();
+    }
+}
