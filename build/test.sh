@@ -17,6 +17,7 @@ packages=(
   "isc-dhcp-client:dhclient"
   "chrony:chronyd"
   "bind9-dnsutils:dig"
+  "hping3:hping3"
 )
 missing=()
 for entry in "${packages[@]}"; do

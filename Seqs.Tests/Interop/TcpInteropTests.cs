@@ -98,6 +98,87 @@ public sealed class TcpInteropTests
         Assert.That(StackOnTap.WaitFor(() => device.TcpDiscard.OctetsDiscarded == 2_000_000, TimeSpan.FromSeconds(10)), Is.True, $"discarded {device.TcpDiscard.OctetsDiscarded}");
     }
 
+    /// <summary>
+    /// 5 % random loss each way on the kernel's side (nftables numgen, in the namespace's input and output hooks)
+    /// and a token-bucket rate limit: transfers both ways still complete with identical content.
+    /// </summary>
+    [Test]
+    public void TransfersBothWays_SurviveFivePercentLossAndARateLimit()
+    {
+        using var ns = NetworkNamespace.Create("socat", "nft", "tc");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress);
+        ns.ExecChecked("nft -f - <<'EOF'\ntable inet seqsloss {\n chain input { type filter hook input priority 0; numgen random mod 100 < 5 drop; }\n chain output { type filter hook output priority 0; numgen random mod 100 < 5 drop; }\n}\nEOF");
+        ns.ExecChecked($"tc qdisc add dev {device.Tap.Name} root tbf rate 20mbit burst 32kbit latency 100ms");
+        string input = TempFile(ns, "in");
+        string output = TempFile(ns, "out");
+        string received = TempFile(ns, "received");
+        try
+        {
+            WriteRandom(input, 1 << 20, seed: 5);
+            CommandResult echo = ns.Exec($"socat -t 60 - TCP4:{StackAddress}:7 < {input} > {output}", TimeSpan.FromSeconds(180));
+            Assert.That(echo.ExitCode, Is.Zero, echo.ToString());
+            Assert.That(Sha256(output), Is.EqualTo(Sha256(input)), $"echoed {new FileInfo(output).Length} of {1 << 20} bytes through loss");
+
+            using BackgroundCommand server = ns.Start($"socat -u TCP4-LISTEN:5001,reuseaddr OPEN:{received},creat,trunc");
+            Thread.Sleep(300);
+            byte[] data = File.ReadAllBytes(input);
+            TcpConnection connection = device.Stack.ConnectAsync(new Ipv4EndPoint(KernelSide.Address, 5001)).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            connection.WriteAsync(data).AsTask().WaitAsync(TimeSpan.FromSeconds(120)).GetAwaiter().GetResult();
+            connection.Dispose();
+            Assert.That(server.WaitForExit(TimeSpan.FromSeconds(120)), Is.True, "socat did not see the FIN");
+            Assert.That(Sha256(received), Is.EqualTo(Sha256(input)), "the stack's upload through loss");
+            Assert.That(device.Stack.Counters.InternalErrors, Is.Zero);
+        }
+        finally
+        {
+            File.Delete(input);
+            File.Delete(output);
+            File.Delete(received);
+        }
+    }
+
+    [Test]
+    public void ManyConcurrentConnections_AreAllServed()
+    {
+        using var ns = NetworkNamespace.Create("socat", "sha256sum");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress);
+        string input = TempFile(ns, "in");
+        try
+        {
+            WriteRandom(input, 200_000, seed: 9);
+            string expected = Sha256(input);
+            CommandResult clients = ns.Exec(
+                $"for i in $(seq 1 24); do (socat -t 30 - TCP4:{StackAddress}:7 < {input} | sha256sum > {input}.$i) & done; wait; cat {input}.* | sort | uniq -c",
+                TimeSpan.FromSeconds(120));
+            Assert.That(clients.StandardOutput.Trim(), Is.EqualTo($"24 {expected}  -"), clients.ToString());
+            Assert.That(device.TcpEcho.Connections, Is.EqualTo(24));
+        }
+        finally
+        {
+            File.Delete(input);
+            foreach (string part in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(input) + ".*"))
+                File.Delete(part);
+        }
+    }
+
+    [Test]
+    public void Tshark_FindsNoMalformedSegmentOrBadChecksumInWhatTheStackSent()
+    {
+        using var ns = NetworkNamespace.Create("socat", "tshark");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress);
+        CommandResult socat = ns.Exec($"head -c 300000 /dev/urandom | socat -t 10 - TCP4:{StackAddress}:7 > /dev/null", TimeSpan.FromSeconds(60));
+        Assert.That(socat.ExitCode, Is.Zero, socat.ToString());
+        ns.Exec($"socat -T 2 - TCP4:{StackAddress}:4444 < /dev/null", TimeSpan.FromSeconds(20));
+        device.Stop();
+
+        string ours = $"eth.src == {device.Stack.MacAddress} && tcp";
+        CommandResult all = HostCommand.Run("tshark", ["-r", device.PcapPath, "-Y", ours], TimeSpan.FromSeconds(60));
+        CommandResult bad = HostCommand.Run("sh", ["-c", $"tshark -r {device.PcapPath} -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -Y '({ours}) && (_ws.malformed || _ws.expert.severity >= error || tcp.checksum.status == \"Bad\" || ip.checksum.status == \"Bad\")'"], TimeSpan.FromSeconds(60));
+        Assert.That(all.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.GreaterThan(100), all.ToString());
+        Assert.That(bad.ExitCode, Is.Zero, bad.ToString());
+        Assert.That(bad.StandardOutput.Trim(), Is.Empty, "segments tshark flags");
+    }
+
     private static string TempFile(NetworkNamespace ns, string name) => Path.Combine(Path.GetTempPath(), $"{ns.Name}-{name}");
 
     private static void WriteRandom(string path, int length, int seed)
