@@ -18,6 +18,7 @@ packages=(
   "chrony:chronyd"
   "bind9-dnsutils:dig"
   "hping3:hping3"
+  "netcat-openbsd:nc.openbsd"
 )
 missing=()
 for entry in "${packages[@]}"; do

@@ -15,7 +15,7 @@ public sealed class TcpInteropTests
     private static readonly Ipv4Address StackAddress = new(10, 213, 11, 2);
 
     [Test]
-    public void SocatClient_GetsItsDataBackFromTheEchoService()
+    public void SocatClient_Gets64MiBBackFromTheEchoService()
     {
         using var ns = NetworkNamespace.Create("socat", "sha256sum");
         using var device = new StackOnTap(ns, KernelSide, StackAddress);
@@ -23,8 +23,8 @@ public sealed class TcpInteropTests
         string output = TempFile(ns, "out");
         try
         {
-            WriteRandom(input, 8 << 20, seed: 7);
-            CommandResult socat = ns.Exec($"socat -t 30 - TCP4:{StackAddress}:7 < {input} > {output}", TimeSpan.FromSeconds(120));
+            WriteRandom(input, 64 << 20, seed: 7);
+            CommandResult socat = ns.Exec($"socat -t 30 - TCP4:{StackAddress}:7 < {input} > {output}", TimeSpan.FromSeconds(300));
             Assert.That(socat.ExitCode, Is.Zero, socat.ToString());
             Assert.That(Sha256(output), Is.EqualTo(Sha256(input)), $"echoed {new FileInfo(output).Length} of {new FileInfo(input).Length} bytes");
         }
@@ -36,12 +36,12 @@ public sealed class TcpInteropTests
     }
 
     [Test]
-    public void StackClient_SendsAFileToAKernelListener()
+    public void StackClient_Sends64MiBToAKernelListener()
     {
         using var ns = NetworkNamespace.Create("socat");
         using var device = new StackOnTap(ns, KernelSide, StackAddress);
         string output = TempFile(ns, "received");
-        byte[] data = new byte[4 << 20];
+        byte[] data = new byte[64 << 20];
         new Random(11).NextBytes(data);
         try
         {
@@ -49,15 +49,25 @@ public sealed class TcpInteropTests
             Thread.Sleep(300);
             TcpConnection connection = device.Stack.ConnectAsync(new Ipv4EndPoint(KernelSide.Address, 5000)).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
             for (int at = 0; at < data.Length; at += 64 << 10)
-                connection.WriteAsync(data.AsMemory(at, 64 << 10)).AsTask().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                connection.WriteAsync(data.AsMemory(at, 64 << 10)).AsTask().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
             connection.Dispose();
-            Assert.That(server.WaitForExit(TimeSpan.FromSeconds(30)), Is.True, "socat did not see the FIN");
+            Assert.That(server.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "socat did not see the FIN");
             Assert.That(Sha256(output), Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(data))));
         }
         finally
         {
             File.Delete(output);
         }
+    }
+
+    [Test]
+    public void NetcatClient_HalfClosesAndStillGetsTheEcho()
+    {
+        using var ns = NetworkNamespace.Create("nc.openbsd");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress);
+        // OpenBSD nc: -N shuts down the sending side at end of input, then reads until the peer closes.
+        CommandResult nc = ns.Exec($"printf 'half-close me' | nc.openbsd -N -w 5 {StackAddress} 7", TimeSpan.FromSeconds(20));
+        Assert.That(nc.StandardOutput, Is.EqualTo("half-close me"), nc.ToString());
     }
 
     [Test]
