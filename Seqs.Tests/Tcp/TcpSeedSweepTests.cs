@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Seqs.Services;
 using Seqs.Simulation;
 using Seqs.Stack;
@@ -72,32 +71,13 @@ public sealed class TcpSeedSweepTests
         _ = echo.RunAsync(stop.Token);
         byte[] sent = new byte[length];
         random.NextBytes(sent);
-        byte[] received = new byte[length];
-        int receivedLength = 0;
-
-        Task client = pair.LoopA.InvokeAsync(async () =>
-        {
-            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpEchoServer.DefaultPort), options);
-            async Task ReadAll()
-            {
-                int n;
-                while ((n = await connection.ReadAsync(received.AsMemory(receivedLength))) > 0)
-                    receivedLength += n;
-            }
-            Task reading = ReadAll();
-            for (int at = 0; at < length; at += 2500)
-                await connection.WriteAsync(sent.AsMemory(at, Math.Min(2500, length - at)));
-            connection.ShutdownSend();
-            await reading;
-            connection.Dispose();
-        });
-        bool finished = pair.Simulation.RunUntil(() => client.IsCompleted, TimeSpan.FromMinutes(20));
+        EchoTransfer transfer = EchoTransfer.Run(pair, sent, chunk: 2500, options, TimeSpan.FromMinutes(20));
         string faultText = $"loss {faults.LossProbability:P0}, dup {faults.DuplicationProbability:P0}, reorder {faults.ReorderProbability:P0}, corrupt {faults.CorruptionProbability:P1}, delay {faults.PropagationDelay.TotalMilliseconds} ms, {length} B";
-        if (client.IsFaulted)
-            return $"{client.Exception!.InnerException!.Message} ({faultText})";
-        if (!finished)
-            return $"stalled with {receivedLength} of {length} bytes back ({faultText})";
-        if (receivedLength != length || !SHA256.HashData(received).AsSpan().SequenceEqual(SHA256.HashData(sent)))
+        if (transfer.Error is not null)
+            return $"{transfer.Error.Message} ({faultText})";
+        if (!transfer.Finished)
+            return $"stalled with {transfer.ReceivedLength} of {length} bytes back ({faultText})";
+        if (!transfer.Complete)
             return $"content differs ({faultText})";
         stop.Cancel();
         // TIME-WAIT (60 s) and any last retransmissions end; then nothing may be left.

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Seqs.Services;
 using Seqs.Simulation;
 using Seqs.Stack;
@@ -69,32 +68,12 @@ public sealed class TcpSimulationTests
         _ = echo.RunAsync(stop.Token);
         byte[] sent = new byte[length];
         new Random(seed).NextBytes(sent);
-        byte[] received = new byte[length];
-        int receivedLength = 0;
-
-        Task client = pair.LoopA.InvokeAsync(async () =>
-        {
-            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpEchoServer.DefaultPort));
-            async Task ReadAll()
-            {
-                int n;
-                while ((n = await connection.ReadAsync(received.AsMemory(receivedLength))) > 0)
-                    receivedLength += n;
-            }
-            Task reading = ReadAll();
-            for (int at = 0; at < length; at += 3000)
-                await connection.WriteAsync(sent.AsMemory(at, Math.Min(3000, length - at)));
-            connection.ShutdownSend();
-            await reading;
-            connection.Dispose();
-        });
-        bool done = pair.Simulation.RunUntil(() => client.IsCompleted, TimeSpan.FromMinutes(10));
-        if (client.IsFaulted)
-            throw client.Exception!;
+        EchoTransfer transfer = EchoTransfer.Run(pair, sent, chunk: 3000, options: null, TimeSpan.FromMinutes(10));
+        if (transfer.Error is not null)
+            throw transfer.Error;
         stop.Cancel();
-        TestContext.Out.WriteLine($"seed {seed}: {receivedLength} of {length} bytes echoed by {pair.Simulation.Now}, echo server saw {echo.OctetsEchoed}, A sent {pair.A.Counters.TcpSegmentsSent} segments");
+        TestContext.Out.WriteLine($"seed {seed}: {transfer.ReceivedLength} of {length} bytes echoed by {pair.Simulation.Now}, A sent {pair.A.Counters.TcpSegmentsSent} segments");
         pair.Simulation.RunFor(TimeSpan.FromMinutes(2));
-        return done && receivedLength == length && SHA256.HashData(received).AsSpan().SequenceEqual(SHA256.HashData(sent))
-            && pair.A.TcpConnectionCount == 0;
+        return transfer.Complete && pair.A.TcpConnectionCount == 0;
     }
 }
