@@ -144,7 +144,10 @@ public sealed partial class NetStack
         while (_arpCache.TryTakeDue(now, out Ipv4Address address, out bool failed))
         {
             if (failed)
+            {
                 Counters.ArpUnresolved += _arpPending.RemoveAll(address);
+                OnNextHopUnreachable(address);
+            }
             else
                 SendArpRequest(address);
         }

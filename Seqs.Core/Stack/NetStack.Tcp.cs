@@ -225,9 +225,24 @@ public sealed partial class NetStack
         }
     }
 
+    /// <summary>ARP gave up on <paramref name="nextHop"/>: connections being opened through it fail now.</summary>
+    private void OnNextHopUnreachable(Ipv4Address nextHop)
+    {
+        for (int i = _tcpConnections.Count - 1; i >= 0; i--)
+        {
+            TcpConnection connection = _tcpConnections[i];
+            if (connection.Tcb.State == TcpState.SynSent && TryGetNextHop(connection.Remote.Address, out Ipv4Address hop, out _) && hop == nextHop)
+            {
+                connection.Tcb.OnNextHopUnreachable();
+                AfterTcpEvent(connection);
+            }
+        }
+    }
+
     private static SocketException ConnectError(TcpError error) => new((int)(error switch
     {
         TcpError.ConnectionRefused => SocketError.ConnectionRefused,
+        TcpError.HostUnreachable => SocketError.HostUnreachable,
         TcpError.TimedOut => SocketError.TimedOut,
         TcpError.Aborted => SocketError.OperationAborted,
         _ => SocketError.ConnectionReset,

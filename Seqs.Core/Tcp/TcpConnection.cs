@@ -258,6 +258,7 @@ public sealed class TcpConnection : Stream
             TcpError.ConnectionRefused => SocketError.ConnectionRefused,
             TcpError.ConnectionReset => SocketError.ConnectionReset,
             TcpError.TimedOut => SocketError.TimedOut,
+            TcpError.HostUnreachable => SocketError.HostUnreachable,
             TcpError.Aborted => SocketError.OperationAborted,
             _ => Tcb.IsClosed || (sending && Tcb.WritableSpace == 0 && Tcb.State is not (TcpState.SynSent or TcpState.SynReceived or TcpState.Established or TcpState.CloseWait))
                 ? SocketError.Shutdown
@@ -270,6 +271,7 @@ public sealed class TcpConnection : Stream
             SocketError.ConnectionRefused => $"{Remote} refused the connection.",
             SocketError.ConnectionReset => $"{Remote} reset the connection.",
             SocketError.TimedOut => $"{Remote} stopped answering; the connection timed out.",
+            SocketError.HostUnreachable => $"{Remote} is unreachable: nothing answered ARP for it or its gateway.",
             SocketError.OperationAborted => "The connection was aborted locally.",
             _ => "The connection is closed for sending.",
         };

@@ -218,6 +218,16 @@ internal sealed partial class TcpControlBlock
         EnterClosed(TcpError.Aborted);
     }
 
+    /// <summary>
+    /// The link layer could not resolve the next hop (RFC 1122 §4.2.3.9 lets a connection being opened give up on a
+    /// hard error): an active open fails at once rather than retrying until the connect timeout.
+    /// </summary>
+    public void OnNextHopUnreachable()
+    {
+        if (State == TcpState.SynSent)
+            EnterClosed(TcpError.HostUnreachable);
+    }
+
     /// <summary>When <see cref="OnTimer"/> next has work, or null.</summary>
     public TimeSpan? NextDeadline
     {

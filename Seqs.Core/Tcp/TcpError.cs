@@ -10,6 +10,8 @@ public enum TcpError
     ConnectionReset,
     /// <summary>The peer stopped acknowledging (user timeout) or never answered the SYN (connect timeout).</summary>
     TimedOut,
+    /// <summary>The peer's address (or the gateway's) never answered ARP while the connection was being opened.</summary>
+    HostUnreachable,
     /// <summary>This side aborted the connection.</summary>
     Aborted,
 }

@@ -4,6 +4,7 @@ using Seqs.Simulation;
 using Seqs.Stack;
 using Seqs.Tcp;
 using Seqs.Wire;
+using TcpListener = Seqs.Tcp.TcpListener;
 
 namespace Seqs.Tests.Tcp;
 
@@ -50,13 +51,30 @@ public sealed class TcpSimulationTests
     }
 
     [Test]
-    public void ConnectToAHostThatNeverAnswers_TimesOut()
+    public void ConnectToAListenerWhoseBacklogIsFull_TimesOut()
     {
-        using var pair = new SimulatedPair(new LinkFaults { LossProbability = 1.0 });
+        using var pair = new SimulatedPair();
+        using var listener = new TcpListener(pair.B, 7, backlog: 1);
+        pair.LoopB.Post(_ => listener.Start(), null);
+        // The first connection fills the backlog (never accepted); B then drops SYNs silently while answering ARP.
+        Task<TcpConnection> first = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7)));
+        Assert.That(pair.Simulation.RunUntil(() => first.IsCompleted, TimeSpan.FromSeconds(5)), Is.True);
         var options = new TcpConnectionOptions { ConnectTimeout = TimeSpan.FromSeconds(10) };
-        Task<TcpConnection> connect = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7), options));
-        Assert.That(pair.Simulation.RunUntil(() => connect.IsCompleted, TimeSpan.FromMinutes(1)), Is.True);
-        Assert.That(((SocketException)connect.Exception!.InnerException!).SocketErrorCode, Is.EqualTo(SocketError.TimedOut));
+        Task<TcpConnection> second = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7), options));
+        Assert.That(pair.Simulation.RunUntil(() => second.IsCompleted, TimeSpan.FromMinutes(1)), Is.True);
+        Assert.That(((SocketException)second.Exception!.InnerException!).SocketErrorCode, Is.EqualTo(SocketError.TimedOut));
+        Assert.That(pair.B.Counters.TcpSynsDropped, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void ConnectToAnAddressNobodyHas_FailsAsHostUnreachableWhenArpGivesUp()
+    {
+        using var pair = new SimulatedPair();
+        var nobody = new Ipv4EndPoint(new Ipv4Address(10, 0, 0, 99), 80);
+        Task<TcpConnection> connect = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(nobody));
+        Assert.That(pair.Simulation.RunUntil(() => connect.IsCompleted, TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(((SocketException)connect.Exception!.InnerException!).SocketErrorCode, Is.EqualTo(SocketError.HostUnreachable));
+        Assert.That(pair.Simulation.Now, Is.LessThan(TimeSpan.FromSeconds(4)), "three ARP requests a second apart, not the 75 s connect timeout");
         Assert.That(pair.A.TcpConnectionCount, Is.Zero);
     }
 
