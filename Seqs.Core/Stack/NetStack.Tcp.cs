@@ -37,7 +37,7 @@ public sealed partial class NetStack
             throw new SocketException((int)SocketError.NetworkUnreachable);
         if (!TryGetNextHop(remote.Address, out _, out _) || remote.Address.IsBroadcast || remote.Address.IsMulticast)
             throw new SocketException((int)SocketError.NetworkUnreachable);
-        if (_tcpConnections.Count >= _options.MaxTcpConnections)
+        if (!HasRoomForTcpConnection())
             throw new SocketException((int)SocketError.TooManyOpenSockets);
         var local = new Ipv4EndPoint(own.Address, PickTcpEphemeralPort(remote));
         TcpControlBlock tcb = TcpControlBlock.ForActiveOpen(options, InitialSequenceNumber(local, remote), TcpMss, Loop.Now);
@@ -108,6 +108,11 @@ public sealed partial class NetStack
         var local = new Ipv4EndPoint(own.Address, tcp.DestinationPort);
         var remote = new Ipv4EndPoint(packet.SourceAddress, tcp.SourcePort);
         TcpConnection? connection = FindTcpConnection(local.Port, remote);
+        if (connection is not null && connection.Tcb.TryEndTimeWaitFor(seg))
+        {
+            AfterTcpEvent(connection);
+            connection = null;
+        }
         if (connection is not null)
         {
             connection.Tcb.OnSegment(seg, tcp.Payload, Loop.Now);
@@ -143,7 +148,7 @@ public sealed partial class NetStack
         {
             if (!seg.HasSyn && TryTakeSynCookie(seg, local, remote, out ushort peerMss))
             {
-                if (listener.BacklogFull || _tcpConnections.Count >= _options.MaxTcpConnections)
+                if (listener.BacklogFull || !HasRoomForTcpConnection())
                 {
                     listener.DroppedSyns++;
                     Counters.TcpSynsDropped++;
@@ -164,7 +169,7 @@ public sealed partial class NetStack
         }
         if (!seg.HasSyn)
             return;
-        if (listener.BacklogFull || _tcpConnections.Count >= _options.MaxTcpConnections)
+        if (listener.BacklogFull || !HasRoomForTcpConnection())
         {
             listener.DroppedSyns++;
             Counters.TcpSynsDropped++;
@@ -223,6 +228,27 @@ public sealed partial class NetStack
             connection.Timer.Cancel();
             _tcpConnections.Remove(connection);
         }
+    }
+
+    /// <summary>
+    /// Whether another connection fits the table; when it is full, the connection closest to the end of its
+    /// TIME-WAIT is ended early to make room (its only duty, absorbing stray old segments, matters least).
+    /// </summary>
+    private bool HasRoomForTcpConnection()
+    {
+        if (_tcpConnections.Count < _options.MaxTcpConnections)
+            return true;
+        TcpConnection? oldest = null;
+        foreach (TcpConnection connection in _tcpConnections)
+        {
+            if (connection.Tcb.TimeWaitEnd is TimeSpan end && (oldest is null || end < oldest.Tcb.TimeWaitEnd))
+                oldest = connection;
+        }
+        if (oldest is null || !oldest.Tcb.TryEvictTimeWait())
+            return false;
+        Counters.TcpTimeWaitsEvicted++;
+        AfterTcpEvent(oldest);
+        return true;
     }
 
     /// <summary>ARP gave up on <paramref name="nextHop"/>: connections being opened through it fail now.</summary>

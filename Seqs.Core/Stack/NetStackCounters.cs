@@ -65,6 +65,8 @@ public sealed class NetStackCounters
     public long TcpSynsDropped { get; internal set; }
     /// <summary>SYN,ACKs sent with a SYN cookie because a listener's SYN queue was full (RFC 4987 §3.6).</summary>
     public long TcpSynCookiesSent { get; internal set; }
+    /// <summary>TIME-WAIT connections ended early because the connection table was full.</summary>
+    public long TcpTimeWaitsEvicted { get; internal set; }
     /// <summary>Connections made from a valid returned SYN cookie.</summary>
     public long TcpSynCookiesAccepted { get; internal set; }
 

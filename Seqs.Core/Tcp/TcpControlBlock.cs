@@ -228,6 +228,31 @@ internal sealed partial class TcpControlBlock
             EnterClosed(TcpError.HostUnreachable);
     }
 
+    /// <summary>
+    /// RFC 1122 §4.2.2.13: a SYN for a connection in TIME-WAIT may open a new incarnation when its sequence number
+    /// is above everything the old one used. The old connection then ends quietly; the caller hands the SYN to
+    /// the listener.
+    /// </summary>
+    public bool TryEndTimeWaitFor(in Segment syn)
+    {
+        if (State != TcpState.TimeWait || !syn.HasSyn || syn.HasAck || syn.HasRst || syn.Seq <= RcvNxt)
+            return false;
+        EnterClosed(TcpError.None);
+        return true;
+    }
+
+    /// <summary>Ends a TIME-WAIT early to make room for a new connection (the table is full); false in other states.</summary>
+    public bool TryEvictTimeWait()
+    {
+        if (State != TcpState.TimeWait)
+            return false;
+        EnterClosed(TcpError.None);
+        return true;
+    }
+
+    /// <summary>When TIME-WAIT ends, or null outside it.</summary>
+    public TimeSpan? TimeWaitEnd => _timeWaitUntil;
+
     /// <summary>When <see cref="OnTimer"/> next has work, or null.</summary>
     public TimeSpan? NextDeadline
     {

@@ -288,6 +288,20 @@ public sealed class TcpControlBlockTests
         tcp.ExpectState(TcpState.Closed);
     }
 
+    /// <summary>RFC 1122 §4.2.2.13: a SYN above the old connection's sequence space may reopen it from TIME-WAIT.</summary>
+    [TestCase(5000u, true)]
+    [TestCase(302u, false)]
+    [TestCase(100u, false)]
+    public void SynInTimeWait_EndsItOnlyWhenItsSequenceIsHigher(uint seq, bool ends)
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300);
+        tcp.Close();
+        tcp.Arrives(10, Seg(301, 102, Fin | Ack));
+        tcp.ExpectState(TcpState.TimeWait);
+        Assert.That(tcp.Tcb.TryEndTimeWaitFor(Seg(seq, 0, Syn)), Is.EqualTo(ends));
+        Assert.That(tcp.Tcb.State, Is.EqualTo(ends ? TcpState.Closed : TcpState.TimeWait));
+    }
+
     [Test]
     public void ResetAtExactlyRcvNxt_ResetsTheConnection()
     {

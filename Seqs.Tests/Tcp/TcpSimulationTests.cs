@@ -78,6 +78,45 @@ public sealed class TcpSimulationTests
         Assert.That(pair.A.TcpConnectionCount, Is.Zero);
     }
 
+    /// <summary>
+    /// A server that closes first keeps its side in TIME-WAIT; with a full table, the oldest TIME-WAIT makes room,
+    /// so a stream of short connections is never turned away.
+    /// </summary>
+    [Test]
+    public void ShortConnectionsClosedByTheServer_NeverFillTheTableWithTimeWait()
+    {
+        using var pair = new SimulatedPair(options: new NetStackOptions { MaxTcpConnections = 4 });
+        using var listener = new TcpListener(pair.B, 80);
+        _ = pair.LoopB.InvokeAsync(async () =>
+        {
+            listener.Start();
+            while (true)
+            {
+                TcpConnection served = await listener.AcceptAsync();
+                await served.WriteAsync("bye"u8.ToArray());
+                served.Dispose();
+            }
+        });
+        Task<int> client = pair.LoopA.InvokeAsync(async () =>
+        {
+            int completed = 0;
+            var buffer = new byte[16];
+            for (int i = 0; i < 20; i++)
+            {
+                using TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80));
+                int total = 0, n;
+                while ((n = await connection.ReadAsync(buffer.AsMemory(total))) > 0)
+                    total += n;
+                if (total == 3)
+                    completed++;
+            }
+            return completed;
+        });
+        Assert.That(pair.Simulation.RunUntil(() => client.IsCompleted, TimeSpan.FromMinutes(2)), Is.True);
+        Assert.That(client.Result, Is.EqualTo(20));
+        Assert.That(pair.B.Counters.TcpTimeWaitsEvicted, Is.GreaterThan(0));
+    }
+
     /// <summary>A connects to B's echo service, writes <paramref name="length"/> random bytes while reading the echo, closes.</summary>
     private static bool RunEchoTransfer(SimulatedPair pair, int length, int seed)
     {
