@@ -2,13 +2,13 @@ using Seqs.Services;
 using Seqs.Stack;
 using Seqs.Wire;
 
-namespace Seqs.Tests.Ntp;
+namespace Seqs.Simulation;
 
 /// <summary>
 /// An NTP server for simulations whose clock is the simulation's plus <see cref="Offset"/>. It can hold replies
 /// back (making their round trip longer without saying so), lie in any header field, or send a kiss.
 /// </summary>
-internal sealed class SimulatedNtpServer(NetStack stack) : UdpServer(stack, NtpPacket.Port)
+public sealed class SimulatedNtpServer(NetStack stack) : UdpServer(stack, NtpPacket.Port)
 {
     public TimeSpan Offset { get; set; }
 

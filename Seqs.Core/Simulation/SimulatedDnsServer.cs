@@ -2,14 +2,14 @@ using Seqs.Services;
 using Seqs.Stack;
 using Seqs.Wire;
 
-namespace Seqs.Tests.Dns;
+namespace Seqs.Simulation;
 
 /// <summary>
 /// A small recursive-server stand-in for simulations: answers A queries from <see cref="Hosts"/> and
 /// <see cref="Cnames"/> (adding the whole chain, as recursive servers do), NXDOMAIN with an SOA otherwise, and
 /// misbehaves on request: drops queries, sends forged answers first, truncates, fails.
 /// </summary>
-internal sealed class SimulatedDnsServer : UdpServer
+public sealed class SimulatedDnsServer : UdpServer
 {
     private readonly UdpSocket _forger;
 
