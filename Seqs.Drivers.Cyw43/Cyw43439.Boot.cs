@@ -70,6 +70,8 @@ public sealed partial class Cyw43439
         _gspi.Reset();
         _backplane.Reset();
         ChipId = 0;
+        _sequence = 0;
+        _sequenceLimit = 1;
         _powerOn.Write(false);
         await DelayAsync(PowerOffTime, cancellationToken).ConfigureAwait(false);
         _powerOn.Write(true);

@@ -21,6 +21,9 @@ public sealed record Cyw43Options
     /// <summary>How long F2_RX_READY may take (reference §2 step 10: up to 1 s).</summary>
     public TimeSpan F2ReadyTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long an ioctl may wait for its answer (reference §3: the C driver allows 500 ms).</summary>
+    public TimeSpan IoctlTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Names the bus in errors, such as "spidev0.0"; the bus's own text when null.</summary>
     public string? BusName { get; init; }
 
@@ -29,7 +32,7 @@ public sealed record Cyw43Options
         if (TimeProvider is null)
             throw new ArgumentException("A TimeProvider is required.");
         if (PollInterval <= TimeSpan.Zero || BusReadyTimeout <= TimeSpan.Zero || AlpClockTimeout <= TimeSpan.Zero
-            || HtClockTimeout <= TimeSpan.Zero || F2ReadyTimeout <= TimeSpan.Zero)
+            || HtClockTimeout <= TimeSpan.Zero || F2ReadyTimeout <= TimeSpan.Zero || IoctlTimeout <= TimeSpan.Zero)
             throw new ArgumentException("The poll interval and the timeouts must be positive.");
     }
 }
