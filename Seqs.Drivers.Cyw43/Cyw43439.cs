@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Drivers.Cyw43.Register.Bus;
+using Seqs.Hal;
+
+namespace Seqs.Drivers.Cyw43;
+
+/// <summary>
+/// Infineon CYW43439 Wi-Fi chip (the Raspberry Pi Pico W's) over gSPI. <see cref="InitializeAsync"/> powers the
+/// chip up through WL_REG_ON, brings up the gSPI bus and boots the WLAN firmware over the backplane
+/// (<c>/work/shared/reference/cyw43439.md</c> §1-2, after embassy-rs cyw43 and soypat/cyw43439). The driver owns the
+/// bus and the lines it is given and disposes them; disposing also powers the chip off.
+/// </summary>
+public sealed partial class Cyw43439 : IDisposable
+{
+    /// <summary>The gSPI clock the reference gives for the Pico W: about 50 MHz (reference §7, unverified).</summary>
+    public const int SpiClockFrequency = 50_000_000;
+
+    private readonly Cyw43Bus _bus;
+    private readonly IDigitalLine _powerOn;
+    private readonly IDigitalLine? _hostWake;
+    private readonly Cyw43Options _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _busName;
+    private readonly GspiHost _gspi;
+    private readonly Backplane _backplane;
+    private bool _disposed;
+
+    /// <param name="bus">The gSPI transport with the chip's CS.</param>
+    /// <param name="powerOn">WL_REG_ON (GPIO 23 on the Pico W): high powers the WLAN part up.</param>
+    /// <param name="hostWake">The chip's interrupt output, or null to poll.</param>
+    public Cyw43439(Cyw43Bus bus, IDigitalLine powerOn, IDigitalLine? hostWake = null, Cyw43Options? options = null, ILogger<Cyw43439>? logger = null)
+    {
+        _bus = bus ?? throw new ArgumentNullException(nameof(bus));
+        _powerOn = powerOn ?? throw new ArgumentNullException(nameof(powerOn));
+        _hostWake = hostWake;
+        _options = options ?? new Cyw43Options();
+        _options.Validate();
+        _time = _options.TimeProvider;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _busName = _options.BusName ?? bus.ToString() ?? "the gSPI bus";
+        _gspi = new GspiHost(bus);
+        _backplane = new Backplane(_gspi);
+    }
+
+    /// <summary>Whether <see cref="InitializeAsync"/> completed: the firmware runs and F2 accepts frames.</summary>
+    public bool IsInitialized { get; private set; }
+
+    /// <summary>The chip ID read from ChipCommon at boot: 0xA9AF (43439); 0 before.</summary>
+    public ushort ChipId { get; private set; }
+
+    /// <summary>The status word of the last gSPI transaction.</summary>
+    public GspiStatus Status => _gspi.Status;
+
+    /// <summary>gSPI transactions (chip-select frames) since creation.</summary>
+    public long Transactions => _gspi.Transactions;
+
+    /// <summary>Backplane window register writes since creation; the window is cached, so few.</summary>
+    public long WindowWrites => _backplane.WindowWrites;
+
+    internal GspiHost Gspi => _gspi;
+
+    internal Backplane Backplane => _backplane;
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        IsInitialized = false;
+        _powerOn.Write(false);
+        _hostWake?.Dispose();
+        _powerOn.Dispose();
+        _bus.Dispose();
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+            throw new ObjectDisposedException(nameof(Cyw43439));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "CYW43439 boot step {Step} done after {Elapsed}, {Transactions} gSPI transactions")]
+        public static partial void StepDone(ILogger logger, BootStep step, TimeSpan elapsed, long transactions);
+
+        [LoggerMessage(2, LogLevel.Information, "CYW43439 chip {ChipId:X4}h on {Bus} up: {FirmwareLength} B firmware, {NvramLength} B NVRAM, {Elapsed}")]
+        public static partial void Booted(ILogger logger, ushort chipId, string bus, int firmwareLength, int nvramLength, TimeSpan elapsed);
+
+        [LoggerMessage(3, LogLevel.Warning, "CYW43439 interrupt register shows errors: {Flags}")]
+        public static partial void InterruptErrors(ILogger logger, string flags);
+    }
+}

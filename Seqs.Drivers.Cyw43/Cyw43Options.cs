@@ -1,0 +1,38 @@
+namespace Seqs.Drivers.Cyw43;
+
+/// <summary>Settings of a <see cref="Cyw43439"/>. The timeouts are this driver's choices unless a source is named.</summary>
+public sealed record Cyw43Options
+{
+    /// <summary>Clock for the power-up waits, the polls and their timeouts; the loop's clock in a simulation.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>How long the driver waits between two polls of a register.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>How long after power-up the test register may take to read 0xFEEDBEAD (embassy waits forever).</summary>
+    public TimeSpan BusReadyTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long ALP_AVAIL may take after the request.</summary>
+    public TimeSpan AlpClockTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long HT_AVAIL may take after the WLAN core starts: about 29 ms in practice, 0.5-1 s allowed (reference §2 step 8).</summary>
+    public TimeSpan HtClockTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long F2_RX_READY may take (reference §2 step 10: up to 1 s).</summary>
+    public TimeSpan F2ReadyTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an ioctl may wait for its answer (reference §3: the C driver allows 500 ms).</summary>
+    public TimeSpan IoctlTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Names the bus in errors, such as "spidev0.0"; the bus's own text when null.</summary>
+    public string? BusName { get; init; }
+
+    internal void Validate()
+    {
+        if (TimeProvider is null)
+            throw new ArgumentException("A TimeProvider is required.");
+        if (PollInterval <= TimeSpan.Zero || BusReadyTimeout <= TimeSpan.Zero || AlpClockTimeout <= TimeSpan.Zero
+            || HtClockTimeout <= TimeSpan.Zero || F2ReadyTimeout <= TimeSpan.Zero || IoctlTimeout <= TimeSpan.Zero)
+            throw new ArgumentException("The poll interval and the timeouts must be positive.");
+    }
+}

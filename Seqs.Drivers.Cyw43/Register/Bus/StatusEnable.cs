@@ -1,0 +1,15 @@
+namespace Seqs.Drivers.Cyw43.Register.Bus;
+
+/// <summary>STATUS_ENABLE, F0 0x02 (reference §1; embassy consts.rs "SPI_STATUS_ENABLE bits").</summary>
+internal readonly struct StatusEnable(byte value)
+{
+    /// <summary>STATUS_ENABLE: the chip sends the STATUS word after every transaction.</summary>
+    public const byte Enabled = 0x01;
+
+    /// <summary>INTR_WITH_STATUS.</summary>
+    public const byte InterruptWithStatus = 0x02;
+
+    public bool IsEnabled => (value & Enabled) != 0;
+
+    public byte ToByte() => value;
+}

@@ -1,0 +1,16 @@
+namespace Seqs.Drivers.Cyw43.Register.Bus;
+
+/// <summary>The values of the gSPI test registers (reference §1 "Handshake"; embassy consts.rs FEEDBEAD, TEST_PATTERN).</summary>
+internal static class TestPattern
+{
+    /// <summary>What the read-only test register F0 0x14 holds.</summary>
+    public const uint ReadOnlyValue = 0xFEEDBEAD;
+
+    /// <summary>
+    /// What an unswapped read of 0x14 returns while the bus is still in 16-bit start-up mode: the halves exchanged.
+    /// </summary>
+    public const uint ReadOnlyValueUnswapped = 0xBEADFEED;
+
+    /// <summary>What embassy writes to the read/write test register 0x18 and reads back.</summary>
+    public const uint ReadWriteProbe = 0x12345678;
+}

@@ -1,0 +1,19 @@
+namespace Seqs.Drivers.Cyw43.Register.Sdpcm;
+
+/// <summary>The ioctl numbers the driver uses (reference §3 "Ioctl numbers"; embassy consts.rs <c>Ioctl</c>).</summary>
+public enum Ioctl : uint
+{
+    Up = 2,
+    SetInfra = 20,
+    SetAuth = 22,
+    SetSsid = 26,
+    Disassociate = 52,
+    SetAntennaDiversity = 64,
+    SetGMode = 110,
+    SetWsec = 134,
+    SetBand = 142,
+    SetWpaAuth = 165,
+    GetVar = 262,
+    SetVar = 263,
+    SetWsecPmk = 268,
+}
