@@ -4,25 +4,49 @@ namespace Seqs.Device;
 
 /// <summary>
 /// The device service's command line:
-/// <c>--nic tap --tap-name NAME --ip A.B.C.D/N [--gateway A.B.C.D] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>.
-/// Each option also accepts <c>--option=value</c>. With no arguments the NIC is the simulated network.
+/// <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp [--hostname NAME]) [--gateway A.B.C.D]
+/// [--dhcp-server START-END [--dhcp-leases FILE]] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>, or
+/// <c>--nic enc28j60</c> with the SPI and pin options of <see cref="SpiBus"/> to <see cref="ResetPin"/> (real chip)
+/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated LAN). Each option with a value
+/// also accepts <c>--option=value</c>. With no arguments the NIC is the simulated network.
 /// </summary>
-public sealed class DeviceOptions
+public sealed partial class DeviceOptions
 {
     public const string SimulatedNicName = "sim";
     public const string TapNicName = "tap";
+    public const string Enc28j60NicName = "enc28j60";
+
+    /// <summary>The lease file of <c>--dhcp-server</c> when <c>--dhcp-leases</c> is not given, in the working directory.</summary>
+    public const string DefaultDhcpLeasesPath = "seqs-dhcp.leases";
 
     private const int MaxInterfaceNameLength = 15; // IFNAMSIZ - 1
     private const string NicOption = "--nic", TapNameOption = "--tap-name", IpOption = "--ip", GatewayOption = "--gateway", PcapOption = "--pcap", MacOption = "--mac";
-    private static readonly string[] Options = [NicOption, TapNameOption, IpOption, GatewayOption, PcapOption, MacOption];
+
+    private static readonly string[] Options =
+    [
+        NicOption, TapNameOption, IpOption, DhcpOption, HostNameOption, GatewayOption, DhcpServerOption, DhcpLeasesOption, PcapOption, MacOption,
+        ChipEmulatorOption, SpiBusOption, SpiChipSelectOption, SpiClockOption, InterruptPinOption, ResetPinOption,
+    ];
+
+    /// <summary>Options that are switches: present or absent, never with a value.</summary>
+    private static readonly string[] Flags = [DhcpOption, ChipEmulatorOption];
+
     private static readonly Dictionary<string, string> ValueExamples = new()
     {
         [NicOption] = "--nic tap",
         [TapNameOption] = "--tap-name tap0",
         [IpOption] = "--ip 10.0.0.2/24",
+        [HostNameOption] = "--hostname seqs-device",
         [GatewayOption] = "--gateway 10.0.0.1",
+        [DhcpServerOption] = "--dhcp-server 10.0.0.100-10.0.0.199",
+        [DhcpLeasesOption] = "--dhcp-leases /var/lib/seqs/dhcp.leases",
         [PcapOption] = "--pcap seqs.pcap",
         [MacOption] = "--mac 02:00:00:00:00:01",
+        [SpiBusOption] = "--spi-bus 0",
+        [SpiChipSelectOption] = "--spi-cs 0",
+        [SpiClockOption] = "--spi-hz 20000000",
+        [InterruptPinOption] = "--int-pin 25",
+        [ResetPinOption] = "--reset-pin 24",
     };
 
     private DeviceOptions()
@@ -30,25 +54,31 @@ public sealed class DeviceOptions
     }
 
     /// <summary>The known NIC kinds, as given to <c>--nic</c>.</summary>
-    public static IReadOnlyList<string> KnownNics { get; } = [SimulatedNicName, TapNicName];
+    public static IReadOnlyList<string> KnownNics { get; } = [SimulatedNicName, TapNicName, Enc28j60NicName];
 
     /// <summary>One of <see cref="KnownNics"/>; <see cref="SimulatedNicName"/> unless <c>--nic</c> says otherwise.</summary>
-    public string Nic { get; private init; } = SimulatedNicName;
+    public string Nic { get; private set; } = SimulatedNicName;
 
-    /// <summary>The TAP device to create or attach to; set exactly when <see cref="Nic"/> is <see cref="TapNicName"/>.</summary>
-    public string? TapName { get; private init; }
+    /// <summary>
+    /// The TAP device to create or attach to: the stack's NIC with <c>--nic tap</c>, the emulated chip's wire with
+    /// <c>--nic enc28j60 --chip-emulator</c>; null otherwise.
+    /// </summary>
+    public string? TapName { get; private set; }
+
+    /// <summary>True when the device runs on the simulated LAN: no TAP and no hardware.</summary>
+    public bool IsSimulated => TapName is null && (Nic == SimulatedNicName || ChipEmulator);
 
     /// <summary>The stack's static address and subnet (<c>--ip</c>), or null when none was given.</summary>
-    public Ipv4Cidr? Address { get; private init; }
+    public Ipv4Cidr? Address { get; private set; }
 
     /// <summary>The default gateway, inside the <see cref="Address"/> subnet, or null.</summary>
-    public Ipv4Address? Gateway { get; private init; }
+    public Ipv4Address? Gateway { get; private set; }
 
     /// <summary>The file to write a pcap capture of every frame to, or null for none.</summary>
-    public string? PcapPath { get; private init; }
+    public string? PcapPath { get; private set; }
 
     /// <summary>The stack's unicast MAC, or null for the NIC's default.</summary>
-    public MacAddress? MacAddress { get; private init; }
+    public MacAddress? MacAddress { get; private set; }
 
     /// <summary>
     /// Parses <paramref name="args"/>. On false, <paramref name="error"/> is one line that says what to fix, and
@@ -78,11 +108,21 @@ public sealed class DeviceOptions
             string name = equals < 0 ? arg : arg[..equals];
             if (!Options.Contains(name))
                 return Fail($"Unknown option '{name}'; the options are {string.Join(", ", Options)}.", out error);
-            string? value = equals >= 0 ? arg[(equals + 1)..]
-                : i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i]
-                : null;
-            if (string.IsNullOrWhiteSpace(value))
-                return Fail($"{name} needs a value, such as {ValueExamples[name]}.", out error);
+            string? value;
+            if (Flags.Contains(name))
+            {
+                if (equals >= 0)
+                    return Fail($"{name} is a switch and takes no value; write just {name}.", out error);
+                value = name;
+            }
+            else
+            {
+                value = equals >= 0 ? arg[(equals + 1)..]
+                    : i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i]
+                    : null;
+                if (string.IsNullOrWhiteSpace(value))
+                    return Fail($"{name} needs a value, such as {ValueExamples[name]}.", out error);
+            }
             if (!values.TryAdd(name, value))
                 return Fail($"{name} is given twice; give it once.", out error);
         }
@@ -92,63 +132,86 @@ public sealed class DeviceOptions
     private static bool TryBuild(Dictionary<string, string> values, out DeviceOptions options, out string error)
     {
         options = new DeviceOptions();
+        var parsed = new DeviceOptions();
+        if (!parsed.TryReadNic(values, out error)
+            || !parsed.TryReadAddress(values, out error)
+            || !parsed.TryReadDhcp(values, out error)
+            || !parsed.TryReadGateway(values, out error)
+            || !parsed.TryReadMac(values, out error)
+            || !parsed.TryReadEnc28j60(values, out error))
+            return false;
+        if (!parsed.IsSimulated && parsed.Address is null && !parsed.UseDhcp)
+            return Fail($"--nic {parsed.Nic} needs --ip A.B.C.D/N (for example --ip 10.0.0.2/24) or --dhcp.", out error);
+        parsed.PcapPath = values.GetValueOrDefault(PcapOption);
+        options = parsed;
+        return true;
+    }
+
+    private bool TryReadNic(Dictionary<string, string> values, out string error)
+    {
         error = "";
         string nic = values.GetValueOrDefault(NicOption, SimulatedNicName);
         if (!KnownNics.Contains(nic))
             return Fail($"Unknown NIC '{nic}' for --nic; the known NICs are {string.Join(", ", KnownNics)}.", out error);
-
+        bool chipEmulator = values.ContainsKey(ChipEmulatorOption);
+        if (chipEmulator && nic != Enc28j60NicName)
+            return Fail($"--chip-emulator applies only to --nic enc28j60, not to --nic {nic}.", out error);
         string? tapName = values.GetValueOrDefault(TapNameOption);
         if (nic == TapNicName && tapName is null)
             return Fail("--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).", out error);
-        if (nic != TapNicName && tapName is not null)
-            return Fail($"--tap-name applies only to --nic tap, not --nic {nic}.", out error);
+        if (tapName is not null && nic != TapNicName && !chipEmulator)
+            return Fail($"--tap-name applies only to --nic tap and to --nic enc28j60 --chip-emulator, not to --nic {nic}{(nic == Enc28j60NicName ? " on real hardware" : "")}.", out error);
         if (tapName is not null && (tapName.Length > MaxInterfaceNameLength || tapName.Contains('/') || tapName.Any(char.IsWhiteSpace)))
             return Fail($"--tap-name '{tapName}' is not a Linux interface name; use 1 to {MaxInterfaceNameLength} characters without '/' or spaces, such as tap0.", out error);
+        Nic = nic;
+        ChipEmulator = chipEmulator;
+        TapName = tapName;
+        return true;
+    }
 
-        Ipv4Cidr? address = null;
-        if (values.TryGetValue(IpOption, out string? ipText))
-        {
-            if (!Ipv4Cidr.TryParse(ipText, out Ipv4Cidr cidr))
-                return Fail($"--ip '{ipText}' is not an IPv4 address with a prefix length; write it like 10.0.0.2/24.", out error);
-            // RFC 1122 §3.2.1.3: the all-zeros and all-ones host numbers are not host addresses, except in a /31 (RFC 3021).
-            if (cidr.PrefixLength <= 30 && (cidr.Address == cidr.Network || cidr.Address == cidr.DirectedBroadcast))
-                return Fail($"--ip {cidr} is the subnet's {(cidr.Address == cidr.Network ? "network" : "broadcast")} address; give a host address such as {new Ipv4Cidr(new Ipv4Address(cidr.Network.Value + 2), cidr.PrefixLength)}.", out error);
-            address = cidr;
-        }
+    private bool TryReadAddress(Dictionary<string, string> values, out string error)
+    {
+        error = "";
+        if (!values.TryGetValue(IpOption, out string? ipText))
+            return true;
+        if (!Ipv4Cidr.TryParse(ipText, out Ipv4Cidr cidr))
+            return Fail($"--ip '{ipText}' is not an IPv4 address with a prefix length; write it like 10.0.0.2/24.", out error);
+        // RFC 1122 §3.2.1.3: the all-zeros and all-ones host numbers are not host addresses, except in a /31 (RFC 3021).
+        if (cidr.PrefixLength <= 30 && (cidr.Address == cidr.Network || cidr.Address == cidr.DirectedBroadcast))
+            return Fail($"--ip {cidr} is the subnet's {(cidr.Address == cidr.Network ? "network" : "broadcast")} address; give a host address such as {new Ipv4Cidr(new Ipv4Address(cidr.Network.Value + 2), cidr.PrefixLength)}.", out error);
+        Address = cidr;
+        return true;
+    }
 
-        Ipv4Address? gateway = null;
-        if (values.TryGetValue(GatewayOption, out string? gatewayText))
-        {
-            if (!Ipv4Address.TryParse(gatewayText, out Ipv4Address parsed))
-                return Fail($"--gateway '{gatewayText}' is not an IPv4 address; write it like 10.0.0.1.", out error);
-            if (address is not { } subnet)
-                return Fail($"--gateway {parsed} needs --ip, to say which subnet the gateway is on, such as --ip 10.0.0.2/24.", out error);
-            if (!subnet.Contains(parsed))
-                return Fail($"--gateway {parsed} is outside the --ip subnet {subnet.Network}/{subnet.PrefixLength}; a gateway must be on the stack's own subnet.", out error);
-            if (parsed == subnet.Address)
-                return Fail($"--gateway {parsed} is the stack's own --ip address; give the router's address.", out error);
-            gateway = parsed;
-        }
+    private bool TryReadGateway(Dictionary<string, string> values, out string error)
+    {
+        error = "";
+        if (!values.TryGetValue(GatewayOption, out string? gatewayText))
+            return true;
+        if (!Ipv4Address.TryParse(gatewayText, out Ipv4Address parsed))
+            return Fail($"--gateway '{gatewayText}' is not an IPv4 address; write it like 10.0.0.1.", out error);
+        if (UseDhcp)
+            return Fail($"--gateway {parsed} cannot be combined with --dhcp: the DHCP server names the router; drop --gateway.", out error);
+        if (Address is not { } subnet)
+            return Fail($"--gateway {parsed} needs --ip, to say which subnet the gateway is on, such as --ip 10.0.0.2/24.", out error);
+        if (!subnet.Contains(parsed))
+            return Fail($"--gateway {parsed} is outside the --ip subnet {subnet.Network}/{subnet.PrefixLength}; a gateway must be on the stack's own subnet.", out error);
+        if (parsed == subnet.Address)
+            return Fail($"--gateway {parsed} is the stack's own --ip address; give the router's address.", out error);
+        Gateway = parsed;
+        return true;
+    }
 
-        MacAddress? mac = null;
-        if (values.TryGetValue(MacOption, out string? macText))
-        {
-            if (!Wire.MacAddress.TryParse(macText.AsSpan(), out Wire.MacAddress parsed))
-                return Fail($"--mac '{macText}' is not a MAC address; write six hex octets like 02:00:00:00:00:01.", out error);
-            if (parsed.IsMulticast)
-                return Fail($"--mac {parsed} is a group address (first octet odd); give a unicast MAC such as 02:00:00:00:00:01.", out error);
-            mac = parsed;
-        }
-
-        options = new DeviceOptions
-        {
-            Nic = nic,
-            TapName = tapName,
-            Address = address,
-            Gateway = gateway,
-            PcapPath = values.GetValueOrDefault(PcapOption),
-            MacAddress = mac,
-        };
+    private bool TryReadMac(Dictionary<string, string> values, out string error)
+    {
+        error = "";
+        if (!values.TryGetValue(MacOption, out string? macText))
+            return true;
+        if (!Wire.MacAddress.TryParse(macText.AsSpan(), out Wire.MacAddress parsed))
+            return Fail($"--mac '{macText}' is not a MAC address; write six hex octets like 02:00:00:00:00:01.", out error);
+        if (parsed.IsMulticast)
+            return Fail($"--mac {parsed} is a group address (first octet odd); give a unicast MAC such as 02:00:00:00:00:01.", out error);
+        MacAddress = parsed;
         return true;
     }
 

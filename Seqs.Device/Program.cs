@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Seqs.Device;
+using Seqs.Dhcp;
 
 if (!DeviceOptions.TryParse(args, out DeviceOptions options, out string error))
 {
@@ -7,20 +8,25 @@ if (!DeviceOptions.TryParse(args, out DeviceOptions options, out string error))
     return 2;
 }
 
-using ILoggerFactory loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(console =>
-{
-    console.SingleLine = true;
-    console.TimestampFormat = "HH:mm:ss ";
-}));
+using ILoggerFactory loggers = LoggerFactory.Create(builder => builder
+    .AddSimpleConsole(console =>
+    {
+        console.SingleLine = true;
+        console.TimestampFormat = "HH:mm:ss ";
+    })
+    // DhcpAddressing writes the lease, renewal and release lines; the client itself only its warnings (a lost lease, a conflict).
+    .AddFilter(typeof(DhcpClient).FullName, LogLevel.Warning));
 using var stop = new CancellationTokenSource();
 using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
 using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
 
 try
 {
-    return options.Nic == DeviceOptions.SimulatedNicName
-        ? await SimulatedLan.RunAsync(loggers, stop.Token)
-        : await TapDevice.RunAsync(options, loggers, stop.Token);
+    if (!options.IsSimulated)
+        return await NicDevice.RunAsync(options, loggers, stop.Token);
+    return options.ChipEmulator
+        ? await SimulatedLan.RunAsync(loggers, "an emulated ENC28J60", (cable, clock) => EmulatedEnc28j60.Attach(cable, cable.MacAddress, clock, loggers, holdWhileFull: false), stop.Token)
+        : await SimulatedLan.RunAsync(loggers, "a virtual NIC", attachNic: null, stop.Token);
 }
 catch (DeviceStartException e)
 {

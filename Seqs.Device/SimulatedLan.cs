@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Hal;
 using Seqs.Services;
 using Seqs.Simulation;
 using Seqs.Stack;
@@ -9,7 +10,8 @@ namespace Seqs.Device;
 /// <summary>
 /// The device with no hardware and no root: its stack on a simulated LAN with a second stack as the router, which
 /// pings the device every second and checks its UDP echo service. Virtual time is paced to the wall clock so the
-/// console shows a live network.
+/// console shows a live network. The device's NIC is the cable end itself, or what the caller builds on it (such as
+/// the ENC28J60 driver on the chip's emulator).
 /// </summary>
 internal static partial class SimulatedLan
 {
@@ -17,13 +19,20 @@ internal static partial class SimulatedLan
     private static readonly Ipv4Cidr RouterAddress = new(new Ipv4Address(192, 168, 50, 1), 24);
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
 
-    public static async Task<int> RunAsync(ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <param name="attachNic">
+    /// Builds the device's NIC on the device's cable end (a <see cref="VirtualNic"/> with the device's MAC) and the
+    /// simulation's clock; the cable end itself when null. A NIC it returns that is <see cref="IDisposable"/> is
+    /// disposed when the run ends.
+    /// </param>
+    public static async Task<int> RunAsync(ILoggerFactory loggers, string nicName, Func<IEthernetNic, TimeProvider, IEthernetNic>? attachNic, CancellationToken cancellationToken)
     {
         ILogger log = loggers.CreateLogger("Seqs.Device");
         using var simulation = new NetworkSimulation();
-        var deviceNic = new VirtualNic(MacAddress.Parse("02:53:45:51:53:02"));
+        var cableEnd = new VirtualNic(MacAddress.Parse("02:53:45:51:53:02"));
         var routerNic = new VirtualNic(MacAddress.Parse("02:53:45:51:53:01"));
-        simulation.Connect(deviceNic, routerNic, new LinkFaults { PropagationDelay = TimeSpan.FromMilliseconds(1), BitsPerSecond = 10_000_000 });
+        simulation.Connect(cableEnd, routerNic, new LinkFaults { PropagationDelay = TimeSpan.FromMilliseconds(1), BitsPerSecond = 10_000_000 });
+        IEthernetNic deviceNic = attachNic?.Invoke(cableEnd, simulation.Clock) ?? cableEnd;
+        using var ownedNic = deviceNic == cableEnd ? null : deviceNic as IDisposable;
         var device = new NetStack(simulation.CreateLoop(), deviceNic, logger: loggers.CreateLogger<NetStack>());
         var router = new NetStack(simulation.CreateLoop(), routerNic);
         device.Configure(DeviceAddress, RouterAddress.Address);
@@ -32,7 +41,7 @@ internal static partial class SimulatedLan
         using var discard = new UdpDiscardServer(device);
         _ = echo.RunAsync(cancellationToken);
         _ = discard.RunAsync(cancellationToken);
-        Log.Started(log, DeviceAddress.ToString(), RouterAddress.Address.ToString());
+        Log.Started(log, nicName, DeviceAddress.ToString(), RouterAddress.Address.ToString());
         _ = router.Loop.InvokeAsync(() => ProbeAsync(router, simulation.Clock, log, cancellationToken));
 
         while (!cancellationToken.IsCancellationRequested)
@@ -80,8 +89,8 @@ internal static partial class SimulatedLan
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "No --nic given: simulated LAN, device {Device}, router {Router} pinging it every second. For a real interface: --nic tap --tap-name NAME --ip A.B.C.D/N. Ctrl-C stops.")]
-        public static partial void Started(ILogger logger, string device, string router);
+        [LoggerMessage(1, LogLevel.Information, "Simulated LAN: device {Device} on {Nic}, router {Router} pinging it every second. For a real interface: --nic tap --tap-name NAME --ip A.B.C.D/N. Ctrl-C stops.")]
+        public static partial void Started(ILogger logger, string nic, string device, string router);
 
         [LoggerMessage(2, LogLevel.Information, "router: ping {Address} {Status} {RoundTripMs} ms")]
         public static partial void Ping(ILogger logger, string address, PingStatus status, double roundTripMs);

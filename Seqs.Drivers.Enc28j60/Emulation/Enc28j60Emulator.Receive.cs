@@ -49,33 +49,26 @@ public sealed partial class Enc28j60Emulator
 
     private bool Receive(ReadOnlySpan<byte> frame, bool crcValid)
     {
-        var control = new Econ1(Get(ControlRegister.Econ1));
-        if (!IsPresent || _resetHeld || !control.ReceiveEnabled || control.ReceiveReset || !LinkUp ||
-            !new Macon1(Get(ControlRegister.Macon1)).ReceiveEnabled || new Econ2(Get(ControlRegister.Econ2)).PowerSave)
+        if (!IsReceiving())
         {
             FramesIgnored++;
             return false;
         }
         int byteCount = frame.Length + CrcLength;
-        if (frame.Length < 14 || byteCount > Pair(2, ControlRegister.Mamxfl) || !PassesFilters(frame, crcValid))
+        if (!FitsFilters(frame, crcValid))
         {
             FramesFiltered++;
             return false;
         }
-        int start = Pair(0, ControlRegister.Erxst);
-        int end = Pair(0, ControlRegister.Erxnd);
-        int write = Pair(0, ControlRegister.Erxwrpt);
-        int read = Pair(0, ControlRegister.Erxrdpt);
-        int size = end - start + 1;
-        int needed = ReceiveStatusVector.Length + byteCount;
-        needed += needed & 1; // §7.2.2: the next packet starts on an even address.
-        int free = read >= write ? read - write : read - write + size; // up to, not including, ERXRDPT (§3.2.1)
-        if (Get(ControlRegister.Epktcnt) == MaxPacketCount || needed > free)
+        if (!HasRoom(byteCount, out int needed))
         {
             ReceiveOverflows++;
             SetInterruptFlag(Eir.RxErIf);
             return false;
         }
+        int start = Pair(0, ControlRegister.Erxst);
+        int end = Pair(0, ControlRegister.Erxnd);
+        int write = Pair(0, ControlRegister.Erxwrpt);
         int next = Advance(write, needed, start, end);
         bool broadcast = IsBroadcast(frame);
         bool multicast = !broadcast && (frame[0] & 1) != 0;
@@ -104,6 +97,41 @@ public sealed partial class Enc28j60Emulator
         SetInterruptFlag(Eir.PktIf);
         FramesReceived++;
         return true;
+    }
+
+    /// <summary>RXEN, MARXEN, no RXRST, powered, out of reset and power save, link up: the chip takes frames in.</summary>
+    private bool IsReceiving()
+    {
+        var control = new Econ1(Get(ControlRegister.Econ1));
+        return IsPresent && !_resetHeld && control.ReceiveEnabled && !control.ReceiveReset && LinkUp &&
+            new Macon1(Get(ControlRegister.Macon1)).ReceiveEnabled && !new Econ2(Get(ControlRegister.Econ2)).PowerSave;
+    }
+
+    private bool FitsFilters(ReadOnlySpan<byte> frame, bool crcValid) =>
+        frame.Length >= 14 && frame.Length + CrcLength <= Pair(2, ControlRegister.Mamxfl) && PassesFilters(frame, crcValid);
+
+    /// <summary>
+    /// Whether a frame of <paramref name="byteCount"/> bytes (with FCS) fits before ERXRDPT (§3.2.1) with its status
+    /// vector, and EPKTCNT can count it; <paramref name="needed"/> is the space it takes, padded to even (§7.2.2).
+    /// </summary>
+    private bool HasRoom(int byteCount, out int needed)
+    {
+        int start = Pair(0, ControlRegister.Erxst);
+        int end = Pair(0, ControlRegister.Erxnd);
+        int write = Pair(0, ControlRegister.Erxwrpt);
+        int read = Pair(0, ControlRegister.Erxrdpt);
+        int size = end - start + 1;
+        needed = ReceiveStatusVector.Length + byteCount;
+        needed += needed & 1;
+        int free = read >= write ? read - write : read - write + size; // up to, not including, ERXRDPT
+        return Get(ControlRegister.Epktcnt) != MaxPacketCount && needed <= free;
+    }
+
+    /// <summary>True when the chip would take <paramref name="frame"/> but has no room for it now.</summary>
+    private bool WouldOverflow(ReadOnlySpan<byte> frame)
+    {
+        lock (_gate)
+            return IsReceiving() && FitsFilters(frame, crcValid: true) && !HasRoom(frame.Length + CrcLength, out _);
     }
 
     private bool PassesFilters(ReadOnlySpan<byte> frame, bool crcValid)

@@ -198,5 +198,8 @@ public sealed partial class Enc28j60Emulator
     {
         if (Interlocked.Exchange(ref _edgePending, 0) != 0)
             _interrupt.RaiseEdge();
+        // A held wire frame may fit now; checking costs one lock per exchange only while one is held.
+        if (_waitingForRoom)
+            PumpWire();
     }
 }

@@ -8,9 +8,22 @@ public sealed partial class Enc28j60Emulator
     private IEthernetNic? _wire;
     private Action? _pump;
     private int _pumping;
+    private int _pumpAgain;
+    private int _heldLength;
+    private volatile bool _waitingForRoom;
 
     /// <summary>Frames the attached wire refused (back-pressure); the chip does not retry them.</summary>
     public long WireTransmitDrops { get; private set; }
+
+    /// <summary>
+    /// When true, a frame from the attached wire that the receive buffer has no room for stays on the wire until the
+    /// host frees room (ERXRDPT, PKTDEC) instead of overflowing. The model has no wire timing, so a wire that hands
+    /// over frames faster than 10BASE-T, such as a host TAP whose kernel sends a whole TCP window at once, would
+    /// otherwise overflow the chip on every burst; the TAP's queue then plays the link partner's buffer. Off by
+    /// default: a paced <c>VirtualNic</c> needs no hold, and overflow tests need the overflow. Set it before
+    /// <see cref="Attach"/>.
+    /// </summary>
+    public bool HoldFramesWhileFull { get; set; }
 
     /// <summary>
     /// Attaches the chip's RJ45 side to <paramref name="wire"/>: a <c>VirtualNic</c> on a simulated link or switch,
@@ -31,23 +44,55 @@ public sealed partial class Enc28j60Emulator
         PumpWire();
     }
 
-    /// <summary>Delivers every frame the wire holds, then re-arms its wake-up; safe from any thread.</summary>
+    /// <summary>
+    /// Delivers every frame the wire holds (with <see cref="HoldFramesWhileFull"/>, until one finds no room), then
+    /// re-arms the wire's wake-up; safe from any thread. A call while another pumps makes that one pump again.
+    /// </summary>
     public void PumpWire()
     {
         IEthernetNic? wire = _wire;
-        if (wire is null || Interlocked.Exchange(ref _pumping, 1) != 0)
+        if (wire is null)
             return;
-        try
+        Volatile.Write(ref _pumpAgain, 1);
+        while (Volatile.Read(ref _pumpAgain) != 0 && Interlocked.Exchange(ref _pumping, 1) == 0)
         {
-            while (wire.TryReceive(_wireBuffer, out int length))
-                DeliverFrame(_wireBuffer.AsSpan(0, length));
+            Volatile.Write(ref _pumpAgain, 0);
+            _waitingForRoom = false;
+            bool waiting;
+            try
+            {
+                // Waiting for room, the host's next SPI exchange pumps again (RaiseDeferredEvents); set before the
+                // pump ends, so that an exchange freeing room in between makes this loop run again.
+                waiting = DrainWire(wire);
+                _waitingForRoom = waiting;
+            }
+            finally
+            {
+                Volatile.Write(ref _pumping, 0);
+            }
+            // A frame that lands between the drain and the arming fires the wake-up at once (IEthernetNic contract).
+            if (!waiting)
+                wire.ArmWakeUp(_pump!);
         }
-        finally
+    }
+
+    /// <summary>Returns true when a frame is held for want of room.</summary>
+    private bool DrainWire(IEthernetNic wire)
+    {
+        while (true)
         {
-            Volatile.Write(ref _pumping, 0);
+            if (_heldLength == 0)
+            {
+                if (!wire.TryReceive(_wireBuffer, out int length))
+                    return false;
+                _heldLength = length;
+            }
+            ReadOnlySpan<byte> frame = _wireBuffer.AsSpan(0, _heldLength);
+            if (HoldFramesWhileFull && WouldOverflow(frame))
+                return true;
+            _heldLength = 0;
+            DeliverFrame(frame);
         }
-        // A frame that lands between the drain and the arming fires the wake-up at once (IEthernetNic contract).
-        wire.ArmWakeUp(_pump!);
     }
 
     private void SendToWire(ReadOnlySpan<byte> frame)

@@ -50,14 +50,101 @@ public sealed class DeviceOptionsTests
     }
 
     [Test]
+    public void DhcpCommandLine_IsParsed()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "tap", "--tap-name", "tap0", "--dhcp", "--hostname", "Seqs-7"], out DeviceOptions options, out string error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.UseDhcp, Is.True);
+            Assert.That(options.HostName, Is.EqualTo("Seqs-7"));
+            Assert.That(options.Address, Is.Null);
+            Assert.That(options.DhcpPoolStart, Is.Null);
+            Assert.That(options.DhcpLeasesPath, Is.Null);
+        });
+    }
+
+    [Test]
+    public void DhcpServerCommandLine_IsParsed_WithTheLeaseFileInTheWorkingDirectoryByDefault()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.1/24", "--dhcp-server", "10.0.0.100-10.0.0.199"], out DeviceOptions options, out string error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.UseDhcp, Is.False);
+            Assert.That(options.DhcpPoolStart, Is.EqualTo(new Ipv4Address(10, 0, 0, 100)));
+            Assert.That(options.DhcpPoolEnd, Is.EqualTo(new Ipv4Address(10, 0, 0, 199)));
+            Assert.That(options.DhcpLeasesPath, Is.EqualTo(DeviceOptions.DefaultDhcpLeasesPath));
+            Assert.That(Path.IsPathRooted(options.DhcpLeasesPath), Is.False, "relative: next to the working directory");
+        });
+    }
+
+    [Test]
+    public void DhcpLeases_NamesTheServersLeaseFile()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic=tap", "--tap-name=tap0", "--ip=10.0.0.1/24", "--dhcp-server=10.0.0.2-10.0.0.2", "--dhcp-leases=/tmp/l"], out DeviceOptions options, out string error), Is.True, error);
+        Assert.That(options.DhcpLeasesPath, Is.EqualTo("/tmp/l"));
+    }
+
+    [Test]
+    public void Enc28j60CommandLine_IsParsed()
+    {
+        string[] args = ["--nic", "enc28j60", "--spi-bus", "1", "--spi-cs", "2", "--spi-hz", "8000000", "--int-pin", "25", "--reset-pin", "24", "--dhcp"];
+
+        Assert.That(DeviceOptions.TryParse(args, out DeviceOptions options, out string error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Nic, Is.EqualTo("enc28j60"));
+            Assert.That(options.ChipEmulator, Is.False);
+            Assert.That(options.IsSimulated, Is.False);
+            Assert.That(options.SpiBus, Is.EqualTo(1));
+            Assert.That(options.SpiChipSelect, Is.EqualTo(2));
+            Assert.That(options.SpiClockFrequency, Is.EqualTo(8_000_000));
+            Assert.That(options.InterruptPin, Is.EqualTo(25));
+            Assert.That(options.ResetPin, Is.EqualTo(24));
+        });
+    }
+
+    [Test]
+    public void Enc28j60WithoutWiringOptions_UsesSpi0Cs0AtTwentyMegahertzAndNoPins()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "enc28j60", "--ip", "10.0.0.2/24"], out DeviceOptions options, out string error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.SpiBus, Is.Zero);
+            Assert.That(options.SpiChipSelect, Is.Zero);
+            Assert.That(options.SpiClockFrequency, Is.EqualTo(20_000_000));
+            Assert.That(options.InterruptPin, Is.EqualTo(-1));
+            Assert.That(options.ResetPin, Is.EqualTo(-1));
+        });
+    }
+
+    [Test]
+    public void ChipEmulatorWithTapName_RunsOnTheTap()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "enc28j60", "--chip-emulator", "--tap-name", "tap3", "--ip", "10.0.0.2/24"], out DeviceOptions options, out string error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.ChipEmulator, Is.True);
+            Assert.That(options.TapName, Is.EqualTo("tap3"));
+            Assert.That(options.IsSimulated, Is.False);
+        });
+    }
+
+    [Test]
+    public void ChipEmulatorWithoutTapName_RunsOnTheSimulatedLanWithoutAnAddress()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "enc28j60", "--chip-emulator"], out DeviceOptions options, out string error), Is.True, error);
+        Assert.That(options.IsSimulated, Is.True);
+    }
+
+    [Test]
     public void SlashThirtyOne_AllowsBothAddresses() =>
         Assert.That(DeviceOptions.TryParse(["--ip", "10.0.0.0/31", "--gateway", "10.0.0.1"], out _, out string error), Is.True, error);
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --gateway, --pcap, --mac.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
-    [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap.")]
+    [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
-    [TestCase(new[] { "--tap-name", "tap0" }, "--tap-name applies only to --nic tap, not --nic sim.")]
+    [TestCase(new[] { "--tap-name", "tap0" }, "--tap-name applies only to --nic tap and to --nic enc28j60 --chip-emulator, not to --nic sim.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "a-name-longer-than-15" }, "--tap-name 'a-name-longer-than-15' is not a Linux interface name; use 1 to 15 characters without '/' or spaces, such as tap0.")]
     [TestCase(new[] { "--ip", "10.0.0.2" }, "--ip '10.0.0.2' is not an IPv4 address with a prefix length; write it like 10.0.0.2/24.")]
     [TestCase(new[] { "--ip", "10.0.0.300/24" }, "--ip '10.0.0.300/24' is not an IPv4 address with a prefix length; write it like 10.0.0.2/24.")]
@@ -76,6 +163,47 @@ public sealed class DeviceOptionsTests
     [TestCase(new[] { "--gateway" }, "--gateway needs a value, such as --gateway 10.0.0.1.")]
     [TestCase(new[] { "--tap-name" }, "--tap-name needs a value, such as --tap-name tap0.")]
     [TestCase(new[] { "--nic", "tap", "--nic", "sim" }, "--nic is given twice; give it once.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0" }, "--nic tap needs --ip A.B.C.D/N (for example --ip 10.0.0.2/24) or --dhcp.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--dhcp" }, "--ip 10.0.0.2/24 and --dhcp exclude each other; give a static --ip or --dhcp, not both.")]
+    [TestCase(new[] { "--dhcp" }, "--dhcp needs a real link, --nic tap or --nic enc28j60; the simulated LAN has fixed addresses.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--dhcp" }, "--dhcp needs a real link, --nic tap or --nic enc28j60; the simulated LAN has fixed addresses.")]
+    [TestCase(new[] { "--dhcp=yes" }, "--dhcp is a switch and takes no value; write just --dhcp.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--gateway", "10.0.0.1" }, "--gateway 10.0.0.1 cannot be combined with --dhcp: the DHCP server names the router; drop --gateway.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--hostname", "seqs" }, "--hostname seqs sets the DHCP host name option, so it needs --dhcp.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--hostname", "-seqs" }, "--hostname '-seqs' is not a host name; use 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--hostname", "seqs-" }, "--hostname 'seqs-' is not a host name; use 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--hostname", "seqs_device" }, "--hostname 'seqs_device' is not a host name; use 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--hostname", "seqs.local" }, "--hostname 'seqs.local' is not a host name; use 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--hostname", "a123456789b123456789c123456789d123456789e123456789f123456789g123" }, "--hostname 'a123456789b123456789c123456789d123456789e123456789f123456789g123' is not a host name; use 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--dhcp-server", "10.0.0.100-10.0.0.199" }, "--dhcp-server needs the device's static --ip, not --dhcp: a DHCP server must not depend on a lease of its own.")]
+    [TestCase(new[] { "--ip", "10.0.0.1/24", "--dhcp-server", "10.0.0.100-10.0.0.199" }, "--dhcp-server needs a real link, --nic tap or --nic enc28j60; the simulated LAN has fixed addresses.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--dhcp-server", "10.0.0.100-10.0.0.199" }, "--dhcp-server needs a real link, --nic tap or --nic enc28j60; the simulated LAN has fixed addresses.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--dhcp-server", "10.0.0.100-10.0.0.199" }, "--dhcp-server needs the device's static --ip, such as --ip 10.0.0.1/24.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.1/24", "--dhcp-server", "10.0.0.100" }, "--dhcp-server '10.0.0.100' is not an address range; write it like 10.0.0.100-10.0.0.199.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.1/24", "--dhcp-server", "10.0.0.100-10.0.0" }, "--dhcp-server '10.0.0.100-10.0.0' is not an address range; write it like 10.0.0.100-10.0.0.199.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.1/24", "--dhcp-server", "10.0.0.199-10.0.0.100" }, "--dhcp-server 10.0.0.199-10.0.0.100 runs backwards; put the lower address first: 10.0.0.100-10.0.0.199.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.1/24", "--dhcp-server", "10.0.0.100-10.0.1.10" }, "--dhcp-server 10.0.0.100-10.0.1.10 is not inside the --ip subnet 10.0.0.0/24; pick addresses of that subnet.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.1/24", "--dhcp-server", "192.168.1.10-192.168.1.20" }, "--dhcp-server 192.168.1.10-192.168.1.20 is not inside the --ip subnet 10.0.0.0/24; pick addresses of that subnet.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.200/24", "--dhcp-server", "10.0.0.0-10.0.0.99" }, "--dhcp-server 10.0.0.0-10.0.0.99 contains the subnet's network address 10.0.0.0; leave it out of the range.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.1/24", "--dhcp-server", "10.0.0.100-10.0.0.255" }, "--dhcp-server 10.0.0.100-10.0.0.255 contains the subnet's broadcast address 10.0.0.255; leave it out of the range.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.150/24", "--dhcp-server", "10.0.0.100-10.0.0.199" }, "--dhcp-server 10.0.0.100-10.0.0.199 contains the device's own address 10.0.0.150; start or end the range past it.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.1.0.1/16", "--dhcp-server", "10.1.0.2-10.1.16.2" }, "--dhcp-server 10.1.0.2-10.1.16.2 holds 4097 addresses; a pool holds at most 4096.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.1/24", "--dhcp-leases", "l.txt" }, "--dhcp-leases l.txt names the lease file of --dhcp-server; add --dhcp-server START-END or drop it.")]
+    [TestCase(new[] { "--dhcp-server" }, "--dhcp-server needs a value, such as --dhcp-server 10.0.0.100-10.0.0.199.")]
+    [TestCase(new[] { "--hostname" }, "--hostname needs a value, such as --hostname seqs-device.")]
+    [TestCase(new[] { "--nic", "tap", "--chip-emulator" }, "--chip-emulator applies only to --nic enc28j60, not to --nic tap.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--tap-name", "tap0", "--ip", "10.0.0.2/24" }, "--tap-name applies only to --nic tap and to --nic enc28j60 --chip-emulator, not to --nic enc28j60 on real hardware.")]
+    [TestCase(new[] { "--nic", "enc28j60" }, "--nic enc28j60 needs --ip A.B.C.D/N (for example --ip 10.0.0.2/24) or --dhcp.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--spi-bus", "0" }, "--spi-bus applies only to --nic enc28j60, not to --nic tap.")]
+    [TestCase(new[] { "--int-pin", "25" }, "--int-pin applies only to --nic enc28j60, not to --nic sim.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--reset-pin", "24" }, "--reset-pin wires a real ENC28J60; the --chip-emulator has no SPI bus or pins, so drop --reset-pin.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--spi-bus", "zero" }, "--spi-bus 'zero' is not an SPI bus number; give a whole number of 0 or more, such as --spi-bus 0.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--spi-cs", "-1" }, "--spi-cs '-1' is not a chip select number; give a whole number of 0 or more, such as --spi-cs 0.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--spi-hz", "0" }, "--spi-hz '0' is not an SPI clock in Hz; give a whole number of 1 or more, such as --spi-hz 20000000.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--spi-hz", "25000000" }, "--spi-hz 25000000 is above the ENC28J60's 20000000 Hz (DS39662E §4.1); give at most 20000000.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--int-pin", "4.5" }, "--int-pin '4.5' is not a GPIO number; give a whole number of 0 or more, such as --int-pin 25.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--int-pin", "25", "--reset-pin", "25" }, "--int-pin and --reset-pin are both GPIO 25; INT and RESET need a pin each.")]
+    [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--chip-emulator" }, "--chip-emulator is given twice; give it once.")]
     public void InvalidCommandLine_IsRejectedWithOneLineSayingWhatToFix(string[] args, string expected)
     {
         bool parsed = DeviceOptions.TryParse(args, out DeviceOptions options, out string error);

@@ -142,6 +142,8 @@ public sealed partial class DeviceProcessTests
     [TestCase("--nic tap --ip 10.0.0.2/24", "--nic tap needs --tap-name")]
     [TestCase("--nic tap --tap-name sqd0", "--nic tap needs --ip")]
     [TestCase("--bogus", "Unknown option '--bogus'")]
+    [TestCase("--nic tap --tap-name sqd0 --dhcp --ip 10.0.0.2/24", "--ip 10.0.0.2/24 and --dhcp exclude each other")]
+    [TestCase("--nic enc28j60 --spi-bus 7 --spi-cs 3 --ip 10.0.0.2/24", "No SPI device /dev/spidev7.3 for the ENC28J60 on SPI bus 7, chip select 3")]
     public void BadArguments_ExitNonZeroWithOneLineOnStderrThatNamesTheProblem(string arguments, string problem)
     {
         CommandResult result = HostCommand.Run(DotnetHost(), [DevicePath(), .. arguments.Split(' ')], TimeSpan.FromSeconds(30));
