@@ -40,14 +40,14 @@ public sealed partial class DeviceProcessTests
             CommandResult ping = ns.Exec($"ping -q -n -c 10 -i 0.01 -W 2 {address}", TimeSpan.FromSeconds(20));
             Assert.That(ping.StandardOutput, Does.Contain("10 packets transmitted, 10 received, 0% packet loss"), ping.ToString());
             Assert.That(File.ReadAllText(leaseFile), Does.Contain($"{DeviceMac} {address} {HostName}"));
-            bool renewed = StackOnTap.WaitFor(() => device.Output.Contains($"DHCP lease {address}/24 renewed by {KernelSide.Address}: lease 120 s", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+            bool renewed = StackOnTap.WaitFor(() => device.Output.Contains($"DHCP lease {address}/24 renewed by {KernelSide.Address}: lease 120 s", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
             Assert.That(renewed, Is.True, device.Output);
 
             Signal(device, "INT");
 
             AssertStoppedCleanly(device);
             Assert.That(device.Output, Does.Contain($"DHCP lease {address}/24 released to {KernelSide.Address}"), device.Output);
-            bool released = StackOnTap.WaitFor(() => dnsmasq.Output.Contains($"DHCPRELEASE({tap}) {address}", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+            bool released = StackOnTap.WaitFor(() => dnsmasq.Output.Contains($"DHCPRELEASE({tap}) {address}", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
             Assert.That(released, Is.True, dnsmasq.Output);
             Assert.That(StackOnTap.WaitFor(() => !File.ReadAllText(leaseFile).Contains(address, StringComparison.Ordinal), TimeSpan.FromSeconds(5)), Is.True,
                 "dnsmasq drops a released lease from its file: " + File.ReadAllText(leaseFile));

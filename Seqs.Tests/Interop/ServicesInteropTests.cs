@@ -17,7 +17,7 @@ public sealed class ServicesInteropTests
 {
     private static readonly Ipv4Cidr KernelSide = new(new Ipv4Address(10, 213, 11, 1), 24);
     private static readonly Ipv4Address StackAddress = new(10, 213, 11, 2);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Test]
     public void DnsResolver_AgainstDnsmasq_ResolvesHostsFileNamesAndCnames_AndReportsNxdomain()
@@ -69,7 +69,7 @@ public sealed class ServicesInteropTests
             });
 
             NtpSample? sample = null;
-            DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(12);
+            DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             while (sample is null && DateTime.UtcNow < end)
             {
                 try
