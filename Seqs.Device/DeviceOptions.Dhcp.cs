@@ -13,7 +13,10 @@ public sealed partial class DeviceOptions
     /// <summary>True with <c>--dhcp</c>: the stack obtains its address, router and DNS servers with DHCP and keeps them renewed.</summary>
     public bool UseDhcp { get; private set; }
 
-    /// <summary>The DHCP host name option (RFC 2132 §3.14), one RFC 1123 label; null when <c>--hostname</c> is not given.</summary>
+    /// <summary>
+    /// The device's name, one RFC 1123 label: sent as the DHCP host name option (RFC 2132 §3.14) with <c>--dhcp</c>
+    /// and answered over mDNS as NAME.local (RFC 6762); null when <c>--hostname</c> is not given.
+    /// </summary>
     public string? HostName { get; private set; }
 
     /// <summary>First address the DHCP server hands out; set exactly when <c>--dhcp-server</c> is given.</summary>
@@ -35,8 +38,8 @@ public sealed partial class DeviceOptions
             return Fail("--dhcp needs a real link, --nic tap or --nic enc28j60; the simulated LAN has fixed addresses.", out error);
         if (values.TryGetValue(HostNameOption, out string? hostName))
         {
-            if (!useDhcp)
-                return Fail($"--hostname {hostName} sets the DHCP host name option, so it needs --dhcp.", out error);
+            if (IsSimulated)
+                return Fail("--hostname names the device on a real link, --nic tap or --nic enc28j60; the simulated LAN has no mDNS peers.", out error);
             if (!IsHostNameLabel(hostName))
                 return Fail($"--hostname '{hostName}' is not a host name; use 1 to {MaxHostNameLength} letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.", out error);
             HostName = hostName;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Seqs.Dhcp;
 using Seqs.Diagnostics;
 using Seqs.Hal;
+using Seqs.Mdns;
 using Seqs.Scheduling;
 using Seqs.Services;
 using Seqs.Stack;
@@ -48,11 +49,15 @@ internal static partial class NicDevice
             using var tcpChargen = new TcpChargenServer(stack);
             using DhcpServer? dhcpServer = options.DhcpPoolStart is not null ? StartDhcpServer(stack, options, loggers, log) : null;
             DhcpAddressing? dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, loggers, log) : null;
+            using MdnsResponder? mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
+            NetworkTimeService? time = options.NtpServer is string ntp ? new NetworkTimeService(stack, ntp, loggers, log) : null;
             using var loopStop = new CancellationTokenSource();
             Task loopTask = loop.Start(loopStop.Token);
             Task services = Task.WhenAll(echo.RunAsync(cancellationToken), discard.RunAsync(cancellationToken),
                 tcpEcho.RunAsync(cancellationToken), tcpDiscard.RunAsync(cancellationToken), tcpChargen.RunAsync(cancellationToken),
-                dhcpServer?.RunAsync(cancellationToken) ?? Task.CompletedTask);
+                dhcpServer?.RunAsync(cancellationToken) ?? Task.CompletedTask,
+                time?.RunAsync(cancellationToken) ?? Task.CompletedTask,
+                mdns is null ? Task.CompletedTask : AnnounceAsync(stack, mdns, log, cancellationToken));
             Log.Started(log, link.Description, stack.MacAddress.ToString(), options.Address?.ToString() ?? "with an address from DHCP");
             dhcp?.Start();
             await services.ConfigureAwait(false);
@@ -70,6 +75,20 @@ internal static partial class NicDevice
             pcapFile?.Dispose();
         }
         return 0;
+    }
+
+    /// <summary><c>--hostname</c>: claims NAME.local over mDNS (RFC 6762) once the stack has an address.</summary>
+    private static async Task AnnounceAsync(NetStack stack, MdnsResponder mdns, ILogger log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await stack.WhenConfiguredAsync(cancellationToken).ConfigureAwait(false);
+            mdns.Start(cancellationToken);
+            Log.MdnsStarted(log, mdns.FullName);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>
@@ -107,6 +126,9 @@ internal static partial class NicDevice
 
         [LoggerMessage(2, LogLevel.Information, "Stopped: {Received} frames in, {Sent} out, {Malformed} malformed dropped, {EchoReplies} echo replies, {UdpEchoes} UDP echoes")]
         public static partial void Stopped(ILogger logger, long received, long sent, long malformed, long echoReplies, long udpEchoes);
+
+        [LoggerMessage(4, LogLevel.Information, "mDNS: answering for {Name}")]
+        public static partial void MdnsStarted(ILogger logger, string name);
 
         [LoggerMessage(3, LogLevel.Information, "DHCP server: pool {PoolStart}-{PoolEnd}, router and DNS {Router}, lease {LeaseSeconds} s, {Count} leases loaded from {LeaseFile}")]
         public static partial void DhcpServing(ILogger logger, string poolStart, string poolEnd, string router, long leaseSeconds, string leaseFile, int count);

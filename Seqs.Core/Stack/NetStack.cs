@@ -105,6 +105,39 @@ public sealed partial class NetStack : ILoopParticipant
         }
     }
 
+    /// <summary>
+    /// Completes once the interface has an address: at once when it has one, else when <see cref="Configure"/> is
+    /// next called (by the application or a DHCP client). Safe from any thread.
+    /// </summary>
+    public Task WhenConfiguredAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Loop.IsOnLoopThread)
+            return Loop.InvokeAsync(() => WhenConfiguredAsync(cancellationToken));
+        if (Address is not null)
+            return Task.CompletedTask;
+        var configured = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        EventHandler? onChange = null;
+        CancellationTokenRegistration registration = default;
+        onChange = (_, _) =>
+        {
+            if (Address is null)
+                return;
+            AddressChanged -= onChange;
+            registration.Dispose();
+            configured.TrySetResult(true);
+        };
+        AddressChanged += onChange;
+        if (cancellationToken.CanBeCanceled)
+        {
+            registration = cancellationToken.Register(() => Loop.Post(_ =>
+            {
+                AddressChanged -= onChange;
+                configured.TrySetCanceled(cancellationToken);
+            }, null));
+        }
+        return configured.Task;
+    }
+
     /// <summary>Removes the IPv4 configuration; the stack then only accepts broadcasts.</summary>
     public void Deconfigure()
     {

@@ -64,6 +64,16 @@ public sealed class DeviceOptionsTests
     }
 
     [Test]
+    public void HostNameAndNtp_WorkWithAStaticAddressToo()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--hostname", "seqs", "--ntp", "10.0.0.1"], out DeviceOptions options, out string error), Is.True, error);
+        Assert.That(options.HostName, Is.EqualTo("seqs"));
+        Assert.That(options.NtpServer, Is.EqualTo("10.0.0.1"));
+        Assert.That(DeviceOptions.TryParse(["--nic", "tap", "--tap-name", "tap0", "--dhcp", "--ntp", "pool.ntp.org"], out options, out error), Is.True, error);
+        Assert.That(options.NtpServer, Is.EqualTo("pool.ntp.org"));
+    }
+
+    [Test]
     public void DhcpServerCommandLine_IsParsed_WithTheLeaseFileInTheWorkingDirectoryByDefault()
     {
         Assert.That(DeviceOptions.TryParse(["--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.1/24", "--dhcp-server", "10.0.0.100-10.0.0.199"], out DeviceOptions options, out string error), Is.True, error);
@@ -140,7 +150,7 @@ public sealed class DeviceOptionsTests
     public void SlashThirtyOne_AllowsBothAddresses() =>
         Assert.That(DeviceOptions.TryParse(["--ip", "10.0.0.0/31", "--gateway", "10.0.0.1"], out _, out string error), Is.True, error);
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
@@ -169,7 +179,10 @@ public sealed class DeviceOptionsTests
     [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--dhcp" }, "--dhcp needs a real link, --nic tap or --nic enc28j60; the simulated LAN has fixed addresses.")]
     [TestCase(new[] { "--dhcp=yes" }, "--dhcp is a switch and takes no value; write just --dhcp.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--gateway", "10.0.0.1" }, "--gateway 10.0.0.1 cannot be combined with --dhcp: the DHCP server names the router; drop --gateway.")]
-    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--hostname", "seqs" }, "--hostname seqs sets the DHCP host name option, so it needs --dhcp.")]
+    [TestCase(new[] { "--hostname", "seqs" }, "--hostname names the device on a real link, --nic tap or --nic enc28j60; the simulated LAN has no mDNS peers.")]
+    [TestCase(new[] { "--ntp", "10.0.0.1" }, "--ntp needs a real link, --nic tap or --nic enc28j60; the simulated LAN has no time server.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--ntp", "not a host!" }, "--ntp 'not a host!' is neither an IPv4 address nor a host name; give one such as 192.168.1.1 or pool.ntp.org.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--ntp", "pool.ntp.org" }, "--ntp pool.ntp.org is a name, which needs DNS servers from --dhcp; with a static --ip give the server's address.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--hostname", "-seqs" }, "--hostname '-seqs' is not a host name; use 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--hostname", "seqs-" }, "--hostname 'seqs-' is not a host name; use 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--hostname", "seqs_device" }, "--hostname 'seqs_device' is not a host name; use 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.")]
