@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Seqs.Drivers.Cyw43.Register.Bus;
 using Seqs.Hal;
+using Seqs.Simulation;
 
 namespace Seqs.Drivers.Cyw43.Emulation;
 
@@ -20,7 +21,7 @@ public sealed partial class Cyw43Emulator : ISpiBus
 
     private readonly object _gate = new();
     private readonly TimeProvider _time;
-    private readonly EmulatedHostWakeLine _hostWake = new();
+    private readonly ChipOutputLine _hostWake = new(false, "HOST_WAKE");
     private readonly List<string> _violations = [];
     private readonly long[] _transactionsByFunction = new long[4];
     private readonly byte[] _data = new byte[GspiCommand.MaxLength];
@@ -42,7 +43,7 @@ public sealed partial class Cyw43Emulator : ISpiBus
     {
         _time = time ?? TimeProvider.System;
         ClockFrequency = clockFrequency;
-        PowerLine = new EmulatedPowerLine(this);
+        PowerLine = new ChipInputLine(false, SetPower);
         lock (_gate)
             PowerOff();
     }

@@ -2,6 +2,7 @@ using Seqs.Drivers.Enc28j60.Register.Buffer;
 using Seqs.Drivers.Enc28j60.Register.Control;
 using Seqs.Drivers.Enc28j60.Register.Spi;
 using Seqs.Hal;
+using Seqs.Simulation;
 
 namespace Seqs.Drivers.Enc28j60.Emulation;
 
@@ -22,7 +23,7 @@ public sealed partial class Enc28j60Emulator : ISpiBus
     private readonly object _gate = new();
     private readonly byte[] _memory = new byte[EthernetBuffer.Size];
     private readonly byte[] _registers = new byte[ControlRegisterMap.BankCount * ControlRegisterMap.AddressesPerBank];
-    private readonly EmulatedInterruptLine _interrupt = new();
+    private readonly ChipOutputLine _interrupt = new(true, "INT");
     private bool _resetHeld;
 
     /// <param name="revision">What EREVID reads: 02h B1, 04h B4, 05h B5, 06h B7.</param>
@@ -31,7 +32,7 @@ public sealed partial class Enc28j60Emulator : ISpiBus
     {
         Revision = revision;
         ClockFrequency = clockFrequency;
-        ResetLine = new EmulatedResetLine(this);
+        ResetLine = new ChipInputLine(true, high => HoldInReset(!high));
         lock (_gate)
             ResetChip();
     }
