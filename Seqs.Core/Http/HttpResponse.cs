@@ -194,26 +194,45 @@ public sealed class HttpResponse
         _bodyLength = 0;
     }
 
-    /// <summary>Ends the response after the handler returned: sends what is buffered, or the last chunk.</summary>
-    internal async ValueTask CompleteAsync()
+    /// <summary>
+    /// Ends the response after the handler returned: sends what is buffered, or the last chunk. Not an async method,
+    /// so that the usual case (TCP takes everything at once) costs no state machine in any build.
+    /// </summary>
+    internal ValueTask CompleteAsync()
     {
+        ValueTask write = default;
         switch (Framing)
         {
             case HttpResponseFraming.NotStarted:
                 long length = ContentLength ?? BodyBytesWritten;
                 if (!_connection.IsHeadRequest && length != BodyBytesWritten)
                     ThrowLengthMismatch();
-                await SendHeadAsync(NoContentStatus ? HttpResponseFraming.NoBody : HttpResponseFraming.ContentLength, length).ConfigureAwait(true);
+                ValueTask head = SendHeadAsync(NoContentStatus ? HttpResponseFraming.NoBody : HttpResponseFraming.ContentLength, length);
+                if (!head.IsCompletedSuccessfully)
+                    return FinishAsync(head, sendBody: true);
+                head.GetAwaiter().GetResult();
                 if (_bodyLength > 0)
-                    await _connection.WriteAsync(_body.AsMemory(ChunkPrefix, _bodyLength), default).ConfigureAwait(true);
+                    write = _connection.WriteAsync(_body.AsMemory(ChunkPrefix, _bodyLength), default);
                 break;
             case HttpResponseFraming.Chunked:
-                await _connection.WriteAsync(s_lastChunk, default).ConfigureAwait(true);
+                write = _connection.WriteAsync(s_lastChunk, default);
                 break;
             case HttpResponseFraming.ContentLength when !_connection.IsHeadRequest && BodyBytesWritten != ContentLength:
                 ThrowLengthMismatch();
                 break;
         }
+        if (!write.IsCompletedSuccessfully)
+            return FinishAsync(write, sendBody: false);
+        write.GetAwaiter().GetResult();
+        ReturnBuffers();
+        return default;
+    }
+
+    private async ValueTask FinishAsync(ValueTask pending, bool sendBody)
+    {
+        await pending.ConfigureAwait(true);
+        if (sendBody && _bodyLength > 0)
+            await _connection.WriteAsync(_body.AsMemory(ChunkPrefix, _bodyLength), default).ConfigureAwait(true);
         ReturnBuffers();
     }
 

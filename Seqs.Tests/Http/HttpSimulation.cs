@@ -81,6 +81,8 @@ internal sealed class HttpSimulation : IDisposable
                 int n;
                 while ((n = await connection.ReadAsync(buffer)) > 0)
                     _received.AddRange(buffer.AsSpan(0, n).ToArray());
+                // Close this side too, as a real client does once the server has closed.
+                connection.Dispose();
             }
             catch (IOException)
             {
