@@ -17,6 +17,9 @@ packages=(
   "isc-dhcp-client:dhclient"
   "chrony:chronyd"
   "bind9-dnsutils:dig"
+  "curl:curl"
+  "wrk:wrk"
+  "apache2-utils:ab"
 )
 missing=()
 for entry in "${packages[@]}"; do

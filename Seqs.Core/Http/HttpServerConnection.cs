@@ -110,6 +110,7 @@ internal sealed partial class HttpServerConnection
                     Server.Counters.Rejected++;
                     Response.SetError(HttpStatusCodes.ForRejection(rejection));
                     await Response.CompleteAsync().ConfigureAwait(true);
+                    await LingerAsync().ConfigureAwait(true);
                     return;
                 }
                 _headStart = _start;
@@ -167,7 +168,11 @@ internal sealed partial class HttpServerConnection
                     return;
                 }
                 if (!_keepAlive)
+                {
+                    if (Response.Framing != HttpResponseFraming.CloseDelimited)
+                        await LingerAsync().ConfigureAwait(true);
                     return;
+                }
                 if (_bodyState != HttpBodyState.Done)
                 {
                     while (await ReadBodyAsync(Server.DiscardBuffer, default).ConfigureAwait(true) > 0)
@@ -193,6 +198,22 @@ internal sealed partial class HttpServerConnection
             _buffer = [];
             _tcp = null;
         }
+    }
+
+    /// <summary>
+    /// Waits a moment for the client to close first after a response that said "close". RFC 9112 §9.6: a server
+    /// that closes at once risks a reset that destroys the response in the client's buffers, so it should read
+    /// until the client closes. A client that knows where the response ended (curl, wrk, browsers) closes at once;
+    /// it then also takes the TIME-WAIT state, which would otherwise hold one of this device's TCP connections
+    /// for a minute per request.
+    /// </summary>
+    private async ValueTask LingerAsync()
+    {
+        Schedule(HttpTimerPurpose.Linger);
+        while (await Tcp.ReadAsync(Server.DiscardBuffer).ConfigureAwait(true) > 0)
+        {
+        }
+        CancelTimer();
     }
 
     /// <summary>
@@ -325,6 +346,7 @@ internal sealed partial class HttpServerConnection
         {
             HttpTimerPurpose.KeepAliveIdle => _options.KeepAliveTimeout,
             HttpTimerPurpose.RequestHeaders => _options.RequestHeadersTimeout,
+            HttpTimerPurpose.Linger => _options.CloseLingerTimeout,
             _ => _options.BodyReadTimeout,
         };
         _timer.Schedule(Loop.Now + timeout);
@@ -341,7 +363,11 @@ internal sealed partial class HttpServerConnection
         if (_tcp is null || _timerPurpose == HttpTimerPurpose.None)
             return;
         _timedOut = true;
-        if (_timerPurpose == HttpTimerPurpose.KeepAliveIdle || (_timerPurpose == HttpTimerPurpose.RequestHeaders && _start == _end))
+        if (_timerPurpose == HttpTimerPurpose.Linger)
+        {
+            // The client did not close; close from this side.
+        }
+        else if (_timerPurpose == HttpTimerPurpose.KeepAliveIdle || (_timerPurpose == HttpTimerPurpose.RequestHeaders && _start == _end))
         {
             // RFC 9112 §9.5: a server MAY close an idle connection at any time; nothing was asked, so nothing is answered.
             Server.Counters.IdleTimeouts++;

@@ -10,4 +10,6 @@ internal enum HttpTimerPurpose
     RequestHeaders,
     /// <summary>One read of request content.</summary>
     BodyRead,
+    /// <summary>After a response that said "close", waiting for the client to close first.</summary>
+    Linger,
 }

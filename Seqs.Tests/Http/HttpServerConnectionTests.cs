@@ -136,4 +136,17 @@ public sealed class HttpServerConnectionTests
         Assert.That(sim.Server.Counters.ActiveConnections, Is.Zero);
         Assert.That(sim.Pair.B.TcpConnectionCount, Is.Zero);
     }
+
+    [Test]
+    public void ClientThatClosesFirstAfterAClose_LeavesNoTimeWaitOnTheServer()
+    {
+        using var sim = new HttpSimulation(Router());
+        HttpSimulation.RawClient client = sim.Connect();
+        client.Send("GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n");
+        sim.Simulation.RunFor(TimeSpan.FromMilliseconds(50));
+        Assert.That(client.TakeText(), Does.Contain("Connection: close"));
+        client.Close();
+        sim.Simulation.RunFor(TimeSpan.FromMilliseconds(100));
+        Assert.That(sim.Pair.B.TcpConnectionCount, Is.Zero, "the server closed second, so TIME-WAIT is the client's");
+    }
 }
