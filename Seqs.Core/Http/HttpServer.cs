@@ -64,6 +64,13 @@ public sealed partial class HttpServer : TcpServer
         {
             await served.RunAsync(connection, cancellationToken).ConfigureAwait(true);
         }
+        catch (Exception e) when (e is not IOException and not OperationCanceledException)
+        {
+            // A bug in the server, not the client's doing: logged and counted; the connection is reset, the server goes on.
+            Counters.InternalErrors++;
+            Log.ConnectionFailed(_logger, e);
+            connection.Abort();
+        }
         finally
         {
             Counters.ActiveConnections--;
@@ -109,5 +116,8 @@ public sealed partial class HttpServer : TcpServer
     {
         [LoggerMessage(1, LogLevel.Error, "HTTP handler for {Request} (route {Route}) threw; answered 500 or reset")]
         public static partial void HandlerFailed(ILogger logger, string request, string route, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Critical, "HTTP connection failed inside the server; it was reset")]
+        public static partial void ConnectionFailed(ILogger logger, Exception exception);
     }
 }

@@ -25,5 +25,8 @@ public sealed class HttpServerCounters
     /// <summary>Persistent connections closed after waiting idle for <see cref="HttpServerOptions.KeepAliveTimeout"/>.</summary>
     public long IdleTimeouts { get; internal set; }
 
+    /// <summary>Connections that failed inside the server (a bug): each was logged and reset. Zero is the only right value.</summary>
+    public long InternalErrors { get; internal set; }
+
     public int ActiveConnections { get; internal set; }
 }

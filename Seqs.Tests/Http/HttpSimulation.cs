@@ -1,6 +1,7 @@
 using System.Text;
 using Seqs.Http;
 using Seqs.Simulation;
+using Seqs.Stack;
 using Seqs.Tcp;
 using Seqs.Wire;
 
@@ -16,9 +17,9 @@ internal sealed class HttpSimulation : IDisposable
 
     private readonly CancellationTokenSource _stop = new();
 
-    public HttpSimulation(HttpRouter router, HttpServerOptions? options = null, LinkFaults? faults = null)
+    public HttpSimulation(HttpRouter router, HttpServerOptions? options = null, LinkFaults? faults = null, NetStackOptions? stackOptions = null)
     {
-        Pair = new SimulatedPair(faults ?? new LinkFaults { PropagationDelay = TimeSpan.FromMilliseconds(1) });
+        Pair = new SimulatedPair(faults ?? new LinkFaults { PropagationDelay = TimeSpan.FromMilliseconds(1) }, stackOptions);
         options ??= new HttpServerOptions();
         options.Port = Port;
         Server = new HttpServer(Pair.B, router, options);
@@ -95,10 +96,16 @@ internal sealed class HttpSimulation : IDisposable
 
         public void Send(byte[] bytes)
         {
+            if (!TrySend(bytes))
+                Assert.Fail("The server closed the connection before the request was written.");
+        }
+
+        /// <summary>Writes <paramref name="bytes"/>; false when the connection was already closed for sending.</summary>
+        public bool TrySend(byte[] bytes)
+        {
             Task write = owner.Pair.LoopA.InvokeAsync(async () => await connection.WriteAsync(bytes));
             Assert.That(owner.Simulation.RunUntil(() => write.IsCompleted, TimeSpan.FromSeconds(10)), Is.True, "write");
-            if (write.IsFaulted)
-                throw write.Exception!;
+            return !write.IsFaulted && !write.IsCanceled;
         }
 
         /// <summary>What arrived so far, as Latin-1 text; the collected bytes are cleared.</summary>
