@@ -409,7 +409,7 @@ internal static class HttpRequestParser
     }
 
     /// <summary>field-line = field-name ":" OWS field-value OWS, without its CRLF; ranges are relative to <paramref name="line"/>.</summary>
-    private static HttpRequestRejection ParseFieldLine(ReadOnlySpan<byte> line, out TextRange name, out TextRange value)
+    internal static HttpRequestRejection ParseFieldLine(ReadOnlySpan<byte> line, out TextRange name, out TextRange value)
     {
         name = value = default;
         // RFC 9112 §5.2: obs-fold (a line starting with whitespace) is refused.
