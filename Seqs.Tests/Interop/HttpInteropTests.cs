@@ -83,37 +83,16 @@ public sealed partial class HttpInteropTests
     }
 
     [Test]
-    public void Wrk_KeepAliveRun_HasNoErrorsAndNoNon2xx()
-    {
-        using var ns = NetworkNamespace.Create("wrk");
-        using var device = new StackOnTap(ns, KernelSide, StackAddress);
-        using var http = Serve(device);
-        CommandResult wrk = ns.Exec($"wrk -t2 -c16 -d3s {Base}/api/status", TimeSpan.FromSeconds(20));
-        TestContext.Out.WriteLine(wrk.StandardOutput);
-        AssertCleanWrkRun(wrk);
-    }
+    public void Wrk_KeepAliveRun_HasNoErrorsAndNoNon2xx() => RunWrk("-t2 -c16 -d3s");
 
     [Test]
-    public void Wrk_NewConnectionPerRequest_HasNoNon2xx()
-    {
-        using var ns = NetworkNamespace.Create("wrk");
-        using var device = new StackOnTap(ns, KernelSide, StackAddress);
-        using var http = Serve(device);
-        CommandResult wrk = ns.Exec($"wrk -t2 -c16 -d3s -H 'Connection: close' {Base}/api/status", TimeSpan.FromSeconds(20));
-        TestContext.Out.WriteLine(wrk.StandardOutput);
-        AssertCleanWrkRun(wrk);
-    }
+    public void Wrk_NewConnectionPerRequest_HasNoErrorsAndNoNon2xx() => RunWrk("-t2 -c16 -d3s -H 'Connection: close'");
 
     [Test]
     public void Wrk_ManyConcurrentKeepAliveConnections_AreAllServed()
     {
-        using var ns = NetworkNamespace.Create("wrk");
-        using var device = new StackOnTap(ns, KernelSide, StackAddress, new NetStackOptions { MaxTcpConnections = 512 });
-        using var http = Serve(device, new HttpServerOptions { MaxConnections = 300, Backlog = 256 });
-        CommandResult wrk = ns.Exec($"wrk -t2 -c256 -d3s {Base}/api/status", TimeSpan.FromSeconds(20));
-        TestContext.Out.WriteLine(wrk.StandardOutput);
-        AssertCleanWrkRun(wrk);
-        Assert.That(http.Server.Connections, Is.GreaterThanOrEqualTo(256));
+        long connections = RunWrk("-t2 -c256 -d3s", new NetStackOptions { MaxTcpConnections = 512 }, new HttpServerOptions { MaxConnections = 300, Backlog = 256 });
+        Assert.That(connections, Is.GreaterThanOrEqualTo(256));
     }
 
     [Test]
@@ -160,6 +139,18 @@ public sealed partial class HttpInteropTests
         {
             Directory.Delete(output, recursive: true);
         }
+    }
+
+    /// <summary>A bounded wrk run against /api/status; returns the connections the server accepted.</summary>
+    private static long RunWrk(string arguments, NetStackOptions? stackOptions = null, HttpServerOptions? options = null)
+    {
+        using var ns = NetworkNamespace.Create("wrk");
+        using var device = new StackOnTap(ns, KernelSide, StackAddress, stackOptions);
+        using var http = Serve(device, options);
+        CommandResult wrk = ns.Exec($"wrk {arguments} {Base}/api/status", TimeSpan.FromSeconds(20));
+        TestContext.Out.WriteLine(wrk.StandardOutput);
+        AssertCleanWrkRun(wrk);
+        return http.Server.Connections;
     }
 
     private static void AssertCleanWrkRun(CommandResult wrk)
