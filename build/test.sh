@@ -19,6 +19,9 @@ packages=(
   "bind9-dnsutils:dig"
   "hping3:hping3"
   "netcat-openbsd:nc.openbsd"
+  "curl:curl"
+  "wrk:wrk"
+  "apache2-utils:ab"
 )
 missing=()
 for entry in "${packages[@]}"; do

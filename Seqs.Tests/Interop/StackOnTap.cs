@@ -24,7 +24,7 @@ internal sealed class StackOnTap : IDisposable
     private readonly TcpDiscardServer _tcpDiscard;
     private readonly TcpChargenServer _tcpChargen;
 
-    public StackOnTap(NetworkNamespace ns, Ipv4Cidr kernelSide, Ipv4Address stackAddress)
+    public StackOnTap(NetworkNamespace ns, Ipv4Cidr kernelSide, Ipv4Address stackAddress, NetStackOptions? options = null)
     {
         Namespace = ns;
         Tap = ns.AddTap(kernelSide);
@@ -32,7 +32,7 @@ internal sealed class StackOnTap : IDisposable
         _pcapFile = new FileStream(PcapPath, FileMode.Create, FileAccess.Write, FileShare.Read);
         _pcap = new PcapWriter(_pcapFile);
         _loop = new NetLoop(TimeProvider.System);
-        Stack = new NetStack(_loop, new CapturingNic(Tap, _pcap, TimeProvider.System));
+        Stack = new NetStack(_loop, new CapturingNic(Tap, _pcap, TimeProvider.System), options);
         Stack.Configure(new Ipv4Cidr(stackAddress, kernelSide.PrefixLength), kernelSide.Address);
         _echo = new UdpEchoServer(Stack);
         _discard = new UdpDiscardServer(Stack);

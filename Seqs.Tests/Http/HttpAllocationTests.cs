@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text;
+using Seqs.Http;
+using Seqs.Simulation;
+using Seqs.Tcp;
+using Seqs.Wire;
+
+namespace Seqs.Tests.Http;
+
+/// <summary>
+/// Once a keep-alive connection is warm, parsing, routing and answering a GET allocates nothing: client, server,
+/// both stacks and the cable run on the test thread, whose allocation counter sees all.
+/// </summary>
+[NonParallelizable]
+public sealed class HttpAllocationTests
+{
+    private static readonly byte[] Request = Encoding.ASCII.GetBytes(
+        "GET /api/items/42?x=1 HTTP/1.1\r\nHost: 10.0.0.2\r\nUser-Agent: test\r\nAccept: */*\r\n\r\n");
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void WarmKeepAliveGet_AllocatesNothing(bool withDate)
+    {
+        using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
+        var router = new HttpRouter().MapGet("/api/items/{id}", static (req, res, ct) =>
+        {
+            res.ContentType = "application/json";
+            res.Write("{\"id\":"u8);
+            res.Write(req.GetRouteValue("id"));
+            res.Write("}"u8);
+            return default;
+        });
+        using var server = new HttpServer(pair.B, router, new HttpServerOptions { Port = 8080 }) { IsClockSynchronized = withDate };
+        using var stop = new CancellationTokenSource();
+        _ = server.RunAsync(stop.Token);
+        int expectedLength = ResponseLength(withDate);
+        int responses = 0;
+        byte[] received = new byte[4096];
+
+        _ = pair.LoopA.InvokeAsync(async () =>
+        {
+            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 8080));
+            while (!stop.IsCancellationRequested)
+            {
+                await connection.WriteAsync(Request);
+                int got = 0;
+                while (got < expectedLength)
+                    got += await connection.ReadAsync(received.AsMemory(got));
+                responses++;
+            }
+        });
+        Assert.That(pair.Simulation.RunUntil(() => responses >= 200, TimeSpan.FromMinutes(1)), Is.True);
+        Assert.That(Encoding.ASCII.GetString(received, 0, expectedLength), Does.EndWith("\r\n\r\n{\"id\":42}"));
+
+        int target = responses + 2000;
+        Func<bool> done = () => responses >= target;
+        var clock = Stopwatch.StartNew();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool finished = pair.Simulation.RunUntil(done, TimeSpan.FromMinutes(1));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        clock.Stop();
+
+        Assert.That(finished, Is.True);
+        TestContext.Out.WriteLine($"2000 request/response round trips over the simulated pair (both stacks) in {clock.Elapsed.TotalMilliseconds:F0} ms: {clock.Elapsed.TotalMicroseconds / 2000:F1} µs each");
+        Assert.That(allocated, Is.Zero, $"{allocated} B over 2000 keep-alive GETs");
+        stop.Cancel();
+    }
+
+    private static int ResponseLength(bool withDate) =>
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"id\":42}".Length
+        + (withDate ? "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\n".Length : 0);
+}
