@@ -193,6 +193,7 @@ public sealed class TcpConnection : Stream
             OnLoop(static c =>
             {
                 c.Tcb.Close();
+                c.Tcb.Orphan(c._stack.Loop.Now);
                 c._readBuffer = default;
                 c._writeRemaining = default;
                 c._read?.SetException(new ObjectDisposedException(nameof(TcpConnection)));

@@ -48,6 +48,13 @@ public sealed class TcpConnectionOptions
     /// <summary>Unanswered probes after which the connection is declared dead (Linux: 9).</summary>
     public int KeepAliveCount { get; set; } = 9;
 
+    /// <summary>
+    /// How long a connection the application has closed entirely waits in FIN-WAIT-2 for the peer's FIN before it is
+    /// dropped (Linux's tcp_fin_timeout, 60 s). RFC 9293 sets no limit, but a peer that never closes would otherwise
+    /// hold the connection forever. A half-closed connection (<c>ShutdownSend</c>) is never timed out.
+    /// </summary>
+    public TimeSpan FinWait2Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>RFC 5961 §7: challenge ACKs a connection may send per second.</summary>
     public int ChallengeAcksPerSecond { get; set; } = 10;
 
@@ -65,6 +72,7 @@ public sealed class TcpConnectionOptions
         Require(KeepAliveIdle > TimeSpan.Zero, nameof(KeepAliveIdle), "positive");
         Require(KeepAliveInterval > TimeSpan.Zero, nameof(KeepAliveInterval), "positive");
         Require(KeepAliveCount is >= 1 and <= 1000, nameof(KeepAliveCount), "1 to 1000");
+        Require(FinWait2Timeout > TimeSpan.Zero, nameof(FinWait2Timeout), "positive");
         Require(ChallengeAcksPerSecond >= 1, nameof(ChallengeAcksPerSecond), "at least 1");
     }
 

@@ -207,6 +207,8 @@ internal sealed partial class TcpControlBlock
         {
             case TcpState.FinWait1 when finAcked:
                 State = TcpState.FinWait2;
+                if (_orphaned)
+                    _finWait2Until = now + _options.FinWait2Timeout;
                 break;
             case TcpState.Closing when finAcked:
                 EnterTimeWait(now);

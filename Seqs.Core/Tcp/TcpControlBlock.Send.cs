@@ -130,6 +130,12 @@ internal sealed partial class TcpControlBlock
             EnterClosed(TcpError.None);
             return;
         }
+        if (_finWait2Until is TimeSpan finWait2End && finWait2End <= now)
+        {
+            // Like Linux after tcp_fin_timeout: the peer acknowledged our FIN but never sent its own.
+            EnterClosed(TcpError.None);
+            return;
+        }
         // RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5: after R2 without progress on sent data, give up and tell the peer.
         if (_retransmitAt is not null && Synchronized && now - _lastProgress >= _options.UserTimeout)
         {

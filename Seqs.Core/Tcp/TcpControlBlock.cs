@@ -45,6 +45,8 @@ internal sealed partial class TcpControlBlock
     private TimeSpan _lastReceived;
     private int _keepAliveProbes;
     private bool _keepAlivePending;
+    private bool _orphaned;
+    private TimeSpan? _finWait2Until;
     private bool _timing;
     private SeqNumber _timedSeq;
     private TimeSpan _timedAt;
@@ -210,6 +212,17 @@ internal sealed partial class TcpControlBlock
         }
     }
 
+    /// <summary>
+    /// The application closed the connection entirely (disposed it) and will read no more: a FIN-WAIT-2 that never
+    /// ends is then cut short after <see cref="TcpConnectionOptions.FinWait2Timeout"/>.
+    /// </summary>
+    public void Orphan(TimeSpan now)
+    {
+        _orphaned = true;
+        if (State == TcpState.FinWait2)
+            _finWait2Until ??= now + _options.FinWait2Timeout;
+    }
+
     /// <summary>RFC 9293 §3.10.5 ABORT: a RST goes out in synchronized states and the connection is closed.</summary>
     public void Abort()
     {
@@ -268,6 +281,8 @@ internal sealed partial class TcpControlBlock
                 next = timeWait;
             if (KeepAliveDeadline is TimeSpan keepAlive && (next is null || keepAlive < next))
                 next = keepAlive;
+            if (_finWait2Until is TimeSpan finWait2 && (next is null || finWait2 < next))
+                next = finWait2;
             return next;
         }
     }
@@ -299,6 +314,7 @@ internal sealed partial class TcpControlBlock
         _retransmitAt = null;
         _persistAt = null;
         _timeWaitUntil = null;
+        _finWait2Until = null;
         _ackPending = false;
         _probePending = false;
     }
@@ -306,6 +322,7 @@ internal sealed partial class TcpControlBlock
     private void EnterTimeWait(TimeSpan now)
     {
         State = TcpState.TimeWait;
+        _finWait2Until = null;
         _retransmitAt = null;
         _persistAt = null;
         _timeWaitUntil = now + _options.TimeWaitDuration;

@@ -235,6 +235,32 @@ public sealed class TcpControlBlockTests
     }
 
     [Test]
+    public void OrphanedConnection_StuckInFinWait2_IsDroppedAfterTheTimeout()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300, options: new TcpConnectionOptions { FinWait2Timeout = TimeSpan.FromSeconds(60) });
+        tcp.Close();
+        tcp.Tcb.Orphan(tcp.Now);
+        tcp.Arrives(10, Seg(301, 102, Ack));
+        tcp.ExpectState(TcpState.FinWait2);
+        tcp.At(60_009);
+        tcp.ExpectState(TcpState.FinWait2);
+        tcp.At(60_010);
+        tcp.ExpectState(TcpState.Closed);
+    }
+
+    [Test]
+    public void HalfClosedConnection_WaitsInFinWait2ForAsLongAsItTakes()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300);
+        tcp.Close();
+        tcp.Arrives(10, Seg(301, 102, Ack));
+        tcp.At(3_600_000);
+        tcp.ExpectState(TcpState.FinWait2);
+        tcp.Arrives(3_600_001, Seg(301, 102, Ack), "still talking"u8.ToArray());
+        Assert.That(tcp.Tcb.Readable, Is.EqualTo(13), "a half-closed connection still receives");
+    }
+
+    [Test]
     public void PassiveClose_Figure12_GoesThroughCloseWaitAndLastAck()
     {
         var tcp = Established(localIss: 100, remoteIss: 300);

@@ -117,6 +117,28 @@ public sealed class TcpSimulationTests
         Assert.That(pair.B.Counters.TcpTimeWaitsEvicted, Is.GreaterThan(0));
     }
 
+    [Test]
+    public void ServerThatClosesFirst_ForgetsAClientThatNeverCloses()
+    {
+        using var pair = new SimulatedPair();
+        using var listener = new TcpListener(pair.B, 80);
+        _ = pair.LoopB.InvokeAsync(async () =>
+        {
+            listener.Start();
+            (await listener.AcceptAsync()).Dispose();
+        });
+        TcpConnection? client = null;
+        _ = pair.LoopA.InvokeAsync(async () => client = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80)));
+        pair.Simulation.RunFor(TimeSpan.FromSeconds(1));
+        Assert.That(client, Is.Not.Null);
+        Assert.That(pair.B.TcpConnectionCount, Is.EqualTo(1), "in FIN-WAIT-2, waiting for the client's FIN");
+
+        pair.Simulation.RunFor(TimeSpan.FromSeconds(61));
+
+        Assert.That(pair.B.TcpConnectionCount, Is.Zero, "dropped after the FIN-WAIT-2 timeout");
+        Assert.That(client!.State, Is.EqualTo(TcpState.CloseWait), "the client never closed");
+    }
+
     /// <summary>A connects to B's echo service, writes <paramref name="length"/> random bytes while reading the echo, closes.</summary>
     private static bool RunEchoTransfer(SimulatedPair pair, int length, int seed)
     {
