@@ -5,7 +5,7 @@ namespace Seqs.Device;
 /// <summary>
 /// The device service's command line:
 /// <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp) [--hostname NAME] [--gateway A.B.C.D]
-/// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>, or
+/// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--http-port N] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>, or
 /// <c>--nic enc28j60</c> with the SPI and pin options of <see cref="SpiBus"/> to <see cref="ResetPin"/> (real chip)
 /// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated LAN). Each option with a value
 /// also accepts <c>--option=value</c>. With no arguments the NIC is the simulated network.
@@ -24,7 +24,7 @@ public sealed partial class DeviceOptions
 
     private static readonly string[] Options =
     [
-        NicOption, TapNameOption, IpOption, DhcpOption, HostNameOption, GatewayOption, DhcpServerOption, DhcpLeasesOption, NtpOption, PcapOption, MacOption,
+        NicOption, TapNameOption, IpOption, DhcpOption, HostNameOption, GatewayOption, DhcpServerOption, DhcpLeasesOption, NtpOption, HttpPortOption, PcapOption, MacOption,
         ChipEmulatorOption, SpiBusOption, SpiChipSelectOption, SpiClockOption, InterruptPinOption, ResetPinOption,
     ];
 
@@ -41,6 +41,7 @@ public sealed partial class DeviceOptions
         [DhcpServerOption] = "--dhcp-server 10.0.0.100-10.0.0.199",
         [DhcpLeasesOption] = "--dhcp-leases /var/lib/seqs/dhcp.leases",
         [NtpOption] = "--ntp pool.ntp.org",
+        [HttpPortOption] = "--http-port 8080",
         [PcapOption] = "--pcap seqs.pcap",
         [MacOption] = "--mac 02:00:00:00:00:01",
         [SpiBusOption] = "--spi-bus 0",
@@ -140,7 +141,8 @@ public sealed partial class DeviceOptions
             || !parsed.TryReadGateway(values, out error)
             || !parsed.TryReadMac(values, out error)
             || !parsed.TryReadEnc28j60(values, out error)
-            || !parsed.TryReadNtp(values, out error))
+            || !parsed.TryReadNtp(values, out error)
+            || !parsed.TryReadHttp(values, out error))
             return false;
         if (!parsed.IsSimulated && parsed.Address is null && !parsed.UseDhcp)
             return Fail($"--nic {parsed.Nic} needs --ip A.B.C.D/N (for example --ip 10.0.0.2/24) or --dhcp.", out error);

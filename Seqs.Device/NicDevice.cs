@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Seqs.Dhcp;
 using Seqs.Diagnostics;
 using Seqs.Hal;
+using Seqs.Http;
 using Seqs.Mdns;
 using Seqs.Scheduling;
 using Seqs.Services;
@@ -51,14 +52,17 @@ internal static partial class NicDevice
             DhcpAddressing? dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, loggers, log) : null;
             using MdnsResponder? mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
             NetworkTimeService? time = options.NtpServer is string ntp ? new NetworkTimeService(stack, ntp, loggers, log) : null;
+            var site = new StatusSite(stack);
+            using var http = new HttpServer(stack, site.Router, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
             using var loopStop = new CancellationTokenSource();
             Task loopTask = loop.Start(loopStop.Token);
             Task services = Task.WhenAll(echo.RunAsync(cancellationToken), discard.RunAsync(cancellationToken),
                 tcpEcho.RunAsync(cancellationToken), tcpDiscard.RunAsync(cancellationToken), tcpChargen.RunAsync(cancellationToken),
                 dhcpServer?.RunAsync(cancellationToken) ?? Task.CompletedTask,
                 time?.RunAsync(cancellationToken) ?? Task.CompletedTask,
+                http.RunAsync(cancellationToken),
                 mdns is null ? Task.CompletedTask : AnnounceAsync(stack, mdns, log, cancellationToken));
-            Log.Started(log, link.Description, stack.MacAddress.ToString(), options.Address?.ToString() ?? "with an address from DHCP");
+            Log.Started(log, link.Description, stack.MacAddress.ToString(), options.Address?.ToString() ?? "with an address from DHCP", options.HttpPort);
             dhcp?.Start();
             await services.ConfigureAwait(false);
             if (dhcp is not null)
@@ -121,8 +125,8 @@ internal static partial class NicDevice
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Running on {Link} as {Mac} {Address}; echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9, chargen (RFC 864) on TCP 19. Ctrl-C stops.")]
-        public static partial void Started(ILogger logger, string link, string mac, string address);
+        [LoggerMessage(1, LogLevel.Information, "Running on {Link} as {Mac} {Address}; echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9, chargen (RFC 864) on TCP 19, the status page on HTTP {HttpPort}. Ctrl-C stops.")]
+        public static partial void Started(ILogger logger, string link, string mac, string address, int httpPort);
 
         [LoggerMessage(2, LogLevel.Information, "Stopped: {Received} frames in, {Sent} out, {Malformed} malformed dropped, {EchoReplies} echo replies, {UdpEchoes} UDP echoes")]
         public static partial void Stopped(ILogger logger, long received, long sent, long malformed, long echoReplies, long udpEchoes);

@@ -150,7 +150,7 @@ public sealed class DeviceOptionsTests
     public void SlashThirtyOne_AllowsBothAddresses() =>
         Assert.That(DeviceOptions.TryParse(["--ip", "10.0.0.0/31", "--gateway", "10.0.0.1"], out _, out string error), Is.True, error);
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
@@ -179,6 +179,7 @@ public sealed class DeviceOptionsTests
     [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--dhcp" }, "--dhcp needs a real link, --nic tap or --nic enc28j60; the simulated LAN has fixed addresses.")]
     [TestCase(new[] { "--dhcp=yes" }, "--dhcp is a switch and takes no value; write just --dhcp.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--gateway", "10.0.0.1" }, "--gateway 10.0.0.1 cannot be combined with --dhcp: the DHCP server names the router; drop --gateway.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--http-port", "0" }, "--http-port '0' is not a TCP port; give 1 to 65535, such as --http-port 8080.")]
     [TestCase(new[] { "--hostname", "seqs" }, "--hostname names the device on a real link, --nic tap or --nic enc28j60; the simulated LAN has no mDNS peers.")]
     [TestCase(new[] { "--ntp", "10.0.0.1" }, "--ntp needs a real link, --nic tap or --nic enc28j60; the simulated LAN has no time server.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--ntp", "not a host!" }, "--ntp 'not a host!' is neither an IPv4 address nor a host name; give one such as 192.168.1.1 or pool.ntp.org.")]
