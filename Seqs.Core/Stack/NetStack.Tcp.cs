@@ -103,8 +103,10 @@ public sealed partial class NetStack
         if (!unicast || Address is not Ipv4Cidr own)
             return;
         Counters.TcpSegmentsReceived++;
+        TcpOptions options = tcp.ParsedOptions;
         var seg = new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
-            tcp.WindowSize, tcp.Payload.Length, tcp.ParsedOptions.MaximumSegmentSize ?? 0);
+            tcp.WindowSize, tcp.Payload.Length, options.MaximumSegmentSize ?? 0,
+            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null);
         var local = new Ipv4EndPoint(own.Address, tcp.DestinationPort);
         var remote = new Ipv4EndPoint(packet.SourceAddress, tcp.SourcePort);
         TcpConnection? connection = FindTcpConnection(local.Port, remote);
@@ -277,7 +279,8 @@ public sealed partial class NetStack
     private void FlushTcp(TcpConnection connection)
     {
         connection.Dirty = false;
-        Span<byte> payload = _transmitBuffer.AsSpan(TransportOffset + TcpSegment.MinHeaderLength);
+        // Data sits after the options every data segment carries (none, or timestamps).
+        Span<byte> payload = _transmitBuffer.AsSpan(TransportOffset + TcpSegment.MinHeaderLength + connection.Tcb.DataOptionsLength);
         // Stop when the NIC pushes back; the rest goes in a later transmit phase.
         while (_transmitQueue.Count == 0 && connection.Tcb.TryBuildSegment(Loop.Now, payload, out Segment segment))
             SendTcpSegment(connection.Local, connection.Remote, segment);
@@ -300,15 +303,27 @@ public sealed partial class NetStack
         }
     }
 
-    /// <summary>Writes the TCP header (and the MSS option of a SYN) in front of the payload already in place, and sends.</summary>
+    /// <summary>
+    /// Writes the TCP header and its options (MSS on a SYN, timestamps when in use) in front of the payload already in
+    /// place, and sends. Data segments' options are exactly <see cref="TcpControlBlock.DataOptionsLength"/> octets,
+    /// the room <see cref="FlushTcp"/> left before the payload.
+    /// </summary>
     private void SendTcpSegment(Ipv4EndPoint local, Ipv4EndPoint remote, in Segment segment)
     {
         Span<byte> tcp = _transmitBuffer.AsSpan(TransportOffset);
         int optionsLength = 0;
-        if (segment.MaximumSegmentSize != 0)
+        if (segment.MaximumSegmentSize != 0 || segment.Timestamps is not null)
         {
-            var options = new TcpOptionWriter(tcp[TcpSegment.MinHeaderLength..]);
-            options.WriteMaximumSegmentSize(segment.MaximumSegmentSize);
+            var options = new TcpOptionWriter(tcp[TcpSegment.MinHeaderLength..(TcpSegment.MinHeaderLength + TcpOptions.MaxLength)]);
+            if (segment.MaximumSegmentSize != 0)
+                options.WriteMaximumSegmentSize(segment.MaximumSegmentSize);
+            if (segment.Timestamps is TcpTimestamps timestamps)
+            {
+                // NOP, NOP, TSopt: the layout RFC 7323 Appendix A suggests, so the data stays 32-bit aligned.
+                options.WriteNop();
+                options.WriteNop();
+                options.WriteTimestamps(timestamps.Value, timestamps.EchoReply);
+            }
             optionsLength = options.Finish();
         }
         int headerLength = TcpSegment.WriteHeader(tcp, local.Port, remote.Port, segment.Seq.Value, segment.Ack.Value,

@@ -8,7 +8,7 @@ namespace Seqs.Tcp;
 /// control bits, SEG.WND, SEG.LEN's data part, and the MSS option when present. Printed as in the RFC figures:
 /// <c>&lt;SEQ=100&gt;&lt;ACK=301&gt;&lt;CTL=SYN,ACK&gt;</c>.
 /// </summary>
-public readonly record struct Segment(SeqNumber Seq, SeqNumber Ack, TcpFlags Flags, int Window, int DataLength = 0, ushort MaximumSegmentSize = 0)
+public readonly record struct Segment(SeqNumber Seq, SeqNumber Ack, TcpFlags Flags, int Window, int DataLength = 0, ushort MaximumSegmentSize = 0, TcpTimestamps? Timestamps = null)
 {
     public bool HasSyn => (Flags & TcpFlags.Syn) != 0;
 
@@ -41,6 +41,8 @@ public readonly record struct Segment(SeqNumber Seq, SeqNumber Ack, TcpFlags Fla
             text.Append("<DATA=").Append(DataLength).Append('>');
         if (MaximumSegmentSize != 0)
             text.Append("<MSS=").Append(MaximumSegmentSize).Append('>');
+        if (Timestamps is TcpTimestamps ts)
+            text.Append("<TSval=").Append(ts.Value).Append("><TSecr=").Append(ts.EchoReply).Append('>');
         return text.ToString();
     }
 }

@@ -55,6 +55,12 @@ public sealed class TcpConnectionOptions
     /// </summary>
     public TimeSpan FinWait2Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// RFC 7323 §3: offer the timestamps option in the SYN (and use it when the peer does too): PAWS protection and a
+    /// TIME-WAIT the peer can reuse safely.
+    /// </summary>
+    public bool Timestamps { get; set; } = true;
+
     /// <summary>RFC 5961 §7: challenge ACKs a connection may send per second.</summary>
     public int ChallengeAcksPerSecond { get; set; } = 10;
 

@@ -52,6 +52,7 @@ internal sealed partial class TcpControlBlock
         Irs = seg.Seq;
         RcvNxt = seg.Seq + 1;
         TakePeerMss(seg);
+        TakePeerTimestamps(seg, now);
         SndWnd = seg.Window;
         _maxSndWnd = seg.Window;
         _sndWl1 = seg.Seq;
@@ -96,6 +97,15 @@ internal sealed partial class TcpControlBlock
             return;
         }
 
+        // RFC 7323 §5.3 R1, PAWS: a segment whose TSval is older than TS.Recent is an old duplicate.
+        if (_timestamps && !seg.HasRst && seg.Timestamps is TcpTimestamps arriving
+            && unchecked((int)(arriving.Value - _tsRecent)) < 0 && now - _tsRecentAt < PawsIdleLimit)
+        {
+            _ackPending = true;
+            PawsRejected++;
+            return;
+        }
+
         // First: is the segment acceptable, i.e. does any of it fall in the receive window?
         if (!IsAcceptable(seg))
         {
@@ -104,6 +114,13 @@ internal sealed partial class TcpControlBlock
             if (!seg.HasRst)
                 _ackPending = true;
             return;
+        }
+
+        // RFC 7323 §5.3 R3: remember the newest TSval of a segment that covers the last ACK we sent.
+        if (_timestamps && seg.Timestamps is TcpTimestamps recent && unchecked((int)(recent.Value - _tsRecent)) >= 0 && seg.Seq <= _lastAckSent)
+        {
+            _tsRecent = recent.Value;
+            _tsRecentAt = now;
         }
 
         // Second: RST. RFC 5961 §3.2: reset only on an exact RCV.NXT match; anywhere else in the window gets a
@@ -305,4 +322,10 @@ internal sealed partial class TcpControlBlock
     }
 
     public int ChallengeAcksSent { get; private set; }
+
+    /// <summary>Segments dropped by PAWS (RFC 7323 §5): older TSval than the connection has seen.</summary>
+    public int PawsRejected { get; private set; }
+
+    /// <summary>RFC 7323 §5.5: a TS.Recent idle for 24 days is no longer trusted for PAWS.</summary>
+    private static readonly TimeSpan PawsIdleLimit = TimeSpan.FromDays(24);
 }

@@ -29,6 +29,21 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     public bool TryBuildSegment(TimeSpan now, Span<byte> payload, out Segment segment)
     {
+        if (!TryBuildUnstamped(now, payload, out segment))
+            return false;
+        if (segment.HasRst)
+            return true;
+        // RFC 7323 §3.2: once negotiated, every segment but a RST carries TSopt; an active SYN offers it.
+        bool offer = segment.HasSyn && !segment.HasAck && _options.Timestamps;
+        if (_timestamps || offer)
+            segment = segment with { Timestamps = new TcpTimestamps(TimestampClock(now), offer ? 0 : _tsRecent) };
+        if (segment.HasAck)
+            _lastAckSent = segment.Ack;
+        return true;
+    }
+
+    private bool TryBuildUnstamped(TimeSpan now, Span<byte> payload, out Segment segment)
+    {
         if (_reset is Segment reset)
         {
             _reset = null;
@@ -80,7 +95,8 @@ internal sealed partial class TcpControlBlock
     private bool TryBuildDataSegment(TimeSpan now, Span<byte> payload, out Segment segment)
     {
         int unsent = Unsent;
-        int length = Math.Min(Math.Min(unsent, UsableWindow), Math.Min(SendMss, payload.Length));
+        // RFC 7323 §3.2 (and RFC 9293 §3.7.1): the MSS counts data only, so options in every segment take from it.
+        int length = Math.Min(Math.Min(unsent, UsableWindow), Math.Min(SendMss - DataOptionsLength, payload.Length));
         bool finDue = _sendClosed && SndNxt + length == FinSeq;
         if (length > 0 || (finDue && SndNxt == FinSeq))
         {

@@ -46,6 +46,11 @@ internal sealed partial class TcpControlBlock
     private int _keepAliveProbes;
     private bool _keepAlivePending;
     private bool _orphaned;
+    /// <summary>RFC 7323 §3.2: both SYNs carried the timestamps option, so every segment now does.</summary>
+    private bool _timestamps;
+    private uint _tsRecent;
+    private TimeSpan _tsRecentAt;
+    private SeqNumber _lastAckSent;
     private TimeSpan? _finWait2Until;
     private bool _timing;
     private SeqNumber _timedSeq;
@@ -92,6 +97,12 @@ internal sealed partial class TcpControlBlock
     /// <summary>Largest data payload per segment: the peer's MSS option (or 536) and ours, whichever is smaller.</summary>
     public int SendMss { get; private set; }
 
+    /// <summary>Option octets every data segment carries: 12 with timestamps (NOP, NOP, TSopt), else none.</summary>
+    public int DataOptionsLength => _timestamps ? TimestampsOptionLength : 0;
+
+    /// <summary>RFC 7323 §3.2: the timestamps option padded to a 32-bit boundary with two NOPs.</summary>
+    public const int TimestampsOptionLength = 12;
+
     /// <summary>RCV.WND as it would be advertised now.</summary>
     public int RcvWnd => Math.Min(_receive.Window, ushort.MaxValue);
 
@@ -134,6 +145,7 @@ internal sealed partial class TcpControlBlock
         var tcb = new TcpControlBlock(options, iss, ourMss, now) { State = TcpState.SynReceived };
         tcb.Irs = syn.Seq;
         tcb.RcvNxt = syn.Seq + 1;
+        tcb.TakePeerTimestamps(syn, now);
         tcb.TakePeerMss(syn);
         tcb.SndWnd = syn.Window;
         tcb._maxSndWnd = syn.Window;
@@ -298,6 +310,19 @@ internal sealed partial class TcpControlBlock
         _options.KeepAlive && State is TcpState.Established or TcpState.CloseWait && SndUna == _sndMax
             ? _lastReceived + _options.KeepAliveIdle + TimeSpan.FromTicks(_options.KeepAliveInterval.Ticks * _keepAliveProbes)
             : null;
+
+    /// <summary>RFC 7323 §3.2: timestamps are used only when both SYNs carried the option.</summary>
+    private void TakePeerTimestamps(in Segment syn, TimeSpan now)
+    {
+        if (!_options.Timestamps || syn.Timestamps is not TcpTimestamps ts)
+            return;
+        _timestamps = true;
+        _tsRecent = ts.Value;
+        _tsRecentAt = now;
+    }
+
+    /// <summary>The timestamp clock: milliseconds of loop time (RFC 7323 §5.4 asks for 1 ms to 1 s a tick).</summary>
+    private static uint TimestampClock(TimeSpan now) => unchecked((uint)(now.Ticks / TimeSpan.TicksPerMillisecond));
 
     private void TakePeerMss(in Segment syn)
     {
