@@ -8,17 +8,15 @@ namespace Seqs.Services;
 /// A TCP service on one port that serves every connection it accepts at the same time, each in its own
 /// asynchronous handler on the stack's loop.
 /// </summary>
-public abstract class TcpServer : IDisposable
+public abstract class TcpServer : NetService
 {
     private readonly TcpListener _listener;
 
     protected TcpServer(NetStack stack, ushort port, TcpConnectionOptions? options = null, int backlog = 16)
+        : base(stack)
     {
-        Stack = stack ?? throw new ArgumentNullException(nameof(stack));
         _listener = new TcpListener(stack, port, options, backlog);
     }
-
-    public NetStack Stack { get; }
 
     public ushort Port => _listener.Port;
 
@@ -28,25 +26,17 @@ public abstract class TcpServer : IDisposable
     /// <summary>Connections whose handler ended with an error (reset, timeout).</summary>
     public long FailedConnections { get; private set; }
 
-    /// <summary>Listens and serves until <paramref name="cancellationToken"/> is cancelled; safe to call from any thread.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) => Stack.Loop.InvokeAsync(() => ServeAsync(cancellationToken));
-
-    public void Dispose()
-    {
-        Dispose(true);
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Dispose(bool disposing)
+    protected override void Dispose(bool disposing)
     {
         if (disposing)
             _listener.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>Serves one connection on the loop; the connection is disposed (closed gracefully) afterwards.</summary>
     protected abstract Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken);
 
-    private async Task ServeAsync(CancellationToken cancellationToken)
+    protected sealed override async Task ServeAsync(CancellationToken cancellationToken)
     {
         _listener.Start();
         try

@@ -7,19 +7,17 @@ namespace Seqs.Services;
 /// A UDP service bound to one port that handles each datagram as it arrives, on the stack's loop, with one
 /// reusable buffer: nothing is allocated per datagram once running.
 /// </summary>
-public abstract class UdpServer : IDisposable
+public abstract class UdpServer : NetService
 {
     private readonly byte[] _buffer;
 
     protected UdpServer(NetStack stack, ushort port)
+        : base(stack)
     {
-        Stack = stack ?? throw new ArgumentNullException(nameof(stack));
         Socket = new UdpSocket(stack);
         Socket.Bind(port);
         _buffer = new byte[stack.MaxUdpPayload];
     }
-
-    public NetStack Stack { get; }
 
     public ushort Port => Socket.LocalPort;
 
@@ -28,25 +26,17 @@ public abstract class UdpServer : IDisposable
 
     protected UdpSocket Socket { get; }
 
-    /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled; safe to call from any thread.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) => Stack.Loop.InvokeAsync(() => ServeAsync(cancellationToken));
-
-    public void Dispose()
-    {
-        Dispose(true);
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Dispose(bool disposing)
+    protected override void Dispose(bool disposing)
     {
         if (disposing)
             Socket.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>Handles one datagram, on the loop; <paramref name="datagram"/> is valid only during the call.</summary>
     protected abstract void OnDatagram(ReadOnlySpan<byte> datagram, Ipv4EndPoint sender);
 
-    private async Task ServeAsync(CancellationToken cancellationToken)
+    protected sealed override async Task ServeAsync(CancellationToken cancellationToken)
     {
         try
         {

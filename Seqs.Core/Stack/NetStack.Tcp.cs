@@ -39,7 +39,10 @@ public sealed partial class NetStack
             throw new SocketException((int)SocketError.NetworkUnreachable);
         if (!HasRoomForTcpConnection())
             throw new SocketException((int)SocketError.TooManyOpenSockets);
-        var local = new Ipv4EndPoint(own.Address, PickTcpEphemeralPort(remote));
+        // RFC 6056: a port not in use toward this remote and not a listener's.
+        ushort port = PickEphemeralPort((Stack: this, Remote: remote),
+            static (s, candidate) => s.Stack.FindTcpConnection(candidate, s.Remote) is not null || s.Stack.FindTcpListener(candidate) is not null);
+        var local = new Ipv4EndPoint(own.Address, port);
         TcpControlBlock tcb = TcpControlBlock.ForActiveOpen(options, InitialSequenceNumber(local, remote), TcpMss, Loop.Now);
         var connection = new TcpConnection(this, tcb, local, remote, listener: null);
         _tcpConnections.Add(connection);
@@ -352,21 +355,6 @@ public sealed partial class NetStack
                 return listener;
         }
         return null;
-    }
-
-    /// <summary>RFC 6056 §3.3.1 for TCP: a random port, then the next one not in use toward this remote.</summary>
-    private ushort PickTcpEphemeralPort(Ipv4EndPoint remote)
-    {
-        int offset;
-        lock (_random)
-            offset = _random.Next(EphemeralPortCount);
-        for (int i = 0; i < EphemeralPortCount; i++)
-        {
-            ushort candidate = (ushort)(EphemeralPortFirst + (offset + i) % EphemeralPortCount);
-            if (FindTcpConnection(candidate, remote) is null && FindTcpListener(candidate) is null)
-                return candidate;
-        }
-        throw new SocketException((int)SocketError.TooManyOpenSockets);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed partial class NetStack
             if (sockets.Length >= _options.MaxUdpSockets)
                 throw new SocketException((int)SocketError.TooManyOpenSockets);
             if (port == 0)
-                port = PickEphemeralPort(sockets);
+                port = PickEphemeralPort(sockets, static (table, candidate) => FindUdp(table, candidate) is not null);
             else if (FindUdp(sockets, port) is not null)
                 throw new SocketException((int)SocketError.AddressAlreadyInUse);
             var grown = new UdpSocket[sockets.Length + 1];
@@ -58,8 +58,11 @@ public sealed partial class NetStack
         }
     }
 
-    /// <summary>RFC 6056 §3.3.1, Algorithm 1: a random port, then the next free one after it.</summary>
-    private ushort PickEphemeralPort(UdpSocket[] sockets)
+    /// <summary>
+    /// RFC 6056 §3.3.1, Algorithm 1: a random port from the dynamic range, then the next one after it for which
+    /// <paramref name="inUse"/> says no. Shared by UDP binds and TCP active opens.
+    /// </summary>
+    private ushort PickEphemeralPort<TState>(TState state, Func<TState, ushort, bool> inUse)
     {
         int offset;
         lock (_random)
@@ -67,7 +70,7 @@ public sealed partial class NetStack
         for (int i = 0; i < EphemeralPortCount; i++)
         {
             ushort candidate = (ushort)(EphemeralPortFirst + (offset + i) % EphemeralPortCount);
-            if (FindUdp(sockets, candidate) is null)
+            if (!inUse(state, candidate))
                 return candidate;
         }
         throw new SocketException((int)SocketError.TooManyOpenSockets);

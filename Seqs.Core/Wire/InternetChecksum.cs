@@ -25,8 +25,6 @@ public static class InternetChecksum
     public static uint Accumulate(ReadOnlySpan<byte> data, uint sum = 0)
     {
 #if NET8_0_OR_GREATER
-        if (Vector256.IsHardwareAccelerated && data.Length >= Vector256<byte>.Count)
-            return AddNativeSum(sum, SumNativeVector256(data));
         if (Vector128.IsHardwareAccelerated && data.Length >= Vector128<byte>.Count)
             return AddNativeSum(sum, SumNativeVector128(data));
 #endif
@@ -68,8 +66,6 @@ public static class InternetChecksum
     internal static uint AccumulateVector128(ReadOnlySpan<byte> data, uint sum = 0) =>
         AddNativeSum(sum, SumNativeVector128(data));
 
-    internal static uint AccumulateVector256(ReadOnlySpan<byte> data, uint sum = 0) =>
-        AddNativeSum(sum, SumNativeVector256(data));
 #endif
 
     // The SumNative* methods add the data as 16-bit words in the machine's byte order, in wider lanes whose
@@ -122,40 +118,6 @@ public static class InternetChecksum
     }
 
 #if NET8_0_OR_GREATER
-    private static ulong SumNativeVector256(ReadOnlySpan<byte> data)
-    {
-        const int Step = 32; // Vector256<byte>.Count
-        ref byte start = ref MemoryMarshal.GetReference(data);
-        int vectorEnd = data.Length - data.Length % Step;
-        Vector256<uint> lowMask = Vector256.Create(0xFFFFu);
-        ulong acc = 0;
-        for (int block = 0; block < vectorEnd;)
-        {
-            int blockEnd = block + Math.Min(vectorEnd - block, MaxVectorsPerBlock * Step);
-            Vector256<uint> low0 = default, high0 = default, low1 = default, high1 = default;
-            int i = block;
-            // Loads stay below vectorEnd ≤ data.Length, which is what makes LoadUnsafe safe here.
-            for (; i <= blockEnd - 2 * Step; i += 2 * Step)
-            {
-                Vector256<uint> a = Vector256.LoadUnsafe(ref start, (nuint)i).AsUInt32();
-                Vector256<uint> b = Vector256.LoadUnsafe(ref start, (nuint)(i + Step)).AsUInt32();
-                low0 += a & lowMask;
-                high0 += Vector256.ShiftRightLogical(a, 16);
-                low1 += b & lowMask;
-                high1 += Vector256.ShiftRightLogical(b, 16);
-            }
-            if (i < blockEnd)
-            {
-                Vector256<uint> a = Vector256.LoadUnsafe(ref start, (nuint)i).AsUInt32();
-                low0 += a & lowMask;
-                high0 += Vector256.ShiftRightLogical(a, 16);
-            }
-            acc += WidenSum(low0 + low1) + WidenSum(high0 + high1);
-            block = blockEnd;
-        }
-        return acc + SumNativeScalar(data.Slice(vectorEnd));
-    }
-
     private static ulong SumNativeVector128(ReadOnlySpan<byte> data)
     {
         const int Step = 16; // Vector128<byte>.Count
@@ -188,12 +150,6 @@ public static class InternetChecksum
             block = blockEnd;
         }
         return acc + SumNativeScalar(data.Slice(vectorEnd));
-    }
-
-    private static ulong WidenSum(Vector256<uint> lanes)
-    {
-        (Vector256<ulong> lower, Vector256<ulong> upper) = Vector256.Widen(lanes);
-        return Vector256.Sum(lower + upper);
     }
 
     private static ulong WidenSum(Vector128<uint> lanes)

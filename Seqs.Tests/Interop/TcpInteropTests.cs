@@ -45,13 +45,7 @@ public sealed class TcpInteropTests
         new Random(11).NextBytes(data);
         try
         {
-            using BackgroundCommand server = ns.Start($"socat -u TCP4-LISTEN:5000,reuseaddr OPEN:{output},creat,trunc");
-            Thread.Sleep(300);
-            TcpConnection connection = device.Stack.ConnectAsync(new Ipv4EndPoint(KernelSide.Address, 5000)).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
-            for (int at = 0; at < data.Length; at += 64 << 10)
-                connection.WriteAsync(data.AsMemory(at, 64 << 10)).AsTask().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-            connection.Dispose();
-            Assert.That(server.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "socat did not see the FIN");
+            UploadFromStack(ns, device, 5000, data, output, TimeSpan.FromSeconds(60));
             Assert.That(Sha256(output), Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(data))));
         }
         finally
@@ -129,13 +123,7 @@ public sealed class TcpInteropTests
             Assert.That(echo.ExitCode, Is.Zero, echo.ToString());
             Assert.That(Sha256(output), Is.EqualTo(Sha256(input)), $"echoed {new FileInfo(output).Length} of {1 << 20} bytes through loss");
 
-            using BackgroundCommand server = ns.Start($"socat -u TCP4-LISTEN:5001,reuseaddr OPEN:{received},creat,trunc");
-            Thread.Sleep(300);
-            byte[] data = File.ReadAllBytes(input);
-            TcpConnection connection = device.Stack.ConnectAsync(new Ipv4EndPoint(KernelSide.Address, 5001)).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-            connection.WriteAsync(data).AsTask().WaitAsync(TimeSpan.FromSeconds(120)).GetAwaiter().GetResult();
-            connection.Dispose();
-            Assert.That(server.WaitForExit(TimeSpan.FromSeconds(120)), Is.True, "socat did not see the FIN");
+            UploadFromStack(ns, device, 5001, File.ReadAllBytes(input), received, TimeSpan.FromSeconds(120));
             Assert.That(Sha256(received), Is.EqualTo(Sha256(input)), "the stack's upload through loss");
             Assert.That(device.Stack.Counters.InternalErrors, Is.Zero);
         }
@@ -187,6 +175,21 @@ public sealed class TcpInteropTests
         Assert.That(all.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.GreaterThan(100), all.ToString());
         Assert.That(bad.ExitCode, Is.Zero, bad.ToString());
         Assert.That(bad.StandardOutput.Trim(), Is.Empty, "segments tshark flags");
+    }
+
+    /// <summary>
+    /// The stack as client: a kernel socat listener writes what it receives to <paramref name="output"/>; the stack
+    /// connects, sends <paramref name="data"/> in 64 KiB writes and closes, and socat must see the FIN.
+    /// </summary>
+    private static void UploadFromStack(NetworkNamespace ns, StackOnTap device, int port, byte[] data, string output, TimeSpan timeout)
+    {
+        using BackgroundCommand server = ns.Start($"socat -u TCP4-LISTEN:{port},reuseaddr OPEN:{output},creat,trunc");
+        Assert.That(StackOnTap.WaitFor(() => ns.Exec($"ss -Hltn sport = :{port}").StandardOutput.Contains("LISTEN", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), Is.True, "socat is listening");
+        TcpConnection connection = device.Stack.ConnectAsync(new Ipv4EndPoint(KernelSide.Address, (ushort)port)).WaitAsync(timeout).GetAwaiter().GetResult();
+        for (int at = 0; at < data.Length; at += 64 << 10)
+            connection.WriteAsync(data.AsMemory(at, Math.Min(64 << 10, data.Length - at))).AsTask().WaitAsync(timeout).GetAwaiter().GetResult();
+        connection.Dispose();
+        Assert.That(server.WaitForExit(timeout), Is.True, "socat did not see the FIN");
     }
 
     private static string TempFile(NetworkNamespace ns, string name) => Path.Combine(Path.GetTempPath(), $"{ns.Name}-{name}");

@@ -19,16 +19,8 @@ public sealed class SynFloodTests
     [Test]
     public void Flood_KeepsStateBounded_AndACookieHandshakeStillConnects()
     {
-        var clock = new VirtualClock();
-        using var loop = new NetLoop(clock);
-        var nic = new RecordingNic(OurMac);
-        var stack = new NetStack(loop, nic, randomSeed: 3);
-        stack.Configure(new Ipv4Cidr(Our, 24));
-        nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
-        using var listener = new TcpListener(stack, 80, backlog: 4);
-        listener.Start();
-        loop.RunOnce();
-        nic.TakeSent();
+        using var server = new ListeningStack(backlog: 4);
+        (NetLoop loop, RecordingNic nic, NetStack stack, TcpListener listener) = server;
 
         for (int i = 0; i < 5000; i++)
         {
@@ -67,22 +59,48 @@ public sealed class SynFloodTests
     [Test]
     public void AckWithAForgedCookie_IsReset()
     {
-        var clock = new VirtualClock();
-        using var loop = new NetLoop(clock);
-        var nic = new RecordingNic(OurMac);
-        var stack = new NetStack(loop, nic, randomSeed: 3);
-        stack.Configure(new Ipv4Cidr(Our, 24));
-        nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
-        using var listener = new TcpListener(stack, 80, backlog: 1);
-        listener.Start();
-        loop.RunOnce();
-        nic.TakeSent();
+        using var server = new ListeningStack(backlog: 1);
+        (NetLoop loop, RecordingNic nic, NetStack stack, TcpListener listener) = server;
 
         nic.Inject(Segment(40000, 1001, 0x12345678, TcpFlags.Ack, []));
         loop.RunOnce();
 
         Assert.That(Flags(nic.TakeSent().Single()), Is.EqualTo(TcpFlags.Rst));
         Assert.That(stack.TcpConnectionCount, Is.Zero);
+    }
+
+    /// <summary>A stack on a recording NIC with a listener on port 80, the peer's MAC already learnt.</summary>
+    private sealed class ListeningStack : IDisposable
+    {
+        public ListeningStack(int backlog)
+        {
+            Loop = new NetLoop(new VirtualClock());
+            Nic = new RecordingNic(OurMac);
+            Stack = new NetStack(Loop, Nic, randomSeed: 3);
+            Stack.Configure(new Ipv4Cidr(Our, 24));
+            Nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
+            Listener = new TcpListener(Stack, 80, backlog: backlog);
+            Listener.Start();
+            Loop.RunOnce();
+            Nic.TakeSent();
+        }
+
+        public NetLoop Loop { get; }
+
+        public RecordingNic Nic { get; }
+
+        public NetStack Stack { get; }
+
+        public TcpListener Listener { get; }
+
+        public void Deconstruct(out NetLoop loop, out RecordingNic nic, out NetStack stack, out TcpListener listener) =>
+            (loop, nic, stack, listener) = (Loop, Nic, Stack, Listener);
+
+        public void Dispose()
+        {
+            Listener.Dispose();
+            Loop.Dispose();
+        }
     }
 
     private static byte[] Syn(ushort sourcePort, uint seq) => Segment(sourcePort, seq, 0, TcpFlags.Syn, []);
