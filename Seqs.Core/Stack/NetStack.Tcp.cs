@@ -109,7 +109,12 @@ public sealed partial class NetStack
         TcpOptions options = tcp.ParsedOptions;
         var seg = new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
             tcp.WindowSize, tcp.Payload.Length, options.MaximumSegmentSize ?? 0,
-            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null);
+            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null)
+        {
+            WindowScale = options.WindowScale,
+            SackPermitted = options.SackPermitted,
+            Sack = ReadSackBlocks(options),
+        };
         var local = new Ipv4EndPoint(own.Address, tcp.DestinationPort);
         var remote = new Ipv4EndPoint(packet.SourceAddress, tcp.SourcePort);
         TcpConnection? connection = FindTcpConnection(local.Port, remote);
@@ -282,10 +287,10 @@ public sealed partial class NetStack
     private void FlushTcp(TcpConnection connection)
     {
         connection.Dirty = false;
-        // Data sits after the options every data segment carries (none, or timestamps).
-        Span<byte> payload = _transmitBuffer.AsSpan(TransportOffset + TcpSegment.MinHeaderLength + connection.Tcb.DataOptionsLength);
-        // Stop when the NIC pushes back; the rest goes in a later transmit phase.
-        while (_transmitQueue.Count == 0 && connection.Tcb.TryBuildSegment(Loop.Now, payload, out Segment segment))
+        // Stop when the NIC pushes back; the rest goes in a later transmit phase. Data sits after the options the
+        // next data segment carries (timestamps, SACK blocks), so the payload is copied once, to its final place.
+        while (_transmitQueue.Count == 0
+            && connection.Tcb.TryBuildSegment(Loop.Now, _transmitBuffer.AsSpan(TransportOffset + TcpSegment.MinHeaderLength + connection.Tcb.DataOptionsLength), out Segment segment))
             SendTcpSegment(connection.Local, connection.Remote, segment);
         if (_transmitQueue.Count > 0 && connection.Tcb.WantsToSend)
             connection.Dirty = true;
@@ -306,35 +311,79 @@ public sealed partial class NetStack
         }
     }
 
+    private static SackBlocks ReadSackBlocks(in TcpOptions options)
+    {
+        var blocks = new SackBlocks();
+        for (int i = 0; i < options.SackBlockCount; i++)
+        {
+            (uint left, uint right) = options.GetSackBlock(i);
+            blocks.TryAdd(new SackBlock(new SeqNumber(left), new SeqNumber(right)));
+        }
+        return blocks;
+    }
+
     /// <summary>
-    /// Writes the TCP header and its options (MSS on a SYN, timestamps when in use) in front of the payload already in
-    /// place, and sends. Data segments' options are exactly <see cref="TcpControlBlock.DataOptionsLength"/> octets,
-    /// the room <see cref="FlushTcp"/> left before the payload.
+    /// Writes the TCP header and its options in front of the payload already in place, and sends. Data segments'
+    /// options are exactly <see cref="TcpControlBlock.DataOptionsLength"/> octets, the room <see cref="FlushTcp"/>
+    /// left before the payload.
     /// </summary>
     private void SendTcpSegment(Ipv4EndPoint local, Ipv4EndPoint remote, in Segment segment)
     {
         Span<byte> tcp = _transmitBuffer.AsSpan(TransportOffset);
         int optionsLength = 0;
-        if (segment.MaximumSegmentSize != 0 || segment.Timestamps is not null)
-        {
-            var options = new TcpOptionWriter(tcp[TcpSegment.MinHeaderLength..(TcpSegment.MinHeaderLength + TcpOptions.MaxLength)]);
-            if (segment.MaximumSegmentSize != 0)
-                options.WriteMaximumSegmentSize(segment.MaximumSegmentSize);
-            if (segment.Timestamps is TcpTimestamps timestamps)
-            {
-                // NOP, NOP, TSopt: the layout RFC 7323 Appendix A suggests, so the data stays 32-bit aligned.
-                options.WriteNop();
-                options.WriteNop();
-                options.WriteTimestamps(timestamps.Value, timestamps.EchoReply);
-            }
-            optionsLength = options.Finish();
-        }
+        if (segment.MaximumSegmentSize != 0 || segment.Timestamps is not null || segment.Sack.Count > 0)
+            optionsLength = WriteTcpOptions(tcp[TcpSegment.MinHeaderLength..(TcpSegment.MinHeaderLength + TcpOptions.MaxLength)], segment);
         int headerLength = TcpSegment.WriteHeader(tcp, local.Port, remote.Port, segment.Seq.Value, segment.Ack.Value,
             segment.Flags, (ushort)segment.Window, optionsLength);
         int length = headerLength + segment.DataLength;
         TcpSegment.WriteChecksum(tcp[..length], local.Address, remote.Address);
         if (SendIpv4(remote.Address, IpProtocol.Tcp, length))
             Counters.TcpSegmentsSent++;
+    }
+
+    /// <summary>
+    /// The options in the order Linux sends them, each 32-bit aligned as RFC 7323 Appendix A suggests: on a SYN, MSS,
+    /// SACK-permitted with timestamps (or NOPs in their place), NOP and window scale; on other segments, NOP, NOP and
+    /// timestamps, then NOP, NOP and the SACK blocks.
+    /// </summary>
+    private static int WriteTcpOptions(Span<byte> area, in Segment segment)
+    {
+        var options = new TcpOptionWriter(area);
+        if (segment.MaximumSegmentSize != 0)
+            options.WriteMaximumSegmentSize(segment.MaximumSegmentSize);
+        if (segment.SackPermitted)
+        {
+            if (segment.Timestamps is null)
+            {
+                options.WriteNop();
+                options.WriteNop();
+            }
+            options.WriteSackPermitted();
+        }
+        if (segment.Timestamps is TcpTimestamps timestamps)
+        {
+            if (!segment.SackPermitted)
+            {
+                options.WriteNop();
+                options.WriteNop();
+            }
+            options.WriteTimestamps(timestamps.Value, timestamps.EchoReply);
+        }
+        if (segment.WindowScale is byte shift)
+        {
+            options.WriteNop();
+            options.WriteWindowScale(shift);
+        }
+        if (segment.Sack.Count > 0)
+        {
+            options.WriteNop();
+            options.WriteNop();
+            Span<(uint Left, uint Right)> blocks = stackalloc (uint, uint)[segment.Sack.Count];
+            for (int i = 0; i < blocks.Length; i++)
+                blocks[i] = (segment.Sack[i].Left.Value, segment.Sack[i].Right.Value);
+            options.WriteSackBlocks(blocks);
+        }
+        return options.Finish();
     }
 
     private TcpConnection? FindTcpConnection(ushort localPort, Ipv4EndPoint remote)

@@ -13,6 +13,7 @@ internal sealed class ReceiveBuffer
     private readonly long[] _rangeEnds;
     private int _rangeCount;
     private long _readOffset;
+    private long _latestOutOfOrder = -1;
 
     public ReceiveBuffer(int capacity, int maxRanges)
     {
@@ -44,8 +45,12 @@ internal sealed class ReceiveBuffer
         if (data.IsEmpty)
             return 0;
         long end = offset + data.Length;
-        if (offset > NextOffset && !TryAddRange(offset, end))
-            return -1;
+        if (offset > NextOffset)
+        {
+            if (!TryAddRange(offset, end))
+                return -1;
+            _latestOutOfOrder = offset;
+        }
         int from = (int)(offset % _ring.Length);
         int first = Math.Min(data.Length, _ring.Length - from);
         data[..first].CopyTo(_ring.AsSpan(from));
@@ -60,6 +65,26 @@ internal sealed class ReceiveBuffer
             RemoveRangeAt(0);
         }
         return (int)(NextOffset - before);
+    }
+
+    /// <summary>The <paramref name="index"/>th out-of-order range, lowest first, as stream offsets.</summary>
+    public (long Start, long End) GetOutOfOrderRange(int index) => (_rangeStarts[index], _rangeEnds[index]);
+
+    /// <summary>
+    /// The index of the out-of-order range that holds the most recently arrived out-of-order data (the first SACK
+    /// block, RFC 2018 §4), or -1 when that data has since joined the in-order bytes.
+    /// </summary>
+    public int LatestOutOfOrderRange
+    {
+        get
+        {
+            for (int i = 0; i < _rangeCount; i++)
+            {
+                if (_rangeStarts[i] <= _latestOutOfOrder && _latestOutOfOrder < _rangeEnds[i])
+                    return i;
+            }
+            return -1;
+        }
     }
 
     public int Read(Span<byte> destination)

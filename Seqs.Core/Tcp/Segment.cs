@@ -5,11 +5,21 @@ namespace Seqs.Tcp;
 
 /// <summary>
 /// The fields of a TCP segment the control block reasons about, in RFC 9293 vocabulary: SEG.SEQ, SEG.ACK, the
-/// control bits, SEG.WND, SEG.LEN's data part, and the MSS option when present. Printed as in the RFC figures:
-/// <c>&lt;SEQ=100&gt;&lt;ACK=301&gt;&lt;CTL=SYN,ACK&gt;</c>.
+/// control bits, SEG.WND as carried in the header (before any window scaling), SEG.LEN's data part, and the options
+/// the stack uses: MSS, window scale and SACK-permitted (on SYNs), timestamps and SACK blocks. Printed as in the RFC
+/// figures: <c>&lt;SEQ=100&gt;&lt;ACK=301&gt;&lt;CTL=SYN,ACK&gt;</c>.
 /// </summary>
 public readonly record struct Segment(SeqNumber Seq, SeqNumber Ack, TcpFlags Flags, int Window, int DataLength = 0, ushort MaximumSegmentSize = 0, TcpTimestamps? Timestamps = null)
 {
+    /// <summary>The window scale option's shift count (RFC 7323 §2.2), on a SYN; null when absent.</summary>
+    public byte? WindowScale { get; init; }
+
+    /// <summary>The SACK-permitted option (RFC 2018 §2), on a SYN.</summary>
+    public bool SackPermitted { get; init; }
+
+    /// <summary>The SACK option's blocks (RFC 2018 §3); empty when absent.</summary>
+    public SackBlocks Sack { get; init; }
+
     public bool HasSyn => (Flags & TcpFlags.Syn) != 0;
 
     public bool HasAck => (Flags & TcpFlags.Ack) != 0;
@@ -43,6 +53,12 @@ public readonly record struct Segment(SeqNumber Seq, SeqNumber Ack, TcpFlags Fla
             text.Append("<MSS=").Append(MaximumSegmentSize).Append('>');
         if (Timestamps is TcpTimestamps ts)
             text.Append("<TSval=").Append(ts.Value).Append("><TSecr=").Append(ts.EchoReply).Append('>');
+        if (WindowScale is byte shift)
+            text.Append("<WS=").Append(shift).Append('>');
+        if (SackPermitted)
+            text.Append("<SACK-PERM>");
+        if (Sack.Count > 0)
+            text.Append("<SACK=").Append(Sack).Append('>');
         return text.ToString();
     }
 }

@@ -6,7 +6,10 @@ public sealed class TcpConnectionOptions
     /// <summary>Bytes the application can write before <c>WriteAsync</c> waits (back-pressure).</summary>
     public int SendBufferSize { get; set; } = 16 * 1024;
 
-    /// <summary>Bytes received and not yet read; the receive window can be no larger (no window scaling yet).</summary>
+    /// <summary>
+    /// Bytes received and not yet read; the receive window can be no larger. Above 64 KiB it needs
+    /// <see cref="WindowScaling"/> (RFC 7323 §2), and the peer's agreement, to be advertised in full.
+    /// </summary>
     public int ReceiveBufferSize { get; set; } = 16 * 1024;
 
     /// <summary>Disjoint out-of-order ranges held for reassembly; a segment that needs another is dropped.</summary>
@@ -61,13 +64,28 @@ public sealed class TcpConnectionOptions
     /// </summary>
     public bool Timestamps { get; set; } = true;
 
+    /// <summary>
+    /// RFC 7323 §2: offer the window scale option in the SYN (with the shift <see cref="ReceiveBufferSize"/> needs),
+    /// so windows above 64 KiB work both ways when the peer offers it too.
+    /// </summary>
+    public bool WindowScaling { get; set; } = true;
+
+    /// <summary>
+    /// RFC 2018: offer SACK in the SYN; when the peer agrees, out-of-order data is reported in SACK blocks and the
+    /// peer's blocks steer retransmission to the holes (RFC 6675).
+    /// </summary>
+    public bool Sack { get; set; } = true;
+
     /// <summary>RFC 5961 §7: challenge ACKs a connection may send per second.</summary>
     public int ChallengeAcksPerSecond { get; set; } = 10;
 
     internal void Validate()
     {
         Require(SendBufferSize is >= 1 and <= 1 << 20, nameof(SendBufferSize), "1 B to 1 MiB");
-        Require(ReceiveBufferSize is >= 1 and <= ushort.MaxValue, nameof(ReceiveBufferSize), "1 to 65535 bytes without window scaling");
+        if (WindowScaling)
+            Require(ReceiveBufferSize is >= 1 and <= 1 << 30, nameof(ReceiveBufferSize), "1 B to 1 GiB (RFC 7323 §2.3)");
+        else
+            Require(ReceiveBufferSize is >= 1 and <= ushort.MaxValue, nameof(ReceiveBufferSize), "1 to 65535 bytes without window scaling");
         Require(MaxOutOfOrderRanges is >= 0 and <= 64, nameof(MaxOutOfOrderRanges), "0 to 64");
         Require(MinimumRetransmissionTimeout > TimeSpan.Zero, nameof(MinimumRetransmissionTimeout), "positive");
         Require(MaximumRetransmissionTimeout >= MinimumRetransmissionTimeout, nameof(MaximumRetransmissionTimeout), "at least the minimum");

@@ -51,8 +51,7 @@ internal sealed partial class TcpControlBlock
             return;
         Irs = seg.Seq;
         RcvNxt = seg.Seq + 1;
-        TakePeerMss(seg);
-        TakePeerTimestamps(seg, now);
+        TakePeerSynOptions(seg, now);
         SndWnd = seg.Window;
         _maxSndWnd = seg.Window;
         _sndWl1 = seg.Seq;
@@ -81,7 +80,7 @@ internal sealed partial class TcpControlBlock
         if (State == TcpState.SynReceived && seg.HasSyn && !seg.HasRst && seg.Seq == Irs)
         {
             if (seg.HasAck && SndUna < seg.Ack && seg.Ack <= _sndMax)
-                OnAck(seg with { Seq = seg.Seq + 1, Flags = seg.Flags & ~TcpFlags.Syn }, now);
+                OnAck(seg with { Seq = seg.Seq + 1, Flags = seg.Flags & ~TcpFlags.Syn, Window = seg.Window >> _sndShift }, now);
             else
                 SndNxt = Iss;
             return;
@@ -192,8 +191,8 @@ internal sealed partial class TcpControlBlock
                 return false;
             }
             State = _sendClosed ? TcpState.FinWait1 : TcpState.Established;
-            SndWnd = seg.Window;
-            _maxSndWnd = Math.Max(_maxSndWnd, seg.Window);
+            SndWnd = PeerWindow(seg);
+            _maxSndWnd = Math.Max(_maxSndWnd, SndWnd);
             _sndWl1 = seg.Seq;
             _sndWl2 = seg.Ack;
         }
@@ -211,8 +210,8 @@ internal sealed partial class TcpControlBlock
         if (_sndWl1 < seg.Seq || (_sndWl1 == seg.Seq && _sndWl2 <= seg.Ack))
         {
             bool opened = SndWnd == 0 && seg.Window > 0;
-            SndWnd = seg.Window;
-            _maxSndWnd = Math.Max(_maxSndWnd, seg.Window);
+            SndWnd = PeerWindow(seg);
+            _maxSndWnd = Math.Max(_maxSndWnd, SndWnd);
             _sndWl1 = seg.Seq;
             _sndWl2 = seg.Ack;
             if (opened)

@@ -53,11 +53,20 @@ internal sealed partial class TcpControlBlock
         switch (State)
         {
             case TcpState.SynSent when SndNxt == Iss:
-                segment = new Segment(Iss, default, TcpFlags.Syn, RcvWnd, MaximumSegmentSize: _ourMss);
+                segment = new Segment(Iss, default, TcpFlags.Syn, AdvertiseWindow(syn: true), MaximumSegmentSize: _ourMss)
+                {
+                    WindowScale = _options.WindowScaling ? _ourWindowShift : null,
+                    SackPermitted = _options.Sack,
+                };
                 OnSent(Iss, 1, now);
                 return true;
             case TcpState.SynReceived when SndNxt == Iss:
-                segment = new Segment(Iss, RcvNxt, TcpFlags.Syn | TcpFlags.Ack, RcvWnd, MaximumSegmentSize: _ourMss);
+                // RFC 7323 §2.2 and RFC 2018 §2: a SYN,ACK carries these options only when the SYN did.
+                segment = new Segment(Iss, RcvNxt, TcpFlags.Syn | TcpFlags.Ack, AdvertiseWindow(syn: true), MaximumSegmentSize: _ourMss)
+                {
+                    WindowScale = _windowScaling ? _ourWindowShift : null,
+                    SackPermitted = _sackPermitted,
+                };
                 OnSent(Iss, 1, now);
                 return true;
         }
@@ -68,8 +77,7 @@ internal sealed partial class TcpControlBlock
             // RFC 9293 §3.8.6.1 probes a zero window; like Linux, with a segment just below SND.UNA, which the peer
             // must answer with an ACK carrying its current window, instead of with a byte it may have to drop.
             _probePending = false;
-            segment = new Segment(SndUna - 1, RcvNxt, TcpFlags.Ack, RcvWnd);
-            _advertisedWindow = RcvWnd;
+            segment = new Segment(SndUna - 1, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false));
             return true;
         }
         if (_keepAlivePending)
@@ -77,15 +85,13 @@ internal sealed partial class TcpControlBlock
             // RFC 1122 §4.2.3.6: a probe with SEG.SEQ = SND.NXT-1 and no data, which the peer must acknowledge.
             _keepAlivePending = false;
             _ackPending = false;
-            segment = new Segment(SndNxt - 1, RcvNxt, TcpFlags.Ack, RcvWnd);
-            _advertisedWindow = RcvWnd;
+            segment = new Segment(SndNxt - 1, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false));
             return true;
         }
         if (_ackPending && State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent))
         {
-            segment = new Segment(SndNxt, RcvNxt, TcpFlags.Ack, RcvWnd);
+            segment = new Segment(SndNxt, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false)) { Sack = BuildSackBlocks() };
             _ackPending = false;
-            _advertisedWindow = RcvWnd;
             return true;
         }
         segment = default;
@@ -106,7 +112,7 @@ internal sealed partial class TcpControlBlock
                 flags |= TcpFlags.Psh;
             if (finDue)
                 flags |= TcpFlags.Fin;
-            segment = new Segment(SndNxt, RcvNxt, flags, RcvWnd, length);
+            segment = new Segment(SndNxt, RcvNxt, flags, AdvertiseWindow(syn: false), length) { Sack = BuildSackBlocks() };
             OnSent(SndNxt, length + (finDue ? 1 : 0), now);
             return true;
         }
@@ -135,7 +141,6 @@ internal sealed partial class TcpControlBlock
             _retransmitAt = now + _rto.Timeout;
         if (State is not (TcpState.SynSent))
             _ackPending = false;
-        _advertisedWindow = RcvWnd;
     }
 
     /// <summary>Handles the timers that are due: retransmission with backoff, the persist probe, the TIME-WAIT end.</summary>

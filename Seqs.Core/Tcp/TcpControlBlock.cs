@@ -55,6 +55,15 @@ internal sealed partial class TcpControlBlock
     private bool _timing;
     private SeqNumber _timedSeq;
     private TimeSpan _timedAt;
+    /// <summary>RFC 7323 §2.2: the shift this end offers for its receive window, from the receive buffer size.</summary>
+    private readonly byte _ourWindowShift;
+    /// <summary>RFC 7323 §2.2: both SYNs carried the window scale option, so window fields are scaled from now on.</summary>
+    private bool _windowScaling;
+    /// <summary>Rcv.Wind.Shift and Snd.Wind.Shift of RFC 7323 §2.3; zero unless <see cref="_windowScaling"/>.</summary>
+    private byte _rcvShift;
+    private byte _sndShift;
+    /// <summary>RFC 2018 §2: both SYNs carried SACK-permitted, so SACK blocks may be sent and are understood.</summary>
+    private bool _sackPermitted;
 
     private TcpControlBlock(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now)
     {
@@ -63,6 +72,7 @@ internal sealed partial class TcpControlBlock
         _receive = new ReceiveBuffer(options.ReceiveBufferSize, options.MaxOutOfOrderRanges);
         _rto = new RetransmissionTimer(options.InitialRetransmissionTimeout, options.MinimumRetransmissionTimeout, options.MaximumRetransmissionTimeout);
         _ourMss = ourMss;
+        _ourWindowShift = WindowShiftFor(options.ReceiveBufferSize);
         Iss = iss;
         SndUna = iss;
         SndNxt = iss;
@@ -97,14 +107,27 @@ internal sealed partial class TcpControlBlock
     /// <summary>Largest data payload per segment: the peer's MSS option (or 536) and ours, whichever is smaller.</summary>
     public int SendMss { get; private set; }
 
-    /// <summary>Option octets every data segment carries: 12 with timestamps (NOP, NOP, TSopt), else none.</summary>
-    public int DataOptionsLength => _timestamps ? TimestampsOptionLength : 0;
+    /// <summary>
+    /// Option octets the next data segment carries: 12 with timestamps (NOP, NOP, TSopt), plus the SACK option
+    /// (NOP, NOP, kind, length, 8 per block) while out-of-order data is held.
+    /// </summary>
+    public int DataOptionsLength => (_timestamps ? TimestampsOptionLength : 0) + SackOptionLength(SackBlocksToSend);
 
     /// <summary>RFC 7323 §3.2: the timestamps option padded to a 32-bit boundary with two NOPs.</summary>
     public const int TimestampsOptionLength = 12;
 
-    /// <summary>RCV.WND as it would be advertised now.</summary>
-    public int RcvWnd => Math.Min(_receive.Window, ushort.MaxValue);
+    /// <summary>RCV.WND as it would be advertised now: the free receive buffer, as far as the window field can say.</summary>
+    public int RcvWnd => Math.Min(_receive.Window, ushort.MaxValue << _rcvShift);
+
+    /// <summary>RFC 7323 §2.2-2.3: window scaling was negotiated; the shift counts each side applies.</summary>
+    public bool WindowScaling => _windowScaling;
+
+    public int ReceiveWindowShift => _rcvShift;
+
+    public int SendWindowShift => _sndShift;
+
+    /// <summary>RFC 2018 §2: SACK was negotiated.</summary>
+    public bool SackPermitted => _sackPermitted;
 
     public int Readable => _receive.Readable;
 
@@ -145,8 +168,7 @@ internal sealed partial class TcpControlBlock
         var tcb = new TcpControlBlock(options, iss, ourMss, now) { State = TcpState.SynReceived };
         tcb.Irs = syn.Seq;
         tcb.RcvNxt = syn.Seq + 1;
-        tcb.TakePeerTimestamps(syn, now);
-        tcb.TakePeerMss(syn);
+        tcb.TakePeerSynOptions(syn, now);
         tcb.SndWnd = syn.Window;
         tcb._maxSndWnd = syn.Window;
         tcb._sndWl1 = syn.Seq;
@@ -311,14 +333,49 @@ internal sealed partial class TcpControlBlock
             ? _lastReceived + _options.KeepAliveIdle + TimeSpan.FromTicks(_options.KeepAliveInterval.Ticks * _keepAliveProbes)
             : null;
 
-    /// <summary>RFC 7323 §3.2: timestamps are used only when both SYNs carried the option.</summary>
-    private void TakePeerTimestamps(in Segment syn, TimeSpan now)
+    /// <summary>
+    /// The options of the peer's SYN: the MSS, and the extensions used only when both SYNs carry them: timestamps
+    /// (RFC 7323 §3.2), window scaling (RFC 7323 §2.2) and SACK (RFC 2018 §2).
+    /// </summary>
+    private void TakePeerSynOptions(in Segment syn, TimeSpan now)
     {
-        if (!_options.Timestamps || syn.Timestamps is not TcpTimestamps ts)
-            return;
-        _timestamps = true;
-        _tsRecent = ts.Value;
-        _tsRecentAt = now;
+        TakePeerMss(syn);
+        if (_options.Timestamps && syn.Timestamps is TcpTimestamps ts)
+        {
+            _timestamps = true;
+            _tsRecent = ts.Value;
+            _tsRecentAt = now;
+        }
+        if (_options.WindowScaling && syn.WindowScale is byte shift)
+        {
+            _windowScaling = true;
+            _rcvShift = _ourWindowShift;
+            // RFC 7323 §2.3: a shift above 14 is taken as 14.
+            _sndShift = Math.Min(shift, MaxWindowShift);
+        }
+        _sackPermitted = _options.Sack && syn.SackPermitted;
+    }
+
+    /// <summary>RFC 7323 §2.3: the largest shift count, for windows up to 2^30.</summary>
+    public const byte MaxWindowShift = 14;
+
+    /// <summary>The smallest shift that lets a 16-bit window field describe a receive buffer of this size.</summary>
+    internal static byte WindowShiftFor(int receiveBufferSize)
+    {
+        byte shift = 0;
+        while (shift < MaxWindowShift && receiveBufferSize >> shift > ushort.MaxValue)
+            shift++;
+        return shift;
+    }
+
+    /// <summary>SEG.WND in octets: RFC 7323 §2.2, the window of a SYN is never scaled.</summary>
+    private int PeerWindow(in Segment seg) => seg.HasSyn ? seg.Window : seg.Window << _sndShift;
+
+    /// <summary>The window field for an outgoing segment, which records what was advertised.</summary>
+    private int AdvertiseWindow(bool syn)
+    {
+        _advertisedWindow = RcvWnd;
+        return syn ? Math.Min(_advertisedWindow, ushort.MaxValue) : _advertisedWindow >> _rcvShift;
     }
 
     /// <summary>The timestamp clock: milliseconds of loop time (RFC 7323 §5.4 asks for 1 ms to 1 s a tick).</summary>
