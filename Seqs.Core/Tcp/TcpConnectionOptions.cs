@@ -76,6 +76,9 @@ public sealed class TcpConnectionOptions
     /// </summary>
     public bool Sack { get; set; } = true;
 
+    /// <summary>The congestion control algorithm (RFC 5681 NewReno by default, or RFC 9438 CUBIC).</summary>
+    public CongestionControlAlgorithm CongestionControl { get; set; } = CongestionControlAlgorithm.NewReno;
+
     /// <summary>RFC 5961 §7: challenge ACKs a connection may send per second.</summary>
     public int ChallengeAcksPerSecond { get; set; } = 10;
 

@@ -58,7 +58,7 @@ internal sealed partial class TcpControlBlock
         _sndWl2 = seg.Ack;
         if (ackAcceptable)
         {
-            AcknowledgeUpTo(seg.Ack, now);
+            AcknowledgeUpTo(seg.Ack, now, RoundTripFromTimestamps(seg, now));
             State = TcpState.Established;
             _ackPending = true;
         }
@@ -112,6 +112,11 @@ internal sealed partial class TcpControlBlock
             // bit is set)."
             if (!seg.HasRst)
                 _ackPending = true;
+            // "If the RCV.WND is zero, no segments will be acceptable, but special allowance should be made to accept
+            // valid ACKs": a peer whose data we cannot take may be acknowledging ours, and a receiver that waits for
+            // its send buffer to drain before reading would otherwise never open its window again.
+            if (RcvWnd == 0 && seg.Seq == RcvNxt && seg.HasAck && !seg.HasRst && !seg.HasSyn)
+                OnAck(seg, now);
             return;
         }
 
@@ -203,8 +208,18 @@ internal sealed partial class TcpControlBlock
             SendChallengeAck(now);
             return false;
         }
+        int newlySacked = TakeSackBlocks(seg);
         if (seg.Ack > SndUna)
-            AcknowledgeUpTo(seg.Ack, now);
+        {
+            int flightBefore = FlightSize;
+            int acked = seg.Ack - SndUna;
+            AcknowledgeUpTo(seg.Ack, now, RoundTripFromTimestamps(seg, now));
+            OnNewDataAcked(acked, flightBefore, now);
+        }
+        else if (IsDuplicateAck(seg, newlySacked))
+        {
+            OnDuplicateAck(now);
+        }
 
         // RFC 9293 §3.10.7.4: update the send window only from segments newer than the last update.
         if (_sndWl1 < seg.Seq || (_sndWl1 == seg.Seq && _sndWl2 <= seg.Ack))
@@ -238,8 +253,20 @@ internal sealed partial class TcpControlBlock
         return true;
     }
 
+    /// <summary>
+    /// RFC 7323 §4.1 RTTM: an ACK of new data whose TSecr echoes one of our timestamps measures the round trip,
+    /// retransmissions included, so every such ACK gives a sample. A TSecr of 0 is taken as no echo, as Linux does.
+    /// </summary>
+    private TimeSpan? RoundTripFromTimestamps(in Segment seg, TimeSpan now)
+    {
+        if (!_timestamps || seg.Timestamps is not TcpTimestamps ts || ts.EchoReply == 0)
+            return null;
+        int elapsed = unchecked((int)(TimestampClock(now) - ts.EchoReply));
+        return elapsed >= 0 ? TimeSpan.FromMilliseconds(elapsed) : null;
+    }
+
     /// <summary>SND.UNA moves to <paramref name="ack"/>: acknowledged data leaves the send buffer, the RTT is sampled.</summary>
-    private void AcknowledgeUpTo(SeqNumber ack, TimeSpan now)
+    private void AcknowledgeUpTo(SeqNumber ack, TimeSpan now, TimeSpan? roundTrip)
     {
         int dataAcked = Math.Min(Math.Max(ack - _sendHead, 0), _send.Count);
         _send.Discard(dataAcked);
@@ -251,8 +278,12 @@ internal sealed partial class TcpControlBlock
         // Karn's rule: only a segment sent once is timed, and the timing stops at a retransmission.
         if (_timing && ack > _timedSeq)
         {
-            _rto.AddSample(now - _timedAt);
+            _rto.AddSample(roundTrip ?? now - _timedAt);
             _timing = false;
+        }
+        else if (roundTrip is TimeSpan measured)
+        {
+            _rto.AddSample(measured);
         }
         _rto.OnProgress();
         // RFC 6298 §5.2-5.3: stop the timer when everything is acknowledged, else restart it.

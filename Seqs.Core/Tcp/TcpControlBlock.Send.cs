@@ -9,7 +9,11 @@ internal sealed partial class TcpControlBlock
 
     private int Unsent => _send.Count - (SndNxt - _sendHead);
 
-    private int UsableWindow => SndUna + SndWnd - SndNxt;
+    /// <summary>
+    /// What the windows let go from SND.NXT: the peer's receive window and the congestion window (plus RFC 3042
+    /// limited transmit), whichever is smaller.
+    /// </summary>
+    private int UsableWindow => Math.Min(SndUna + SndWnd - SndNxt, SndUna + _cc.Window + LimitedTransmitAllowance - SndNxt);
 
     private bool SendsData => State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck;
 
@@ -19,7 +23,7 @@ internal sealed partial class TcpControlBlock
             return SndNxt == Iss;
         if (!SendsData)
             return false;
-        return (Unsent > 0 && UsableWindow > 0) || (_sendClosed && SndNxt == FinSeq);
+        return _retransmitUna || InSackRecovery || (Unsent > 0 && UsableWindow > 0) || (_sendClosed && SndNxt == FinSeq);
     }
 
     /// <summary>
@@ -98,21 +102,43 @@ internal sealed partial class TcpControlBlock
         return false;
     }
 
+    /// <summary>
+    /// The next data (or FIN) segment: first a retransmission loss recovery asked for, then, during SACK recovery,
+    /// what RFC 6675's NextSeg picks, else the data at SND.NXT that the windows allow.
+    /// </summary>
     private bool TryBuildDataSegment(TimeSpan now, Span<byte> payload, out Segment segment)
     {
-        int unsent = Unsent;
         // RFC 7323 §3.2 (and RFC 9293 §3.7.1): the MSS counts data only, so options in every segment take from it.
-        int length = Math.Min(Math.Min(unsent, UsableWindow), Math.Min(SendMss - DataOptionsLength, payload.Length));
+        int room = Math.Min(SendMss - DataOptionsLength, payload.Length);
+        if (_retransmitUna)
+        {
+            _retransmitUna = false;
+            if (SndUna < _sndMax && TryBuildRetransmission(SndUna, _sndMax, room, now, payload, out segment))
+                return true;
+        }
+        if (InSackRecovery)
+            return TryBuildSackRecoverySegment(room, now, payload, out segment);
+
+        // After a timeout SND.NXT went back to SND.UNA: data the peer SACKed is not sent again (RFC 6675 §5.1).
+        SeqNumber limit = _sndMax;
+        if (SndNxt < _sndMax && _scoreboard is { Count: > 0 })
+        {
+            SeqNumber? edge;
+            while (!_scoreboard.IsHole(SndNxt, out edge))
+                SndNxt = edge!.Value;
+            if (edge is SeqNumber holeEnd)
+                limit = holeEnd;
+        }
+        int unsent = Unsent;
+        int length = Math.Min(Math.Min(unsent, UsableWindow), room);
+        if (SndNxt < _sndMax && SndNxt + length > limit)
+            length = limit - SndNxt;
         bool finDue = _sendClosed && SndNxt + length == FinSeq;
         if (length > 0 || (finDue && SndNxt == FinSeq))
         {
-            _send.CopyTo(SndNxt - _sendHead, payload[..length]);
-            TcpFlags flags = TcpFlags.Ack;
-            if (length > 0 && length == unsent)
-                flags |= TcpFlags.Psh;
-            if (finDue)
-                flags |= TcpFlags.Fin;
-            segment = new Segment(SndNxt, RcvNxt, flags, AdvertiseWindow(syn: false), length) { Sack = BuildSackBlocks() };
+            segment = DataSegment(SndNxt, length, finDue, payload);
+            if (SndNxt < _sndMax)
+                RetransmittedBytes += length;
             OnSent(SndNxt, length + (finDue ? 1 : 0), now);
             return true;
         }
@@ -121,6 +147,48 @@ internal sealed partial class TcpControlBlock
             _persistAt = now + _rto.Timeout;
         segment = default;
         return false;
+    }
+
+    /// <summary>A segment of <paramref name="length"/> octets from the send buffer at <paramref name="seq"/>.</summary>
+    private Segment DataSegment(SeqNumber seq, int length, bool fin, Span<byte> payload)
+    {
+        _send.CopyTo(seq - _sendHead, payload[..length]);
+        TcpFlags flags = TcpFlags.Ack;
+        if (length > 0 && seq + length == _sendHead + _send.Count)
+            flags |= TcpFlags.Psh;
+        if (fin)
+            flags |= TcpFlags.Fin;
+        return new Segment(seq, RcvNxt, flags, AdvertiseWindow(syn: false), length) { Sack = BuildSackBlocks() };
+    }
+
+    /// <summary>
+    /// Sends again what lies at <paramref name="seq"/>, up to <paramref name="end"/> and one segment, whatever the
+    /// windows allow; the FIN goes with it when the range reaches it.
+    /// </summary>
+    private bool TryBuildRetransmission(SeqNumber seq, SeqNumber end, int room, TimeSpan now, Span<byte> payload, out Segment segment)
+    {
+        SeqNumber dataEnd = _sendHead + _send.Count;
+        int length = Math.Max(0, Math.Min(room, SeqNumber.Min(end, dataEnd) - seq));
+        bool fin = _sendClosed && seq + length == FinSeq && end > FinSeq;
+        if (length == 0 && !fin)
+        {
+            segment = default;
+            return false;
+        }
+        segment = DataSegment(seq, length, fin, payload);
+        RetransmittedBytes += length;
+        SeqNumber sentEnd = seq + length + (fin ? 1 : 0);
+        if (sentEnd > _highRxt)
+            _highRxt = sentEnd;
+        // After a timeout SND.NXT went back to SND.UNA; what was just sent need not go again.
+        if (SndNxt < sentEnd)
+            SndNxt = sentEnd;
+        // Karn's rule (RFC 6298 §3): a retransmitted range gives no RTT sample.
+        if (_timing && _timedSeq < sentEnd)
+            _timing = false;
+        _retransmitAt ??= now + _rto.Timeout;
+        _ackPending = false;
+        return true;
     }
 
     private void OnSent(SeqNumber seq, int sequenceLength, TimeSpan now)
@@ -175,7 +243,11 @@ internal sealed partial class TcpControlBlock
             _rto.OnExpired();
             Retransmissions++;
             _timing = false;
+            OnRetransmissionTimeout(now);
             SndNxt = SndUna;
+            // The first segment goes again whatever the windows say now: it fitted them when first sent, and with
+            // the peer's window closed meanwhile it is the probe that learns when it opens (RFC 9293 §3.8.6.1).
+            _retransmitUna = Synchronized;
             _retransmitAt = now + _rto.Timeout;
         }
         if (KeepAliveDeadline is TimeSpan keepAliveAt && keepAliveAt <= now)

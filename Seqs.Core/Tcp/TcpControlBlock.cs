@@ -71,6 +71,7 @@ internal sealed partial class TcpControlBlock
         _send = new SendBuffer(options.SendBufferSize);
         _receive = new ReceiveBuffer(options.ReceiveBufferSize, options.MaxOutOfOrderRanges);
         _rto = new RetransmissionTimer(options.InitialRetransmissionTimeout, options.MinimumRetransmissionTimeout, options.MaximumRetransmissionTimeout);
+        _cc = CongestionControl.Create(options.CongestionControl, DefaultMss);
         _ourMss = ourMss;
         _ourWindowShift = WindowShiftFor(options.ReceiveBufferSize);
         Iss = iss;
@@ -136,6 +137,7 @@ internal sealed partial class TcpControlBlock
     /// <summary>The peer's FIN arrived and every byte before it was read or is readable.</summary>
     public bool ReceivedFin { get; private set; }
 
+    /// <summary>Retransmission timeouts (RFC 6298 §5.4); fast retransmits are counted in <see cref="FastRetransmits"/>.</summary>
     public int Retransmissions { get; private set; }
 
     /// <summary>Consecutive retransmission timeouts without progress (the RFC 6298 backoff exponent).</summary>
@@ -189,6 +191,7 @@ internal sealed partial class TcpControlBlock
         tcb.Irs = ack.Seq - 1;
         tcb.RcvNxt = ack.Seq;
         tcb.SendMss = Math.Max(1, Math.Min((int)peerMss, ourMss));
+        tcb._cc.OnMssKnown(tcb.SendMss);
         tcb.SndWnd = ack.Window;
         tcb._maxSndWnd = ack.Window;
         tcb._sndWl1 = ack.Seq;
@@ -386,6 +389,7 @@ internal sealed partial class TcpControlBlock
         // RFC 9293 §3.7.1: the send MSS is the peer's option, bounded by what our interface can carry.
         int peer = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultMss;
         SendMss = Math.Max(1, Math.Min(peer, _ourMss));
+        _cc.OnMssKnown(SendMss);
     }
 
     private void EnterClosed(TcpError error)

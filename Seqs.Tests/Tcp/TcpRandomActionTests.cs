@@ -22,11 +22,12 @@ public sealed class TcpRandomActionTests
         var failures = new List<string>();
         for (int seed = 1; seed <= Seeds; seed++)
         {
-            string? failure = Run(seed);
+            string? failure = Run(seed, trace: false);
             if (failure is not null)
                 failures.Add($"seed {seed}: {failure}");
         }
         TestContext.Out.WriteLine($"{Seeds} seeds, {s_bytesRead} bytes read and checked, {s_aborts} aborts");
+        SegmentTrace.Replay(failures, Run);
         Assert.That(failures, Is.Empty);
         Assert.That(s_bytesRead, Is.GreaterThan(Seeds * 1000), "the runs moved data");
     }
@@ -34,7 +35,7 @@ public sealed class TcpRandomActionTests
     private static long s_bytesRead;
     private static int s_aborts;
 
-    private static string? Run(int seed)
+    private static string? Run(int seed, bool trace)
     {
         var random = new Random(seed);
         var faults = new LinkFaults
@@ -48,6 +49,8 @@ public sealed class TcpRandomActionTests
         };
         var options = new TcpConnectionOptions { SendBufferSize = random.Next(500, 8000), ReceiveBufferSize = random.Next(500, 8000), UserTimeout = TimeSpan.FromSeconds(30) };
         using var pair = new SimulatedPair(faults);
+        if (trace)
+            SegmentTrace.Attach(pair);
         var listener = new TcpListener(pair.B, 5000, options);
         var endA = new End(new Random(seed * 31 + 1));
         var endB = new End(new Random(seed * 31 + 2));

@@ -15,32 +15,23 @@ public sealed class TcpSeedSweepTests
 {
     private const int Seeds = 500;
 
-    private static bool s_trace;
-
     [Test]
     public void EchoTransfers_SurviveSeededFaults_AndLeaveNothingBehind()
     {
         var failures = new List<string>();
         for (int seed = 1; seed <= Seeds; seed++)
         {
-            string? failure = Run(seed);
+            string? failure = Run(seed, trace: false);
             if (failure is not null)
                 failures.Add($"seed {seed}: {failure}");
         }
         TestContext.Out.WriteLine($"{Seeds} seeds, {failures.Count} failed");
-        if (failures.Count > 0)
-        {
-            // Replay the first failure with every TCP segment printed: the run is deterministic, so this is it again.
-            int seed = int.Parse(failures[0].Split(' ', ':')[1], System.Globalization.CultureInfo.InvariantCulture);
-            s_trace = true;
-            Run(seed);
-            s_trace = false;
-        }
+        SegmentTrace.Replay(failures, Run);
         Assert.That(failures, Is.Empty);
     }
 
     /// <summary>One run; returns why it failed, or null.</summary>
-    private static string? Run(int seed)
+    private static string? Run(int seed, bool trace)
     {
         var random = new Random(seed);
         var faults = new LinkFaults
@@ -56,16 +47,8 @@ public sealed class TcpSeedSweepTests
         int length = random.Next(1, 40_000);
         var options = new TcpConnectionOptions { SendBufferSize = random.Next(1000, 20_000), ReceiveBufferSize = random.Next(1000, 20_000) };
         using var pair = new SimulatedPair(faults);
-        if (s_trace)
-        {
-            pair.Simulation.FrameDelivered += (time, nic, frame) =>
-            {
-                if (EthernetFrame.TryParse(frame, out EthernetFrame e, out _) && Ipv4Packet.TryParse(e.Payload, out Ipv4Packet ip, out _) && TcpSegment.TryParse(ip.Payload, out TcpSegment t, out _))
-                    TestContext.Out.WriteLine($"{time.TotalMilliseconds,8} {(nic == pair.NicA ? "->A" : "->B")} {t.SourcePort}>{t.DestinationPort} seq={t.SequenceNumber} ack={t.AcknowledgmentNumber} {t.Flags} len={t.Payload.Length} ck={t.VerifyChecksum(ip.SourceAddress, ip.DestinationAddress)}");
-                else
-                    TestContext.Out.WriteLine($"{time.TotalMilliseconds,8} {(nic == pair.NicA ? "->A" : "->B")} other {frame.Length}");
-            };
-        }
+        if (trace)
+            SegmentTrace.Attach(pair);
         using var echo = new TcpEchoServer(pair.B, options: options);
         using var stop = new CancellationTokenSource();
         _ = echo.RunAsync(stop.Token);
