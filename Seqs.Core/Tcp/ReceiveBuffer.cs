@@ -9,17 +9,14 @@ namespace Seqs.Tcp;
 internal sealed class ReceiveBuffer
 {
     private readonly byte[] _ring;
-    private readonly long[] _rangeStarts;
-    private readonly long[] _rangeEnds;
-    private int _rangeCount;
+    private readonly RangeSet _ranges;
     private long _readOffset;
     private long _latestOutOfOrder = -1;
 
     public ReceiveBuffer(int capacity, int maxRanges)
     {
         _ring = new byte[capacity];
-        _rangeStarts = new long[maxRanges];
-        _rangeEnds = new long[maxRanges];
+        _ranges = new RangeSet(maxRanges);
     }
 
     public int Capacity => _ring.Length;
@@ -33,7 +30,7 @@ internal sealed class ReceiveBuffer
     /// <summary>RCV.WND: room left after the bytes not yet read (RFC 9293 §3.8.6.2 offers what the buffer can take).</summary>
     public int Window => _ring.Length - Readable;
 
-    public int OutOfOrderRanges => _rangeCount;
+    public int OutOfOrderRanges => _ranges.Count;
 
     /// <summary>
     /// Stores <paramref name="data"/> at stream offset <paramref name="offset"/> (≥ <see cref="NextOffset"/>, ending
@@ -47,7 +44,7 @@ internal sealed class ReceiveBuffer
         long end = offset + data.Length;
         if (offset > NextOffset)
         {
-            if (!TryAddRange(offset, end))
+            if (_ranges.Add(offset, end) < 0)
                 return -1;
             _latestOutOfOrder = offset;
         }
@@ -59,16 +56,16 @@ internal sealed class ReceiveBuffer
         if (offset <= NextOffset)
             NextOffset = Math.Max(NextOffset, end);
         // Ranges that the new data reaches or overlaps now join the in-order bytes.
-        while (_rangeCount > 0 && _rangeStarts[0] <= NextOffset)
+        while (_ranges.Count > 0 && _ranges.Start(0) <= NextOffset)
         {
-            NextOffset = Math.Max(NextOffset, _rangeEnds[0]);
-            RemoveRangeAt(0);
+            NextOffset = Math.Max(NextOffset, _ranges.End(0));
+            _ranges.RemoveBelow(_ranges.End(0));
         }
         return (int)(NextOffset - before);
     }
 
     /// <summary>The <paramref name="index"/>th out-of-order range, lowest first, as stream offsets.</summary>
-    public (long Start, long End) GetOutOfOrderRange(int index) => (_rangeStarts[index], _rangeEnds[index]);
+    public (long Start, long End) GetOutOfOrderRange(int index) => (_ranges.Start(index), _ranges.End(index));
 
     /// <summary>
     /// The index of the out-of-order range that holds the most recently arrived out-of-order data (the first SACK
@@ -78,9 +75,9 @@ internal sealed class ReceiveBuffer
     {
         get
         {
-            for (int i = 0; i < _rangeCount; i++)
+            for (int i = 0; i < _ranges.Count; i++)
             {
-                if (_rangeStarts[i] <= _latestOutOfOrder && _latestOutOfOrder < _rangeEnds[i])
+                if (_ranges.Start(i) <= _latestOutOfOrder && _latestOutOfOrder < _ranges.End(i))
                     return i;
             }
             return -1;
@@ -96,40 +93,5 @@ internal sealed class ReceiveBuffer
         _ring.AsSpan(0, n - first).CopyTo(destination[first..n]);
         _readOffset += n;
         return n;
-    }
-
-    private bool TryAddRange(long start, long end)
-    {
-        int i = 0;
-        while (i < _rangeCount && _rangeEnds[i] < start)
-            i++;
-        // Merge with every range that overlaps or touches [start, end).
-        int j = i;
-        while (j < _rangeCount && _rangeStarts[j] <= end)
-        {
-            start = Math.Min(start, _rangeStarts[j]);
-            end = Math.Max(end, _rangeEnds[j]);
-            j++;
-        }
-        int merged = j - i;
-        if (merged == 0 && _rangeCount == _rangeStarts.Length)
-            return false;
-        int shift = 1 - merged;
-        if (shift != 0)
-        {
-            Array.Copy(_rangeStarts, j, _rangeStarts, j + shift, _rangeCount - j);
-            Array.Copy(_rangeEnds, j, _rangeEnds, j + shift, _rangeCount - j);
-        }
-        _rangeStarts[i] = start;
-        _rangeEnds[i] = end;
-        _rangeCount += shift;
-        return true;
-    }
-
-    private void RemoveRangeAt(int index)
-    {
-        Array.Copy(_rangeStarts, index + 1, _rangeStarts, index, _rangeCount - index - 1);
-        Array.Copy(_rangeEnds, index + 1, _rangeEnds, index, _rangeCount - index - 1);
-        _rangeCount--;
     }
 }

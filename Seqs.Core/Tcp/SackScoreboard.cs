@@ -5,21 +5,23 @@ namespace Seqs.Tcp;
 /// ranges above SND.UNA, lowest first, at most a fixed number of them. It answers the questions loss recovery asks:
 /// is this octet SACKed, where does the next hole end, and is a hole lost (RFC 6675 §4, IsLost).
 /// </summary>
-internal sealed class SackScoreboard(int capacity)
+internal sealed class SackScoreboard(int capacity, SeqNumber una)
 {
-    private readonly SeqNumber[] _left = new SeqNumber[capacity];
-    private readonly SeqNumber[] _right = new SeqNumber[capacity];
+    private readonly RangeSet _ranges = new(capacity);
+    // Ranges are kept as stream positions: _baseOffset is the position of _base, which follows SND.UNA.
+    private SeqNumber _base = una;
+    private long _baseOffset;
 
     /// <summary>RFC 6675 §2 DupThresh: three duplicate ACKs, or SACKed data that many segments beyond a hole.</summary>
     public const int DupThresh = 3;
 
-    public int Count { get; private set; }
+    public int Count => _ranges.Count;
 
     /// <summary>Octets SACKed above SND.UNA.</summary>
     public int SackedBytes { get; private set; }
 
     /// <summary>The highest SACKed sequence number plus one (RFC 6675's "highest octet covered by any SACK"), or null.</summary>
-    public SeqNumber? HighestSacked => Count == 0 ? null : _right[Count - 1];
+    public SeqNumber? HighestSacked => Count == 0 ? null : SeqAt(_ranges.End(Count - 1));
 
     /// <summary>
     /// Records one received block and returns the octets it newly SACKs. Blocks that are not strictly between
@@ -29,35 +31,11 @@ internal sealed class SackScoreboard(int capacity)
     /// </summary>
     public int Add(SackBlock block, SeqNumber una, SeqNumber sndMax)
     {
+        Advance(una);
         SeqNumber left = SeqNumber.Max(block.Left, una);
-        SeqNumber right = block.Right;
-        if (right <= left || right > sndMax)
+        if (block.Right <= left || block.Right > sndMax)
             return 0;
-        int i = 0;
-        while (i < Count && _right[i] < left)
-            i++;
-        int j = i;
-        int covered = 0;
-        while (j < Count && _left[j] <= right)
-        {
-            covered += _right[j] - _left[j];
-            left = SeqNumber.Min(left, _left[j]);
-            right = SeqNumber.Max(right, _right[j]);
-            j++;
-        }
-        int merged = j - i;
-        if (merged == 0 && Count == _left.Length)
-            return 0;
-        int shift = 1 - merged;
-        if (shift != 0)
-        {
-            Array.Copy(_left, j, _left, j + shift, Count - j);
-            Array.Copy(_right, j, _right, j + shift, Count - j);
-        }
-        _left[i] = left;
-        _right[i] = right;
-        Count += shift;
-        int added = right - left - covered;
+        int added = (int)Math.Max(0, _ranges.Add(PositionOf(left), PositionOf(block.Right)));
         SackedBytes += added;
         return added;
     }
@@ -65,28 +43,16 @@ internal sealed class SackScoreboard(int capacity)
     /// <summary>SND.UNA moved: ranges at or below it are no longer needed.</summary>
     public void Advance(SeqNumber una)
     {
-        int drop = 0;
-        while (drop < Count && _right[drop] <= una)
-        {
-            SackedBytes -= _right[drop] - _left[drop];
-            drop++;
-        }
-        if (drop > 0)
-        {
-            Array.Copy(_left, drop, _left, 0, Count - drop);
-            Array.Copy(_right, drop, _right, 0, Count - drop);
-            Count -= drop;
-        }
-        if (Count > 0 && _left[0] < una)
-        {
-            SackedBytes -= una - _left[0];
-            _left[0] = una;
-        }
+        if (una <= _base)
+            return;
+        _baseOffset += una - _base;
+        _base = una;
+        SackedBytes -= (int)_ranges.RemoveBelow(_baseOffset);
     }
 
     public void Clear()
     {
-        Count = 0;
+        _ranges.Clear();
         SackedBytes = 0;
     }
 
@@ -97,16 +63,17 @@ internal sealed class SackScoreboard(int capacity)
     /// </summary>
     public bool IsHole(SeqNumber seq, out SeqNumber? edge)
     {
+        long position = PositionOf(seq);
         for (int i = 0; i < Count; i++)
         {
-            if (seq < _left[i])
+            if (position < _ranges.Start(i))
             {
-                edge = _left[i];
+                edge = SeqAt(_ranges.Start(i));
                 return true;
             }
-            if (seq < _right[i])
+            if (position < _ranges.End(i))
             {
-                edge = _right[i];
+                edge = SeqAt(_ranges.End(i));
                 return false;
             }
         }
@@ -120,12 +87,13 @@ internal sealed class SackScoreboard(int capacity)
     /// </summary>
     public bool IsLost(SeqNumber seq, int mss)
     {
+        long position = PositionOf(seq);
         int ranges = 0;
-        int bytes = 0;
-        for (int i = Count - 1; i >= 0 && _left[i] > seq; i--)
+        long bytes = 0;
+        for (int i = Count - 1; i >= 0 && _ranges.Start(i) > position; i--)
         {
             ranges++;
-            bytes += _right[i] - _left[i];
+            bytes += _ranges.End(i) - _ranges.Start(i);
         }
         return ranges >= DupThresh || bytes > (DupThresh - 1) * mss;
     }
@@ -141,7 +109,7 @@ internal sealed class SackScoreboard(int capacity)
         SeqNumber holeStart = una;
         for (int i = 0; i <= Count; i++)
         {
-            SeqNumber holeEnd = i < Count ? _left[i] : sndMax;
+            SeqNumber holeEnd = i < Count ? SeqAt(_ranges.Start(i)) : sndMax;
             if (holeEnd > holeStart)
             {
                 int length = holeEnd - holeStart;
@@ -149,8 +117,12 @@ internal sealed class SackScoreboard(int capacity)
                 pipe += retransmitted + (i < Count && IsLost(holeStart, mss) ? 0 : length);
             }
             if (i < Count)
-                holeStart = _right[i];
+                holeStart = SeqAt(_ranges.End(i));
         }
         return pipe;
     }
+
+    private long PositionOf(SeqNumber seq) => _baseOffset + (seq - _base);
+
+    private SeqNumber SeqAt(long position) => _base + (int)(position - _baseOffset);
 }

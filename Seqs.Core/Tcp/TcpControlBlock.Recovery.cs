@@ -24,6 +24,8 @@ internal sealed partial class TcpControlBlock
     /// <summary>Send the segment at SND.UNA again next (fast retransmit, or a NewReno partial ACK).</summary>
     private bool _retransmitUna;
 
+    private SackScoreboard Scoreboard => _scoreboard ??= new SackScoreboard(ScoreboardRanges, SndUna);
+
     /// <summary>cwnd, in octets.</summary>
     public int CongestionWindow => _cc.Window;
 
@@ -42,7 +44,8 @@ internal sealed partial class TcpControlBlock
     /// <summary>FlightSize (RFC 5681 §2): data sent and not yet acknowledged.</summary>
     private int FlightSize => _sndMax - SndUna;
 
-    private bool InSackRecovery => _inRecovery && _scoreboard is { Count: > 0 };
+    /// <summary>RFC 6675 recovery, driven by the scoreboard, on a connection that negotiated SACK.</summary>
+    private bool InSackRecovery => _inRecovery && _sackPermitted;
 
     /// <summary>
     /// RFC 3042: on the first and second duplicate ACK, one new segment each may go beyond cwnd (the receive window
@@ -55,10 +58,9 @@ internal sealed partial class TcpControlBlock
     {
         if (!_sackPermitted || seg.Sack.Count == 0)
             return 0;
-        _scoreboard ??= new SackScoreboard(ScoreboardRanges);
         int added = 0;
         for (int i = 0; i < seg.Sack.Count; i++)
-            added += _scoreboard.Add(seg.Sack[i], SndUna, _sndMax);
+            added += Scoreboard.Add(seg.Sack[i], SndUna, _sndMax);
         return added;
     }
 
@@ -152,7 +154,7 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private bool TryBuildSackRecoverySegment(int room, TimeSpan now, Span<byte> payload, out Segment segment)
     {
-        SackScoreboard scoreboard = _scoreboard!;
+        SackScoreboard scoreboard = Scoreboard;
         segment = default;
         if (_cc.Window - scoreboard.Pipe(SndUna, _sndMax, _highRxt, SendMss) < SendMss)
             return false;

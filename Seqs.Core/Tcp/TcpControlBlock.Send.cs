@@ -89,12 +89,14 @@ internal sealed partial class TcpControlBlock
             // RFC 1122 §4.2.3.6: a probe with SEG.SEQ = SND.NXT-1 and no data, which the peer must acknowledge.
             _keepAlivePending = false;
             _ackPending = false;
-            segment = new Segment(SndNxt - 1, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false));
+            segment = new Segment(_sndMax - 1, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false));
             return true;
         }
         if (_ackPending && State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent))
         {
-            segment = new Segment(SndNxt, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false)) { Sack = BuildSackBlocks() };
+            // SEQ is the highest SND.NXT so far, as Linux sends it: after a timeout sent SND.NXT back, a lower one would
+            // fall before the peer's RCV.NXT, fail its acceptability test and the ACK would be lost with it.
+            segment = new Segment(_sndMax, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false)) { Sack = BuildSackBlocks() };
             _ackPending = false;
             return true;
         }
@@ -228,7 +230,7 @@ internal sealed partial class TcpControlBlock
         // RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5: after R2 without progress on sent data, give up and tell the peer.
         if (_retransmitAt is not null && Synchronized && now - _lastProgress >= _options.UserTimeout)
         {
-            _reset = new Segment(SndNxt, default, TcpFlags.Rst, 0);
+            _reset = new Segment(_sndMax, default, TcpFlags.Rst, 0);
             EnterClosed(TcpError.TimedOut);
             return;
         }
@@ -254,7 +256,7 @@ internal sealed partial class TcpControlBlock
         {
             if (_keepAliveProbes >= _options.KeepAliveCount)
             {
-                _reset = new Segment(SndNxt, default, TcpFlags.Rst, 0);
+                _reset = new Segment(_sndMax, default, TcpFlags.Rst, 0);
                 EnterClosed(TcpError.TimedOut);
                 return;
             }

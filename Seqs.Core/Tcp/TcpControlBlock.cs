@@ -264,7 +264,7 @@ internal sealed partial class TcpControlBlock
     public void Abort()
     {
         if (State is TcpState.SynReceived or TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.CloseWait)
-            _reset = new Segment(SndNxt, default, TcpFlags.Rst, 0);
+            _reset = new Segment(_sndMax, default, TcpFlags.Rst, 0);
         EnterClosed(TcpError.Aborted);
     }
 

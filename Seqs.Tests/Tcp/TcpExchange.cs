@@ -39,11 +39,19 @@ internal sealed class TcpExchange
         return exchange;
     }
 
-    /// <summary>An active open completed at time 0: local ISS <paramref name="localIss"/>, remote <paramref name="remoteIss"/>.</summary>
-    public static TcpExchange Established(uint localIss, uint remoteIss, int remoteWindow = 65535, TcpConnectionOptions? options = null)
+    /// <summary>
+    /// An active open completed at time 0: local ISS <paramref name="localIss"/>, remote <paramref name="remoteIss"/>,
+    /// MSS 1460; the peer's SYN,ACK agrees to SACK when <paramref name="sack"/> is set, and to timestamps (TSval 1)
+    /// when <paramref name="timestamps"/> is.
+    /// </summary>
+    public static TcpExchange Established(uint localIss, uint remoteIss, int remoteWindow = 65535, TcpConnectionOptions? options = null, bool sack = false, bool timestamps = false)
     {
         TcpExchange exchange = ActiveOpen(localIss, options);
-        exchange.Arrives(0, Seg(remoteIss, localIss + 1, TcpFlags.Syn | TcpFlags.Ack, remoteWindow, mss: 1460));
+        exchange.Arrives(0, Seg(remoteIss, localIss + 1, TcpFlags.Syn | TcpFlags.Ack, remoteWindow, mss: 1460) with
+        {
+            SackPermitted = sack,
+            Timestamps = timestamps ? new TcpTimestamps(1, 0) : null,
+        });
         exchange.TakeSent();
         return exchange;
     }

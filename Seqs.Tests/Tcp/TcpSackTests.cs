@@ -7,29 +7,14 @@ namespace Seqs.Tests.Tcp;
 /// <summary>RFC 2018 (SACK negotiation and blocks) and RFC 6675 (SACK-based loss recovery).</summary>
 public sealed class TcpSackTests
 {
-    private const TcpFlags Syn = TcpFlags.Syn;
     private const TcpFlags Ack = TcpFlags.Ack;
 
     private static SackBlock Block(uint left, uint right) => new(new SeqNumber(left), new SeqNumber(right));
 
-    /// <summary>An established connection where the peer (ISS 300) agreed to SACK, with or without timestamps.</summary>
-    private static TcpExchange EstablishedWithSack(bool timestamps = false)
-    {
-        var tcp = ActiveOpen(iss: 100);
-        tcp.TakeSent();
-        tcp.Arrives(0, Seg(300, 101, Syn | Ack, mss: 1460) with
-        {
-            SackPermitted = true,
-            Timestamps = timestamps ? new TcpTimestamps(1, 0) : null,
-        });
-        tcp.TakeSent();
-        return tcp;
-    }
-
     [Test]
     public void OutOfOrderData_IsReportedInSackBlocks_MostRecentFirst()
     {
-        var tcp = EstablishedWithSack();
+        var tcp = Established(localIss: 100, remoteIss: 300, sack: true);
         Assert.That(tcp.Tcb.SackPermitted, Is.True);
 
         tcp.Arrives(10, Seg(401, 101, Ack, data: 100));
@@ -58,7 +43,7 @@ public sealed class TcpSackTests
     [TestCase(true, 3)]
     public void SackBlocks_AreLimitedByTheOptionSpace(bool timestamps, int blocks)
     {
-        var tcp = EstablishedWithSack(timestamps);
+        var tcp = Established(localIss: 100, remoteIss: 300, sack: true, timestamps: timestamps);
         for (int i = 0; i < 4; i++)
             tcp.Arrives(10 + i, Seg((uint)(401 + 200 * i), 101, Ack, data: 100) with { Timestamps = timestamps ? new TcpTimestamps(2, 0) : null });
         Segment ack = tcp.TakeSent().Last().Segment;
@@ -74,5 +59,85 @@ public sealed class TcpSackTests
         tcp.Arrives(10, Seg(401, 101, Ack, data: 100));
         Assert.That(tcp.TakeSent().Single().Segment.Sack.Count, Is.Zero);
         Assert.That(tcp.Tcb.SackPermitted, Is.False);
+    }
+
+    private const int Mss = 1460;
+
+    private static uint At(int segment) => (uint)(101 + segment * Mss);
+
+    private static Segment AckWithSack(uint ack, params (int From, int To)[] sacked) =>
+        Seg(301, ack, Ack) with { Sack = SackBlocks.Of([.. sacked.Select(r => Block(At(r.From), At(r.To)))]) };
+
+    /// <summary>
+    /// RFC 6675: segments 0 and 4 of 10 were lost. SACK blocks show it; the recovery retransmits exactly those two
+    /// segments and never one the peer SACKed.
+    /// </summary>
+    [Test]
+    public void SackRecovery_RetransmitsOnlyTheHoles()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300, options: new TcpConnectionOptions { SendBufferSize = 256 * 1024 }, sack: true);
+        tcp.Write(new byte[20 * Mss]);
+        tcp.TakeSent();
+        var retransmitted = new List<uint>();
+        void Collect()
+        {
+            foreach ((int _, Segment s, byte[] _) in tcp.TakeSent())
+            {
+                if (s.Seq.Value < At(10))
+                    retransmitted.Add(s.Seq.Value);
+            }
+        }
+
+        // Segments 1, 2, 3 arrive; the third SACKed segment makes segment 0 lost (IsLost: more than 2·SMSS above).
+        tcp.Arrives(10, AckWithSack(101, (1, 2)));
+        tcp.Arrives(11, AckWithSack(101, (1, 3)));
+        Collect();
+        Assert.That(retransmitted, Is.Empty, "two SACKed segments are not yet a loss");
+        tcp.Arrives(12, AckWithSack(101, (1, 4)));
+        Collect();
+        Assert.That(retransmitted, Is.EqualTo(new[] { At(0) }));
+        Assert.That(tcp.Tcb.InRecovery, Is.True);
+
+        // Segments 5 to 9 arrive: segment 4 is a hole with three segments SACKed above it, so it goes next.
+        for (int i = 5; i < 10; i++)
+        {
+            tcp.Arrives(10 + i, AckWithSack(101, (5, i + 1), (1, 4)));
+            Collect();
+        }
+        Assert.That(retransmitted, Is.EqualTo(new[] { At(0), At(4) }));
+
+        // Both retransmissions arrive: everything is acknowledged and the recovery ends.
+        tcp.Arrives(30, Seg(301, At(4), Ack) with { Sack = SackBlocks.Of(Block(At(5), At(10))) });
+        tcp.Arrives(31, Seg(301, At(10), Ack));
+        Collect();
+        Assert.That(tcp.Tcb.InRecovery, Is.True, "segments 10 to 14, sent during the recovery, are still unacknowledged");
+        tcp.Arrives(32, Seg(301, At(15), Ack));
+        Collect();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tcp.Tcb.InRecovery, Is.False);
+            Assert.That(retransmitted, Is.EqualTo(new[] { At(0), At(4) }), "no SACKed segment was sent twice");
+            Assert.That(tcp.Tcb.RetransmittedBytes, Is.EqualTo(2 * Mss));
+            Assert.That(tcp.Tcb.Retransmissions, Is.Zero, "no timeout");
+        }
+    }
+
+    /// <summary>RFC 6675 §5.1: after a timeout, SND.NXT goes back to SND.UNA but skips what the peer SACKed.</summary>
+    [Test]
+    public void AfterATimeout_SackedSegmentsAreNotSentAgain()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300, sack: true);
+        tcp.Write(new byte[4 * Mss]);
+        tcp.TakeSent();
+        // Segments 1 and 3 were SACKed; two duplicate ACKs are not enough for fast retransmit.
+        tcp.Arrives(10, AckWithSack(101, (1, 2)));
+        tcp.Arrives(11, AckWithSack(101, (3, 4), (1, 2)));
+        tcp.TakeSent();
+        // The handshake measured a round trip of 0 ms, so the RTO is the 200 ms floor.
+        List<uint> first = tcp.TakeSentAt(200).Select(s => s.Segment.Seq.Value).ToList();
+        Assert.That(first, Is.EqualTo(new[] { At(0) }), "the timeout sends segment 0");
+        tcp.Arrives(210, AckWithSack(At(1), (3, 4)));
+        List<uint> next = tcp.TakeSent().Select(s => s.Segment.Seq.Value).ToList();
+        Assert.That(next, Is.EqualTo(new[] { At(2) }), "segment 1 was acknowledged, 3 SACKed: only 2 is left");
     }
 }

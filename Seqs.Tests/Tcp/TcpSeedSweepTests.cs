@@ -45,7 +45,14 @@ public sealed class TcpSeedSweepTests
             PropagationDelay = TimeSpan.FromMilliseconds(random.Next(0, 50)),
         };
         int length = random.Next(1, 40_000);
-        var options = new TcpConnectionOptions { SendBufferSize = random.Next(1000, 20_000), ReceiveBufferSize = random.Next(1000, 20_000) };
+        // Every seed mixes the sender's mechanisms: SACK or not, NewReno or CUBIC.
+        var options = new TcpConnectionOptions
+        {
+            SendBufferSize = random.Next(1000, 20_000),
+            ReceiveBufferSize = random.Next(1000, 20_000),
+            Sack = seed % 3 != 0,
+            CongestionControl = seed % 2 == 0 ? CongestionControlAlgorithm.Cubic : CongestionControlAlgorithm.NewReno,
+        };
         using var pair = new SimulatedPair(faults);
         if (trace)
             SegmentTrace.Attach(pair);
