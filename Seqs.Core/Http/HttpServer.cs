@@ -59,6 +59,8 @@ public sealed partial class HttpServer : TcpServer
             return;
         }
         Counters.ActiveConnections++;
+        // A response is written whole, so Nagle would only hold its last segment back (Kestrel does the same).
+        connection.NoDelay = true;
         HttpServerConnection served = _spareConnections.Count > 0 ? _spareConnections.Pop() : new HttpServerConnection(this, _options);
         try
         {

@@ -151,6 +151,8 @@ public sealed class HttpUserAgent : IDisposable
         }
         ConnectionsOpened++;
         TcpConnection connection = await _stack.ConnectAsync(server, _options.TcpOptions, cancellationToken).ConfigureAwait(true);
+        // Requests are written whole: Nagle would only delay a body written after its header.
+        connection.NoDelay = true;
         return (connection, false);
     }
 

@@ -58,6 +58,17 @@ public sealed class TcpConnection : Stream
 
     public IPEndPoint RemoteEndPoint => Remote.ToIPEndPoint();
 
+    /// <summary>
+    /// Like <see cref="System.Net.Sockets.Socket.NoDelay"/>: true turns Nagle's algorithm off, so small writes leave at
+    /// once instead of waiting for outstanding data to be acknowledged. Starts from
+    /// <see cref="TcpConnectionOptions.NoDelay"/>.
+    /// </summary>
+    public bool NoDelay
+    {
+        get => Tcb.NoDelay;
+        set => Tcb.NoDelay = value;
+    }
+
     /// <summary>The RFC 9293 state, read on the loop (from other threads it may be a moment old).</summary>
     public TcpState State => Tcb.State;
 

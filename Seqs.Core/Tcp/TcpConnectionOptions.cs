@@ -76,6 +76,19 @@ public sealed class TcpConnectionOptions
     /// </summary>
     public bool Sack { get; set; } = true;
 
+    /// <summary>
+    /// Turns Nagle's algorithm off (RFC 9293 §3.7.4): small writes go out at once even while data is unacknowledged,
+    /// at the cost of more, smaller segments. Off by default, as RFC 1122 §4.2.3.4 asks; request-response protocols
+    /// that write whole messages (HTTP) turn it on. Can also be changed per connection.
+    /// </summary>
+    public bool NoDelay { get; set; }
+
+    /// <summary>
+    /// RFC 9293 §3.8.6.3 / RFC 1122 §4.2.3.2: how long an ACK for in-order data may wait for a second segment or
+    /// for data to ride on (at most 500 ms; Linux's shortest is 40 ms). Zero acknowledges every segment at once.
+    /// </summary>
+    public TimeSpan DelayedAckTimeout { get; set; } = TimeSpan.FromMilliseconds(40);
+
     /// <summary>The congestion control algorithm (RFC 5681 NewReno by default, or RFC 9438 CUBIC).</summary>
     public CongestionControlAlgorithm CongestionControl { get; set; } = CongestionControlAlgorithm.NewReno;
 
@@ -100,6 +113,7 @@ public sealed class TcpConnectionOptions
         Require(KeepAliveInterval > TimeSpan.Zero, nameof(KeepAliveInterval), "positive");
         Require(KeepAliveCount is >= 1 and <= 1000, nameof(KeepAliveCount), "1 to 1000");
         Require(FinWait2Timeout > TimeSpan.Zero, nameof(FinWait2Timeout), "positive");
+        Require(DelayedAckTimeout >= TimeSpan.Zero && DelayedAckTimeout <= TimeSpan.FromMilliseconds(500), nameof(DelayedAckTimeout), "0 to 500 ms (RFC 1122 §4.2.3.2)");
         Require(ChallengeAcksPerSecond >= 1, nameof(ChallengeAcksPerSecond), "at least 1");
     }
 

@@ -161,7 +161,7 @@ internal sealed partial class TcpControlBlock
 
         // Seventh: segment text, in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2.
         if (payload.Length > 0 && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
-            AcceptText(seg.Seq, payload);
+            AcceptText(seg.Seq, payload, now);
 
         // Eighth: FIN, once everything before it has arrived.
         if (seg.HasFin && seg.Seq + seg.DataLength == RcvNxt && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
@@ -291,7 +291,7 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>Stores in-window text, trimmed to what is new and what fits.</summary>
-    private void AcceptText(SeqNumber seq, ReadOnlySpan<byte> payload)
+    private void AcceptText(SeqNumber seq, ReadOnlySpan<byte> payload, TimeSpan now)
     {
         // Trim what was already received and what lies beyond the window (RFC 9293 §3.10.7.4, first check).
         int skip = RcvNxt - seq;
@@ -309,11 +309,31 @@ internal sealed partial class TcpControlBlock
         int room = _receive.Window - offsetInWindow;
         if (payload.Length > room)
             payload = payload[..Math.Max(0, room)];
+        bool gapsBefore = _receive.OutOfOrderRanges > 0;
         int advanced = _receive.Accept(_receive.NextOffset + offsetInWindow, payload);
         if (advanced > 0)
             RcvNxt += advanced;
-        // Out-of-order data (or a dropped one) is answered at once with a duplicate ACK (RFC 5681 §4.2).
-        _ackPending = true;
+        // RFC 5681 §4.2: out-of-order data (or data that could not be kept) is answered at once with a duplicate
+        // ACK, and so is data that fills a gap; in-order data may wait for a delayed ACK.
+        // So is data that leaves the window nearly closed: the sender must learn at once that it has to stop.
+        if (advanced <= 0 || gapsBefore || RcvWnd < WindowUpdateThreshold)
+            _ackPending = true;
+        else
+            DelayAck(now);
+    }
+
+    /// <summary>
+    /// RFC 9293 §3.8.6.3 (RFC 1122 §4.2.3.2): acknowledge at least every second segment, and no later than the
+    /// delayed-ACK timeout; any segment sent meanwhile carries the ACK instead.
+    /// </summary>
+    private void DelayAck(TimeSpan now)
+    {
+        if (_options.DelayedAckTimeout == TimeSpan.Zero || ++_segmentsSinceAck >= 2)
+        {
+            _ackPending = true;
+            return;
+        }
+        _delayedAckAt ??= now + _options.DelayedAckTimeout;
     }
 
     /// <summary>RFC 9293 §3.10.7.4, eighth check.</summary>

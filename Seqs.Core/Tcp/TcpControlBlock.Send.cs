@@ -42,7 +42,11 @@ internal sealed partial class TcpControlBlock
         if (_timestamps || offer)
             segment = segment with { Timestamps = new TcpTimestamps(TimestampClock(now), offer ? 0 : _tsRecent) };
         if (segment.HasAck)
+        {
             _lastAckSent = segment.Ack;
+            _segmentsSinceAck = 0;
+            _delayedAckAt = null;
+        }
         return true;
     }
 
@@ -135,6 +139,11 @@ internal sealed partial class TcpControlBlock
         int length = Math.Min(Math.Min(unsent, UsableWindow), room);
         if (SndNxt < _sndMax && SndNxt + length > limit)
             length = limit - SndNxt;
+        if (length > 0 && SndNxt == _sndMax && !MaySendNew(length, unsent, room, now))
+        {
+            segment = default;
+            return false;
+        }
         bool finDue = _sendClosed && SndNxt + length == FinSeq;
         if (length > 0 || (finDue && SndNxt == FinSeq))
         {
@@ -148,6 +157,25 @@ internal sealed partial class TcpControlBlock
         if (unsent > 0 && SndWnd == 0 && _retransmitAt is null && _persistAt is null)
             _persistAt = now + _rto.Timeout;
         segment = default;
+        return false;
+    }
+
+    /// <summary>
+    /// RFC 9293 §3.8.6.2.1 sender SWS avoidance with Nagle's algorithm (§3.7.4): new data goes when a full segment
+    /// can, when everything queued can and nothing is unacknowledged (or <see cref="NoDelay"/>, or the send side
+    /// is closing), or when at least half the largest window the peer offered can. Otherwise it waits for an ACK;
+    /// with nothing in flight to bring one, the override timer (here the persist timer) lets it go later.
+    /// </summary>
+    private bool MaySendNew(int length, int unsent, int room, TimeSpan now)
+    {
+        bool idle = SndUna == _sndMax || NoDelay || _sendClosed;
+        if (length == room || (idle && (length == unsent || length >= _maxSndWnd / 2)) || _swsOverride)
+        {
+            _swsOverride = false;
+            return true;
+        }
+        if (SndUna == _sndMax && _persistAt is null)
+            _persistAt = now + _rto.Timeout;
         return false;
     }
 
@@ -265,16 +293,23 @@ internal sealed partial class TcpControlBlock
         }
         if (_persistAt is TimeSpan persistAt && persistAt <= now)
         {
+            _persistAt = null;
             if (SndWnd == 0 && Unsent > 0)
             {
                 _probePending = true;
                 _rto.OnExpired();
                 _persistAt = now + _rto.Timeout;
             }
-            else
+            else if (Unsent > 0 && SndUna == _sndMax)
             {
-                _persistAt = null;
+                // RFC 9293 §3.8.6.2.1: the SWS override timeout; send what the window allows.
+                _swsOverride = true;
             }
+        }
+        if (_delayedAckAt is TimeSpan delayedAckAt && delayedAckAt <= now)
+        {
+            _delayedAckAt = null;
+            _ackPending = true;
         }
     }
 }

@@ -52,6 +52,13 @@ internal sealed partial class TcpControlBlock
     private TimeSpan _tsRecentAt;
     private SeqNumber _lastAckSent;
     private TimeSpan? _finWait2Until;
+    /// <summary>RFC 9293 §3.8.6.2.2: the right edge of the receive window as last advertised; it moves in big steps.</summary>
+    private SeqNumber? _rcvRightEdge;
+    /// <summary>RFC 9293 §3.8.6.3: when a delayed ACK is due, and how many segments it covers so far.</summary>
+    private TimeSpan? _delayedAckAt;
+    private int _segmentsSinceAck;
+    /// <summary>The SWS override timer fired (RFC 9293 §3.8.6.2.1): the next small segment may go.</summary>
+    private bool _swsOverride;
     private bool _timing;
     private SeqNumber _timedSeq;
     private TimeSpan _timedAt;
@@ -74,6 +81,7 @@ internal sealed partial class TcpControlBlock
         _cc = CongestionControl.Create(options.CongestionControl, DefaultMss);
         _ourMss = ourMss;
         _ourWindowShift = WindowShiftFor(options.ReceiveBufferSize);
+        NoDelay = options.NoDelay;
         Iss = iss;
         SndUna = iss;
         SndNxt = iss;
@@ -126,6 +134,9 @@ internal sealed partial class TcpControlBlock
     public int ReceiveWindowShift => _rcvShift;
 
     public int SendWindowShift => _sndShift;
+
+    /// <summary>Nagle's algorithm (RFC 9293 §3.7.4) is off: small segments go at once even with data in flight.</summary>
+    public bool NoDelay { get; set; }
 
     /// <summary>RFC 2018 §2: SACK was negotiated.</summary>
     public bool SackPermitted => _sackPermitted;
@@ -220,7 +231,7 @@ internal sealed partial class TcpControlBlock
     {
         int n = _receive.Read(destination);
         // RFC 9293 §3.8.6.2.2: tell the peer once the window has grown by a full segment or half the buffer.
-        if (n > 0 && Synchronized && RcvWnd - _advertisedWindow >= Math.Min(SendMss, _receive.Capacity / 2))
+        if (n > 0 && Synchronized && RcvWnd - _advertisedWindow >= WindowUpdateThreshold)
             _ackPending = true;
         return n;
     }
@@ -320,6 +331,8 @@ internal sealed partial class TcpControlBlock
                 next = keepAlive;
             if (_finWait2Until is TimeSpan finWait2 && (next is null || finWait2 < next))
                 next = finWait2;
+            if (_delayedAckAt is TimeSpan delayedAck && (next is null || delayedAck < next))
+                next = delayedAck;
             return next;
         }
     }
@@ -374,11 +387,27 @@ internal sealed partial class TcpControlBlock
     /// <summary>SEG.WND in octets: RFC 7323 §2.2, the window of a SYN is never scaled.</summary>
     private int PeerWindow(in Segment seg) => seg.HasSyn ? seg.Window : seg.Window << _sndShift;
 
-    /// <summary>The window field for an outgoing segment, which records what was advertised.</summary>
+    /// <summary>RFC 9293 §3.8.6.2.2: the receive window opens in steps of min(RCV.BUFF / 2, Eff.snd.MSS) or more.</summary>
+    private int WindowUpdateThreshold => Math.Min(_receive.Capacity / 2, (int)_ourMss);
+
+    /// <summary>
+    /// The window field for an outgoing segment, which records what was advertised. RFC 9293 §3.8.6.2.2 (receiver
+    /// SWS avoidance): the right edge moves only when it can move by <see cref="WindowUpdateThreshold"/>, so that
+    /// a slowly reading application does not invite a stream of tiny segments.
+    /// </summary>
     private int AdvertiseWindow(bool syn)
     {
-        _advertisedWindow = RcvWnd;
-        return syn ? Math.Min(_advertisedWindow, ushort.MaxValue) : _advertisedWindow >> _rcvShift;
+        int available = RcvWnd;
+        if (syn)
+        {
+            _advertisedWindow = available;
+            return Math.Min(available, ushort.MaxValue);
+        }
+        SeqNumber edge = RcvNxt + available;
+        if (_rcvRightEdge is not SeqNumber advertised || edge - advertised >= WindowUpdateThreshold || available == _receive.Capacity)
+            _rcvRightEdge = edge;
+        _advertisedWindow = Math.Max(0, Math.Min(available, _rcvRightEdge.Value - RcvNxt));
+        return _advertisedWindow >> _rcvShift;
     }
 
     /// <summary>The timestamp clock: milliseconds of loop time (RFC 7323 §5.4 asks for 1 ms to 1 s a tick).</summary>
@@ -401,6 +430,7 @@ internal sealed partial class TcpControlBlock
         _persistAt = null;
         _timeWaitUntil = null;
         _finWait2Until = null;
+        _delayedAckAt = null;
         _ackPending = false;
         _probePending = false;
     }

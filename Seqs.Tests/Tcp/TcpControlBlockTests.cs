@@ -112,12 +112,14 @@ public sealed class TcpControlBlockTests
         Assert.That(tcp.Tcb.Error, Is.EqualTo(TcpError.TimedOut));
     }
 
+    /// <summary>RFC 9293 §3.8.6.3: one in-order segment is acknowledged after the delayed-ACK timeout (40 ms).</summary>
     [Test]
-    public void DataSegment_IsAcknowledgedAndReadable()
+    public void DataSegment_IsAcknowledgedAfterTheAckDelay_AndReadable()
     {
         var tcp = Established(localIss: 100, remoteIss: 300);
         tcp.Arrives(10, Seg(301, 101, Ack | Psh), "hello"u8.ToArray());
-        tcp.ExpectSent(10, Seg(101, 306, Ack));
+        tcp.ExpectNothingSent(49);
+        tcp.ExpectSent(50, Seg(101, 306, Ack));
         var buffer = new byte[10];
         Assert.That(tcp.Tcb.Read(buffer), Is.EqualTo(5));
         Assert.That(buffer[..5], Is.EqualTo("hello"u8.ToArray()));
@@ -183,7 +185,8 @@ public sealed class TcpControlBlockTests
     [Test]
     public void UnacknowledgedData_IsRetransmittedFromSndUna_WithBackoff()
     {
-        var tcp = Established(localIss: 100, remoteIss: 300);
+        // Nagle off, so that the last small segment leaves with the others.
+        var tcp = Established(localIss: 100, remoteIss: 300, options: new TcpConnectionOptions { NoDelay = true });
         tcp.Write(new byte[3000]);
         List<(int AtMs, Segment Segment, byte[] Data)> first = tcp.TakeSent();
         Assert.That(first.Select(s => (s.Segment.Seq.Value, s.Segment.DataLength)), Is.EqualTo(new[] { (101u, 1460), (1561u, 1460), (3021u, 80) }));

@@ -10,7 +10,7 @@ public sealed class TcpTimestampsTests
     [Test]
     public void ActiveOpen_OffersTimestamps_AndUsesThemWhenThePeerAgrees()
     {
-        var tcp = ActiveOpen(iss: 100);
+        var tcp = ActiveOpen(iss: 100, new TcpConnectionOptions { NoDelay = true });
         Segment syn = tcp.TakeSent().Single().Segment;
         Assert.That(syn.Timestamps, Is.EqualTo(new TcpTimestamps(0, 0)), "TSval from the clock, TSecr 0 on a SYN");
 
