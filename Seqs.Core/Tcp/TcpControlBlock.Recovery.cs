@@ -38,6 +38,13 @@ internal sealed partial class TcpControlBlock
     /// <summary>Octets of data sent more than once, by any mechanism.</summary>
     public long RetransmittedBytes { get; private set; }
 
+    /// <summary>
+    /// The sum of FlightSize at each loss detected (fast retransmit or timeout): what a go-back-N sender, which
+    /// resends everything outstanding, would have sent again. Compared with <see cref="RetransmittedBytes"/> it shows
+    /// what SACK and fast recovery saved.
+    /// </summary>
+    public long FlightAtLosses { get; private set; }
+
     /// <summary>In fast recovery, after three duplicate ACKs or SACK information showed a loss.</summary>
     public bool InRecovery => _inRecovery;
 
@@ -118,6 +125,7 @@ internal sealed partial class TcpControlBlock
             return;
         _inRecovery = true;
         FastRetransmits++;
+        FlightAtLosses += FlightSize;
         _recoveryPoint = _sndMax;
         _highRxt = SndUna;
         _cc.OnLoss(FlightSize, SendMss, now);
@@ -133,6 +141,7 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private void OnRetransmissionTimeout(TimeSpan now)
     {
+        FlightAtLosses += FlightSize;
         if (Synchronized)
             _cc.OnRetransmissionTimeout(FlightSize, SendMss, now);
         _inRecovery = false;
