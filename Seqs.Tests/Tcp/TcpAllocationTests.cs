@@ -49,4 +49,36 @@ public sealed class TcpAllocationTests
         Assert.That(allocated, Is.Zero, $"{allocated} B over 2000 round trips of {chunk.Length}-byte segments");
         stop.Cancel();
     }
+
+    /// <summary>
+    /// One-way bulk transfer with 256 KiB buffers (window scaling, SACK, timestamps, delayed ACKs, congestion
+    /// control all in play): nothing is allocated per segment once warm, on either side.
+    /// </summary>
+    [Test]
+    public void BulkTransfer_AllocatesNothingOnceWarm()
+    {
+        using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
+        var options = new TcpConnectionOptions { SendBufferSize = 256 << 10, ReceiveBufferSize = 256 << 10 };
+        using var discard = new TcpDiscardServer(pair.B, options: options);
+        using var stop = new CancellationTokenSource();
+        _ = discard.RunAsync(stop.Token);
+        byte[] chunk = new byte[64 << 10];
+        _ = pair.LoopA.InvokeAsync(async () =>
+        {
+            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpDiscardServer.DefaultPort), options);
+            while (!stop.IsCancellationRequested)
+                await connection.WriteAsync(chunk);
+        });
+        Assert.That(pair.Simulation.RunUntil(() => discard.OctetsDiscarded >= 4 << 20, TimeSpan.FromMinutes(1)), Is.True);
+
+        long target = discard.OctetsDiscarded + (16 << 20);
+        Func<bool> done = () => discard.OctetsDiscarded >= target;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool finished = pair.Simulation.RunUntil(done, TimeSpan.FromMinutes(1));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(finished, Is.True);
+        Assert.That(allocated, Is.Zero, $"{allocated} B over 16 MiB of full-size segments");
+        stop.Cancel();
+    }
 }
