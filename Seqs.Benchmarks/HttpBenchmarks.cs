@@ -1,0 +1,113 @@
+using BenchmarkDotNet.Attributes;
+using Seqs.Http;
+using Seqs.Scheduling;
+using Seqs.Simulation;
+using Seqs.Stack;
+using Seqs.Tcp;
+using Seqs.Wire;
+
+namespace Seqs.Benchmarks;
+
+/// <summary>
+/// A small keep-alive GET served by <see cref="HttpServer"/>, in-process, with no network: <see cref="ParseAndRoute"/>
+/// is the HTTP layer's own work on a request in memory (parse the head in place, match the route and its value);
+/// <see cref="KeepAliveGet"/> is a whole request and response, handler and response head included, through the TCP
+/// and IP layers of two stacks on a <see cref="CrossoverNic"/> pair (no simulator, no kernel). The request and
+/// handler are those of <c>HttpAllocationTests</c>, which asserts that the same exchange allocates nothing.
+/// </summary>
+[MemoryDiagnoser]
+public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner derives from it
+{
+    private static readonly byte[] s_request =
+        "GET /api/items/42?x=1 HTTP/1.1\r\nHost: 10.0.0.2\r\nUser-Agent: test\r\nAccept: */*\r\n\r\n"u8.ToArray();
+    private static readonly int s_responseLength =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"id\":42}".Length;
+    private static readonly SendOrPostCallback s_sendRequest = static s => ((HttpBenchmarks)s!).SendRequest();
+
+    private readonly HttpServerOptions _options = new() { Port = 80 };
+    private readonly HttpRequestHead _head = new(new HttpServerOptions().MaxRequestHeaderCount);
+    private readonly TextRange[] _routeValues = new TextRange[HttpRouter.MaxRouteParameters];
+    private readonly byte[] _received = new byte[4096];
+    private readonly CancellationTokenSource _stop = new();
+    private HttpRouter _router = null!;
+    private NetStack _client = null!;
+    private NetStack _server = null!;
+    private TcpConnection _connection = null!;
+    private int _receivedLength;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _router = new HttpRouter().MapGet("/api/items/{id}", static (request, response, cancellationToken) =>
+        {
+            response.ContentType = "application/json";
+            response.Write("{\"id\":"u8);
+            response.Write(request.GetRouteValue("id"));
+            response.Write("}"u8);
+            return default;
+        });
+
+        var clock = new VirtualClock();
+        (CrossoverNic a, CrossoverNic b) = CrossoverNic.CreatePair(SimulatedPair.MacA, SimulatedPair.MacB, ringFrames: 16);
+        _client = new NetStack(new NetLoop(clock), a, randomSeed: 1);
+        _server = new NetStack(new NetLoop(clock), b, randomSeed: 2);
+        _client.Configure(new Ipv4Cidr(SimulatedPair.AddressA, 24));
+        _server.Configure(new Ipv4Cidr(SimulatedPair.AddressB, 24));
+        var server = new HttpServer(_server, _router, _options);
+        _ = server.RunAsync(_stop.Token);
+        Task<TcpConnection> connect = null!;
+        _client.Loop.Post(_ => connect = _client.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80)), null);
+        for (int turn = 0; turn < 100 && !connect.IsCompleted; turn++)
+            Turn();
+        _connection = connect.Result;
+        _client.Loop.Post(_ => _ = ReadResponsesAsync(), null);
+        for (int i = 0; i < 100; i++)
+            KeepAliveGet();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _stop.Cancel();
+
+    [Benchmark]
+    public int ParseAndRoute()
+    {
+        if (HttpRequestParser.TryParseHead(s_request, _head, _options, out int consumed, out _) != HttpParseStatus.Complete)
+            throw new InvalidOperationException("The request did not parse.");
+        ReadOnlySpan<byte> path = _head.Path.Of(s_request);
+        HttpRoute? route = _router.Match(_head.Method, path, _head.Path.Start, _routeValues, out _);
+        return route is null ? throw new InvalidOperationException("No route.") : consumed + _routeValues[0].Length;
+    }
+
+    [Benchmark]
+    public void KeepAliveGet()
+    {
+        _receivedLength = 0;
+        _client.Loop.Post(s_sendRequest, this);
+        for (int turn = 0; _receivedLength < s_responseLength; turn++)
+        {
+            if (turn == 100)
+                throw new InvalidOperationException($"{_receivedLength} of {s_responseLength} response bytes after 100 turns.");
+            Turn();
+        }
+        if (_receivedLength != s_responseLength)
+            throw new InvalidOperationException($"{_receivedLength} response bytes, expected {s_responseLength}.");
+    }
+
+    private void SendRequest()
+    {
+        if (!_connection.WriteAsync(s_request).IsCompletedSuccessfully)
+            throw new InvalidOperationException("The request did not fit the send buffer.");
+    }
+
+    private async Task ReadResponsesAsync()
+    {
+        while (true)
+            _receivedLength += await _connection.ReadAsync(_received.AsMemory(_receivedLength));
+    }
+
+    private void Turn()
+    {
+        _client.Loop.RunOnce();
+        _server.Loop.RunOnce();
+    }
+}
