@@ -141,7 +141,7 @@ public sealed partial class Enc28j60
         return true;
     }
 
-    /// <summary>Half duplex, after TXERIF: reads the TSV and sends the frame again after a late collision.</summary>
+    /// <summary>Half duplex, after TXERIF: reads the TSV; true when it sent the frame again after a late collision.</summary>
     private bool RetryAfterTransmitError()
     {
         TransmitStatusVector status = ReadTransmitStatus();
