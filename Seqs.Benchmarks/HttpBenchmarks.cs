@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Seqs.Http;
 using Seqs.Scheduling;
+using Seqs.Services;
 using Seqs.Simulation;
 using Seqs.Stack;
 using Seqs.Tcp;
@@ -12,8 +13,10 @@ namespace Seqs.Benchmarks;
 /// A small keep-alive GET served by <see cref="HttpServer"/>, in-process, with no network: <see cref="ParseAndRoute"/>
 /// is the HTTP layer's own work on a request in memory (parse the head in place, match the route and its value);
 /// <see cref="KeepAliveGet"/> is a whole request and response, handler and response head included, through the TCP
-/// and IP layers of two stacks on a <see cref="CrossoverNic"/> pair (no simulator, no kernel). The request and
-/// handler are those of <c>HttpAllocationTests</c>, which asserts that the same exchange allocates nothing.
+/// and IP layers of two stacks on a <see cref="CrossoverNic"/> pair (no simulator, no kernel); <see cref="EchoOfTheRequest"/>
+/// sends the same request to a TCP echo server on the same pair, so that the difference is the HTTP server's share.
+/// The request and handler are those of <c>HttpAllocationTests</c>, which asserts that the same exchange allocates
+/// nothing.
 /// </summary>
 [MemoryDiagnoser]
 public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner derives from it
@@ -22,7 +25,8 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
         "GET /api/items/42?x=1 HTTP/1.1\r\nHost: 10.0.0.2\r\nUser-Agent: test\r\nAccept: */*\r\n\r\n"u8.ToArray();
     private static readonly int s_responseLength =
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"id\":42}".Length;
-    private static readonly SendOrPostCallback s_sendRequest = static s => ((HttpBenchmarks)s!).SendRequest();
+    private static readonly SendOrPostCallback s_sendRequest = static s => SendRequest(((HttpBenchmarks)s!)._connection);
+    private static readonly SendOrPostCallback s_sendEcho = static s => SendRequest(((HttpBenchmarks)s!)._echo);
 
     private readonly HttpServerOptions _options = new() { Port = 80 };
     private readonly HttpRequestHead _head = new(new HttpServerOptions().MaxRequestHeaderCount);
@@ -33,6 +37,7 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
     private NetStack _client = null!;
     private NetStack _server = null!;
     private TcpConnection _connection = null!;
+    private TcpConnection _echo = null!;
     private int _receivedLength;
 
     [GlobalSetup]
@@ -55,14 +60,17 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
         _server.Configure(new Ipv4Cidr(SimulatedPair.AddressB, 24));
         var server = new HttpServer(_server, _router, _options);
         _ = server.RunAsync(_stop.Token);
-        Task<TcpConnection>? connect = null;
-        _client.Loop.Post(_ => connect = _client.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80)), null);
-        for (int turn = 0; turn < 100 && connect is not { IsCompleted: true }; turn++)
-            Turn();
-        _connection = connect!.Result;
-        _client.Loop.Post(_ => _ = ReadResponsesAsync(), null);
+        var echo = new TcpEchoServer(_server);
+        _ = echo.RunAsync(_stop.Token);
+        _connection = Connect(80);
+        _echo = Connect(TcpEchoServer.DefaultPort);
+        _client.Loop.Post(_ => _ = ReadResponsesAsync(_connection), null);
+        _client.Loop.Post(_ => _ = ReadResponsesAsync(_echo), null);
         for (int i = 0; i < 100; i++)
+        {
             KeepAliveGet();
+            EchoOfTheRequest();
+        }
     }
 
     [GlobalCleanup]
@@ -79,32 +87,46 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
     }
 
     [Benchmark]
-    public void KeepAliveGet()
+    public void KeepAliveGet() => Exchange(s_sendRequest, s_responseLength);
+
+    [Benchmark]
+    public void EchoOfTheRequest() => Exchange(s_sendEcho, s_request.Length);
+
+    private void Exchange(SendOrPostCallback send, int expected)
     {
         _receivedLength = 0;
-        _client.Loop.Post(s_sendRequest, this);
-        for (int turn = 0; _receivedLength < s_responseLength; turn++)
+        _client.Loop.Post(send, this);
+        for (int turn = 0; _receivedLength < expected; turn++)
         {
             if (turn == 100)
-                throw new InvalidOperationException($"{_receivedLength} of {s_responseLength} response bytes after 100 turns.");
+                throw new InvalidOperationException($"{_receivedLength} of {expected} bytes back after 100 turns.");
             Turn();
         }
-        if (_receivedLength != s_responseLength)
-            throw new InvalidOperationException($"{_receivedLength} response bytes, expected {s_responseLength}.");
+        if (_receivedLength != expected)
+            throw new InvalidOperationException($"{_receivedLength} bytes back, expected {expected}.");
     }
 
-    private void SendRequest()
+    private TcpConnection Connect(ushort port)
     {
-        if (!_connection.WriteAsync(s_request).IsCompletedSuccessfully)
+        Task<TcpConnection>? connect = null;
+        _client.Loop.Post(_ => connect = _client.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, port)), null);
+        for (int turn = 0; turn < 100 && connect is not { IsCompleted: true }; turn++)
+            Turn();
+        return connect!.Result;
+    }
+
+    private static void SendRequest(TcpConnection connection)
+    {
+        if (!connection.WriteAsync(s_request).IsCompletedSuccessfully)
             throw new InvalidOperationException("The request did not fit the send buffer.");
     }
 
-    private async Task ReadResponsesAsync()
+    private async Task ReadResponsesAsync(TcpConnection connection)
     {
         while (true)
         {
             // Not "+= await": that would read the count before the wait, across the reset for the next request.
-            int read = await _connection.ReadAsync(_received);
+            int read = await connection.ReadAsync(_received);
             _receivedLength += read;
         }
     }
