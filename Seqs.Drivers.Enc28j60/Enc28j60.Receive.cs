@@ -104,9 +104,10 @@ public sealed partial class Enc28j60
     }
 
     /// <summary>
-    /// §7.2.4: moves ERXRDPT up behind the next packet, odd (errata #14). Its low byte is always FFh, which ERXRDPTL
-    /// latched when the FIFO was set up, so only ERXRDPTH is written: the pair takes the latched low byte with it
-    /// (reference §2). Nothing is written when the pointer would not move.
+    /// §7.2.4: moves ERXRDPT up behind the next packet, odd (errata #14). Its low byte is always FFh, which went into
+    /// ERXRDPTL's internal buffer when the FIFO was set up, so only ERXRDPTH is written: "when the host controller
+    /// writes to ERXRDPTH, the internally buffered low byte will be loaded into the ERXRDPTL register at the same
+    /// time" (§7.2.4). Nothing is written when the pointer would not move.
     /// </summary>
     private void FreeReceiveSpace()
     {
