@@ -165,8 +165,8 @@ public sealed partial class Enc28j60Emulator
             ResetReceiveEngine();
         if (now.TransmitReset)
         {
-            // Register 3-1, TXRST: "transmit logic is held in Reset". A transmission in progress stops (no TXIF, no
-            // TSV: the logic is reset, not the frame cancelled) and TXRTS cannot be set until TXRST is cleared.
+            // Register 3-1: while TXRST is set the transmit logic is held in reset. A transmission in progress stops
+            // (no TXIF, no TSV: the logic is reset, not the frame cancelled) and TXRTS cannot be set until it clears.
             ResetTransmitEngine();
             _registers[ControlRegister.Econ1.Address()] = (byte)(value & ~Econ1.TxRts);
             return;
