@@ -69,11 +69,12 @@ public sealed partial class Enc28j60
         InitializeMac();
         InitializePhy();
 
-        // §12.1: start with no stale flags, then enable what the driver serves. TXIE stays off: completion is
-        // checked when the next frame goes out, so INT does not fire once per frame.
+        // §12.1: start with no stale flags, then enable what the driver serves. TXIE and TXERIE stay off: completion
+        // and aborts are checked when the next frame goes out, so INT does not fire once per frame, nor for the TXERIF
+        // that releasing TXRST before every frame may set (errata DS80349C #12).
         ReadPhy(PhyRegister.Phir);
         ClearBits(ControlRegister.Eir, Eir.DmaIf | Eir.TxIf | Eir.TxErIf | Eir.RxErIf);
-        Write(ControlRegister.Eie, Eie.IntIe | Eie.PktIe | Eie.LinkIe | Eie.TxErIe | Eie.RxErIe);
+        Write(ControlRegister.Eie, Eie.IntIe | Eie.PktIe | Eie.LinkIe | Eie.RxErIe);
         SetBits(ControlRegister.Econ1, Econ1.RxEn);
         _lastStatusPoll = _time.GetTimestamp();
         bool linkUp = (ReadPhy(PhyRegister.Phstat2) & Phstat.LinkStatus) != 0;
@@ -103,7 +104,8 @@ public sealed partial class Enc28j60
     {
         WritePair(ControlRegister.Erxst, EthernetBuffer.ReceiveStart);
         WritePair(ControlRegister.Erxnd, EthernetBuffer.ReceiveEnd);
-        WritePair(ControlRegister.Erxrdpt, EthernetBuffer.ReceiveReadPointerFor(EthernetBuffer.ReceiveStart));
+        _readPointer = EthernetBuffer.ReceiveReadPointerFor(EthernetBuffer.ReceiveStart);
+        WritePair(ControlRegister.Erxrdpt, _readPointer);
         WritePair(ControlRegister.Erdpt, EthernetBuffer.ReceiveStart);
         _nextPacket = EthernetBuffer.ReceiveStart;
         _pending = 0;

@@ -9,14 +9,16 @@ public sealed partial class Enc28j60
 {
     /// <summary>
     /// Consumed receive space is handed back (ERXRDPT) once this much has piled up, or earlier when a transmission
-    /// is in bank 0 anyway. Freeing costs a bank switch and two writes; doing it every third full-size frame instead
-    /// of every frame keeps a received frame at no more than 6 exchanges, and still leaves half the FIFO free.
+    /// is in bank 0 anyway. Freeing costs two bank switches and one write (ERXRDPTH only); doing it every third
+    /// full-size frame instead of every frame keeps a received frame within 6 exchanges even without an INT line,
+    /// and still leaves half the FIFO free.
     /// </summary>
     private const int FreeThreshold = EthernetBuffer.ReceiveSize / 2;
 
     private int _nextPacket;
     private int _pending;
     private int _unfreed;
+    private int _readPointer;
     private long _lastStatusPoll;
 
     /// <summary>
@@ -101,13 +103,20 @@ public sealed partial class Enc28j60
         return true;
     }
 
-    /// <summary>§7.2.4: ERXRDPT to the next packet, less one to stay odd (errata #14); low byte first (latched).</summary>
+    /// <summary>
+    /// §7.2.4: moves ERXRDPT up behind the next packet, odd (errata #14). Its low byte is always FFh, which went into
+    /// ERXRDPTL's internal buffer when the FIFO was set up, so only ERXRDPTH is written: "when the host controller
+    /// writes to ERXRDPTH, the internally buffered low byte will be loaded into the ERXRDPTL register at the same
+    /// time" (§7.2.4). Nothing is written when the pointer would not move.
+    /// </summary>
     private void FreeReceiveSpace()
     {
-        if (_unfreed == 0)
+        int pointer = EthernetBuffer.ReceiveReadPointerFor(_nextPacket);
+        if (_unfreed == 0 || pointer == _readPointer)
             return;
-        WritePair(ControlRegister.Erxrdpt, EthernetBuffer.ReceiveReadPointerFor(_nextPacket));
-        _unfreed = 0;
+        Write(ControlRegister.Erxrdpt.Next(), (byte)(pointer >> 8));
+        _readPointer = pointer;
+        _unfreed = EthernetBuffer.ReceiveDistance(EthernetBuffer.AfterReadPointer(pointer), _nextPacket);
     }
 
     /// <summary>As Linux's enc28j60 does on a bad pointer: pulse RXRST, set the FIFO up again, enable reception.</summary>
@@ -122,8 +131,8 @@ public sealed partial class Enc28j60
     }
 
     /// <summary>
-    /// Serves EIR (§12.1): a link change (LINKIF, cleared by reading PHIR), a transmit abort (TXERIF) and a receive
-    /// overflow (RXERIF). PKTIF is ignored (errata #6).
+    /// Serves EIR (§12.1): a link change (LINKIF, cleared by reading PHIR) and a receive overflow (RXERIF). PKTIF is
+    /// ignored (errata #6); TXIF and TXERIF belong to the transmit path, which resets the logic before every frame.
     /// </summary>
     private void ServiceInterruptFlags()
     {
@@ -134,8 +143,6 @@ public sealed partial class Enc28j60
             ReadPhy(PhyRegister.Phir);
             SetLink((ReadPhy(PhyRegister.Phstat2) & Phstat.LinkStatus) != 0);
         }
-        if (flags.TransmitError)
-            OnTransmitError();
         if (flags.ReceiveError)
         {
             // §12.1.2: the chip dropped what did not fit; the frames before it are intact. Hand back the space

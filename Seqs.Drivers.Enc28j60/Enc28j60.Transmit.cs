@@ -10,7 +10,7 @@ public sealed partial class Enc28j60
     /// <summary>Errata DS80349C #15 and the reference §4: a late collision is retried up to 16 times.</summary>
     private const int MaxLateCollisionRetries = 16;
 
-    /// <summary>ECON1 polls of one frame in flight before it counts as stalled when the clock does not move.</summary>
+    /// <summary>Status polls (ECON1 or EIR) of one frame in flight before it counts as stalled when the clock does not move.</summary>
     private const int MaxTransmitPolls = 10_000;
 
     private int _transmitEnd;
@@ -22,9 +22,10 @@ public sealed partial class Enc28j60
     private int _lateCollisionRetries;
 
     /// <summary>
-    /// Writes <paramref name="frame"/> after the per-packet control byte at ETXST in one WBM and sets TXRTS (§7.1).
-    /// Returns false while the previous frame is still going out: the transmit buffer holds one frame. A frame
-    /// sent while the link is down is dropped, as the wire would.
+    /// Writes <paramref name="frame"/> after the per-packet control byte at ETXST in one WBM and sets TXRTS (§7.1),
+    /// with the transmit logic held in reset while the buffer is written (errata DS80349C #12: set TXRST, then clear
+    /// it, before every TXRTS). Returns false while the previous frame is still going out: the transmit buffer holds
+    /// one frame. A frame sent while the link is down is dropped, as the wire would.
     /// </summary>
     public bool TryTransmit(ReadOnlySpan<byte> frame)
     {
@@ -44,15 +45,14 @@ public sealed partial class Enc28j60
             Counters.FramesDroppedLinkDown++;
             return true;
         }
-        if (_options.Duplex == DuplexMode.Half)
-            ResetTransmitLogic(); // Errata #12: in half duplex an abort can stall the logic; reset before each TXRTS.
+        HoldTransmitLogicInReset();
         WritePair(ControlRegister.Ewrpt, EthernetBuffer.TransmitStart);
         _transfer[0] = Opcode.WriteBufferMemory;
         _transfer[1] = PacketControl.UseMacon3;
         frame.CopyTo(_transfer.AsSpan(2));
         _spi.Exchange(_transfer.AsSpan(0, 2 + frame.Length), default);
         SetTransmitEnd(EthernetBuffer.TransmitStart + frame.Length);
-        FreeReceiveSpace(); // Bank 0 is selected now, so this costs two writes and no bank switch.
+        FreeReceiveSpace(); // Bank 0 is selected now, so this costs one write and no bank switch.
         StartTransmission();
         _inFlightLength = frame.Length;
         _lateCollisionRetries = 0;
@@ -72,56 +72,89 @@ public sealed partial class Enc28j60
     }
 
     /// <summary>
-    /// One WCR of ECON1 sets TXRTS and selects bank 1 for the next EPKTCNT read. Safe because nothing is in flight
-    /// (TXRTS reads clear), RXEN is on outside power save, and the driver uses neither DMA nor RXRST/TXRST here.
+    /// Errata #12, first half: one WCR of ECON1 sets TXRST and selects bank 0 for EWRPT (the bank switch the
+    /// transmit path needs anyway). A WCR is safe here: nothing is in flight (TXRTS reads clear), RXEN is on outside
+    /// power save, and the driver uses neither DMA nor RXRST at this point.
+    /// </summary>
+    private void HoldTransmitLogicInReset() => WriteEcon1(Econ1.TxRst | Econ1.RxEn);
+
+    /// <summary>
+    /// Errata #12, second half, then TXRTS: one WCR of ECON1 clears TXRST ("then clearing ECON1.TXRST") and selects
+    /// bank 1 for the next EPKTCNT read; a BFS sets TXRTS. The errata orders the clear before TXRTS, so the two stay
+    /// apart. Half duplex also clears TXIF and TXERIF in between: clearing TXRST may set TXERIF, "therefore, the
+    /// interrupt flag should be cleared after the Reset is completed", and half duplex reads EIR to see the frame done.
+    /// Full duplex reads TXRTS instead and leaves TXERIF alone (TXERIE is off).
     /// </summary>
     private void StartTransmission()
     {
-        _command[0] = (byte)(Opcode.WriteControlRegister | ControlRegister.Econ1.Address());
-        _command[1] = Econ1.RxEn | Econ1.TxRts | 1;
-        _spi.Exchange(_command.AsSpan(0, 2), default);
-        _bank = 1;
+        WriteEcon1(Econ1.RxEn | 1);
+        if (_options.Duplex == DuplexMode.Half)
+            ClearBits(ControlRegister.Eir, Eir.TxIf | Eir.TxErIf);
+        SetBits(ControlRegister.Econ1, Econ1.TxRts);
         _transmitInFlight = true;
         _transmitStartedAt = _time.GetTimestamp();
         _transmitPolls = 0;
     }
 
+    private void WriteEcon1(byte value)
+    {
+        _command[0] = (byte)(Opcode.WriteControlRegister | ControlRegister.Econ1.Address());
+        _command[1] = value;
+        _spi.Exchange(_command.AsSpan(0, 2), default);
+        _bank = value & Econ1.BankSelect;
+    }
+
     /// <summary>
-    /// Whether the frame in flight is done: TXRTS clear. Bounded: past <see cref="Enc28j60Options.TransmitTimeout"/>
-    /// (or <see cref="MaxTransmitPolls"/> polls) the logic counts as stalled (errata #12) and is reset.
-    /// In half duplex a late collision (TSV bit 29, errata #15) sends the same frame again.
+    /// Whether the frame in flight is done. Full duplex reads ECON1: TXRTS clears when the frame is out (§7.1). Half
+    /// duplex reads EIR instead, which says both: TXIF is set when a frame is done or aborted (§7.1), TXERIF when it
+    /// was aborted (§12.1.3); a late collision (TSV bit 29, errata #15) sends the same frame again. Bounded: past
+    /// <see cref="Enc28j60Options.TransmitTimeout"/> (or <see cref="MaxTransmitPolls"/> polls) the logic counts as
+    /// stalled (errata #12); the frame is cancelled by clearing TXRTS, and the next frame's reset frees the logic.
     /// </summary>
     private bool TransmitFinished()
     {
-        if ((Read(ControlRegister.Econ1) & Econ1.TxRts) == 0)
+        if (_options.Duplex == DuplexMode.Full)
         {
-            _transmitInFlight = false;
-            return _options.Duplex == DuplexMode.Full || !RetryAfterLateCollision();
+            if ((Read(ControlRegister.Econ1) & Econ1.TxRts) == 0)
+                return Finished();
+        }
+        else
+        {
+            var flags = new Eir(Read(ControlRegister.Eir));
+            if (flags.TransmitError)
+                return !RetryAfterTransmitError();
+            if (flags.TransmitDone)
+                return Finished();
         }
         TimeSpan elapsed = _time.GetElapsedTime(_transmitStartedAt);
         if (++_transmitPolls < MaxTransmitPolls && elapsed < _options.TransmitTimeout)
             return false;
         Counters.TransmitStalls++;
         Log.TransmitStalled(_logger, elapsed);
-        ResetTransmitLogic();
         ClearBits(ControlRegister.Econ1, Econ1.TxRts);
+        return Finished();
+    }
+
+    private bool Finished()
+    {
         _transmitInFlight = false;
         return true;
     }
 
-    /// <summary>Half duplex: after TXERIF, reads the TSV and sends the frame again after a late collision.</summary>
-    private bool RetryAfterLateCollision()
+    /// <summary>Half duplex, after TXERIF: reads the TSV; true when it sent the frame again after a late collision.</summary>
+    private bool RetryAfterTransmitError()
     {
-        if ((Read(ControlRegister.Eir) & Eir.TxErIf) == 0)
-            return false;
         TransmitStatusVector status = ReadTransmitStatus();
         Counters.TransmitErrors++;
         Log.TransmitError(_logger, status.ToString());
-        ResetTransmitLogic();
         if (!status.LateCollision || _lateCollisionRetries >= MaxLateCollisionRetries)
+        {
+            _transmitInFlight = false;
             return false;
+        }
         _lateCollisionRetries++;
         Counters.LateCollisionRetries++;
+        HoldTransmitLogicInReset();
         StartTransmission();
         return true;
     }
@@ -133,23 +166,5 @@ public sealed partial class Enc28j60
         var status = TransmitStatusVector.Read(ReadBuffer(TransmitStatusVector.Length));
         WritePair(ControlRegister.Erdpt, _nextPacket);
         return status;
-    }
-
-    /// <summary>Full duplex TXERIF, seen through INT or the status poll: count it and reset the transmit logic.</summary>
-    private void OnTransmitError()
-    {
-        if (_options.Duplex == DuplexMode.Half && _transmitInFlight)
-            return; // TransmitFinished reads the TSV and retries.
-        Counters.TransmitErrors++;
-        Log.TransmitError(_logger, "aborted");
-        ResetTransmitLogic();
-    }
-
-    /// <summary>Errata #12: set TXRST, clear it, then clear TXIF and TXERIF, which the reset may set.</summary>
-    private void ResetTransmitLogic()
-    {
-        SetBits(ControlRegister.Econ1, Econ1.TxRst);
-        ClearBits(ControlRegister.Econ1, Econ1.TxRst);
-        ClearBits(ControlRegister.Eir, Eir.TxIf | Eir.TxErIf);
     }
 }

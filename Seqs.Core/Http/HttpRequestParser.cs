@@ -312,16 +312,14 @@ internal static class HttpRequestParser
                 return HttpRequestRejection.InvalidHeader;
             if (lineEnd == lineStart + 1)
                 break;
-            if (head.HeaderCount == head.Names.Length)
+            if (head.IsFull)
                 return HttpRequestRejection.TooManyHeaders;
             HttpRequestRejection fieldRejection = ParseFieldLine(buffer[lineStart..(lineEnd - 1)], out TextRange name, out TextRange value);
             if (fieldRejection != HttpRequestRejection.None)
                 return fieldRejection;
             name = new TextRange(lineStart + name.Start, name.Length);
             value = new TextRange(lineStart + value.Start, value.Length);
-            head.Names[head.HeaderCount] = name;
-            head.Values[head.HeaderCount] = value;
-            head.HeaderCount++;
+            head.AddField(name, value);
 
             ReadOnlySpan<byte> n = name.Of(buffer);
             ReadOnlySpan<byte> v = value.Of(buffer);

@@ -57,7 +57,7 @@ public sealed partial class Enc28j60Emulator
     {
         if (bank == 3 && address == ControlRegister.Mistat.Address())
             return ReadMiiStatus();
-        if (address == ControlRegister.Econ1.Address())
+        if (address == ControlRegister.Econ1.Address() || address == ControlRegister.Eir.Address())
             PollTransmitter();
         return _registers[Index(bank, address)];
     }
@@ -159,21 +159,25 @@ public sealed partial class Enc28j60Emulator
     private void WriteEcon1(byte old, byte value)
     {
         _registers[ControlRegister.Econ1.Address()] = value;
+        var before = new Econ1(old);
         var now = new Econ1(value);
-        if (now.TransmitReset)
-        {
-            ResetTransmitEngine();
-            value = (byte)(value & ~Econ1.TxRts);
-            _registers[ControlRegister.Econ1.Address()] = value;
-        }
         if (now.ReceiveReset)
             ResetReceiveEngine();
-        bool wasRequested = (old & Econ1.TxRts) != 0;
-        bool requested = (value & Econ1.TxRts) != 0;
-        if (requested && !wasRequested)
+        if (now.TransmitReset)
+        {
+            // Register 3-1: while TXRST is set the transmit logic is held in reset. A transmission in progress stops
+            // (no TXIF, no TSV: the logic is reset, not the frame cancelled) and TXRTS cannot be set until it clears.
+            ResetTransmitEngine();
+            _registers[ControlRegister.Econ1.Address()] = (byte)(value & ~Econ1.TxRts);
+            return;
+        }
+        if (before.TransmitReset && TransmitResetReleaseSetsTxErIf)
+            SetInterruptFlag(Eir.TxErIf); // Errata DS80349C #12: "Clearing ECON1.TXRST may cause ... EIR.TXERIF".
+        bool wasRequested = before.TransmitRequest && !before.TransmitReset;
+        if (now.TransmitRequest && !wasRequested)
             StartTransmit();
-        else if (!requested && wasRequested)
-            AbortTransmit();
+        else if (!now.TransmitRequest && wasRequested)
+            CancelTransmit();
     }
 
     private void UpdateInterrupt()

@@ -17,8 +17,9 @@ public sealed partial class Enc28j60Emulator
     private int _transmitBusyRemaining;
 
     /// <summary>
-    /// How many ECON1 reads a transmission stays in progress (TXRTS set) before it completes: 0 completes it as
-    /// TXRTS is set. A stand-in for the wire time, so that back-pressure can be tested.
+    /// How many reads of ECON1 or EIR (the registers that say a transmission ended) a transmission stays in progress
+    /// before it completes: 0 completes it as TXRTS is set. A stand-in for the wire time, so that back-pressure can
+    /// be tested.
     /// </summary>
     public int TransmitBusyPolls { get; set; }
 
@@ -43,6 +44,12 @@ public sealed partial class Enc28j60Emulator
         lock (_gate)
             _lateCollisions = count;
     }
+
+    /// <summary>
+    /// Errata DS80349C #12: "Clearing ECON1.TXRST may cause a new transmit error interrupt event (EIR.TXERIF will
+    /// become set)". When true, every clear of TXRST sets TXERIF, the worst case the errata allows.
+    /// </summary>
+    public bool TransmitResetReleaseSetsTxErIf { get; set; }
 
     /// <summary>Whether a transmission is stuck (an injected stall not yet cleared by TXRST).</summary>
     public bool IsTransmitStalled
@@ -76,10 +83,14 @@ public sealed partial class Enc28j60Emulator
         CompleteTransmit();
     }
 
-    private void AbortTransmit()
+    /// <summary>§7.1: the host cleared TXRTS while a frame was going out; the frame ends "due to cancellation", TXIF.</summary>
+    private void CancelTransmit()
     {
+        bool inProgress = _stalled || _transmitBusyRemaining > 0;
         _stalled = false;
         _transmitBusyRemaining = 0;
+        if (inProgress)
+            SetInterruptFlag(Eir.TxIf);
     }
 
     private void PollTransmitter()
@@ -121,7 +132,8 @@ public sealed partial class Enc28j60Emulator
             _lateCollisions--;
             TransmitAborts++;
             Set(ControlRegister.Estat, (byte)(Get(ControlRegister.Estat) | Estat.TxAbrt | Estat.LateCol));
-            SetInterruptFlag(Eir.TxErIf);
+            // §7.1: an aborted packet also ends with TXIF; §12.1.3: TXERIF says it was aborted.
+            SetInterruptFlag(Eir.TxIf | Eir.TxErIf);
             return;
         }
         SetInterruptFlag(Eir.TxIf);

@@ -34,7 +34,7 @@ public sealed class DriverInitTests
             Assert.That(chip.PeekPhy(PhyRegister.Phcon2), Is.Zero);
             Assert.That(chip.PeekPhy(PhyRegister.Phlcon), Is.EqualTo(0x3476));
             Assert.That(chip.PeekPhy(PhyRegister.Phie), Is.EqualTo(0x0012));
-            Assert.That(chip.PeekRegister(ControlRegister.Eie), Is.EqualTo(0xD3), "INTIE|PKTIE|LINKIE|TXERIE|RXERIE");
+            Assert.That(chip.PeekRegister(ControlRegister.Eie), Is.EqualTo(0xD1), "INTIE|PKTIE|LINKIE|RXERIE");
             Assert.That(chip.PeekRegister(ControlRegister.Econ1) & Econ1.RxEn, Is.Not.Zero);
             Assert.That(chip.PeekRegister(ControlRegister.Econ2), Is.EqualTo(0x88), "AUTOINC|VRPS");
             Assert.That(driver.Revision, Is.EqualTo(Enc28j60Emulator.RevisionB7));

@@ -1,4 +1,5 @@
 using Seqs.Drivers.Enc28j60;
+using Seqs.Drivers.Enc28j60.Emulation;
 using Seqs.Drivers.Enc28j60.Register.Control;
 using Seqs.Drivers.Enc28j60.Register.Phy;
 using Seqs.Wire;
@@ -20,6 +21,82 @@ public sealed class DriverTransmitTests
             Assert.That(sent, Has.Length.EqualTo(Math.Max(60, length)));
         }
         Assert.That(board.Chip.FramesTransmitted, Is.EqualTo(1514 - 14 + 1));
+    }
+
+    /// <summary>
+    /// Errata DS80349C #12: "Before attempting to transmit a packet (setting ECON1.TXRTS), reset the internal transmit
+    /// logic by setting ECON1.TXRST and then clearing ECON1.TXRST", here before every frame, in either duplex. Read
+    /// from the bus: ECON1 is followed through every WCR, BFS and BFC the driver sends it.
+    /// </summary>
+    [TestCase(DuplexMode.Full)]
+    [TestCase(DuplexMode.Half)]
+    public void EveryTxrts_FollowsATxrstPulse_AndTheFrameIsWrittenWhileTheLogicIsHeldInReset(DuplexMode duplex)
+    {
+        var chip = new Enc28j60Emulator();
+        chip.InjectLateCollisions(2);
+        var sent = new List<byte[]>();
+        chip.FrameTransmitted += f => sent.Add(f.ToArray());
+        var bus = new RecordingSpiBus(chip);
+        using var driver = new Drivers.Enc28j60.Enc28j60(bus, chip.InterruptLine, options: new Enc28j60Options { MacAddress = EmulatedBoard.Mac, Duplex = duplex });
+        int first = bus.Frames.Count;
+        for (int i = 0; i < 10; i++)
+        {
+            while (!driver.TryTransmit(EmulatedBoard.Frame(60 + 140 * i, MacAddress.Broadcast)))
+            {
+            }
+        }
+        driver.TryTransmit(EmulatedBoard.Frame(60, MacAddress.Broadcast));
+
+        byte econ1 = 0;
+        bool pulsed = false;
+        int starts = 0;
+        foreach (byte[] frame in bus.Frames.Skip(first))
+        {
+            if (frame[0] == 0x7A)
+                Assert.That(econ1 & Econ1.TxRst, Is.Not.Zero, "WBM while TXRST holds the transmit logic");
+            if ((frame[0] & 0x1F) != 0x1F || frame[0] >> 5 is not (0b010 or 0b100 or 0b101))
+                continue;
+            byte before = econ1;
+            econ1 = (frame[0] >> 5) switch
+            {
+                0b010 => frame[1],
+                0b100 => (byte)(econ1 | frame[1]),
+                _ => (byte)(econ1 & ~frame[1]),
+            };
+            if ((before & Econ1.TxRst) != 0 && (econ1 & Econ1.TxRst) == 0)
+                pulsed = true;
+            if ((econ1 & Econ1.TxRts) != 0 && (before & Econ1.TxRts) == 0)
+            {
+                Assert.That(before & Econ1.TxRst, Is.Zero, "TXRST is clear before TXRTS is set");
+                Assert.That(pulsed, Is.True, $"TXRTS #{starts + 1} without a TXRST pulse before it");
+                pulsed = false;
+                starts++;
+                econ1 = (byte)(econ1 & ~Econ1.TxRts); // the emulator sends at once; TXRTS reads clear again
+            }
+        }
+        int retries = duplex == DuplexMode.Half ? 2 : 0;
+        Assert.That(starts, Is.EqualTo(11 + retries));
+        Assert.That(sent, Has.Count.EqualTo(duplex == DuplexMode.Half ? 11 : 9), "full duplex does not retry; two frames lost to the injected collisions");
+    }
+
+    /// <summary>
+    /// Errata #12: "Clearing ECON1.TXRST may cause a new transmit error interrupt event (EIR.TXERIF will become set)".
+    /// That must cost no frame, count no error and, with TXERIE off, never hold INT low.
+    /// </summary>
+    [TestCase(DuplexMode.Full)]
+    [TestCase(DuplexMode.Half)]
+    public void TxerifFromReleasingTxrst_CostsNoFrame_CountsNoError_AndLeavesIntHigh(DuplexMode duplex)
+    {
+        using var board = new EmulatedBoard(duplex: duplex, beforeInit: chip => chip.TransmitResetReleaseSetsTxErIf = true);
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.That(board.Driver.TryTransmit(EmulatedBoard.Frame(100 + i, MacAddress.Broadcast)), Is.True);
+            Assert.That(board.Chip.InterruptLine.Read(), Is.True, "INT stays high");
+        }
+
+        Assert.That(board.Sent, Has.Count.EqualTo(50));
+        Assert.That(board.Driver.Counters.TransmitErrors, Is.Zero);
+        Assert.That(board.Driver.Counters.TransmitStalls, Is.Zero);
     }
 
     [Test]

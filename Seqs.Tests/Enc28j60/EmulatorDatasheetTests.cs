@@ -105,6 +105,15 @@ public sealed class EmulatorDatasheetTests
     }
 
     [Test]
+    public void ErxrdptHigh_WrittenAlone_TakesTheLowByteLatchedBefore()
+    {
+        var spi = new RawSpi(new Enc28j60Emulator());
+        spi.WritePair(0, 0x0C, 0x05FF);
+        spi.Write(0, 0x0D, 0x09);
+        Assert.That(spi.ReadPair(0, 0x0C), Is.EqualTo(0x09FF));
+    }
+
+    [Test]
     public void WritingErxst_MovesTheHardwareWritePointer()
     {
         var spi = new RawSpi(new Enc28j60Emulator());
@@ -205,6 +214,76 @@ public sealed class EmulatorDatasheetTests
     }
 
     [Test]
+    public void Txrst_HoldsTheTransmitLogicInReset_SoTxrtsStartsNothingUntilItIsCleared()
+    {
+        var (chip, spi, sent) = ChipWithFrameInTransmitBuffer();
+        spi.Exchange(0x80 | 0x1F, 0x80); // BFS ECON1.TXRST
+        spi.Exchange(0x80 | 0x1F, 0x08); // BFS ECON1.TXRTS
+
+        Assert.That(sent, Is.Empty);
+        Assert.That(spi.ReadEth(0, 0x1F) & 0x88, Is.EqualTo(0x80), "TXRST set, TXRTS held clear");
+
+        spi.Exchange(0xA0 | 0x1F, 0x80); // BFC ECON1.TXRST
+        spi.Exchange(0x80 | 0x1F, 0x08);
+
+        Assert.That(sent, Has.Count.EqualTo(1));
+        Assert.That(chip.ReadMemory(0x1A01, 50), Is.EqualTo(sent[0][..50]).AsCollection, "TXRST leaves the buffer alone");
+        Assert.That(spi.ReadPair(0, 0x04), Is.EqualTo(0x1A00), "and ETXST");
+        Assert.That(spi.ReadPair(0, 0x06), Is.EqualTo(0x1A00 + 50), "and ETXND");
+    }
+
+    [Test]
+    public void Txrst_StopsATransmissionInProgress_WithoutTxif()
+    {
+        var (chip, spi, sent) = ChipWithFrameInTransmitBuffer();
+        chip.TransmitBusyPolls = 5;
+        spi.Exchange(0x80 | 0x1F, 0x08); // BFS ECON1.TXRTS
+        spi.Exchange(0x80 | 0x1F, 0x80); // BFS ECON1.TXRST
+        spi.Exchange(0xA0 | 0x1F, 0x80); // BFC ECON1.TXRST
+        for (int i = 0; i < 10; i++)
+            spi.ReadEth(0, 0x1F);
+
+        Assert.That(sent, Is.Empty);
+        Assert.That(spi.ReadEth(0, 0x1C) & 0x0A, Is.Zero, "neither TXIF nor TXERIF");
+    }
+
+    [Test]
+    public void ClearingTxrts_CancelsATransmissionInProgress_WithTxif()
+    {
+        var (chip, spi, sent) = ChipWithFrameInTransmitBuffer();
+        chip.TransmitBusyPolls = 5;
+        spi.Exchange(0x80 | 0x1F, 0x08); // BFS ECON1.TXRTS
+        spi.Exchange(0xA0 | 0x1F, 0x08); // BFC ECON1.TXRTS: §7.1, cancelled
+
+        Assert.That(sent, Is.Empty);
+        Assert.That(spi.ReadEth(0, 0x1C) & 0x08, Is.EqualTo(0x08), "TXIF");
+    }
+
+    [TestCase(false, 0x00)]
+    [TestCase(true, 0x02)]
+    public void ReleasingTxrst_SetsTxerif_OnlyWhereTheErrataBehaviourIsOn(bool errata, int txerif)
+    {
+        var chip = new Enc28j60Emulator { TransmitResetReleaseSetsTxErIf = errata };
+        var spi = new RawSpi(chip);
+        spi.Exchange(0x80 | 0x1F, 0x80); // BFS ECON1.TXRST
+        Assert.That(spi.ReadEth(0, 0x1C) & 0x02, Is.Zero, "not while held");
+        spi.Exchange(0xA0 | 0x1F, 0x80); // BFC ECON1.TXRST
+        Assert.That(spi.ReadEth(0, 0x1C) & 0x02, Is.EqualTo(txerif));
+    }
+
+    [Test]
+    public void LateCollision_EndsTheTransmissionWithTxifAndTxerif()
+    {
+        var (chip, spi, sent) = ChipWithFrameInTransmitBuffer();
+        chip.InjectLateCollisions(1);
+        spi.Exchange(0x80 | 0x1F, 0x08); // BFS ECON1.TXRTS
+
+        Assert.That(sent, Is.Empty);
+        Assert.That(spi.ReadEth(0, 0x1C) & 0x0A, Is.EqualTo(0x0A), "§7.1 TXIF and §12.1.3 TXERIF");
+        Assert.That(chip.ReadMemory(0x1A00 + 51 + 3, 1)[0] & 0x20, Is.EqualTo(0x20), "TSV bit 29, late collision");
+    }
+
+    [Test]
     public void MiiRead_IsBusyForSomePolls_AndReadingPhirClearsLinkif()
     {
         var chip = new Enc28j60Emulator { MiiBusyPolls = 3 };
@@ -273,5 +352,20 @@ public sealed class EmulatorDatasheetTests
         spi.Write(2, 0x00, 0x01); // MACON1.MARXEN
         spi.Exchange(0x80 | 0x1F, 0x04); // BFS ECON1.RXEN
         return spi;
+    }
+
+    /// <summary>A 50-byte frame behind a control byte at 1A00h, ETXST and ETXND set, padding and CRC on (§7.1).</summary>
+    private static (Enc28j60Emulator Chip, RawSpi Spi, List<byte[]> Sent) ChipWithFrameInTransmitBuffer()
+    {
+        var chip = new Enc28j60Emulator();
+        var sent = new List<byte[]>();
+        chip.FrameTransmitted += f => sent.Add(f.ToArray());
+        var spi = new RawSpi(chip);
+        spi.Write(2, 0x02, 0x30); // MACON3: PADCFG0 | TXCRCEN
+        spi.WritePair(0, 0x02, 0x1A00); // EWRPT
+        spi.WriteBuffer([0x00, .. EmulatedBoard.Frame(50, MacAddress.Broadcast)]);
+        spi.WritePair(0, 0x04, 0x1A00); // ETXST
+        spi.WritePair(0, 0x06, 0x1A00 + 50); // ETXND: last byte
+        return (chip, spi, sent);
     }
 }

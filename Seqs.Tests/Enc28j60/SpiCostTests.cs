@@ -1,3 +1,4 @@
+using Seqs.Drivers.Enc28j60;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Enc28j60;
@@ -5,28 +6,40 @@ namespace Seqs.Tests.Enc28j60;
 /// <summary>
 /// The driver's cost on real hardware, counted by the emulator: SPI exchanges (chip-select frames) and bytes beyond
 /// the frame itself, per frame, in steady state. Issue 7 sets the targets: at most 6 exchanges and 32 extra bytes
-/// per full-size frame in each direction. The numbers are printed for the driver README.
+/// per full-size frame in each direction. Transmit takes 7: the errata #12 reset before every frame needs its own
+/// ECON1 write between setting TXRST and setting TXRTS (see the driver README). The numbers are printed for the
+/// driver README.
 /// </summary>
 public sealed class SpiCostTests
 {
     private const int Warmup = 12;
     private const int Measured = 300;
 
-    [Test]
-    public void FullSizeFrameReceived_CostsAtMostSixExchangesAndThirtyTwoExtraBytes()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void FullSizeFrameReceived_CostsAtMostSixExchangesAndThirtyTwoExtraBytes(bool interruptLine)
     {
-        var (exchanges, extraBytes) = ReceiveCost(1514, interruptLine: true);
+        var (exchanges, extraBytes) = ReceiveCost(1514, interruptLine);
 
         Assert.That(exchanges, Is.LessThanOrEqualTo(6.0));
         Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
     }
 
     [Test]
-    public void FullSizeFrameTransmitted_CostsAtMostSixExchangesAndThirtyTwoExtraBytes()
+    public void FullSizeFrameTransmitted_WithTheTxrstPulse_CostsSevenExchangesAndAtMostThirtyTwoExtraBytes()
     {
         var (exchanges, extraBytes) = TransmitCost(1514);
 
-        Assert.That(exchanges, Is.LessThanOrEqualTo(6.0));
+        Assert.That(exchanges, Is.EqualTo(7.0));
+        Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
+    }
+
+    [Test]
+    public void HalfDuplexTransmit_ClearsTxifAndTxerifToo_AndCostsEightExchanges()
+    {
+        var (exchanges, extraBytes) = TransmitCost(1514, DuplexMode.Half);
+
+        Assert.That(exchanges, Is.EqualTo(8.0));
         Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
     }
 
@@ -46,7 +59,7 @@ public sealed class SpiCostTests
     public void TransmitCost_IsReported(int length)
     {
         var (exchanges, extraBytes) = TransmitCost(length);
-        Assert.That(exchanges, Is.LessThanOrEqualTo(6.0));
+        Assert.That(exchanges, Is.LessThanOrEqualTo(7.0));
         Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
     }
 
@@ -65,7 +78,7 @@ public sealed class SpiCostTests
 
         double exchanges = (double)board.Chip.SpiExchanges / Measured;
         TestContext.Out.WriteLine($"transmit, lengths alternating 1000/1514: {exchanges:F2} exchanges per frame");
-        Assert.That(exchanges, Is.EqualTo(8.0));
+        Assert.That(exchanges, Is.EqualTo(9.0));
     }
 
     private static (double Exchanges, double ExtraBytes) ReceiveCost(int length, bool interruptLine)
@@ -84,9 +97,9 @@ public sealed class SpiCostTests
         return Report("receive", length, interruptLine, board);
     }
 
-    private static (double Exchanges, double ExtraBytes) TransmitCost(int length)
+    private static (double Exchanges, double ExtraBytes) TransmitCost(int length, DuplexMode duplex = DuplexMode.Full)
     {
-        using var board = new EmulatedBoard();
+        using var board = new EmulatedBoard(duplex: duplex);
         byte[] frame = EmulatedBoard.Frame(length, MacAddress.Broadcast);
         for (int i = 0; i < Warmup; i++)
             Assert.That(board.Driver.TryTransmit(frame), Is.True);
@@ -96,7 +109,7 @@ public sealed class SpiCostTests
             Assert.That(board.Driver.TryTransmit(frame), Is.True);
 
         Assert.That(board.Chip.FramesTransmitted, Is.EqualTo(Warmup + Measured));
-        return Report("transmit", length, interruptLine: true, board);
+        return Report(duplex == DuplexMode.Full ? "transmit" : "transmit, half duplex", length, interruptLine: true, board);
     }
 
     /// <summary>One frame arrives, then the stack drains the NIC as a loop turn does (until TryReceive is false).</summary>

@@ -66,6 +66,30 @@ public sealed class HttpAllocationTests
         stop.Cancel();
     }
 
+    /// <summary>The HTTP layer alone, as <c>HttpBenchmarks.ParseAndRoute</c> runs it: parsing the head in place and matching the route.</summary>
+    [Test]
+    public void ParsingAndRouting_AllocateNothing()
+    {
+        var router = new HttpRouter().MapGet("/api/items/{id}", static (req, res, ct) => default);
+        var options = new HttpServerOptions();
+        var head = new HttpRequestHead(options.MaxRequestHeaderCount);
+        var values = new TextRange[HttpRouter.MaxRouteParameters];
+        Assert.That(ParseAndRoute(router, head, options, values), Is.True);
+
+        int routed = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            routed += ParseAndRoute(router, head, options, values) ? 1 : 0;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(routed, Is.EqualTo(1000));
+        Assert.That(allocated, Is.Zero, $"{allocated} B over 1000 heads");
+    }
+
+    private static bool ParseAndRoute(HttpRouter router, HttpRequestHead head, HttpServerOptions options, TextRange[] values) =>
+        HttpRequestParser.TryParseHead(Request, head, options, out _, out _) == HttpParseStatus.Complete
+        && router.Match(head.Method, head.Path.Of(Request), head.Path.Start, values, out _) is not null;
+
     private static int ResponseLength(bool withDate) =>
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"id\":42}".Length
         + (withDate ? "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\n".Length : 0);

@@ -125,6 +125,26 @@ public sealed class HttpRequestParserTests
         }
     }
 
+    [TestCase(17, 40)]
+    [TestCase(40, 40)]
+    public void MoreFieldsThanTheHeadStartsWith_GrowItUpToTheLimit(int fields, int limit)
+    {
+        var request = new StringBuilder("GET / HTTP/1.1\r\nHost: a\r\n");
+        for (int i = 1; i < fields; i++)
+            request.Append("X-Field-").Append(i).Append(": ").Append(i).Append("\r\n");
+        byte[] bytes = Encoding.ASCII.GetBytes(request.Append("\r\n").ToString());
+        var head = new HttpRequestHead(limit);
+        var limits = new HttpServerOptions { MaxRequestHeaderCount = limit };
+
+        Assert.That(HttpRequestParser.TryParseHead(bytes, head, limits, out _, out _), Is.EqualTo(HttpParseStatus.Complete));
+        Assert.That(head.HeaderCount, Is.EqualTo(fields));
+        Assert.That(Encoding.ASCII.GetString(head.Values[fields - 1].Of(bytes)), Is.EqualTo($"{fields - 1}"));
+
+        byte[] oneMore = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(bytes).Replace("\r\n\r\n", "\r\nX-Extra: 1\r\n\r\n"));
+        HttpRequestParser.TryParseHead(oneMore, head, limits, out _, out HttpRequestRejection rejection);
+        Assert.That(rejection, Is.EqualTo(fields < limit ? HttpRequestRejection.None : HttpRequestRejection.TooManyHeaders));
+    }
+
     [TestCase("GET  / HTTP/1.1\r\nHost: a\r\n\r\n", HttpRequestRejection.InvalidRequestLine)]
     [TestCase("GET / HTTP/1.1 \r\nHost: a\r\n\r\n", HttpRequestRejection.InvalidVersion)]
     [TestCase("GET /\r\nHost: a\r\n\r\n", HttpRequestRejection.InvalidRequestLine)]

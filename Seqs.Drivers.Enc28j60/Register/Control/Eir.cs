@@ -11,6 +11,7 @@ internal readonly struct Eir(byte value)
     /// <summary>LINKIF: read-only; cleared by reading PHIR (§12.1.5).</summary>
     public const byte LinkIf = 0x10;
 
+    /// <summary>TXIF: a transmission ended, sent or aborted (§7.1).</summary>
     public const byte TxIf = 0x08;
 
     /// <summary>TXERIF: a transmission was aborted (§12.1.3).</summary>
@@ -22,6 +23,8 @@ internal readonly struct Eir(byte value)
     public bool PacketPending => (value & PktIf) != 0;
 
     public bool LinkChanged => (value & LinkIf) != 0;
+
+    public bool TransmitDone => (value & TxIf) != 0;
 
     public bool TransmitError => (value & TxErIf) != 0;
 
