@@ -1,3 +1,16 @@
 using BenchmarkDotNet.Running;
+using Seqs.Benchmarks.Tap;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// The TAP tools of build/throughput.sh, or the BenchmarkDotNet suite.
+return args.FirstOrDefault() switch
+{
+    "tap-pump" => TapFramePump.Run(args[1..]),
+    "tap-stack" => TapStackHost.Run(args[1..]),
+    _ => RunSuite(args),
+};
+
+static int RunSuite(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}

@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# Runs the BenchmarkDotNet suite in Release. Arguments are BenchmarkDotNet filters (default '*'); further
-# BenchmarkDotNet options may follow them, e.g. build/bench.sh '*Checksum*' --job short
-# build/bench.sh --http-vs-kestrel [runs] instead runs wrk against the device and a Kestrel reference
-# (build/http-vs-kestrel.sh; needs root).
+# Runs the benchmarks in Release.
+#   build/bench.sh                      the whole BenchmarkDotNet suite, then build/throughput.sh (TCP over TAP, as root)
+#   build/bench.sh FILTER... [OPTIONS]  BenchmarkDotNet with these filters and options, e.g. '*Checksum*' --job short
+#   build/bench.sh --throughput [seconds] [buffer]  only the TAP throughput table (build/throughput.sh; needs root)
+#   build/bench.sh --http-vs-kestrel [runs]         wrk against the device and a Kestrel reference
+#                                                   (build/http-vs-kestrel.sh; needs root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if (($# == 0)); then
-  set -- '*'
-fi
-if [[ $1 == --http-vs-kestrel ]]; then
-  shift
-  exec build/http-vs-kestrel.sh "$@"
-fi
-exec dotnet run -c Release --project Seqs.Benchmarks -- --filter "$@"
+case "${1:-}" in
+  --http-vs-kestrel)
+    shift
+    exec build/http-vs-kestrel.sh "$@"
+    ;;
+  --throughput)
+    shift
+    exec build/throughput.sh "$@"
+    ;;
+  "")
+    dotnet run -c Release --project Seqs.Benchmarks -- --filter '*'
+    if [[ $(id -u) == 0 ]]; then
+      exec build/throughput.sh
+    fi
+    echo "bench: the TAP throughput table needs root; run build/bench.sh --throughput as root" >&2
+    ;;
+  *)
+    exec dotnet run -c Release --project Seqs.Benchmarks -- --filter "$@"
+    ;;
+esac

@@ -1,0 +1,49 @@
+using System.Globalization;
+using Seqs.Device.HostNics;
+using Seqs.Scheduling;
+using Seqs.Services;
+using Seqs.Stack;
+using Seqs.Tcp;
+using Seqs.Wire;
+
+namespace Seqs.Benchmarks.Tap;
+
+/// <summary>
+/// A Seqs stack on a TAP with the TCP echo (7), discard (9) and chargen (19) services, every connection with
+/// send and receive buffers of the given size, until standard input closes. Prints, on exit, the TCP
+/// retransmission counters of the connections it served.
+/// <code>tap-stack TAP-NAME ADDRESS/PREFIX BUFFER-OCTETS</code>
+/// </summary>
+internal static class TapStackHost
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 3 || !Ipv4Cidr.TryParse(args[1], out Ipv4Cidr address))
+        {
+            Console.Error.WriteLine("usage: tap-stack TAP ADDRESS/PREFIX BUFFER-OCTETS");
+            return 2;
+        }
+        int buffer = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var options = new TcpConnectionOptions { SendBufferSize = buffer, ReceiveBufferSize = buffer };
+        using TapNic tap = TapNic.Open(args[0]);
+        var loop = new NetLoop(TimeProvider.System);
+        var stack = new NetStack(loop, tap);
+        stack.Configure(address);
+        using var stop = new CancellationTokenSource();
+        using var echo = new TcpEchoServer(stack, options: options);
+        using var discard = new TcpDiscardServer(stack, options: options);
+        using var chargen = new TcpChargenServer(stack, options: options);
+        _ = echo.RunAsync(stop.Token);
+        _ = discard.RunAsync(stop.Token);
+        _ = chargen.RunAsync(stop.Token);
+        Task running = loop.Start(stop.Token);
+        Console.WriteLine($"ready {address}");
+        Console.In.ReadToEnd();
+        stop.Cancel();
+        running.Wait(TimeSpan.FromSeconds(5));
+        NetStackCounters counters = stack.Counters;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"segments sent {counters.TcpSegmentsSent}, received {counters.TcpSegmentsReceived}, discarded {discard.OctetsDiscarded} octets"));
+        return 0;
+    }
+}

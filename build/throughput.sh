@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# TCP throughput of the Seqs stack over a TAP against the Linux kernel (issue 4), next to a raw TAP frame pump on the
+# same path, which is the ceiling for any userspace stack there. Everything runs in one network namespace:
+#   pump receive   the kernel floods UDP with segmentation offload (UDP_SEGMENT); the pump only reads frames
+#   pump transmit  the pump only writes full-size UDP frames into the TAP
+#   kernel->stack  iperf 2 (`iperf -c`) into the stack's TCP discard service
+#   stack->kernel  a plain socket reading the stack's TCP chargen service
+#   echo 200 MB    socat sends 200 MB to the stack's TCP echo service and reads it back at once
+#   echo 4 MiB     the same with 5 % random loss each way on the kernel's side (nftables numgen)
+# Usage: build/throughput.sh [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP buffers). Needs root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-5}
+buffer=${2:-262144}
+kernel_ip=10.77.0.1
+stack_ip=10.77.0.2
+pump_ip=10.77.0.3
+pump_mac=02:00:00:77:00:03
+
+if [[ $(id -u) != 0 ]]; then
+  echo "throughput: needs root for a network namespace and a TAP" >&2
+  exit 1
+fi
+missing=()
+for tool in ip iperf socat python3 nft sha256sum; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 iperf socat python3 nftables coreutils >/dev/null
+fi
+
+dotnet build Seqs.Benchmarks/Seqs.Benchmarks.csproj -c Release -v q -nologo | grep -E " error |rror\(s\)" || true
+tool=(dotnet Seqs.Benchmarks/bin/Release/net10.0/Seqs.Benchmarks.dll)
+
+ns="seqs-tput-$$"
+tap="sqtp$$"
+work="$(mktemp -d)"
+stack_pid=
+cleanup() {
+  exec 4>&- 2>/dev/null || true
+  [[ -n $stack_pid ]] && { kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; }
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+in_ns() { ip netns exec "$ns" "$@"; }
+
+ip netns add "$ns"
+in_ns ip link set lo up
+in_ns ip tuntap add dev "$tap" mode tap
+in_ns ip addr add "$kernel_ip/24" dev "$tap"
+in_ns ip link set "$tap" up
+in_ns ip neigh add "$pump_ip" lladdr "$pump_mac" dev "$tap" nud permanent
+kernel_mac=$(in_ns cat "/sys/class/net/$tap/address")
+
+# Pump, receive: the kernel sends 44-segment UDP_SEGMENT datagrams (64768 octets) to a neighbour behind the TAP.
+flood() {
+  in_ns python3 - "$pump_ip" "$1" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_UDP, 103, 1472)  # UDP_SEGMENT (linux/udp.h): segments of 1472 octets
+payload = bytes(1472 * 44)
+end = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < end:
+    for _ in range(64):
+        try:
+            s.sendto(payload, (sys.argv[1], 9))
+        except OSError:
+            pass
+PY
+}
+flood $((seconds + 2))
+flood_pid=$!
+pump_rx=$(in_ns "${tool[@]}" tap-pump receive "$tap" "$seconds")
+wait "$flood_pid" || true
+pump_tx=$(in_ns "${tool[@]}" tap-pump transmit "$tap" "$seconds" "$kernel_mac" "$kernel_ip" "$pump_ip")
+
+# The stack, until file descriptor 4 closes its standard input.
+mkfifo "$work/control"
+in_ns "${tool[@]}" tap-stack "$tap" "$stack_ip/24" "$buffer" <"$work/control" >"$work/stack.log" 2>&1 &
+stack_pid=$!
+exec 4>"$work/control"
+for _ in $(seq 100); do grep -q ready "$work/stack.log" && break; sleep 0.1; done
+grep -q ready "$work/stack.log" || { cat "$work/stack.log" >&2; exit 1; }
+
+iperf_out=$(in_ns iperf -c "$stack_ip" -p 9 -t "$seconds" -f g 2>&1)
+rx_gbit=$(grep -oE '[0-9.]+ Gbits/sec' <<<"$iperf_out" | tail -1 | cut -d' ' -f1)
+[[ -n $rx_gbit ]] || { echo "$iperf_out" >&2; rx_gbit=0; }
+tx_gbit=$(in_ns python3 - "$stack_ip" "$seconds" <<'PY'
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 19))
+buffer = bytearray(1 << 20)
+view = memoryview(buffer)
+total = 0
+start = time.monotonic()
+end = start + float(sys.argv[2])
+while time.monotonic() < end:
+    n = s.recv_into(view)
+    if n == 0:
+        break
+    total += n
+print(f"{total * 8 / (time.monotonic() - start) / 1e9:.2f}")
+PY
+)
+
+head -c 200000000 /dev/urandom >"$work/echo.in"
+start=$(date +%s.%N)
+in_ns socat -t 30 -b 262144 - "TCP4:$stack_ip:7" <"$work/echo.in" >"$work/echo.out"
+echo_seconds=$(echo "$(date +%s.%N) - $start" | bc -l 2>/dev/null || python3 -c "print($(date +%s.%N) - $start)")
+cmp -s "$work/echo.in" "$work/echo.out" && echo_ok=identical || echo_ok=DIFFERENT
+
+head -c 4194304 /dev/urandom >"$work/lossy.in"
+in_ns nft -f - <<'NFT'
+table inet seqsloss {
+ chain input { type filter hook input priority 0; numgen random mod 100 < 5 drop; }
+ chain output { type filter hook output priority 0; numgen random mod 100 < 5 drop; }
+}
+NFT
+start=$(date +%s.%N)
+in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
+lossy_seconds=$(python3 -c "print(f'{$(date +%s.%N) - $start:.2f}')")
+in_ns nft delete table inet seqsloss
+cmp -s "$work/lossy.in" "$work/lossy.out" && lossy_ok=identical || lossy_ok=DIFFERENT
+
+pump_rx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_rx" | cut -d' ' -f1)
+pump_tx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_tx" | cut -d' ' -f1)
+ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 > 0 else '-')"; }
+echo_seconds=$(python3 -c "print(f'{$echo_seconds:.2f}')")
+
+echo
+echo "TCP over TAP, $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), ${buffer}-octet TCP buffers, ${seconds} s per rate"
+echo
+echo "| path | Gbit/s | ratio to the pump |"
+echo "|---|---|---|"
+echo "| pump receive (UDP payload) | $pump_rx_gbit | 1 |"
+echo "| kernel -> stack, iperf into discard | $rx_gbit | $(ratio "$rx_gbit" "$pump_rx_gbit") |"
+echo "| pump transmit (UDP payload) | $pump_tx_gbit | 1 |"
+echo "| stack -> kernel, socket reading chargen | $tx_gbit | $(ratio "$tx_gbit" "$pump_tx_gbit") |"
+echo
+echo "| echo through the stack | seconds | content |"
+echo "|---|---|---|"
+echo "| 200 MB, socat | $echo_seconds | $echo_ok |"
+echo "| 4 MiB, 5 % loss each way | $lossy_seconds | $lossy_ok |"
+exec 4>&-
+wait "$stack_pid" || true
+stack_pid=
+echo
+echo "stack: $(tail -1 "$work/stack.log")"
