@@ -3,9 +3,9 @@ namespace Seqs.Tcp;
 /// <summary>
 /// The retransmission timeout estimator of RFC 6298: SRTT and RTTVAR from round-trip samples, RTO = SRTT +
 /// max(G, 4·RTTVAR) bounded by a floor and a ceiling, doubled on each expiry. It holds no clock: callers pass
-/// samples and ask for the current RTO.
+/// samples and ask for the current RTO. A mutable struct held in a field of the control block, to save an object.
 /// </summary>
-internal sealed class RetransmissionTimer(TimeSpan initial, TimeSpan minimum, TimeSpan maximum)
+internal struct RetransmissionTimer(TimeSpan initial, TimeSpan minimum, TimeSpan maximum)
 {
     /// <summary>RFC 6298 §2: clock granularity G; the loop's clock is far finer than this floor, so 1 ms is safe.</summary>
     private static readonly TimeSpan Granularity = TimeSpan.FromMilliseconds(1);
@@ -16,7 +16,7 @@ internal sealed class RetransmissionTimer(TimeSpan initial, TimeSpan minimum, Ti
     private int _backoff;
 
     /// <summary>The current timeout, backoff included.</summary>
-    public TimeSpan Timeout
+    public readonly TimeSpan Timeout
     {
         get
         {
@@ -29,9 +29,9 @@ internal sealed class RetransmissionTimer(TimeSpan initial, TimeSpan minimum, Ti
         }
     }
 
-    public TimeSpan SmoothedRoundTripTime => _smoothed;
+    public readonly TimeSpan SmoothedRoundTripTime => _smoothed;
 
-    public int Backoff => _backoff;
+    public readonly int Backoff => _backoff;
 
     /// <summary>RFC 6298 §2.2-2.3: folds one measurement (never of a retransmitted segment, Karn's rule) into the estimate.</summary>
     public void AddSample(TimeSpan roundTrip)

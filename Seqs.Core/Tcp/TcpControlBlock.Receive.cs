@@ -35,7 +35,7 @@ internal sealed partial class TcpControlBlock
             if (seg.Ack <= Iss || seg.Ack > SndNxt)
             {
                 if (!seg.HasRst)
-                    _reset = new Segment(seg.Ack, default, TcpFlags.Rst, 0);
+                    _resetSeq = seg.Ack;
                 return;
             }
             ackAcceptable = true;
@@ -192,7 +192,7 @@ internal sealed partial class TcpControlBlock
             // acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>."
             if (!(SndUna < seg.Ack && seg.Ack <= _sndMax))
             {
-                _reset = new Segment(seg.Ack, default, TcpFlags.Rst, 0);
+                _resetSeq = seg.Ack;
                 return false;
             }
             State = _sendClosed ? TcpState.FinWait1 : TcpState.Established;

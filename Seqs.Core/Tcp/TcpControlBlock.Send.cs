@@ -52,10 +52,11 @@ internal sealed partial class TcpControlBlock
 
     private bool TryBuildUnstamped(TimeSpan now, Span<byte> payload, out Segment segment)
     {
-        if (_reset is Segment reset)
+        if (_resetSeq is SeqNumber resetSeq)
         {
-            _reset = null;
-            segment = reset;
+            // Every reset this block makes is <SEQ=...><CTL=RST> (RFC 9293 §3.10.7).
+            _resetSeq = null;
+            segment = new Segment(resetSeq, default, TcpFlags.Rst, 0);
             return true;
         }
         switch (State)
@@ -258,7 +259,7 @@ internal sealed partial class TcpControlBlock
         // RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5: after R2 without progress on sent data, give up and tell the peer.
         if (_retransmitAt is not null && Synchronized && now - _lastProgress >= _options.UserTimeout)
         {
-            _reset = new Segment(_sndMax, default, TcpFlags.Rst, 0);
+            _resetSeq = _sndMax;
             EnterClosed(TcpError.TimedOut);
             return;
         }
@@ -284,7 +285,7 @@ internal sealed partial class TcpControlBlock
         {
             if (_keepAliveProbes >= _options.KeepAliveCount)
             {
-                _reset = new Segment(_sndMax, default, TcpFlags.Rst, 0);
+                _resetSeq = _sndMax;
                 EnterClosed(TcpError.TimedOut);
                 return;
             }

@@ -21,7 +21,7 @@ internal sealed partial class TcpControlBlock
     private readonly TcpConnectionOptions _options;
     private readonly SendBuffer _send;
     private readonly ReceiveBuffer _receive;
-    private readonly RetransmissionTimer _rto;
+    private RetransmissionTimer _rto;
     private TokenBucket? _challengeAcks;
     private readonly ushort _ourMss;
 
@@ -35,7 +35,8 @@ internal sealed partial class TcpControlBlock
     private int _advertisedWindow;
     private bool _sendClosed;
     private bool _ackPending;
-    private Segment? _reset;
+    /// <summary>A reset to send, <c>&lt;SEQ=_resetSeq&gt;&lt;CTL=RST&gt;</c>.</summary>
+    private SeqNumber? _resetSeq;
     private bool _probePending;
     private TimeSpan? _retransmitAt;
     private TimeSpan? _persistAt;
@@ -275,7 +276,7 @@ internal sealed partial class TcpControlBlock
     public void Abort()
     {
         if (State is TcpState.SynReceived or TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.CloseWait)
-            _reset = new Segment(_sndMax, default, TcpFlags.Rst, 0);
+            _resetSeq = _sndMax;
         EnterClosed(TcpError.Aborted);
     }
 
@@ -338,7 +339,7 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>True when <see cref="TryBuildSegment"/> has something to send.</summary>
-    public bool WantsToSend => _reset is not null || _ackPending || _probePending || _keepAlivePending || HasSomethingToSend();
+    public bool WantsToSend => _resetSeq is not null || _ackPending || _probePending || _keepAlivePending || HasSomethingToSend();
 
     /// <summary>
     /// RFC 1122 §4.2.3.6: when the next keep-alive probe is due, for an idle synchronized connection with nothing
