@@ -15,6 +15,9 @@ public sealed partial class NetStack
     private HMACSHA256? _isnHash;
     private byte[]? _isnScratch;
 
+    /// <summary>The options of connections and listeners made without their own (<see cref="NetStackOptions.Tcp"/>).</summary>
+    public TcpConnectionOptions DefaultTcpOptions => _options.Tcp;
+
     /// <summary>Open connections, TIME-WAIT included.</summary>
     public int TcpConnectionCount => _tcpConnections.Count;
 
@@ -31,7 +34,7 @@ public sealed partial class NetStack
     {
         if (!Loop.IsOnLoopThread)
             return ConnectOffLoop(remote, options, cancellationToken);
-        options ??= new TcpConnectionOptions();
+        options ??= _options.Tcp;
         options.Validate();
         if (Address is not Ipv4Cidr own)
             throw new SocketException((int)SocketError.NetworkUnreachable);

@@ -45,8 +45,17 @@ public sealed class NetStackOptions
     /// <summary>Echo requests that <see cref="NetStack.PingAsync"/> can have outstanding at once.</summary>
     public int MaxOutstandingPings { get; set; } = 4;
 
+    /// <summary>
+    /// The TCP options of connections and listeners made without their own: buffer sizes, congestion control
+    /// (per stack here, per connection or listener by passing options there), timers and the rest.
+    /// </summary>
+    public Tcp.TcpConnectionOptions Tcp { get; set; } = new();
+
     internal void Validate()
     {
+        if (Tcp is null)
+            throw new ArgumentException("NetStackOptions.Tcp must be set (the default options of TCP connections).", nameof(Tcp));
+        Tcp.Validate();
         Require(ArpCacheSize is >= 1 and <= 4096, nameof(ArpCacheSize), "1 to 4096 entries");
         Require(ArpEntryLifetime > TimeSpan.Zero, nameof(ArpEntryLifetime), "a positive time");
         Require(ArpRequestInterval > TimeSpan.Zero, nameof(ArpRequestInterval), "a positive time");

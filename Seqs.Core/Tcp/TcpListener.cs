@@ -24,7 +24,7 @@ public sealed class TcpListener : IDisposable
             throw new ArgumentOutOfRangeException(nameof(port), port, "A listener needs a port (1 to 65535).");
         if (backlog is < 1 or > 4096)
             throw new ArgumentOutOfRangeException(nameof(backlog), backlog, "The backlog is 1 to 4096 connections.");
-        Options = options ?? new TcpConnectionOptions();
+        Options = options ?? stack.DefaultTcpOptions;
         Options.Validate();
         Port = port;
         Backlog = backlog;

@@ -1,3 +1,5 @@
+using Seqs.Simulation;
+using Seqs.Stack;
 using Seqs.Tcp;
 using Seqs.Wire;
 using static Seqs.Tests.Tcp.TcpExchange;
@@ -93,5 +95,27 @@ public sealed class TcpWindowScaleTests
         Assert.That(tcp.TakeSent().Single().Segment.WindowScale, Is.Null);
         var tooBig = new TcpConnectionOptions { WindowScaling = false, ReceiveBufferSize = 100_000 };
         Assert.That(tooBig.Validate, Throws.ArgumentException.With.Message.Contains("ReceiveBufferSize"));
+    }
+
+    /// <summary>NetStackOptions.Tcp is the stack-wide default: here a 200 000-octet buffer needs a shift of 2.</summary>
+    [Test]
+    public void StackDefaults_ApplyToConnectionsAndListenersWithoutOptionsOfTheirOwn()
+    {
+        var stackOptions = new NetStackOptions { Tcp = { ReceiveBufferSize = 200_000 } };
+        using var pair = new SimulatedPair(options: stackOptions);
+        var listener = new Seqs.Tcp.TcpListener(pair.B, 5000);
+        Task<TcpConnection> accepted = pair.LoopB.InvokeAsync(async () =>
+        {
+            listener.Start();
+            return await listener.AcceptAsync();
+        });
+        Task<TcpConnection> connected = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 5000)));
+        Assert.That(pair.Simulation.RunUntil(() => accepted.IsCompleted && connected.IsCompleted, TimeSpan.FromSeconds(5)), Is.True);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(listener.Options, Is.SameAs(stackOptions.Tcp));
+            Assert.That((connected.Result.Tcb.ReceiveWindowShift, connected.Result.Tcb.SendWindowShift), Is.EqualTo((2, 2)));
+            Assert.That(accepted.Result.Tcb.ReceiveWindowShift, Is.EqualTo(2));
+        }
     }
 }
