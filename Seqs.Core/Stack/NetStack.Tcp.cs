@@ -11,6 +11,7 @@ public sealed partial class NetStack
 {
     private readonly List<TcpConnection> _tcpConnections = [];
     private readonly List<TcpListener> _tcpListeners = [];
+    private bool _tcpSegmentsInBatch;
     // The ISN key and scratch space are made on first use, so a stack that never uses TCP does not carry them.
     private HMACSHA256? _isnHash;
     private byte[]? _isnScratch;
@@ -126,10 +127,14 @@ public sealed partial class NetStack
             AfterTcpEvent(connection);
             connection = null;
         }
-        if (connection is not null)
+        // A connection that closed earlier in this receive batch is gone as far as new segments are concerned.
+        if (connection is not null && !connection.Tcb.IsClosed)
         {
             connection.Tcb.OnSegment(seg, tcp.Payload, Loop.Now);
-            AfterTcpEvent(connection);
+            // What the segment calls for (ACKs, data, wake-ups) is done once at the end of the receive batch, so
+            // that a burst of segments is acknowledged by one ACK, as GRO lets the Linux kernel do.
+            connection.Dirty = true;
+            _tcpSegmentsInBatch = true;
             return;
         }
         TcpListener? listener = FindTcpListener(local.Port);
@@ -297,6 +302,15 @@ public sealed partial class NetStack
             SendTcpSegment(connection.Local, connection.Remote, segment);
         if (_transmitQueue.Count > 0 && connection.Tcb.WantsToSend)
             connection.Dirty = true;
+    }
+
+    /// <summary>The end of a receive batch: connections that received segments act on them.</summary>
+    private void FlushTcpAfterReceive()
+    {
+        if (!_tcpSegmentsInBatch)
+            return;
+        _tcpSegmentsInBatch = false;
+        FlushDirtyTcpConnections();
     }
 
     /// <summary>The loop's transmit phase: connections the application touched send what they now can.</summary>

@@ -170,6 +170,7 @@ public sealed partial class NetStack : ILoopParticipant
                 Log.FrameHandlingFailed(_logger, e);
             }
         }
+        FlushTcpAfterReceive();
         return frames;
     }
 
