@@ -26,7 +26,7 @@ internal static class TapStackHost
         int buffer = int.Parse(args[2], CultureInfo.InvariantCulture);
         var options = new TcpConnectionOptions { SendBufferSize = buffer, ReceiveBufferSize = buffer };
         using TapNic tap = TapNic.Open(args[0]);
-        var loop = new NetLoop(TimeProvider.System);
+        var loop = new NetLoop(TimeProvider.System) { SpinBeforeSleep = TimeSpan.FromMicroseconds(50) };
         var stack = new NetStack(loop, tap);
         stack.Configure(address);
         using var stop = new CancellationTokenSource();
