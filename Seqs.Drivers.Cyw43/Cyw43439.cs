@@ -25,7 +25,9 @@ public sealed partial class Cyw43439 : IDisposable
     private readonly string _busName;
     private readonly GspiHost _gspi;
     private readonly Backplane _backplane;
-    private bool _disposed;
+    private readonly ITimer _pollTimer;
+    private volatile bool _firmwareRunning;
+    private volatile bool _disposed;
 
     /// <param name="bus">The gSPI transport with the chip's CS.</param>
     /// <param name="powerOn">WL_REG_ON (GPIO 23 on the Pico W): high powers the WLAN part up.</param>
@@ -42,6 +44,9 @@ public sealed partial class Cyw43439 : IDisposable
         _busName = _options.BusName ?? bus.ToString() ?? "the gSPI bus";
         _gspi = new GspiHost(bus);
         _backplane = new Backplane(_gspi);
+        _pollTimer = _time.CreateTimer(static s => ((Cyw43439)s!).FireWakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (hostWake is not null)
+            hostWake.EdgeDetected += OnHostWakeEdge;
     }
 
     /// <summary>Whether <see cref="InitializeAsync"/> completed: the firmware runs and F2 accepts frames.</summary>
@@ -69,10 +74,30 @@ public sealed partial class Cyw43439 : IDisposable
             return;
         _disposed = true;
         IsInitialized = false;
-        _powerOn.Write(false);
+        _firmwareRunning = false;
+        _lifetime.Cancel();
+        _pollTimer.Dispose();
+        if (_hostWake is not null)
+            _hostWake.EdgeDetected -= OnHostWakeEdge;
+        lock (_busGate)
+            _powerOn.Write(false);
         _hostWake?.Dispose();
         _powerOn.Dispose();
         _bus.Dispose();
+    }
+
+    /// <summary>A new power-up starts the SDPCM sequence and credit afresh (embassy runner.rs: seq 0, max 1).</summary>
+    private void ResetSdpcmLocked()
+    {
+        lock (_busGate)
+        {
+            _sequence = 0;
+            _sequenceLimit = 1;
+            _flowControl = 0;
+            _held.Clear();
+            _awaitedIoctlId = 0;
+            SetLinkLocked(false);
+        }
     }
 
     private void ThrowIfDisposed()
@@ -91,5 +116,11 @@ public sealed partial class Cyw43439 : IDisposable
 
         [LoggerMessage(3, LogLevel.Warning, "CYW43439 interrupt register shows errors: {Flags}")]
         public static partial void InterruptErrors(ILogger logger, string flags);
+
+        [LoggerMessage(4, LogLevel.Information, "CYW43439 rejoin of {Ssid} after a link loss: {Result}")]
+        public static partial void Rejoin(ILogger logger, string ssid, WifiJoinResult result);
+
+        [LoggerMessage(5, LogLevel.Warning, "CYW43439 rejoin failed: {Reason}")]
+        public static partial void RejoinFailed(ILogger logger, string reason);
     }
 }
