@@ -261,10 +261,5 @@ public sealed partial class Cyw43439
         }
     }
 
-    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-#if NET8_0_OR_GREATER
-        Task.Delay(delay, _time, cancellationToken);
-#else
-        _time.Delay(delay, cancellationToken);
-#endif
+    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => InlineDelay.Start(_time, delay, cancellationToken);
 }

@@ -75,14 +75,7 @@ public sealed partial class Cyw43439
     {
         if (ssid is null)
             throw new ArgumentNullException(nameof(ssid));
-        var ssidInfo = new byte[SsidInfo.Length];
-        SsidInfo.Write(ssidInfo, Encoding.UTF8.GetBytes(ssid));
-        byte[]? pmk = null;
-        if (passphrase is not null)
-        {
-            pmk = new byte[PassphraseInfo.Length];
-            PassphraseInfo.Write(pmk, Encoding.UTF8.GetBytes(passphrase));
-        }
+        (byte[] ssidInfo, byte[]? pmk) = JoinArguments(ssid, passphrase);
         ThrowIfNotInitialized();
         await _wifiGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -186,14 +179,7 @@ public sealed partial class Cyw43439
                     network = _network;
                 if (network is null || IsLinkUp)
                     return;
-                var ssidInfo = new byte[SsidInfo.Length];
-                SsidInfo.Write(ssidInfo, Encoding.UTF8.GetBytes(network.Value.Ssid));
-                byte[]? pmk = null;
-                if (network.Value.Passphrase is { } passphrase)
-                {
-                    pmk = new byte[PassphraseInfo.Length];
-                    PassphraseInfo.Write(pmk, Encoding.UTF8.GetBytes(passphrase));
-                }
+                (byte[] ssidInfo, byte[]? pmk) = JoinArguments(network.Value.Ssid, network.Value.Passphrase);
                 Counters.RejoinAttempts++;
                 WifiJoinResult result = await JoinOnceAsync(ssidInfo, pmk, cancellationToken).ConfigureAwait(false);
                 Log.Rejoin(_logger, network.Value.Ssid, result);
@@ -210,6 +196,18 @@ public sealed partial class Cyw43439
             }
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.RejoinMaxDelay.Ticks));
         }
+    }
+
+    /// <summary>SET_SSID's argument and, for WPA2, SET_WSEC_PMK's; throws on an SSID or passphrase of a bad length.</summary>
+    private static (byte[] SsidInfo, byte[]? Pmk) JoinArguments(string ssid, string? passphrase)
+    {
+        var ssidInfo = new byte[SsidInfo.Length];
+        SsidInfo.Write(ssidInfo, Encoding.UTF8.GetBytes(ssid));
+        if (passphrase is null)
+            return (ssidInfo, null);
+        var pmk = new byte[PassphraseInfo.Length];
+        PassphraseInfo.Write(pmk, Encoding.UTF8.GetBytes(passphrase));
+        return (ssidInfo, pmk);
     }
 
     /// <summary>An event from the firmware: scan results, join progress, link loss (reference §3 "Events").</summary>
