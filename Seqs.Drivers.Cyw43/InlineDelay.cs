@@ -32,9 +32,20 @@ internal sealed class InlineDelay
 
     private void Finish(bool canceled)
     {
-        bool finished = canceled ? _completion.TrySetCanceled() : _completion.TrySetResult(true);
-        if (finished)
-            Release();
+        // The runtime resumes an awaiter inline only where no SynchronizationContext is current; a test runner's
+        // thread that advances a virtual clock has one, which would send the rest of the driver to the thread pool.
+        SynchronizationContext? context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            bool finished = canceled ? _completion.TrySetCanceled() : _completion.TrySetResult(true);
+            if (finished)
+                Release();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
     }
 
     private void Release()
