@@ -1,3 +1,6 @@
+#if NET8_0_OR_GREATER
+using System.Device.Gpio;
+#endif
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seqs.Drivers.Cyw43.Register.Bus;
@@ -26,6 +29,7 @@ public sealed partial class Cyw43439 : IDisposable
     private readonly GspiHost _gspi;
     private readonly Backplane _backplane;
     private readonly ITimer _pollTimer;
+    private readonly IDisposable? _ownedController;
     private volatile bool _firmwareRunning;
     private volatile bool _disposed;
 
@@ -33,7 +37,34 @@ public sealed partial class Cyw43439 : IDisposable
     /// <param name="powerOn">WL_REG_ON (GPIO 23 on the Pico W): high powers the WLAN part up.</param>
     /// <param name="hostWake">The chip's interrupt output, or null to poll.</param>
     public Cyw43439(Cyw43Bus bus, IDigitalLine powerOn, IDigitalLine? hostWake = null, Cyw43Options? options = null, ILogger<Cyw43439>? logger = null)
+        : this(bus, powerOn, hostWake, ownedController: null, options, logger)
     {
+    }
+
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// The Iot.Device.Bindings shape: the driver takes <paramref name="bus"/> (<see cref="SpidevCyw43Bus"/> or
+    /// <see cref="BitBangedCyw43Bus"/>) and disposes it; it opens WL_REG_ON and the host-wake line on
+    /// <paramref name="gpioController"/>, creating one when null, and disposes the controller when it created it or
+    /// <paramref name="shouldDispose"/> is true.
+    /// </summary>
+    /// <param name="powerOnPin">GPIO of WL_REG_ON.</param>
+    /// <param name="hostWakePin">GPIO of the host-wake interrupt (active high), or -1 to poll.</param>
+    public Cyw43439(Cyw43Bus bus, int powerOnPin, int hostWakePin = -1, GpioController? gpioController = null, bool shouldDispose = true,
+        Cyw43Options? options = null, ILogger<Cyw43439>? logger = null)
+        : this(Cyw43Wiring.Open(bus, powerOnPin, hostWakePin, gpioController, shouldDispose), options, logger)
+    {
+    }
+
+    private Cyw43439(Cyw43Wiring wiring, Cyw43Options? options, ILogger<Cyw43439>? logger)
+        : this(wiring.Bus, wiring.PowerOn, wiring.HostWake, wiring.OwnedController, options, logger)
+    {
+    }
+#endif
+
+    private Cyw43439(Cyw43Bus bus, IDigitalLine powerOn, IDigitalLine? hostWake, IDisposable? ownedController, Cyw43Options? options, ILogger? logger)
+    {
+        _ownedController = ownedController;
         _bus = bus ?? throw new ArgumentNullException(nameof(bus));
         _powerOn = powerOn ?? throw new ArgumentNullException(nameof(powerOn));
         _hostWake = hostWake;
@@ -76,6 +107,7 @@ public sealed partial class Cyw43439 : IDisposable
         IsInitialized = false;
         _firmwareRunning = false;
         _lifetime.Cancel();
+        _lifetime.Dispose();
         _pollTimer.Dispose();
         if (_hostWake is not null)
             _hostWake.EdgeDetected -= OnHostWakeEdge;
@@ -84,6 +116,7 @@ public sealed partial class Cyw43439 : IDisposable
         _hostWake?.Dispose();
         _powerOn.Dispose();
         _bus.Dispose();
+        _ownedController?.Dispose();
     }
 
     /// <summary>A new power-up starts the SDPCM sequence and credit afresh (embassy runner.rs: seq 0, max 1).</summary>

@@ -105,6 +105,36 @@ public sealed class TransportTests
         Assert.Throws<ArgumentException>(() => new BitBangedCyw43Bus(Clock, Clock, ChipSelect, new GpioController(new Hal.FakeGpioDriver())));
     }
 
+    [Test]
+    public void BindingsConstructor_OpensWlRegOnLowAndTheHostWakeInput_AndDisposesWhatItOwns()
+    {
+        var gpio = new Hal.FakeGpioDriver();
+        var chip = new Cyw43Emulator();
+        var bus = new FullDuplexCyw43Bus(chip);
+
+        var driver = new Cyw43439(bus, powerOnPin: 23, hostWakePin: 24, new GpioController(gpio));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(gpio.ModeOf(23), Is.EqualTo(PinMode.Output));
+            Assert.That(gpio.Writes, Does.Not.Contain((23, PinValue.High)), "the chip stays off until the boot");
+            Assert.That(gpio.ModeOf(24), Is.EqualTo(PinMode.Input));
+        }
+        driver.Dispose();
+        Assert.That(gpio.IsDisposed, Is.True);
+    }
+
+    [Test]
+    public void BindingsConstructor_LeavesASharedControllerOpen_ClosingItsPins()
+    {
+        var gpio = new Hal.FakeGpioDriver();
+
+        new Cyw43439(new FullDuplexCyw43Bus(new Cyw43Emulator()), powerOnPin: 23, hostWakePin: 24, new GpioController(gpio), shouldDispose: false).Dispose();
+
+        Assert.That(gpio.IsDisposed, Is.False);
+        Assert.That(gpio.IsOpen(23) || gpio.IsOpen(24), Is.False);
+    }
+
     private static void Home(Cyw43Emulator chip) => chip.AccessPoints.Add(new EmulatedAccessPoint(EmulatedWifiNetwork.Ssid, EmulatedWifiNetwork.Passphrase));
 
     private static void BootJoinAndExchangeAFrame(EmulatedCyw43Board board)
