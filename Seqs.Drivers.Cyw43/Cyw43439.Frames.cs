@@ -58,6 +58,7 @@ public sealed partial class Cyw43439
                     return;
             }
             ReadFrameLocked(Span<byte>.Empty, out _);
+            pollStatus = false; // the status word after the read tells whether more wait
         }
     }
 

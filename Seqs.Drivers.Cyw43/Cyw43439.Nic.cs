@@ -71,6 +71,7 @@ public sealed partial class Cyw43439 : IEthernetNic
                     }
                     if (ReadFrameLocked(buffer, out length))
                         return true;
+                    pollStatus = false;
                 }
                 length = 0;
                 return false;

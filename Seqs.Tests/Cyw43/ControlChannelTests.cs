@@ -87,6 +87,7 @@ public sealed class ControlChannelTests
 
         TestContext.Out.WriteLine($"SET_VAR apsta: {board.Chip.Transactions} transactions, {board.Chip.Bytes} bytes");
         Assert.That(board.Chip.TransactionsTo(BusFunction.Wlan), Is.EqualTo(2));
+        Assert.That(board.Chip.Transactions, Is.EqualTo(2), "the status word after the write announces the answer: no STATUS polls");
     }
 
     [Test]
