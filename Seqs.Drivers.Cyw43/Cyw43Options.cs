@@ -25,7 +25,7 @@ public sealed record Cyw43Options
     public TimeSpan IoctlTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The regulatory country, two capital letters (ISO 3166-1), or "XX" worldwide, the default (reference §3 step 4).</summary>
-    public string Country { get; init; } = "XX";
+    public string Country { get; init; } = Register.Iovar.CountryInfo.Worldwide;
 
     /// <summary>How long a scan may take before <see cref="Cyw43439.ScanAsync"/> returns what it found (this driver's choice).</summary>
     public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -46,7 +46,6 @@ public sealed class TransportTests
             Assert.That(SpidevRequest.WriteBitsPerWord, Is.EqualTo((nuint)0x40016B03));
             Assert.That(SpidevRequest.WriteMaxSpeedHz, Is.EqualTo((nuint)0x40046B04));
             Assert.That(SpidevRequest.WriteMode32, Is.EqualTo((nuint)0x40046B05));
-            Assert.That(SpidevRequest.ReadMode32, Is.EqualTo((nuint)0x80046B05));
         }
     }
 
