@@ -112,6 +112,26 @@ public sealed partial class Cyw43Emulator
             _hostWake.RaiseEdge();
     }
 
+    /// <summary>
+    /// Queues <paramref name="frame"/> for the host as it is, well formed or not, behind what is already queued; its
+    /// length rounded up to 4 bytes goes in the status word. For tests of the driver's parsers.
+    /// </summary>
+    public void InjectFrameToHost(ReadOnlySpan<byte> frame)
+    {
+        bool edge;
+        lock (_gate)
+        {
+            if (TryReserveHostFrame(frame.Length, out Span<byte> slot))
+            {
+                frame.CopyTo(slot);
+                _toHost.Commit((frame.Length + 3) & ~3);
+            }
+            edge = UpdateHostWake();
+        }
+        if (edge)
+            _hostWake.RaiseEdge();
+    }
+
     /// <summary>The length of the frame waiting for the host; 0 when none.</summary>
     private int F2PacketLength => _toHost.HeadLength;
 
