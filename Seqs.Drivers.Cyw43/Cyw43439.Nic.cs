@@ -16,6 +16,7 @@ public sealed partial class Cyw43439 : IEthernetNic
     private const int DataFrameOverhead = SdpcmHeader.DataHeaderLength + BdcHeader.Length;
 
     private volatile bool _linkUp;
+    private volatile bool _f2NotReady;
     private bool _linkChangePending;
     private Action? _wakeUp;
 
@@ -87,7 +88,9 @@ public sealed partial class Cyw43439 : IEthernetNic
     /// Sends <paramref name="frame"/> in one F2 write: SDPCM (data channel, header length 14) + 2 pad bytes + BDC +
     /// the frame, rounded up to 4 bytes (reference §4 "TX"). Returns false without sending while the SDPCM credit
     /// is used up, the firmware asks for flow control or F2 is not ready; the frames that bring credit raise the
-    /// interrupt, which fires the wake-up. While the link is down the frame is dropped (and counted).
+    /// interrupt, which fires the wake-up. F2_RX_READY is taken from the status word of the last transaction (reading
+    /// STATUS before every write would cost 12 bytes a frame); when it shows F2 not ready, STATUS is read once more.
+    /// While the link is down the frame is dropped (and counted).
     /// </summary>
     public bool TryTransmit(ReadOnlySpan<byte> frame)
     {
@@ -106,7 +109,10 @@ public sealed partial class Cyw43439 : IEthernetNic
                 {
                     if (_gspi.Status.F2PacketAvailable)
                         PumpLocked(pollStatus: false);
-                    if (!HasDataCredit || !_gspi.Status.F2ReceiveReady)
+                    else if (!_gspi.Status.F2ReceiveReady)
+                        _gspi.ReadStatus();
+                    _f2NotReady = !_gspi.Status.F2ReceiveReady;
+                    if (!HasDataCredit || _f2NotReady)
                     {
                         Counters.TransmitRejections++;
                         return false;
@@ -132,14 +138,15 @@ public sealed partial class Cyw43439 : IEthernetNic
 
     /// <summary>
     /// Fires <paramref name="wakeUp"/> once on the next rising interrupt (F2 packet available) or link change, at once
-    /// when a frame is already waiting; without an interrupt line, after <see cref="Cyw43Options.PollInterval"/>.
+    /// when a frame is already waiting; without an interrupt line, or while a transmit waits for F2_RX_READY, after
+    /// <see cref="Cyw43Options.PollInterval"/>.
     /// </summary>
     public void ArmWakeUp(Action wakeUp)
     {
         Volatile.Write(ref _wakeUp, wakeUp ?? throw new ArgumentNullException(nameof(wakeUp)));
         if (_held.Count > 0 || _gspi.Status.F2PacketAvailable || _rejoinPending || (_hostWake is not null && IsHostWakeAsserted))
             FireWakeUp();
-        else if (_hostWake is null)
+        else if (_hostWake is null || _f2NotReady) // F2 becoming ready raises no interrupt: poll for it
             _pollTimer.Change(_options.PollInterval, Timeout.InfiniteTimeSpan);
     }
 

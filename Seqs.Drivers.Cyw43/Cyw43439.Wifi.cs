@@ -223,6 +223,7 @@ public sealed partial class Cyw43439
         bool lost = type == WlanEventType.Link ? !wlanEvent.IsLinkUp : type is WlanEventType.DeauthIndication or WlanEventType.Disassoc;
         if (lost && IsLinkUp && _join is null)
         {
+            Log.LinkLost(_logger, type, wlanEvent.Reason);
             SetLinkLocked(false);
             if (_network is not null && _options.Rejoin)
                 _rejoinPending = true;

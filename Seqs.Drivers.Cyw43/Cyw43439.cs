@@ -129,6 +129,7 @@ public sealed partial class Cyw43439 : IDisposable
             _flowControl = 0;
             _held.Clear();
             _awaitedIoctlId = 0;
+            _network = null;
             SetLinkLocked(false);
         }
     }
@@ -155,5 +156,8 @@ public sealed partial class Cyw43439 : IDisposable
 
         [LoggerMessage(5, LogLevel.Warning, "CYW43439 rejoin failed: {Reason}")]
         public static partial void RejoinFailed(ILogger logger, string reason);
+
+        [LoggerMessage(6, LogLevel.Warning, "CYW43439 link lost: {Event} event, reason {Reason}")]
+        public static partial void LinkLost(ILogger logger, Register.Events.WlanEventType @event, uint reason);
     }
 }

@@ -93,6 +93,30 @@ public sealed class DataPathTests
     }
 
     [Test]
+    public void F2NotReady_HoldsTransmits_AndTheWakeUpPollsUntilItIs()
+    {
+        using var board = new JoinedBoard();
+        board.Chip.F2NeverReady = true;
+        board.Driver.Gspi.ReadStatus(); // the driver trusts the status word of its last transaction; here, one after the change
+
+        bool sent = board.Driver.TryTransmit(board.Frame());
+        int wakeUps = 0;
+        board.Driver.ArmWakeUp(() => wakeUps++);
+        int beforeThePoll = wakeUps;
+        board.Board.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        board.Chip.F2NeverReady = false;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sent, Is.False);
+            Assert.That(beforeThePoll, Is.Zero);
+            Assert.That(wakeUps, Is.EqualTo(1), "no interrupt says F2 is ready again: the wake-up polls");
+            Assert.That(board.Driver.TryTransmit(board.Frame()), Is.True);
+            Assert.That(board.Chip.ProtocolViolations, Is.Empty, "no F2 write before F2_RX_READY");
+        }
+    }
+
+    [Test]
     public void FrameLongerThanTheBuffer_IsDroppedAndCounted()
     {
         using var board = new JoinedBoard();
