@@ -54,12 +54,14 @@ public sealed partial class Cyw43439
             await SetVariableAsync("escan", parameters, cancellationToken).ConfigureAwait(false);
             await WaitUntilAsync(() => _scanDone, _options.ScanTimeout, cancellationToken).ConfigureAwait(false);
             lock (_busGate)
-                _scanResults = null;
+                _scanResults = null; // before sorting: no event may add to the list any more
             results.Sort((a, b) => b.Rssi.CompareTo(a.Rssi));
             return results;
         }
         finally
         {
+            lock (_busGate)
+                _scanResults = null;
             _wifiGate.Release();
         }
     }

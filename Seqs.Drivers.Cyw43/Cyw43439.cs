@@ -10,9 +10,11 @@ namespace Seqs.Drivers.Cyw43;
 
 /// <summary>
 /// Infineon CYW43439 Wi-Fi chip (the Raspberry Pi Pico W's) over gSPI. <see cref="InitializeAsync"/> powers the
-/// chip up through WL_REG_ON, brings up the gSPI bus and boots the WLAN firmware over the backplane
-/// (<c>/work/shared/reference/cyw43439.md</c> §1-2, after embassy-rs cyw43 and soypat/cyw43439). The driver owns the
-/// bus and the lines it is given and disposes them; disposing also powers the chip off.
+/// chip up through WL_REG_ON, brings up the gSPI bus, boots the WLAN firmware over the backplane and sets Wi-Fi up
+/// (<c>/work/shared/reference/cyw43439.md</c> §1-3, after embassy-rs cyw43 and soypat/cyw43439);
+/// <see cref="JoinAsync"/> joins a network, and the driver is then the stack's <see cref="IEthernetNic"/>. The stack's
+/// loop and the Wi-Fi calls may run on different threads: one lock guards the bus. The driver owns the bus and the
+/// lines it is given and disposes them; disposing also powers the chip off.
 /// </summary>
 public sealed partial class Cyw43439 : IDisposable
 {
