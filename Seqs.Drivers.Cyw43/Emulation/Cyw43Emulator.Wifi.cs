@@ -191,6 +191,8 @@ public sealed partial class Cyw43Emulator
             QueueEvent(WlanEventType.SetSsid, WlanEventStatus.NoNetworks);
             return;
         }
+        if (ap.NeverAnswers)
+            return;
         bool hostSecure = IoctlUInt32(Ioctl.SetWsec) == WsecAes && IoctlUInt32(Ioctl.SetWpaAuth) == WpaAuthWpa2Psk;
         if (ap.RejectsAuthentication || hostSecure == ap.IsOpen)
         {

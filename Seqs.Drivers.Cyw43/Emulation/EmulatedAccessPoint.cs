@@ -21,5 +21,8 @@ public sealed record EmulatedAccessPoint(string Ssid, string? Passphrase = null)
     /// <summary>Fault: the 4-way handshake never completes (PSK_SUP reports a timeout).</summary>
     public bool HandshakeTimesOut { get; init; }
 
+    /// <summary>Fault: the access point never answers the association: the firmware reports nothing at all.</summary>
+    public bool NeverAnswers { get; init; }
+
     public bool IsOpen => Passphrase is null;
 }

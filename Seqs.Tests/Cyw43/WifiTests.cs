@@ -127,6 +127,34 @@ public sealed class WifiTests
     }
 
     [Test]
+    public void AccessPointThatNeverAnswers_GivesNoAnswer_AfterTheJoinTimeout()
+    {
+        using var board = Booted(Home with { NeverAnswers = true });
+        TimeSpan start = board.Clock.Elapsed;
+
+        WifiJoinResult result = Run(board, board.Driver.JoinAsync("home", Passphrase));
+
+        Assert.That(result, Is.EqualTo(WifiJoinResult.NoAnswer));
+        Assert.That(board.Clock.Elapsed - start, Is.InRange(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10.1)));
+        Assert.That(board.Driver.IsLinkUp, Is.False);
+    }
+
+    [Test]
+    public void CancelledJoin_Throws_AndLeavesTheLinkDown()
+    {
+        using var board = Booted(Home with { NeverAnswers = true });
+        using var cancel = new CancellationTokenSource();
+        Task<WifiJoinResult> join = board.Driver.JoinAsync("home", Passphrase, cancel.Token);
+        VirtualTime.RunUntil(board.Clock, () => false, TimeSpan.FromSeconds(1));
+
+        cancel.Cancel();
+
+        Assert.Throws<TaskCanceledException>(() => Run(board, join));
+        Assert.That(board.Driver.IsLinkUp, Is.False);
+        Assert.That(board.Driver.Ssid, Is.Null);
+    }
+
+    [Test]
     public void ShortPassphrase_IsRefusedBeforeAnyIoctl()
     {
         using var board = Booted(Home);
