@@ -54,7 +54,7 @@ public sealed partial class Cyw43439 : IDisposable
     /// <param name="hostWakePin">GPIO of the host-wake interrupt (active high), or -1 to poll.</param>
     public Cyw43439(Cyw43Bus bus, int powerOnPin, int hostWakePin = -1, GpioController? gpioController = null, bool shouldDispose = true,
         Cyw43Options? options = null, ILogger<Cyw43439>? logger = null)
-        : this(Cyw43Wiring.Open(bus, powerOnPin, hostWakePin, gpioController, shouldDispose), options, logger)
+        : this(Cyw43Wiring.Open(bus, powerOnPin, hostWakePin, gpioController, shouldDispose, options), options, logger)
     {
     }
 

@@ -26,9 +26,11 @@ internal sealed class Cyw43Wiring
 
     public GpioController? OwnedController { get; }
 
-    public static Cyw43Wiring Open(Cyw43Bus bus, int powerOnPin, int hostWakePin, GpioController? gpioController, bool shouldDispose)
+    /// <summary>Checks <paramref name="options"/> first, so that bad options open nothing.</summary>
+    public static Cyw43Wiring Open(Cyw43Bus bus, int powerOnPin, int hostWakePin, GpioController? gpioController, bool shouldDispose, Cyw43Options? options)
     {
         ArgumentNullException.ThrowIfNull(bus);
+        (options ?? new Cyw43Options()).Validate();
         if (powerOnPin < 0)
             throw new ArgumentOutOfRangeException(nameof(powerOnPin), powerOnPin, "WL_REG_ON needs a GPIO: the driver power-cycles the chip to boot it.");
         GpioController controller = gpioController ?? new GpioController();
