@@ -41,4 +41,10 @@ public enum BootStep
 
     /// <summary>Waiting for F2_RX_READY in the status word: the firmware accepts frames.</summary>
     F2Ready,
+
+    /// <summary>Uploading the CLM (regulatory data) in chunks with "clmload" and checking "clmload_status" (reference §3 step 1).</summary>
+    Clm,
+
+    /// <summary>The rest of the Wi-Fi set-up: glom off, AP+STA, the MAC address, country, antenna, A-MPDU, event mask, UP, G mode, band (reference §3 steps 2-7).</summary>
+    WlanConfiguration,
 }

@@ -46,6 +46,7 @@ public sealed partial class Cyw43439
             throw new ArgumentNullException(nameof(firmware));
         ThrowIfDisposed();
         IsInitialized = false;
+        _firmwareRunning = false;
         long start = _time.GetTimestamp();
         try
         {
@@ -55,10 +56,18 @@ public sealed partial class Cyw43439
             await ResetCoresAsync(cancellationToken).ConfigureAwait(false);
             Download(firmware);
             await StartFirmwareAsync(cancellationToken).ConfigureAwait(false);
+            _firmwareRunning = true;
+            await StartWlanAsync(firmware, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not Cyw43BootException and not OperationCanceledException and not ObjectDisposedException)
         {
+            _firmwareRunning = false;
             throw new Cyw43BootException(_step, e.Message, e);
+        }
+        catch
+        {
+            _firmwareRunning = false;
+            throw;
         }
         IsInitialized = true;
         Log.Booted(_logger, ChipId, _busName, firmware.Firmware.Length, firmware.Nvram.Length, _time.GetElapsedTime(start));
@@ -70,8 +79,7 @@ public sealed partial class Cyw43439
         _gspi.Reset();
         _backplane.Reset();
         ChipId = 0;
-        _sequence = 0;
-        _sequenceLimit = 1;
+        ResetSdpcmLocked();
         _powerOn.Write(false);
         await DelayAsync(PowerOffTime, cancellationToken).ConfigureAwait(false);
         _powerOn.Write(true);
@@ -253,10 +261,5 @@ public sealed partial class Cyw43439
         }
     }
 
-    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-#if NET8_0_OR_GREATER
-        Task.Delay(delay, _time, cancellationToken);
-#else
-        _time.Delay(delay, cancellationToken);
-#endif
+    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => InlineDelay.Start(_time, delay, cancellationToken);
 }

@@ -1,3 +1,6 @@
+#if NET8_0_OR_GREATER
+using System.Device.Gpio;
+#endif
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seqs.Drivers.Cyw43.Register.Bus;
@@ -7,9 +10,11 @@ namespace Seqs.Drivers.Cyw43;
 
 /// <summary>
 /// Infineon CYW43439 Wi-Fi chip (the Raspberry Pi Pico W's) over gSPI. <see cref="InitializeAsync"/> powers the
-/// chip up through WL_REG_ON, brings up the gSPI bus and boots the WLAN firmware over the backplane
-/// (<c>/work/shared/reference/cyw43439.md</c> §1-2, after embassy-rs cyw43 and soypat/cyw43439). The driver owns the
-/// bus and the lines it is given and disposes them; disposing also powers the chip off.
+/// chip up through WL_REG_ON, brings up the gSPI bus, boots the WLAN firmware over the backplane and sets Wi-Fi up
+/// (<c>/work/shared/reference/cyw43439.md</c> §1-3, after embassy-rs cyw43 and soypat/cyw43439);
+/// <see cref="JoinAsync"/> joins a network, and the driver is then the stack's <see cref="IEthernetNic"/>. The stack's
+/// loop and the Wi-Fi calls may run on different threads: one lock guards the bus. The driver owns the bus and the
+/// lines it is given and disposes them; disposing also powers the chip off.
 /// </summary>
 public sealed partial class Cyw43439 : IDisposable
 {
@@ -25,13 +30,43 @@ public sealed partial class Cyw43439 : IDisposable
     private readonly string _busName;
     private readonly GspiHost _gspi;
     private readonly Backplane _backplane;
-    private bool _disposed;
+    private readonly ITimer _pollTimer;
+    private readonly IDisposable? _ownedController;
+    private volatile bool _firmwareRunning;
+    private volatile bool _disposed;
 
     /// <param name="bus">The gSPI transport with the chip's CS.</param>
     /// <param name="powerOn">WL_REG_ON (GPIO 23 on the Pico W): high powers the WLAN part up.</param>
     /// <param name="hostWake">The chip's interrupt output, or null to poll.</param>
     public Cyw43439(Cyw43Bus bus, IDigitalLine powerOn, IDigitalLine? hostWake = null, Cyw43Options? options = null, ILogger<Cyw43439>? logger = null)
+        : this(bus, powerOn, hostWake, ownedController: null, options, logger)
     {
+    }
+
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// The Iot.Device.Bindings shape: the driver takes <paramref name="bus"/> (<see cref="SpidevCyw43Bus"/> or
+    /// <see cref="BitBangedCyw43Bus"/>) and disposes it; it opens WL_REG_ON and the host-wake line on
+    /// <paramref name="gpioController"/>, creating one when null, and disposes the controller when it created it or
+    /// <paramref name="shouldDispose"/> is true.
+    /// </summary>
+    /// <param name="powerOnPin">GPIO of WL_REG_ON.</param>
+    /// <param name="hostWakePin">GPIO of the host-wake interrupt (active high), or -1 to poll.</param>
+    public Cyw43439(Cyw43Bus bus, int powerOnPin, int hostWakePin = -1, GpioController? gpioController = null, bool shouldDispose = true,
+        Cyw43Options? options = null, ILogger<Cyw43439>? logger = null)
+        : this(Cyw43Wiring.Open(bus, powerOnPin, hostWakePin, gpioController, shouldDispose, options), options, logger)
+    {
+    }
+
+    private Cyw43439(Cyw43Wiring wiring, Cyw43Options? options, ILogger<Cyw43439>? logger)
+        : this(wiring.Bus, wiring.PowerOn, wiring.HostWake, wiring.OwnedController, options, logger)
+    {
+    }
+#endif
+
+    private Cyw43439(Cyw43Bus bus, IDigitalLine powerOn, IDigitalLine? hostWake, IDisposable? ownedController, Cyw43Options? options, ILogger? logger)
+    {
+        _ownedController = ownedController;
         _bus = bus ?? throw new ArgumentNullException(nameof(bus));
         _powerOn = powerOn ?? throw new ArgumentNullException(nameof(powerOn));
         _hostWake = hostWake;
@@ -42,6 +77,9 @@ public sealed partial class Cyw43439 : IDisposable
         _busName = _options.BusName ?? bus.ToString() ?? "the gSPI bus";
         _gspi = new GspiHost(bus);
         _backplane = new Backplane(_gspi);
+        _pollTimer = _time.CreateTimer(static s => ((Cyw43439)s!).FireWakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (hostWake is not null)
+            hostWake.EdgeDetected += OnHostWakeEdge;
     }
 
     /// <summary>Whether <see cref="InitializeAsync"/> completed: the firmware runs and F2 accepts frames.</summary>
@@ -69,10 +107,33 @@ public sealed partial class Cyw43439 : IDisposable
             return;
         _disposed = true;
         IsInitialized = false;
-        _powerOn.Write(false);
+        _firmwareRunning = false;
+        _lifetime.Cancel();
+        _lifetime.Dispose();
+        _pollTimer.Dispose();
+        if (_hostWake is not null)
+            _hostWake.EdgeDetected -= OnHostWakeEdge;
+        lock (_busGate)
+            _powerOn.Write(false);
         _hostWake?.Dispose();
         _powerOn.Dispose();
         _bus.Dispose();
+        _ownedController?.Dispose();
+    }
+
+    /// <summary>A new power-up starts the SDPCM sequence and credit afresh (embassy runner.rs: seq 0, max 1).</summary>
+    private void ResetSdpcmLocked()
+    {
+        lock (_busGate)
+        {
+            _sequence = 0;
+            _sequenceLimit = 1;
+            _flowControl = 0;
+            _held.Clear();
+            _awaitedIoctlId = 0;
+            _network = null;
+            SetLinkLocked(false);
+        }
     }
 
     private void ThrowIfDisposed()
@@ -91,5 +152,14 @@ public sealed partial class Cyw43439 : IDisposable
 
         [LoggerMessage(3, LogLevel.Warning, "CYW43439 interrupt register shows errors: {Flags}")]
         public static partial void InterruptErrors(ILogger logger, string flags);
+
+        [LoggerMessage(4, LogLevel.Information, "CYW43439 rejoin of {Ssid} after a link loss: {Result}")]
+        public static partial void Rejoin(ILogger logger, string ssid, WifiJoinResult result);
+
+        [LoggerMessage(5, LogLevel.Warning, "CYW43439 rejoin failed: {Reason}")]
+        public static partial void RejoinFailed(ILogger logger, string reason);
+
+        [LoggerMessage(6, LogLevel.Warning, "CYW43439 link lost: {Event} event, reason {Reason}")]
+        public static partial void LinkLost(ILogger logger, Register.Events.WlanEventType @event, uint reason);
     }
 }

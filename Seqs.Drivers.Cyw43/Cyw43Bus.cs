@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Seqs.Drivers.Cyw43;
 
 /// <summary>
@@ -28,6 +30,34 @@ public abstract class Cyw43Bus : IDisposable
     /// the response-delay filler, which the caller skips.
     /// </summary>
     public abstract uint CommandRead(uint command, Span<uint> response);
+
+    /// <summary>Puts <paramref name="words"/> on the wire order, most significant byte first.</summary>
+    protected static void WriteWords(ReadOnlySpan<uint> words, Span<byte> destination)
+    {
+        for (int i = 0; i < words.Length; i++)
+            BinaryPrimitives.WriteUInt32BigEndian(destination[(i * 4)..], words[i]);
+    }
+
+    /// <summary>Reads <paramref name="words"/>.Length words from wire order, most significant byte first.</summary>
+    protected static void ReadWords(ReadOnlySpan<byte> source, Span<uint> words)
+    {
+        for (int i = 0; i < words.Length; i++)
+            words[i] = BinaryPrimitives.ReadUInt32BigEndian(source[(i * 4)..]);
+    }
+
+    /// <summary>Checks a write's word count: a command word and at most <see cref="MaxDataWords"/> data words.</summary>
+    protected static void CheckWrite(ReadOnlySpan<uint> words)
+    {
+        if (words.IsEmpty || words.Length > 1 + MaxDataWords)
+            throw new ArgumentOutOfRangeException(nameof(words), words.Length, $"A transaction has a command word and at most {MaxDataWords} data words.");
+    }
+
+    /// <summary>Checks a read's word count: at most <see cref="MaxDataWords"/>.</summary>
+    protected static void CheckRead(Span<uint> response)
+    {
+        if (response.Length > MaxDataWords)
+            throw new ArgumentOutOfRangeException(nameof(response), response.Length, $"A transaction reads at most {MaxDataWords} words.");
+    }
 
     public void Dispose()
     {

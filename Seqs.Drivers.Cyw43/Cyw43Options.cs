@@ -24,6 +24,24 @@ public sealed record Cyw43Options
     /// <summary>How long an ioctl may wait for its answer (reference §3: the C driver allows 500 ms).</summary>
     public TimeSpan IoctlTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The regulatory country, two capital letters (ISO 3166-1), or "XX" worldwide, the default (reference §3 step 4).</summary>
+    public string Country { get; init; } = Register.Iovar.CountryInfo.Worldwide;
+
+    /// <summary>How long a scan may take before <see cref="Cyw43439.ScanAsync"/> returns what it found (this driver's choice).</summary>
+    public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a join may wait for its outcome in the events (this driver's choice; the handshake itself times out after 2.5 s).</summary>
+    public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether the driver rejoins on its own after a link loss (until LeaveAsync).</summary>
+    public bool Rejoin { get; init; } = true;
+
+    /// <summary>The wait before the first rejoin; it doubles after each failure (this driver's choice).</summary>
+    public TimeSpan RejoinDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two rejoins (this driver's choice).</summary>
+    public TimeSpan RejoinMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Names the bus in errors, such as "spidev0.0"; the bus's own text when null.</summary>
     public string? BusName { get; init; }
 
@@ -32,7 +50,9 @@ public sealed record Cyw43Options
         if (TimeProvider is null)
             throw new ArgumentException("A TimeProvider is required.");
         if (PollInterval <= TimeSpan.Zero || BusReadyTimeout <= TimeSpan.Zero || AlpClockTimeout <= TimeSpan.Zero
-            || HtClockTimeout <= TimeSpan.Zero || F2ReadyTimeout <= TimeSpan.Zero || IoctlTimeout <= TimeSpan.Zero)
-            throw new ArgumentException("The poll interval and the timeouts must be positive.");
+            || HtClockTimeout <= TimeSpan.Zero || F2ReadyTimeout <= TimeSpan.Zero || IoctlTimeout <= TimeSpan.Zero
+            || ScanTimeout <= TimeSpan.Zero || JoinTimeout <= TimeSpan.Zero || RejoinDelay <= TimeSpan.Zero || RejoinMaxDelay < RejoinDelay)
+            throw new ArgumentException("The poll interval, the timeouts and the rejoin delays must be positive, and the rejoin delay at most its maximum.");
+        Register.Iovar.CountryInfo.Write(stackalloc byte[Register.Iovar.CountryInfo.Length], Country);
     }
 }

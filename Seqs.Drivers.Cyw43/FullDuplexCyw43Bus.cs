@@ -23,12 +23,10 @@ public sealed class FullDuplexCyw43Bus : Cyw43Bus
 
     public override uint CommandWrite(ReadOnlySpan<uint> words)
     {
-        if (words.IsEmpty || words.Length > 1 + MaxDataWords)
-            throw new ArgumentOutOfRangeException(nameof(words), words.Length, "A transaction has a command word and at most 513 data words.");
+        CheckWrite(words);
         int length = (words.Length + 1) * 4;
         Span<byte> transmit = _transmit.AsSpan(0, length);
-        for (int i = 0; i < words.Length; i++)
-            BinaryPrimitives.WriteUInt32BigEndian(transmit[(i * 4)..], words[i]);
+        WriteWords(words, transmit);
         transmit[^4..].Clear();
         _spi.Exchange(transmit, _receive.AsSpan(0, length));
         return BinaryPrimitives.ReadUInt32BigEndian(_receive.AsSpan(length - 4));
@@ -36,16 +34,14 @@ public sealed class FullDuplexCyw43Bus : Cyw43Bus
 
     public override uint CommandRead(uint command, Span<uint> response)
     {
-        if (response.Length > MaxDataWords)
-            throw new ArgumentOutOfRangeException(nameof(response), response.Length, "A transaction reads at most 513 words.");
+        CheckRead(response);
         int length = (1 + response.Length + 1) * 4;
         Span<byte> transmit = _transmit.AsSpan(0, length);
         BinaryPrimitives.WriteUInt32BigEndian(transmit, command);
         transmit[4..].Clear();
         Span<byte> receive = _receive.AsSpan(0, length);
         _spi.Exchange(transmit, receive);
-        for (int i = 0; i < response.Length; i++)
-            response[i] = BinaryPrimitives.ReadUInt32BigEndian(receive[(4 + i * 4)..]);
+        ReadWords(receive[4..], response);
         return BinaryPrimitives.ReadUInt32BigEndian(receive[(length - 4)..]);
     }
 

@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
 using System.Text;
 using Seqs.Drivers.Cyw43.Register.Bus;
+using Seqs.Drivers.Cyw43.Register.Events;
+using Seqs.Drivers.Cyw43.Register.Iovar;
 using Seqs.Drivers.Cyw43.Register.Sdpcm;
 using Seqs.Wire;
 
@@ -8,21 +11,38 @@ namespace Seqs.Drivers.Cyw43.Emulation;
 public sealed partial class Cyw43Emulator
 {
     /// <summary>Credit granted ahead of the last sequence number seen (reference §6 "Must model" 6: last seq + 8).</summary>
-    private const int CreditWindow = 8;
+    public const int DefaultCreditWindow = 8;
 
     /// <summary>What the emulated firmware answers to an ioctl it does not know; any non-zero status is an error.</summary>
     public const int UnsupportedStatus = -1;
 
-    private readonly Queue<byte[]> _toHost = new();
+    /// <summary>What "clmload_status" reads until a whole CLM arrived (BEGIN ... END); the driver wants 0.</summary>
+    public const int ClmNotLoadedStatus = 1;
+
+    /// <summary>Frames the chip holds for the host before it stops taking frames from the air.</summary>
+    private const int HostQueueCapacity = 32;
+
+    private readonly FrameQueue _toHost = new(HostQueueCapacity, GspiCommand.MaxLength);
     private readonly Dictionary<string, byte[]> _variables = new(StringComparer.Ordinal);
     private readonly Dictionary<Ioctl, byte[]> _ioctlValues = [];
-    private readonly List<byte[]> _dataFrames = [];
     private byte _lastHostSequence;
     private byte _chipSequence;
     private int _ioctlsReceived;
+    private byte _flowControl;
+    private byte _creditGranted;
+    private bool _clmStarted;
+    private int _clmStatus;
+    private int _clmBytes;
+    private int _clmChunks;
 
     /// <summary>The station address "cur_etheraddr" returns.</summary>
     public MacAddress MacAddress { get; set; } = new(0x02_43_43_94_39_01);
+
+    /// <summary>How far ahead of the host's last sequence number the credit runs: 8 by default (reference §6).</summary>
+    public int CreditWindow { get; set; } = DefaultCreditWindow;
+
+    /// <summary>Fault: the firmware takes the CLM chunks but "clmload_status" never reads 0.</summary>
+    public bool FailsClmLoad { get; set; }
 
     /// <summary>Ioctls the emulated firmware answered since power-up.</summary>
     public int IoctlsReceived
@@ -32,6 +52,33 @@ public sealed partial class Cyw43Emulator
             lock (_gate)
                 return _ioctlsReceived;
         }
+    }
+
+    /// <summary>CLM bytes and chunks received through "clmload" since power-up.</summary>
+    public (int Bytes, int Chunks) ClmLoaded
+    {
+        get
+        {
+            lock (_gate)
+                return (_clmBytes, _clmChunks);
+        }
+    }
+
+    /// <summary>The two-letter code of the last "country" iovar; empty before.</summary>
+    public string Country
+    {
+        get
+        {
+            lock (_gate)
+                return _variables.TryGetValue("country", out byte[]? value) ? CountryInfo.Read(value) : "";
+        }
+    }
+
+    /// <summary>Whether the host's event mask ("bsscfg:event_msgs") enables <paramref name="type"/>; false before it is set.</summary>
+    public bool IsEventEnabled(WlanEventType type)
+    {
+        lock (_gate)
+            return EventEnabled(type);
     }
 
     /// <summary>An iovar as last set by the host ("name\0value"), or null.</summary>
@@ -48,28 +95,61 @@ public sealed partial class Cyw43Emulator
             return _ioctlValues.TryGetValue(ioctl, out byte[]? value) ? value.ToArray() : null;
     }
 
-    /// <summary>Data-channel frames the host sent, SDPCM header included (the BDC data path is not modelled yet).</summary>
-    public IReadOnlyList<byte[]> DataFramesFromHost
+    /// <summary>
+    /// Sets the SDPCM flow-control byte and tells the host at once in a credit-only frame (reference §3 "Credit":
+    /// the host stalls while flow_control ≠ 0). A data frame the host sends while stalled is a protocol violation.
+    /// </summary>
+    public void SetFlowControl(bool stalled)
     {
-        get
+        bool edge;
+        lock (_gate)
         {
-            lock (_gate)
-                return _dataFrames.ToArray();
+            _flowControl = (byte)(stalled ? 1 : 0);
+            QueueCreditFrame();
+            edge = UpdateHostWake();
         }
+        if (edge)
+            _hostWake.RaiseEdge();
+    }
+
+    /// <summary>
+    /// Queues <paramref name="frame"/> for the host as it is, well formed or not, behind what is already queued; its
+    /// length rounded up to 4 bytes goes in the status word. For tests of the driver's parsers.
+    /// </summary>
+    public void InjectFrameToHost(ReadOnlySpan<byte> frame)
+    {
+        bool edge;
+        lock (_gate)
+        {
+            if (TryReserveHostFrame(frame.Length, out Span<byte> slot))
+            {
+                frame.CopyTo(slot);
+                _toHost.Commit((frame.Length + 3) & ~3);
+            }
+            edge = UpdateHostWake();
+        }
+        if (edge)
+            _hostWake.RaiseEdge();
     }
 
     /// <summary>The length of the frame waiting for the host; 0 when none.</summary>
-    private int F2PacketLength => _toHost.Count > 0 ? _toHost.Peek().Length : 0;
+    private int F2PacketLength => _toHost.HeadLength;
 
     private void ResetWlan()
     {
         _toHost.Clear();
         _variables.Clear();
         _ioctlValues.Clear();
-        _dataFrames.Clear();
         _lastHostSequence = 0xFF;
         _chipSequence = 0;
         _ioctlsReceived = 0;
+        _flowControl = 0;
+        _creditGranted = 1; // embassy runner.rs: the host starts at seq 0 with max 1
+        _clmStarted = false;
+        _clmStatus = ClmNotLoadedStatus;
+        _clmBytes = 0;
+        _clmChunks = 0;
+        ResetWifi();
     }
 
     /// <summary>Reference §3: an F2 write is one SDPCM frame, size == ~size, padded to 4 bytes.</summary>
@@ -87,6 +167,8 @@ public sealed partial class Cyw43Emulator
         }
         if (sdpcm.Sequence != (byte)(_lastHostSequence + 1))
             _violations.Add($"SDPCM sequence {sdpcm.Sequence} after {_lastHostSequence}: the host increments it for every frame");
+        if (sdpcm.Sequence == _creditGranted || ((byte)(_creditGranted - sdpcm.Sequence) & 0x80) != 0)
+            _violations.Add($"SDPCM sequence {sdpcm.Sequence} beyond the credit {_creditGranted}");
         _lastHostSequence = sdpcm.Sequence;
         switch (sdpcm.Channel)
         {
@@ -94,12 +176,19 @@ public sealed partial class Cyw43Emulator
                 AnswerIoctl(sdpcm.Payload);
                 break;
             case SdpcmChannel.Data:
-                _dataFrames.Add(data[..sdpcm.Size].ToArray());
+                if (_flowControl != 0)
+                    _violations.Add("a data frame while flow control stalls the host");
+                else
+                    AcceptHostDataFrame(sdpcm.Payload);
                 break;
             default:
                 _violations.Add($"the host sent an SDPCM frame on channel {sdpcm.Channel}");
                 break;
         }
+        // A host that only sends would run out of credit: top it up with a credit-only frame (reference §3: "A
+        // 12-byte frame carries only credit") when half the window is used and nothing else is on its way.
+        if (_toHost.Count == 0 && (byte)(_creditGranted - 1 - _lastHostSequence) < CreditWindow / 2)
+            QueueCreditFrame();
     }
 
     /// <summary>Reference §3 "CDC": the response echoes the header with the status; GET answers carry the value.</summary>
@@ -113,29 +202,63 @@ public sealed partial class Cyw43Emulator
         _ioctlsReceived++;
         int length = (int)Math.Min(cdc.PayloadLength, (uint)cdc.Payload.Length);
         ReadOnlySpan<byte> argument = cdc.Payload[..length];
-        var answer = new byte[length];
-        int status = 0;
+        Span<byte> answer = stackalloc byte[length];
+        answer.Clear();
         var command = (Ioctl)cdc.Command;
-        switch (command)
+        int status = command switch
         {
-            case Ioctl.GetVar:
-                status = GetVariable(argument, answer);
-                break;
-            case Ioctl.SetVar:
-                int nameEnd = argument.IndexOf((byte)0);
-                if (nameEnd <= 0)
-                    status = UnsupportedStatus;
-                else
-                    _variables[Encoding.ASCII.GetString(argument[..nameEnd])] = argument[(nameEnd + 1)..].ToArray();
-                break;
-            default:
-                if (cdc.IsSet)
-                    _ioctlValues[command] = argument.ToArray();
-                else if (_ioctlValues.TryGetValue(command, out byte[]? value))
-                    value.AsSpan(0, Math.Min(value.Length, answer.Length)).CopyTo(answer);
-                break;
-        }
+            Ioctl.GetVar => GetVariable(argument, answer),
+            Ioctl.SetVar => SetVariable(argument),
+            _ => OtherIoctl(command, cdc.IsSet, argument, answer),
+        };
         QueueControlFrame(cdc.Command, cdc.IsSet, cdc.RequestId, cdc.Interface, status, answer);
+        AfterIoctl(command, status);
+    }
+
+    private int SetVariable(ReadOnlySpan<byte> argument)
+    {
+        int nameEnd = argument.IndexOf((byte)0);
+        if (nameEnd <= 0)
+            return UnsupportedStatus;
+        string name = Encoding.ASCII.GetString(argument[..nameEnd]);
+        ReadOnlySpan<byte> value = argument[(nameEnd + 1)..];
+        if (name == "clmload")
+            return LoadClmChunk(value);
+        int status = SetWifiVariable(name, value);
+        if (status == 0)
+            _variables[name] = value.ToArray();
+        return status;
+    }
+
+    /// <summary>Reference §3 "Initialisation" step 1: BEGIN starts a CLM, END completes it, and chunks carry their length.</summary>
+    private int LoadClmChunk(ReadOnlySpan<byte> value)
+    {
+        if (!ClmDownloadHeader.TryCreate(value, out var header) || header.Type != ClmDownloadHeader.ClmType
+            || (header.Flag & ClmDownloadHeader.HandlerVersion) == 0 || header.ChunkLength > ClmDownloadHeader.MaxChunk)
+        {
+            _violations.Add("a clmload chunk with a bad header");
+            return UnsupportedStatus;
+        }
+        if (header.IsFirst)
+        {
+            _clmStarted = true;
+            _clmBytes = 0;
+            _clmChunks = 0;
+        }
+        else if (!_clmStarted)
+        {
+            _violations.Add("a clmload chunk before the one flagged BEGIN");
+            return UnsupportedStatus;
+        }
+        _clmBytes += header.ChunkLength;
+        _clmChunks++;
+        _clmStatus = ClmNotLoadedStatus;
+        if (header.IsLast)
+        {
+            _clmStarted = false;
+            _clmStatus = FailsClmLoad ? ClmNotLoadedStatus : 0;
+        }
+        return 0;
     }
 
     private int GetVariable(ReadOnlySpan<byte> argument, Span<byte> answer)
@@ -143,12 +266,18 @@ public sealed partial class Cyw43Emulator
         int nameEnd = argument.IndexOf((byte)0);
         string name = Encoding.ASCII.GetString(nameEnd < 0 ? argument : argument[..nameEnd]);
         answer.Clear();
-        if (name == "cur_etheraddr")
+        switch (name)
         {
-            if (answer.Length < MacAddress.Length)
-                return UnsupportedStatus;
-            MacAddress.Write(answer);
-            return 0;
+            case "cur_etheraddr":
+                if (answer.Length < MacAddress.Length)
+                    return UnsupportedStatus;
+                MacAddress.Write(answer);
+                return 0;
+            case "clmload_status":
+                if (answer.Length < 4)
+                    return UnsupportedStatus;
+                BinaryPrimitives.WriteInt32LittleEndian(answer, _clmStatus);
+                return 0;
         }
         if (!_variables.TryGetValue(name, out byte[]? value))
             return UnsupportedStatus;
@@ -156,17 +285,71 @@ public sealed partial class Cyw43Emulator
         return 0;
     }
 
+    private int OtherIoctl(Ioctl command, bool set, ReadOnlySpan<byte> argument, Span<byte> answer)
+    {
+        if (set)
+        {
+            _ioctlValues[command] = argument.ToArray();
+            return 0;
+        }
+        if (_ioctlValues.TryGetValue(command, out byte[]? value))
+            value.AsSpan(0, Math.Min(value.Length, answer.Length)).CopyTo(answer);
+        return 0;
+    }
+
+    private bool EventEnabled(WlanEventType type) =>
+        _variables.TryGetValue("bsscfg:event_msgs", out byte[]? mask) && EventMask.IsEnabled(mask, (uint)type);
+
     private void QueueControlFrame(uint command, bool set, ushort requestId, int iface, int status, ReadOnlySpan<byte> payload)
     {
         int size = SdpcmHeader.Length + CdcHeader.Length + payload.Length;
-        var frame = new byte[(size + 3) & ~3];
-        SdpcmHeader.Write(frame, size, _chipSequence++, SdpcmChannel.Control, SdpcmHeader.Length, Credit());
-        CdcHeader.Write(frame.AsSpan(SdpcmHeader.Length), command, payload.Length, set, requestId, iface, status);
-        payload.CopyTo(frame.AsSpan(SdpcmHeader.Length + CdcHeader.Length));
-        _toHost.Enqueue(frame);
+        if (!TryReserveHostFrame(size, out Span<byte> frame))
+            return;
+        SdpcmHeader.Write(frame, size, _chipSequence++, SdpcmChannel.Control, SdpcmHeader.Length, GrantCredit(), _flowControl);
+        CdcHeader.Write(frame[SdpcmHeader.Length..], command, payload.Length, set, requestId, iface, status);
+        payload.CopyTo(frame[(SdpcmHeader.Length + CdcHeader.Length)..]);
+        _toHost.Commit((size + 3) & ~3);
     }
 
-    private byte Credit() => (byte)(_lastHostSequence + 1 + CreditWindow);
+    /// <summary>An event on the SDPCM event channel, if the host's mask enables it (reference §3 "Event frames").</summary>
+    private void QueueEvent(WlanEventType type, uint status, uint reason = 0, ushort flags = 0, MacAddress address = default, ReadOnlySpan<byte> data = default)
+    {
+        if (!EventEnabled(type))
+            return;
+        const int eventStart = SdpcmHeader.Length + BdcHeader.Length;
+        int size = eventStart + WlanEventFrame.HeaderLength + data.Length;
+        if (!TryReserveHostFrame(size, out Span<byte> frame))
+            return;
+        SdpcmHeader.Write(frame, size, _chipSequence++, SdpcmChannel.Event, SdpcmHeader.Length, GrantCredit(), _flowControl);
+        BdcHeader.Write(frame[SdpcmHeader.Length..], flags: BdcHeader.VersionFlags);
+        WlanEventFrame.Write(frame[eventStart..], MacAddress, MacAddress, type, status, reason, flags, address, data);
+        _toHost.Commit((size + 3) & ~3);
+    }
+
+    private void QueueCreditFrame()
+    {
+        if (!TryReserveHostFrame(SdpcmHeader.Length, out Span<byte> frame))
+            return;
+        SdpcmHeader.Write(frame, SdpcmHeader.Length, _chipSequence++, SdpcmChannel.Control, SdpcmHeader.Length, GrantCredit(), _flowControl);
+        _toHost.Commit(SdpcmHeader.Length);
+    }
+
+    private bool TryReserveHostFrame(int size, out Span<byte> frame)
+    {
+        frame = default;
+        if (_toHost.IsFull)
+        {
+            _violations.Add($"the host let {HostQueueCapacity} frames pile up unread; a {size}-byte frame was lost");
+            return false;
+        }
+        if (size > _toHost.SlotSize)
+            throw new InvalidOperationException($"A {size}-byte frame does not fit in a {_toHost.SlotSize}-byte F2 buffer.");
+        frame = _toHost.Reserve();
+        return true;
+    }
+
+    /// <summary>The credit every frame to the host carries: the last sequence seen + 1 + <see cref="CreditWindow"/>.</summary>
+    private byte GrantCredit() => _creditGranted = (byte)(_lastHostSequence + 1 + CreditWindow);
 
     /// <summary>An F2 read takes the head frame; with none waiting it raises DATA_UNAVAILABLE.</summary>
     private void ReadWlan(Span<byte> data)
@@ -177,13 +360,16 @@ public sealed partial class Cyw43Emulator
             _interruptLatched |= InterruptFlags.DataUnavailable;
             return;
         }
-        byte[] frame = _toHost.Dequeue();
-        frame.AsSpan(0, Math.Min(frame.Length, data.Length)).CopyTo(data);
+        _toHost.Dequeue(data);
+        OnHostFrameTaken();
     }
 
     private void DropF2Frame()
     {
         if (_toHost.Count > 0)
-            _toHost.Dequeue();
+        {
+            _toHost.DropHead();
+            OnHostFrameTaken();
+        }
     }
 }

@@ -189,6 +189,7 @@ public sealed partial class Cyw43Emulator : ISpiBus
         }
         if (edge)
             _hostWake.RaiseEdge();
+        AfterExchange();
     }
 
     public override string ToString() => "emulated CYW43439";

@@ -8,12 +8,14 @@ namespace Seqs.Tests.Cyw43;
 /// <summary>The driver on an emulated chip in virtual time, with the SPI frames recorded.</summary>
 internal sealed class EmulatedCyw43Board : IDisposable
 {
-    public EmulatedCyw43Board(Action<Cyw43Emulator>? configure = null)
+    /// <param name="transport">The gSPI transport over the chip; full duplex over the recording bus when null.</param>
+    public EmulatedCyw43Board(Action<Cyw43Emulator>? configure = null, Func<Cyw43Emulator, Cyw43Bus>? transport = null)
     {
         Chip = new Cyw43Emulator(Clock);
         configure?.Invoke(Chip);
         Spi = new RecordingSpiBus(Chip);
-        Driver = new Cyw43439(new FullDuplexCyw43Bus(Spi), Chip.PowerLine, Chip.HostWakeLine, new Cyw43Options { TimeProvider = Clock });
+        Cyw43Bus bus = transport?.Invoke(Chip) ?? new FullDuplexCyw43Bus(Spi);
+        Driver = new Cyw43439(bus, Chip.PowerLine, Chip.HostWakeLine, new Cyw43Options { TimeProvider = Clock });
     }
 
     public VirtualClock Clock { get; } = new();

@@ -11,6 +11,9 @@ internal static class SyntheticFirmware
     public const int RealFirmwareLength = 231_077;
     public const int RealNvramLength = 742;
 
+    /// <summary>The Pico W CLM, 43439_raspberrypi_picow_v5_220624 (reference §5).</summary>
+    public const int RealClmLength = 984;
+
     public static byte[] Bytes(int length, int seed)
     {
         var bytes = new byte[length];
@@ -29,7 +32,7 @@ internal static class SyntheticFirmware
         return bytes;
     }
 
-    public static Cyw43Firmware Small() => new(Bytes(4093, seed: 1), Nvram(RealNvramLength));
+    public static Cyw43Firmware Small() => new(Bytes(4093, seed: 1), Nvram(RealNvramLength), Bytes(RealClmLength, seed: 3));
 
-    public static Cyw43Firmware RealSize() => new(Bytes(RealFirmwareLength, seed: 2), Nvram(RealNvramLength));
+    public static Cyw43Firmware RealSize() => new(Bytes(RealFirmwareLength, seed: 2), Nvram(RealNvramLength), Bytes(RealClmLength, seed: 3));
 }

@@ -2,6 +2,7 @@ using Seqs.Drivers.Enc28j60;
 using Seqs.Drivers.Enc28j60.Emulation;
 using Seqs.Simulation;
 using Seqs.Stack;
+using Seqs.Tests.Simulation;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Enc28j60;
@@ -46,19 +47,10 @@ internal sealed class EmulatedChipNetwork : IDisposable
 
     public NetStack B { get; }
 
-    public PingReply Ping(NetStack from, Ipv4Address to, int dataLength = 56)
-    {
-        Task<PingReply> ping = from.Loop.InvokeAsync(() => from.PingAsync(to, TimeSpan.FromSeconds(1), dataLength));
-        Assert.That(Simulation.RunUntil(() => ping.IsCompleted, TimeSpan.FromSeconds(5)), Is.True);
-        return ping.Result;
-    }
+    public PingReply Ping(NetStack from, Ipv4Address to, int dataLength = 56) => SimulatedTraffic.Ping(Simulation, from, to, dataLength);
 
     /// <summary>Puts a frame on the cable as if B sent it, then lets the network settle.</summary>
-    public void SendFromB(ReadOnlySpan<byte> frame)
-    {
-        NicB.TryTransmit(frame);
-        Simulation.RunFor(TimeSpan.Zero);
-    }
+    public void SendFromB(ReadOnlySpan<byte> frame) => SimulatedTraffic.Send(Simulation, NicB, frame);
 
     public void Dispose()
     {

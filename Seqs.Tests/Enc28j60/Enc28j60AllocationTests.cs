@@ -1,5 +1,4 @@
-using Seqs.Simulation;
-using Seqs.Wire;
+using Seqs.Tests.Simulation;
 
 namespace Seqs.Tests.Enc28j60;
 
@@ -17,15 +16,8 @@ public sealed class Enc28j60AllocationTests
     public void EchoThroughTheDriver_AllocatesNothing_InEitherDirection()
     {
         using var net = new EmulatedChipNetwork();
-        net.SendFromB(PeerFrames.Arp(ArpOperation.Request, SimulatedPair.MacB, SimulatedPair.AddressB, MacAddress.Zero, SimulatedPair.AddressA));
-        byte[] request = PeerFrames.EchoRequest(SimulatedPair.MacB, SimulatedPair.MacA, SimulatedPair.AddressB, SimulatedPair.AddressA, 0x4242, 1, new byte[1472]);
 
-        for (int i = 0; i < Warmup; i++)
-            net.SendFromB(request);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Measured; i++)
-            net.SendFromB(request);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = EchoAllocation.Measure(frame => net.SendFromB(frame), Warmup, Measured);
 
         Assert.That(allocated, Is.Zero);
         Assert.That(net.A.Counters.IcmpEchoRepliesSent, Is.EqualTo(Warmup + Measured));

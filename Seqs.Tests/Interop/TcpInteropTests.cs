@@ -237,16 +237,16 @@ public sealed class TcpInteropTests
         return connection;
     }
 
-    private static string TempFile(NetworkNamespace ns, string name) => Path.Combine(Path.GetTempPath(), $"{ns.Name}-{name}");
+    internal static string TempFile(NetworkNamespace ns, string name) => Path.Combine(Path.GetTempPath(), $"{ns.Name}-{name}");
 
-    private static void WriteRandom(string path, int length, int seed)
+    internal static void WriteRandom(string path, int length, int seed)
     {
         byte[] data = new byte[length];
         new Random(seed).NextBytes(data);
         File.WriteAllBytes(path, data);
     }
 
-    private static string Sha256(string path)
+    internal static string Sha256(string path)
     {
         using FileStream stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));

@@ -1,5 +1,6 @@
 using Seqs.Services;
 using Seqs.Simulation;
+using Seqs.Stack;
 using Seqs.Tcp;
 using Seqs.Wire;
 
@@ -30,12 +31,16 @@ internal sealed class EchoTransfer
     public bool Complete => Finished && Error is null && ReceivedLength == Sent.Length && Received.AsSpan().SequenceEqual(Sent);
 
     /// <summary>Runs the transfer in virtual time, for at most <paramref name="timeout"/>; B must run a <see cref="TcpEchoServer"/>.</summary>
-    public static EchoTransfer Run(SimulatedPair pair, byte[] data, int chunk, TcpConnectionOptions? options, TimeSpan timeout)
+    public static EchoTransfer Run(SimulatedPair pair, byte[] data, int chunk, TcpConnectionOptions? options, TimeSpan timeout) =>
+        Run(pair.Simulation, pair.A, SimulatedPair.AddressB, data, chunk, options, timeout);
+
+    /// <summary>The same from <paramref name="client"/> to the echo service at <paramref name="server"/>, on any simulated network.</summary>
+    public static EchoTransfer Run(NetworkSimulation simulation, NetStack client, Ipv4Address server, byte[] data, int chunk, TcpConnectionOptions? options, TimeSpan timeout)
     {
         var transfer = new EchoTransfer(data);
-        Task client = pair.LoopA.InvokeAsync(async () =>
+        Task run = client.Loop.InvokeAsync(async () =>
         {
-            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpEchoServer.DefaultPort), options);
+            TcpConnection connection = await client.ConnectAsync(new Ipv4EndPoint(server, TcpEchoServer.DefaultPort), options);
             Task reading = transfer.ReadAllAsync(connection);
             for (int at = 0; at < data.Length; at += chunk)
                 await connection.WriteAsync(data.AsMemory(at, Math.Min(chunk, data.Length - at)));
@@ -43,8 +48,8 @@ internal sealed class EchoTransfer
             await reading;
             connection.Dispose();
         });
-        transfer.Finished = pair.Simulation.RunUntil(() => client.IsCompleted, timeout);
-        transfer.Error = client.Exception?.InnerException;
+        transfer.Finished = simulation.RunUntil(() => run.IsCompleted, timeout);
+        transfer.Error = run.Exception?.InnerException;
         return transfer;
     }
 

@@ -67,7 +67,7 @@ public readonly ref struct SdpcmHeader
     }
 
     /// <summary>Writes a header for a frame of <paramref name="size"/> bytes into <paramref name="destination"/>.</summary>
-    public static void Write(Span<byte> destination, int size, byte sequence, SdpcmChannel channel, int headerLength, byte credit = 0)
+    public static void Write(Span<byte> destination, int size, byte sequence, SdpcmChannel channel, int headerLength, byte credit = 0, byte flowControl = 0)
     {
         destination[..Length].Clear();
         BinaryPrimitives.WriteUInt16LittleEndian(destination[Field.Size..], (ushort)size);
@@ -75,6 +75,7 @@ public readonly ref struct SdpcmHeader
         destination[Field.Sequence] = sequence;
         destination[Field.ChannelAndFlags] = (byte)channel;
         destination[Field.HeaderLength] = (byte)headerLength;
+        destination[Field.FlowControl] = flowControl;
         destination[Field.Credit] = credit;
     }
 

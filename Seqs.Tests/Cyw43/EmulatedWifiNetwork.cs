@@ -1,0 +1,78 @@
+using Seqs.Drivers.Cyw43;
+using Seqs.Drivers.Cyw43.Emulation;
+using Seqs.Simulation;
+using Seqs.Stack;
+using Seqs.Tests.Simulation;
+using Seqs.Wire;
+
+namespace Seqs.Tests.Cyw43;
+
+/// <summary>
+/// Stack A (10.0.0.1) on the CYW43439 driver on the emulated chip, joined to the emulated access point "home",
+/// whose network is a VirtualNic (the chip's air side) cabled to stack B (10.0.0.2); all in one NetworkSimulation
+/// in virtual time, the driver's boot and join included.
+/// </summary>
+internal sealed class EmulatedWifiNetwork : IDisposable
+{
+    public const string Ssid = "home";
+    public const string Passphrase = "correct horse battery";
+
+    public EmulatedWifiNetwork(bool interruptLine = true, LinkFaults? faults = null, Action<Cyw43Emulator>? configure = null)
+    {
+        Simulation = new NetworkSimulation();
+        Chip = new Cyw43Emulator(Simulation.Clock) { MacAddress = SimulatedPair.MacA };
+        Chip.AccessPoints.Add(new EmulatedAccessPoint(Ssid, Passphrase));
+        configure?.Invoke(Chip);
+        Air = new VirtualNic(SimulatedPair.MacA);
+        NicB = new VirtualNic(SimulatedPair.MacB);
+        Simulation.Connect(Air, NicB, faults);
+        Chip.Attach(Air);
+        Driver = new Cyw43439(new FullDuplexCyw43Bus(Chip), Chip.PowerLine, interruptLine ? Chip.HostWakeLine : null,
+            new Cyw43Options { TimeProvider = Simulation.Clock });
+        Run(Driver.InitializeAsync(SyntheticFirmware.Small()));
+        Assert.That(Run(Driver.JoinAsync(Ssid, Passphrase)), Is.EqualTo(WifiJoinResult.Joined));
+        A = new NetStack(Simulation.CreateLoop(), Driver, randomSeed: 1);
+        B = new NetStack(Simulation.CreateLoop(), NicB, randomSeed: 2);
+        A.Configure(new Ipv4Cidr(SimulatedPair.AddressA, 24));
+        B.Configure(new Ipv4Cidr(SimulatedPair.AddressB, 24));
+        Simulation.RunFor(TimeSpan.Zero);
+    }
+
+    public NetworkSimulation Simulation { get; }
+
+    public Cyw43Emulator Chip { get; }
+
+    /// <summary>The chip's radio side: frames to and from the access point's network.</summary>
+    public VirtualNic Air { get; }
+
+    public VirtualNic NicB { get; }
+
+    public Cyw43439 Driver { get; }
+
+    public NetStack A { get; }
+
+    public NetStack B { get; }
+
+    public PingReply Ping(NetStack from, Ipv4Address to, int dataLength = 56) => SimulatedTraffic.Ping(Simulation, from, to, dataLength);
+
+    /// <summary>Puts a frame on the cable as if B sent it, then lets the network settle.</summary>
+    public void SendFromB(ReadOnlySpan<byte> frame) => SimulatedTraffic.Send(Simulation, NicB, frame);
+
+    public T Run<T>(Task<T> task)
+    {
+        Run((Task)task);
+        return task.Result;
+    }
+
+    public void Run(Task task)
+    {
+        Assert.That(Simulation.RunUntil(() => task.IsCompleted, TimeSpan.FromSeconds(30)), Is.True, "still running after 30 s of virtual time");
+        task.GetAwaiter().GetResult();
+    }
+
+    public void Dispose()
+    {
+        Simulation.Dispose();
+        Driver.Dispose();
+    }
+}
