@@ -13,7 +13,7 @@ public sealed class TcpDiscardServer(NetStack stack, ushort port = TcpDiscardSer
 
     protected override async Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
     {
-        var buffer = new byte[4096];
+        var buffer = new byte[CopyBufferSize];
         int n;
         while ((n = await connection.ReadAsync(buffer, cancellationToken)) > 0)
             OctetsDiscarded += n;

@@ -13,7 +13,7 @@ public sealed class TcpEchoServer(NetStack stack, ushort port = TcpEchoServer.De
 
     protected override async Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
     {
-        var buffer = new byte[4096];
+        var buffer = new byte[CopyBufferSize];
         int n;
         while ((n = await connection.ReadAsync(buffer, cancellationToken)) > 0)
         {

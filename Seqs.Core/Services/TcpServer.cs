@@ -20,6 +20,12 @@ public abstract class TcpServer : NetService
 
     public ushort Port => _listener.Port;
 
+    /// <summary>
+    /// The size of a per-connection buffer for copying received data: the receive buffer's size (256 octets to
+    /// 64 KiB), so that one read can take all that has arrived.
+    /// </summary>
+    protected int CopyBufferSize => Math.Clamp(_listener.Options.ReceiveBufferSize, 256, 64 << 10);
+
     /// <summary>Connections accepted so far.</summary>
     public long Connections { get; private set; }
 
