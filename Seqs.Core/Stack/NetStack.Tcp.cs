@@ -12,9 +12,8 @@ public sealed partial class NetStack
     private readonly List<TcpConnection> _tcpConnections = [];
     private readonly List<TcpListener> _tcpListeners = [];
     private bool _tcpSegmentsInBatch;
-    // The ISN key and scratch space are made on first use, so a stack that never uses TCP does not carry them.
-    private HMACSHA256? _isnHash;
-    private byte[]? _isnScratch;
+    // The ISN and SYN cookie key is made on first use.
+    private SipHash? _isnHash;
 
     /// <summary>The options of connections and listeners made without their own (<see cref="NetStackOptions.Tcp"/>).</summary>
     public TcpConnectionOptions DefaultTcpOptions => _options.Tcp;
@@ -425,39 +424,41 @@ public sealed partial class NetStack
 
     /// <summary>
     /// RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), with M a 4 µs clock and F a
-    /// keyed hash (HMAC-SHA-256 under a per-stack random key), so sequence numbers are unpredictable to off-path
-    /// attackers yet increase for one 4-tuple.
+    /// keyed pseudorandom function (SipHash-2-4 under a per-stack random key, as Linux uses), so sequence numbers are
+    /// unpredictable to off-path attackers yet increase for one 4-tuple.
     /// </summary>
     private SeqNumber InitialSequenceNumber(Ipv4EndPoint local, Ipv4EndPoint remote)
     {
-        _isnHash ??= _seeded ? CreateIsnHash(_random) : CreateIsnHash();
-        Span<byte> scratch = _isnScratch ??= new byte[12 + 32];
-        Span<byte> input = scratch[..12];
-        Span<byte> output = scratch[12..];
-        local.Address.Write(input);
-        BinaryPrimitives.WriteUInt16BigEndian(input[4..], local.Port);
-        remote.Address.Write(input[6..]);
-        BinaryPrimitives.WriteUInt16BigEndian(input[10..], remote.Port);
-        _isnHash.TryComputeHash(input, output, out _);
-        uint f = BinaryPrimitives.ReadUInt32BigEndian(output);
+        Span<byte> input = stackalloc byte[12];
+        WriteFourTuple(input, local, remote);
+        uint f = (uint)IsnHash.Compute(input);
         uint m = (uint)(Loop.Now.Ticks / 40);
         return new SeqNumber(unchecked(m + f));
     }
 
-    /// <summary>A seeded stack (simulation) derives the key from its seed, so runs replay; others use the OS generator.</summary>
-    private static HMACSHA256 CreateIsnHash(Random random)
+    private static void WriteFourTuple(Span<byte> destination, Ipv4EndPoint local, Ipv4EndPoint remote)
     {
-        var key = new byte[32];
-        random.NextBytes(key);
-        return new HMACSHA256(key);
+        local.Address.Write(destination);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[4..], local.Port);
+        remote.Address.Write(destination[6..]);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[10..], remote.Port);
     }
 
-    private static HMACSHA256 CreateIsnHash()
+    /// <summary>A seeded stack (simulation) derives the key from its seed, so runs replay; others use the OS generator.</summary>
+    private SipHash IsnHash
     {
-        var key = new byte[32];
-        using (var generator = RandomNumberGenerator.Create())
-            generator.GetBytes(key);
-        return new HMACSHA256(key);
+        get
+        {
+            if (_isnHash is SipHash hash)
+                return hash;
+            Span<byte> key = stackalloc byte[16];
+            if (_seeded)
+                _random.NextBytes(key);
+            else
+                RandomNumberGenerator.Fill(key);
+            _isnHash = hash = SipHash.FromKey(key);
+            return hash;
+        }
     }
 
     /// <summary>The MSS values a SYN cookie can carry in its 2-bit index (the common ones, as Linux's table does).</summary>
@@ -484,16 +485,10 @@ public sealed partial class NetStack
     private SeqNumber SynCookie(Ipv4EndPoint local, Ipv4EndPoint remote, SeqNumber clientIsn, int mssIndex, uint time)
     {
         Span<byte> input = stackalloc byte[12 + 4 + 1];
-        local.Address.Write(input);
-        BinaryPrimitives.WriteUInt16BigEndian(input[4..], local.Port);
-        remote.Address.Write(input[6..]);
-        BinaryPrimitives.WriteUInt16BigEndian(input[10..], remote.Port);
+        WriteFourTuple(input, local, remote);
         BinaryPrimitives.WriteUInt32BigEndian(input[12..], clientIsn.Value);
         input[16] = (byte)(time << 2 | (uint)mssIndex);
-        Span<byte> hash = stackalloc byte[32];
-        _isnHash ??= _seeded ? CreateIsnHash(_random) : CreateIsnHash();
-        _isnHash.TryComputeHash(input, hash, out _);
-        uint mac = BinaryPrimitives.ReadUInt32BigEndian(hash) & 0x01FF_FFFF;
+        uint mac = (uint)IsnHash.Compute(input) & 0x01FF_FFFF;
         return new SeqNumber(time << 27 | (uint)mssIndex << 25 | mac);
     }
 
