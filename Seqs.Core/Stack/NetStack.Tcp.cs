@@ -240,6 +240,7 @@ public sealed partial class NetStack
                 connecting.TrySetResult(connection);
         }
         connection.OnStateChanged();
+        connection.ReleaseBuffersIfDone();
         if (tcb.IsClosed)
         {
             connection.Timer.Cancel();

@@ -1,25 +1,30 @@
+using System.Buffers;
+
 namespace Seqs.Tcp;
 
 /// <summary>
 /// The bytes received and not yet read by the application, with out-of-order data held in place until the gap
 /// before it fills. Positions are stream offsets (octets since the first data byte). At most
 /// <c>maxRanges</c> disjoint out-of-order ranges are kept; a segment that would need more is dropped, and
-/// the peer retransmits it.
+/// the peer retransmits it. The ring is rented from <see cref="ArrayPool{T}.Shared"/> and returned by
+/// <see cref="Release"/>.
 /// </summary>
 internal sealed class ReceiveBuffer
 {
-    private readonly byte[] _ring;
+    private readonly int _capacity;
+    private byte[] _ring;
     private readonly RangeSet _ranges;
     private long _readOffset;
     private long _latestOutOfOrder = -1;
 
     public ReceiveBuffer(int capacity, int maxRanges)
     {
-        _ring = new byte[capacity];
+        _capacity = capacity;
+        _ring = ArrayPool<byte>.Shared.Rent(capacity);
         _ranges = new RangeSet(maxRanges);
     }
 
-    public int Capacity => _ring.Length;
+    public int Capacity => _capacity;
 
     /// <summary>The stream offset of RCV.NXT: everything before it has arrived.</summary>
     public long NextOffset { get; private set; }
@@ -28,7 +33,7 @@ internal sealed class ReceiveBuffer
     public int Readable => (int)(NextOffset - _readOffset);
 
     /// <summary>RCV.WND: room left after the bytes not yet read (RFC 9293 §3.8.6.2 offers what the buffer can take).</summary>
-    public int Window => _ring.Length - Readable;
+    public int Window => _capacity - Readable;
 
     public int OutOfOrderRanges => _ranges.Count;
 
@@ -48,8 +53,8 @@ internal sealed class ReceiveBuffer
                 return -1;
             _latestOutOfOrder = offset;
         }
-        int from = (int)(offset % _ring.Length);
-        int first = Math.Min(data.Length, _ring.Length - from);
+        int from = (int)(offset % _capacity);
+        int first = Math.Min(data.Length, _capacity - from);
         data[..first].CopyTo(_ring.AsSpan(from));
         data[first..].CopyTo(_ring);
         long before = NextOffset;
@@ -87,11 +92,22 @@ internal sealed class ReceiveBuffer
     public int Read(Span<byte> destination)
     {
         int n = Math.Min(destination.Length, Readable);
-        int from = (int)(_readOffset % _ring.Length);
-        int first = Math.Min(n, _ring.Length - from);
+        int from = (int)(_readOffset % _capacity);
+        int first = Math.Min(n, _capacity - from);
         _ring.AsSpan(from, first).CopyTo(destination);
         _ring.AsSpan(0, n - first).CopyTo(destination[first..n]);
         _readOffset += n;
         return n;
+    }
+
+    /// <summary>
+    /// Gives the ring back to the pool once the application will read no more; the window stays as it was, so a
+    /// connection lingering in TIME-WAIT still answers correctly.
+    /// </summary>
+    public void Release()
+    {
+        ArrayPool<byte>.Shared.Return(_ring);
+        _ring = [];
+        _readOffset = NextOffset;
     }
 }

@@ -1,27 +1,30 @@
+using System.Buffers;
+
 namespace Seqs.Tcp;
 
 /// <summary>
 /// The bytes a connection has accepted from the application and not yet had acknowledged: a ring whose head is
 /// the oldest unacknowledged byte (SND.UNA's data), so retransmission reads from it and an ACK frees it
-/// (RFC 9293 §3.8.1: data is kept until acknowledged).
+/// (RFC 9293 §3.8.1: data is kept until acknowledged). The ring is rented from <see cref="ArrayPool{T}.Shared"/> and
+/// returned by <see cref="Release"/>, so that short connections one after another reuse the same memory.
 /// </summary>
 internal sealed class SendBuffer(int capacity)
 {
-    private readonly byte[] _ring = new byte[capacity];
+    private byte[] _ring = ArrayPool<byte>.Shared.Rent(capacity);
     private int _start;
 
-    public int Capacity => _ring.Length;
+    public int Capacity => capacity;
 
     /// <summary>Bytes held: unacknowledged ones, sent or not.</summary>
     public int Count { get; private set; }
 
-    public int Free => _ring.Length - Count;
+    public int Free => capacity - Count;
 
     public int Write(ReadOnlySpan<byte> data)
     {
         int n = Math.Min(data.Length, Free);
-        int tail = (_start + Count) % _ring.Length;
-        int first = Math.Min(n, _ring.Length - tail);
+        int tail = (_start + Count) % capacity;
+        int first = Math.Min(n, capacity - tail);
         data[..first].CopyTo(_ring.AsSpan(tail));
         data[first..n].CopyTo(_ring);
         Count += n;
@@ -31,8 +34,8 @@ internal sealed class SendBuffer(int capacity)
     /// <summary>Copies <paramref name="destination"/>.Length bytes starting <paramref name="offset"/> bytes after the head.</summary>
     public void CopyTo(int offset, Span<byte> destination)
     {
-        int from = (_start + offset) % _ring.Length;
-        int first = Math.Min(destination.Length, _ring.Length - from);
+        int from = (_start + offset) % capacity;
+        int first = Math.Min(destination.Length, capacity - from);
         _ring.AsSpan(from, first).CopyTo(destination);
         _ring.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
     }
@@ -41,9 +44,17 @@ internal sealed class SendBuffer(int capacity)
     public void Discard(int count)
     {
         count = Math.Min(count, Count);
-        _start = (_start + count) % _ring.Length;
+        _start = (_start + count) % capacity;
         Count -= count;
         if (Count == 0)
             _start = 0;
+    }
+
+    /// <summary>Gives the ring back to the pool; the buffer must not be used again.</summary>
+    public void Release()
+    {
+        ArrayPool<byte>.Shared.Return(_ring);
+        _ring = [];
+        Count = 0;
     }
 }

@@ -211,6 +211,7 @@ public sealed class TcpConnection : Stream
                 c._write?.SetException(new ObjectDisposedException(nameof(TcpConnection)));
                 c._stack.RequestTcpFlush(c);
                 c.OnStateChanged();
+                c.ReleaseBuffersIfDone();
             });
         }
         base.Dispose(disposing);
@@ -314,6 +315,13 @@ public sealed class TcpConnection : Stream
     {
         if (_stack.Loop.IsOnLoopThread)
             throw new InvalidOperationException("Synchronous I/O on the loop thread would block the loop; use ReadAsync/WriteAsync.");
+    }
+
+    /// <summary>Returns the buffers to the pool once the application disposed the connection and the TCB is done with them.</summary>
+    internal void ReleaseBuffersIfDone()
+    {
+        if (_disposed)
+            Tcb.TryReleaseBuffers();
     }
 
     private void ThrowIfDisposed()

@@ -47,6 +47,7 @@ internal sealed partial class TcpControlBlock
     private int _keepAliveProbes;
     private bool _keepAlivePending;
     private bool _orphaned;
+    private bool _buffersReleased;
     /// <summary>RFC 7323 §3.2: both SYNs carried the timestamps option, so every segment now does.</summary>
     private bool _timestamps;
     private uint _tsRecent;
@@ -300,6 +301,20 @@ internal sealed partial class TcpControlBlock
         if (State != TcpState.TimeWait || !syn.HasSyn || syn.HasAck || syn.HasRst || syn.Seq <= RcvNxt)
             return false;
         EnterClosed(TcpError.None);
+        return true;
+    }
+
+    /// <summary>
+    /// The application is done with the connection (disposed it) and the connection needs its buffers no more
+    /// (closed, or in TIME-WAIT with everything acknowledged): they go back to the pool. Returns whether it happened.
+    /// </summary>
+    public bool TryReleaseBuffers()
+    {
+        if (_buffersReleased || !(IsClosed || State == TcpState.TimeWait))
+            return false;
+        _buffersReleased = true;
+        _send.Release();
+        _receive.Release();
         return true;
     }
 
