@@ -7,6 +7,8 @@
 #   stack->kernel  a plain socket reading the stack's TCP chargen service
 #   echo 200 MB    socat sends 200 MB to the stack's TCP echo service and reads it back at once
 #   echo 4 MiB     the same with 5 % random loss each way on the kernel's side (nftables numgen)
+# The TCP rows run twice: with standard frames, and with the TAP's receive offload (the kernel hands the stack TCP
+# segments of up to 64 KiB, as a NIC with LRO would; what the stack sends is unchanged).
 # Usage: build/throughput.sh [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP buffers). Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,18 +78,27 @@ pump_rx=$(in_ns "${tool[@]}" tap-pump receive "$tap" "$seconds")
 wait "$flood_pid" || true
 pump_tx=$(in_ns "${tool[@]}" tap-pump transmit "$tap" "$seconds" "$kernel_mac" "$kernel_ip" "$pump_ip")
 
-# The stack, until file descriptor 4 closes its standard input.
-mkfifo "$work/control"
-in_ns "${tool[@]}" tap-stack "$tap" "$stack_ip/24" "$buffer" <"$work/control" >"$work/stack.log" 2>&1 &
-stack_pid=$!
-exec 4>"$work/control"
-for _ in $(seq 100); do grep -q ready "$work/stack.log" && break; sleep 0.1; done
-grep -q ready "$work/stack.log" || { cat "$work/stack.log" >&2; exit 1; }
+head -c 200000000 /dev/urandom >"$work/echo.in"
+head -c 4194304 /dev/urandom >"$work/lossy.in"
+elapsed() { python3 -c "print(f'{$(date +%s.%N) - $1:.2f}')"; }
 
-iperf_out=$(in_ns iperf -c "$stack_ip" -p 9 -t "$seconds" -f g 2>&1)
-rx_gbit=$(grep -oE '[0-9.]+ Gbits/sec' <<<"$iperf_out" | tail -1 | cut -d' ' -f1)
-[[ -n $rx_gbit ]] || { echo "$iperf_out" >&2; rx_gbit=0; }
-tx_gbit=$(in_ns python3 - "$stack_ip" "$seconds" <<'PY'
+# One pass over the TCP measurements with the stack on the TAP (receive offload on or off); sets the variables
+# named after $1: ${1}_rx, ${1}_tx, ${1}_echo, ${1}_echo_ok, ${1}_lossy, ${1}_lossy_ok.
+measure() {
+  local name=$1 offload=$2
+  rm -f "$work/control"
+  mkfifo "$work/control"
+  in_ns "${tool[@]}" tap-stack "$tap" "$stack_ip/24" "$buffer" $offload <"$work/control" >"$work/stack.log" 2>&1 &
+  stack_pid=$!
+  exec 4>"$work/control"
+  for _ in $(seq 100); do grep -q ready "$work/stack.log" && break; sleep 0.1; done
+  grep -q ready "$work/stack.log" || { cat "$work/stack.log" >&2; exit 1; }
+
+  local iperf_out rx tx start
+  iperf_out=$(in_ns iperf -c "$stack_ip" -p 9 -t "$seconds" -f g 2>&1)
+  rx=$(grep -oE '[0-9.]+ Gbits/sec' <<<"$iperf_out" | tail -1 | cut -d' ' -f1)
+  [[ -n $rx ]] || { echo "$iperf_out" >&2; rx=0; }
+  tx=$(in_ns python3 - "$stack_ip" "$seconds" <<'PY'
 import socket, sys, time
 s = socket.create_connection((sys.argv[1], 19))
 buffer = bytearray(1 << 20)
@@ -103,30 +114,36 @@ while time.monotonic() < end:
 print(f"{total * 8 / (time.monotonic() - start) / 1e9:.2f}")
 PY
 )
+  start=$(date +%s.%N)
+  in_ns socat -t 30 -b 262144 - "TCP4:$stack_ip:7" <"$work/echo.in" >"$work/echo.out"
+  printf -v "${name}_echo" '%s' "$(elapsed "$start")"
+  cmp -s "$work/echo.in" "$work/echo.out" && printf -v "${name}_echo_ok" identical || printf -v "${name}_echo_ok" DIFFERENT
 
-head -c 200000000 /dev/urandom >"$work/echo.in"
-start=$(date +%s.%N)
-in_ns socat -t 30 -b 262144 - "TCP4:$stack_ip:7" <"$work/echo.in" >"$work/echo.out"
-echo_seconds=$(echo "$(date +%s.%N) - $start" | bc -l 2>/dev/null || python3 -c "print($(date +%s.%N) - $start)")
-cmp -s "$work/echo.in" "$work/echo.out" && echo_ok=identical || echo_ok=DIFFERENT
-
-head -c 4194304 /dev/urandom >"$work/lossy.in"
-in_ns nft -f - <<'NFT'
+  in_ns nft -f - <<'NFT'
 table inet seqsloss {
  chain input { type filter hook input priority 0; numgen random mod 100 < 5 drop; }
  chain output { type filter hook output priority 0; numgen random mod 100 < 5 drop; }
 }
 NFT
-start=$(date +%s.%N)
-in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
-lossy_seconds=$(python3 -c "print(f'{$(date +%s.%N) - $start:.2f}')")
-in_ns nft delete table inet seqsloss
-cmp -s "$work/lossy.in" "$work/lossy.out" && lossy_ok=identical || lossy_ok=DIFFERENT
+  start=$(date +%s.%N)
+  in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
+  printf -v "${name}_lossy" '%s' "$(elapsed "$start")"
+  in_ns nft delete table inet seqsloss
+  cmp -s "$work/lossy.in" "$work/lossy.out" && printf -v "${name}_lossy_ok" identical || printf -v "${name}_lossy_ok" DIFFERENT
+
+  exec 4>&-
+  wait "$stack_pid" || true
+  stack_pid=
+  printf -v "${name}_rx" '%s' "$rx"
+  printf -v "${name}_tx" '%s' "$tx"
+  printf -v "${name}_log" '%s' "$(tail -1 "$work/stack.log")"
+}
+measure frames ""
+measure offload offload
 
 pump_rx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_rx" | cut -d' ' -f1)
 pump_tx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_tx" | cut -d' ' -f1)
 ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 > 0 else '-')"; }
-echo_seconds=$(python3 -c "print(f'{$echo_seconds:.2f}')")
 
 echo
 echo "TCP over TAP, $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), ${buffer}-octet TCP buffers, ${seconds} s per rate"
@@ -134,16 +151,15 @@ echo
 echo "| path | Gbit/s | ratio to the pump |"
 echo "|---|---|---|"
 echo "| pump receive (UDP payload) | $pump_rx_gbit | 1 |"
-echo "| kernel -> stack, iperf into discard | $rx_gbit | $(ratio "$rx_gbit" "$pump_rx_gbit") |"
+echo "| kernel -> stack, iperf into discard | $frames_rx | $(ratio "$frames_rx" "$pump_rx_gbit") |"
+echo "| kernel -> stack, iperf into discard, TAP receive offload | $offload_rx | $(ratio "$offload_rx" "$pump_rx_gbit") |"
 echo "| pump transmit (UDP payload) | $pump_tx_gbit | 1 |"
-echo "| stack -> kernel, socket reading chargen | $tx_gbit | $(ratio "$tx_gbit" "$pump_tx_gbit") |"
+echo "| stack -> kernel, socket reading chargen | $frames_tx | $(ratio "$frames_tx" "$pump_tx_gbit") |"
+echo "| stack -> kernel, socket reading chargen, TAP receive offload | $offload_tx | $(ratio "$offload_tx" "$pump_tx_gbit") |"
 echo
-echo "| echo through the stack | seconds | content |"
+echo "| echo through the stack | seconds | seconds with receive offload |"
 echo "|---|---|---|"
-echo "| 200 MB, socat | $echo_seconds | $echo_ok |"
-echo "| 4 MiB, 5 % loss each way | $lossy_seconds | $lossy_ok |"
-exec 4>&-
-wait "$stack_pid" || true
-stack_pid=
+echo "| 200 MB, socat | $frames_echo ($frames_echo_ok) | $offload_echo ($offload_echo_ok) |"
+echo "| 4 MiB, 5 % loss each way | $frames_lossy ($frames_lossy_ok) | $offload_lossy ($offload_lossy_ok) |"
 echo
-echo "stack: $(tail -1 "$work/stack.log")"
+echo "stack: $frames_log; with offload: $offload_log"

@@ -10,9 +10,10 @@ namespace Seqs.Benchmarks.Tap;
 
 /// <summary>
 /// A Seqs stack on a TAP with the TCP echo (7), discard (9) and chargen (19) services, every connection with
-/// send and receive buffers of the given size, until standard input closes. Prints, on exit, the TCP
+/// send and receive buffers of the given size, until standard input closes; with <c>offload</c>, the TAP's
+/// receive offload is on (the kernel hands over TCP segments of up to 64 KiB). Prints, on exit, the TCP
 /// retransmission counters of the connections it served.
-/// <code>tap-stack TAP-NAME ADDRESS/PREFIX BUFFER-OCTETS</code>
+/// <code>tap-stack TAP-NAME ADDRESS/PREFIX BUFFER-OCTETS [offload]</code>
 /// </summary>
 internal static class TapStackHost
 {
@@ -20,12 +21,12 @@ internal static class TapStackHost
     {
         if (args.Length < 3 || !Ipv4Cidr.TryParse(args[1], out Ipv4Cidr address))
         {
-            Console.Error.WriteLine("usage: tap-stack TAP ADDRESS/PREFIX BUFFER-OCTETS");
+            Console.Error.WriteLine("usage: tap-stack TAP ADDRESS/PREFIX BUFFER-OCTETS [offload]");
             return 2;
         }
         int buffer = int.Parse(args[2], CultureInfo.InvariantCulture);
         var options = new TcpConnectionOptions { SendBufferSize = buffer, ReceiveBufferSize = buffer };
-        using TapNic tap = TapNic.Open(args[0]);
+        using TapNic tap = TapNic.Open(args[0], receiveOffload: args.Length > 3 && args[3] == "offload");
         var loop = new NetLoop(TimeProvider.System) { SpinBeforeSleep = TimeSpan.FromMicroseconds(50) };
         var stack = new NetStack(loop, tap);
         stack.Configure(address);

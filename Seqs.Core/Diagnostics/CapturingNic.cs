@@ -27,6 +27,8 @@ public sealed class CapturingNic : IEthernetNic
 
     public int MaxFrameSize => _inner.MaxFrameSize;
 
+    public int MaxReceiveFrameSize => _inner.MaxReceiveFrameSize;
+
     public bool IsLinkUp => _inner.IsLinkUp;
 
     /// <summary>Raised with this NIC as the sender whenever the inner NIC raises it.</summary>

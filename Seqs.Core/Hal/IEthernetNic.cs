@@ -17,6 +17,12 @@ public interface IEthernetNic
     /// </summary>
     int MaxFrameSize { get; }
 
+    /// <summary>
+    /// The largest frame <see cref="TryReceive"/> may return, which the stack's receive buffer is sized for:
+    /// <see cref="MaxFrameSize"/>, unless the NIC coalesces received TCP segments (receive offload, as a TAP can).
+    /// </summary>
+    int MaxReceiveFrameSize => MaxFrameSize;
+
     /// <summary>Whether the link is up now. Reading it never touches a bus; drivers refresh it when they poll.</summary>
     bool IsLinkUp { get; }
 

@@ -41,7 +41,7 @@ public sealed partial class NetStack : ILoopParticipant
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _random = randomSeed is int seed ? new Random(seed) : new Random();
         _seeded = randomSeed is not null;
-        _receiveBuffer = new byte[nic.MaxFrameSize];
+        _receiveBuffer = new byte[Math.Max(nic.MaxFrameSize, nic.MaxReceiveFrameSize)];
         _transmitBuffer = new byte[nic.MaxFrameSize];
         _transmitQueue = new BoundedFrameQueue(_options.TransmitQueueFrames, nic.MaxFrameSize);
         _arpCache = new ArpCache(_options.ArpCacheSize, _options.ArpEntryLifetime, _options.ArpRequestInterval, _options.ArpRequestAttempts);

@@ -316,7 +316,9 @@ internal sealed partial class TcpControlBlock
         // RFC 5681 §4.2: out-of-order data (or data that could not be kept) is answered at once with a duplicate
         // ACK, and so is data that fills a gap; in-order data may wait for a delayed ACK.
         // So is data that leaves the window nearly closed: the sender must learn at once that it has to stop.
-        if (advanced <= 0 || gapsBefore || RcvWnd < WindowUpdateThreshold)
+        // A segment larger than our MSS is several coalesced into one by the NIC (receive offload): it counts as
+        // the second full-sized segment at least.
+        if (advanced <= 0 || gapsBefore || RcvWnd < WindowUpdateThreshold || payload.Length > _ourMss)
             _ackPending = true;
         else
             DelayAck(now);

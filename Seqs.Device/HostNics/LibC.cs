@@ -25,6 +25,11 @@ internal static unsafe partial class LibC
     public const uint TunSetInterface = 0x400454CA; // TUNSETIFF
     public const short InterfaceFlagTap = 0x0002; // IFF_TAP
     public const short InterfaceFlagNoPacketInfo = 0x1000; // IFF_NO_PI
+    public const short InterfaceFlagVirtioNetHeader = 0x4000; // IFF_VNET_HDR
+    public const uint TunSetOffload = 0x400454D0; // TUNSETOFFLOAD, _IOW('T', 208, unsigned int); the flags are the argument itself
+    public const uint TunOffloadChecksum = 0x01; // TUN_F_CSUM: the reader takes packets whose checksum is left to it
+    public const uint TunOffloadTcp4 = 0x02; // TUN_F_TSO4: the reader takes TCP/IPv4 segments larger than the MTU
+    public const uint TunOffloadTcpEcn = 0x08; // TUN_F_TSO_ECN
 
     // <net/if.h>: IFNAMSIZ includes the terminating NUL.
     public const int InterfaceNameSize = 16;
@@ -89,6 +94,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "writev", SetLastError = true)]
+    public static partial nint WriteVector(int fd, IoVector* vectors, int count);
 
     // ioctl is variadic; on the Linux ABIs .NET supports a pointer argument is passed as in a fixed-argument call.
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -26,8 +27,19 @@ public sealed class TapNic : IEthernetNic, IDisposable
     // but padding keeps what the kernel (and tcpdump on the TAP) sees the same as on a real wire.
     private const int MinimumFrameLength = 60;
 
+    // struct virtio_net_hdr (linux/virtio_net.h), which leads every read and write once IFF_VNET_HDR is set: flags,
+    // gso_type, hdr_len, gso_size, csum_start, csum_offset, in the host's byte order.
+    private const int VirtioNetHeaderLength = 10;
+    private const byte VirtioNetHeaderNeedsChecksum = 1; // VIRTIO_NET_HDR_F_NEEDS_CSUM
+    private const int ChecksumStartField = 6;
+    private const int ChecksumOffsetField = 8;
+
+    /// <summary>With receive offload: an Ethernet header and the largest IPv4 packet.</summary>
+    public const int OffloadMaxReceiveFrameSize = 14 + ushort.MaxValue;
+
     private readonly int _fd;
     private readonly int _eventFd;
+    private readonly bool _receiveOffload;
     private readonly Thread _wakeUpThread;
     private Action? _wakeUp;
     private volatile bool _transmitBlocked;
@@ -37,10 +49,11 @@ public sealed class TapNic : IEthernetNic, IDisposable
     private long _transmittedFrames;
     private long _droppedFrames;
 
-    private TapNic(int fd, int eventFd, string name, MacAddress macAddress)
+    private TapNic(int fd, int eventFd, string name, MacAddress macAddress, bool receiveOffload)
     {
         _fd = fd;
         _eventFd = eventFd;
+        _receiveOffload = receiveOffload;
         Name = name;
         MacAddress = macAddress;
         _wakeUpThread = new Thread(WatchForWakeUps) { IsBackground = true, Name = $"TapNic {name} wake-up" };
@@ -53,6 +66,16 @@ public sealed class TapNic : IEthernetNic, IDisposable
     public MacAddress MacAddress { get; }
 
     public int MaxFrameSize => StandardMaxFrameSize;
+
+    /// <summary>
+    /// <see cref="StandardMaxFrameSize"/>, or with receive offload <see cref="OffloadMaxReceiveFrameSize"/>: the
+    /// kernel then hands over TCP segments of up to 64 KiB as it would to a NIC with LRO, one read for what would be
+    /// dozens of frames.
+    /// </summary>
+    public int MaxReceiveFrameSize => _receiveOffload ? OffloadMaxReceiveFrameSize : StandardMaxFrameSize;
+
+    /// <summary>Whether the kernel may hand over segments larger than the MTU (see <see cref="Open"/>).</summary>
+    public bool ReceiveOffload => _receiveOffload;
 
     /// <summary>True while the descriptor is attached to the device; false after <see cref="Dispose"/> or once the kernel removed the device.</summary>
     public bool IsLinkUp => Volatile.Read(ref _linkDown) == 0 && Volatile.Read(ref _disposed) == 0;
@@ -72,9 +95,14 @@ public sealed class TapNic : IEthernetNic, IDisposable
     /// </summary>
     /// <param name="name">An interface name of at most 15 bytes, or a pattern such as <c>tap%d</c>.</param>
     /// <param name="macAddress">The stack's unicast MAC; by default a random locally administered one (IEEE 802 U/L bit set).</param>
+    /// <param name="receiveOffload">
+    /// Tell the kernel (IFF_VNET_HDR and TUNSETOFFLOAD with TUN_F_CSUM | TUN_F_TSO4) that this end takes TCP/IPv4
+    /// segments of up to 64 KiB and packets whose checksum is still to be computed; the NIC completes such a checksum
+    /// before the stack sees the frame. What the stack sends is unchanged (standard frames).
+    /// </param>
     /// <exception cref="UnauthorizedAccessException">The process may neither create nor attach to the device; the message says how to fix it.</exception>
     /// <exception cref="IOException">The device is busy, is not a TAP, or TUN/TAP is unavailable; the message says which.</exception>
-    public static unsafe TapNic Open(string name, MacAddress? macAddress = null)
+    public static unsafe TapNic Open(string name, MacAddress? macAddress = null, bool receiveOffload = false)
     {
         if (name is null)
             throw new ArgumentNullException(nameof(name));
@@ -89,12 +117,18 @@ public sealed class TapNic : IEthernetNic, IDisposable
 
         LibC.InterfaceRequest request = default;
         Encoding.UTF8.GetBytes(name, new Span<byte>(request.Name, LibC.InterfaceNameSize - 1));
-        request.Flags = LibC.InterfaceFlagTap | LibC.InterfaceFlagNoPacketInfo;
+        request.Flags = (short)(LibC.InterfaceFlagTap | LibC.InterfaceFlagNoPacketInfo | (receiveOffload ? LibC.InterfaceFlagVirtioNetHeader : 0));
         if (LibC.Ioctl(fd, LibC.TunSetInterface, &request) < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             LibC.Close(fd);
             throw OpenFailure(errno, name);
+        }
+        if (receiveOffload && LibC.Ioctl(fd, LibC.TunSetOffload, (void*)(nuint)(LibC.TunOffloadChecksum | LibC.TunOffloadTcp4 | LibC.TunOffloadTcpEcn)) < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            LibC.Close(fd);
+            throw new IOException($"Cannot turn on receive offload for TAP device '{name}': TUNSETOFFLOAD failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
         }
         string actualName = Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(request.Name));
 
@@ -105,7 +139,7 @@ public sealed class TapNic : IEthernetNic, IDisposable
             LibC.Close(fd);
             throw new IOException($"eventfd failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
         }
-        return new TapNic(fd, eventFd, actualName, macAddress ?? RandomLocalMacAddress());
+        return new TapNic(fd, eventFd, actualName, macAddress ?? RandomLocalMacAddress(), receiveOffload);
     }
 
     /// <summary>A random unicast MAC with the locally administered bit set (IEEE 802-2014 §8.2: first octet x2, x6, xA or xE).</summary>
@@ -128,14 +162,17 @@ public sealed class TapNic : IEthernetNic, IDisposable
         // The tun driver silently truncates a frame to the space offered and returns the truncated length, so a
         // spare byte after the caller's buffer is what tells a frame that did not fit from one that just fitted.
         byte overflow;
+        byte* header = stackalloc byte[VirtioNetHeaderLength];
+        int headerLength = _receiveOffload ? VirtioNetHeaderLength : 0;
         fixed (byte* destination = buffer)
         {
-            LibC.IoVector* vectors = stackalloc LibC.IoVector[2];
-            vectors[0] = new LibC.IoVector { Base = destination, Length = (nuint)buffer.Length };
-            vectors[1] = new LibC.IoVector { Base = &overflow, Length = 1 };
+            LibC.IoVector* vectors = stackalloc LibC.IoVector[3];
+            vectors[0] = new LibC.IoVector { Base = header, Length = (nuint)headerLength };
+            vectors[1] = new LibC.IoVector { Base = destination, Length = (nuint)buffer.Length };
+            vectors[2] = new LibC.IoVector { Base = &overflow, Length = 1 };
             while (true)
             {
-                nint read = LibC.ReadVector(_fd, vectors, 2);
+                nint read = LibC.ReadVector(_fd, vectors, 3);
                 if (read < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
@@ -150,7 +187,8 @@ public sealed class TapNic : IEthernetNic, IDisposable
                     }
                     ThrowIOError("read", errno);
                 }
-                if (read > buffer.Length)
+                read -= headerLength;
+                if (read > buffer.Length || (_receiveOffload && !TryCompleteChecksum(new ReadOnlySpan<byte>(header, VirtioNetHeaderLength), buffer[..(int)read])))
                 {
                     Interlocked.Increment(ref _droppedFrames);
                     continue;
@@ -181,11 +219,17 @@ public sealed class TapNic : IEthernetNic, IDisposable
             frame.CopyTo(padded);
             bytes = padded;
         }
+        byte* header = stackalloc byte[VirtioNetHeaderLength];
+        new Span<byte>(header, VirtioNetHeaderLength).Clear();
         fixed (byte* source = bytes)
         {
+            // With IFF_VNET_HDR every write starts with a header; all zeros says "a plain frame, checksums done".
+            LibC.IoVector* vectors = stackalloc LibC.IoVector[2];
+            vectors[0] = new LibC.IoVector { Base = header, Length = _receiveOffload ? VirtioNetHeaderLength : 0u };
+            vectors[1] = new LibC.IoVector { Base = source, Length = (nuint)bytes.Length };
             while (true)
             {
-                nint written = LibC.Write(_fd, source, (nuint)bytes.Length);
+                nint written = LibC.WriteVector(_fd, vectors, 2);
                 if (written >= 0)
                 {
                     Interlocked.Increment(ref _transmittedFrames);
@@ -264,6 +308,25 @@ public sealed class TapNic : IEthernetNic, IDisposable
             $"Delete it ('sudo ip link del {name}') or choose another name."),
         _ => new IOException($"Cannot open TAP device '{name}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})."),
     };
+
+    /// <summary>
+    /// VIRTIO_NET_HDR_F_NEEDS_CSUM: the kernel left the transport checksum to the reader, with the pseudo-header sum
+    /// already in the checksum field. Summing from csum_start to the end, that field included, and storing the
+    /// complement at csum_start + csum_offset completes it, as the kernel's skb_checksum_help does. False for a header
+    /// that points outside the frame.
+    /// </summary>
+    private static bool TryCompleteChecksum(ReadOnlySpan<byte> header, Span<byte> frame)
+    {
+        if ((header[0] & VirtioNetHeaderNeedsChecksum) == 0)
+            return true;
+        int start = BinaryPrimitives.ReadUInt16LittleEndian(header[ChecksumStartField..]);
+        int field = start + BinaryPrimitives.ReadUInt16LittleEndian(header[ChecksumOffsetField..]);
+        if (field + 2 > frame.Length)
+            return false;
+        ushort checksum = InternetChecksum.Compute(frame[start..]);
+        BinaryPrimitives.WriteUInt16BigEndian(frame[field..], checksum);
+        return true;
+    }
 
     // EBADFD: the device was deleted under the descriptor (for example with its network namespace). EIO: it is going away.
     private static bool IsDetached(int errno) => errno is LibC.Errno.EBADFD or LibC.Errno.EIO;

@@ -76,10 +76,10 @@ internal sealed partial class NetworkNamespace : IDisposable
     /// kernel's side <paramref name="kernelAddress"/> and brings it up. The descriptor keeps working after the move.
     /// The namespace disposes the NIC.
     /// </summary>
-    public TapNic AddTap(Ipv4Cidr kernelAddress, MacAddress? stackMacAddress = null)
+    public TapNic AddTap(Ipv4Cidr kernelAddress, MacAddress? stackMacAddress = null, bool receiveOffload = false)
     {
         string tapName = string.Create(CultureInfo.InvariantCulture, $"sqt{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}");
-        TapNic tap = TapNic.Open(tapName, stackMacAddress);
+        TapNic tap = TapNic.Open(tapName, stackMacAddress, receiveOffload);
         _taps.Add(tap);
         HostCommand.RunChecked("ip", "link", "set", tap.Name, "netns", Name);
         ExecChecked($"ip addr add {kernelAddress} dev {tap.Name} && ip link set {tap.Name} up");

@@ -24,10 +24,10 @@ internal sealed class StackOnTap : IDisposable
     private readonly TcpDiscardServer _tcpDiscard;
     private readonly TcpChargenServer _tcpChargen;
 
-    public StackOnTap(NetworkNamespace ns, Ipv4Cidr kernelSide, Ipv4Address stackAddress, NetStackOptions? options = null)
+    public StackOnTap(NetworkNamespace ns, Ipv4Cidr kernelSide, Ipv4Address stackAddress, NetStackOptions? options = null, bool receiveOffload = false)
     {
         Namespace = ns;
-        Tap = ns.AddTap(kernelSide);
+        Tap = ns.AddTap(kernelSide, receiveOffload: receiveOffload);
         PcapPath = Path.Combine(Path.GetTempPath(), $"{ns.Name}.pcap");
         _pcapFile = new FileStream(PcapPath, FileMode.Create, FileAccess.Write, FileShare.Read);
         _pcap = new PcapWriter(_pcapFile);
