@@ -358,10 +358,11 @@ internal sealed partial class TcpControlBlock
 
     /// <summary>
     /// RFC 1122 §4.2.3.6: when the next keep-alive probe is due, for an idle synchronized connection with nothing
-    /// in flight; null when keep-alive is off or does not apply.
+    /// in flight (FIN-WAIT-2 included, as Linux does: a half-closed connection waiting for data can lose its peer
+    /// too); null when keep-alive is off or does not apply.
     /// </summary>
     private TimeSpan? KeepAliveDeadline =>
-        _options.KeepAlive && State is TcpState.Established or TcpState.CloseWait && SndUna == _sndMax
+        _options.KeepAlive && State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait2 && SndUna == _sndMax
             ? _lastReceived + _options.KeepAliveIdle + TimeSpan.FromTicks(_options.KeepAliveInterval.Ticks * _keepAliveProbes)
             : null;
 

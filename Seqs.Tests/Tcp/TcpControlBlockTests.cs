@@ -455,6 +455,26 @@ public sealed class TcpControlBlockTests
         Assert.That(tcp.Tcb.Error, Is.EqualTo(TcpError.TimedOut));
     }
 
+    /// <summary>
+    /// A half-closed connection waiting in FIN-WAIT-2 for the peer's data probes too (as Linux does), so a peer
+    /// that vanished without a trace is noticed there as well.
+    /// </summary>
+    [Test]
+    public void KeepAlive_ProbesInFinWait2()
+    {
+        var options = new TcpConnectionOptions { KeepAlive = true, KeepAliveIdle = TimeSpan.FromSeconds(10), KeepAliveInterval = TimeSpan.FromSeconds(2), KeepAliveCount = 3 };
+        var tcp = Established(localIss: 100, remoteIss: 300, options: options);
+        tcp.Close();
+        tcp.TakeSent();
+        tcp.Arrives(5, Seg(301, 102, Ack));
+        tcp.ExpectState(TcpState.FinWait2);
+        tcp.ExpectNothingSent(10_004);
+        tcp.ExpectSent(10_005, Seg(101, 301, Ack));
+        tcp.At(16_005);
+        tcp.ExpectState(TcpState.Closed);
+        Assert.That(tcp.Tcb.Error, Is.EqualTo(TcpError.TimedOut));
+    }
+
     [Test]
     public void KeepAlive_AnsweredProbe_KeepsTheConnection()
     {

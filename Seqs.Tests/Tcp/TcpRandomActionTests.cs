@@ -47,7 +47,18 @@ public sealed class TcpRandomActionTests
             CorruptionProbability = random.NextDouble() * 0.01,
             PropagationDelay = TimeSpan.FromMilliseconds(random.Next(0, 20)),
         };
-        var options = new TcpConnectionOptions { SendBufferSize = random.Next(500, 8000), ReceiveBufferSize = random.Next(500, 8000), UserTimeout = TimeSpan.FromSeconds(30) };
+        // Keep-alive finds a peer that vanished: an abort whose RST (and the reply to the challenge ACK it draws,
+        // RFC 5961 §3.2) were both lost leaves the other end waiting for data forever otherwise.
+        var options = new TcpConnectionOptions
+        {
+            SendBufferSize = random.Next(500, 8000),
+            ReceiveBufferSize = random.Next(500, 8000),
+            UserTimeout = TimeSpan.FromSeconds(30),
+            KeepAlive = true,
+            KeepAliveIdle = TimeSpan.FromSeconds(20),
+            KeepAliveInterval = TimeSpan.FromSeconds(2),
+            KeepAliveCount = 5,
+        };
         using var pair = new SimulatedPair(faults);
         if (trace)
             SegmentTrace.Attach(pair);
