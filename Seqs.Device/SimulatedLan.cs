@@ -13,7 +13,7 @@ namespace Seqs.Device;
 /// console shows a live network. The device's NIC is the cable end itself, or what the caller builds on it (such as
 /// the ENC28J60 driver on the chip's emulator).
 /// </summary>
-internal static partial class SimulatedLan
+internal sealed partial class SimulatedLan(ILoggerFactory loggers, bool chipEmulator) : IDevice
 {
     private static readonly Ipv4Cidr DeviceAddress = new(new Ipv4Address(192, 168, 50, 2), 24);
     private static readonly Ipv4Cidr RouterAddress = new(new Ipv4Address(192, 168, 50, 1), 24);
@@ -24,7 +24,15 @@ internal static partial class SimulatedLan
     /// simulation's clock; the cable end itself when null. A NIC it returns that is <see cref="IDisposable"/> is
     /// disposed when the run ends.
     /// </param>
-    public static async Task<int> RunAsync(ILoggerFactory loggers, string nicName, Func<IEthernetNic, TimeProvider, IEthernetNic>? attachNic, CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken) => chipEmulator
+        ? RunAsync(loggers, "an emulated ENC28J60", (cable, clock) => EmulatedEnc28j60.Attach(cable, cable.MacAddress, clock, loggers, holdWhileFull: false), cancellationToken)
+        : RunAsync(loggers, "a virtual NIC", attachNic: null, cancellationToken);
+
+    public void Dispose()
+    {
+    }
+
+    private static async Task RunAsync(ILoggerFactory loggers, string nicName, Func<IEthernetNic, TimeProvider, IEthernetNic>? attachNic, CancellationToken cancellationToken)
     {
         ILogger log = loggers.CreateLogger("Seqs.Device");
         using var simulation = new NetworkSimulation();
@@ -58,7 +66,6 @@ internal static partial class SimulatedLan
         }
         NetStackCounters c = device.Counters;
         Log.Stopped(log, c.FramesReceived, c.FramesTransmitted, c.IcmpEchoRepliesSent, echo.Datagrams);
-        return 0;
     }
 
     /// <summary>The router's side: a ping a second and a UDP echo every fifth second, each reported on the console.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Seqs.Device;
 using Seqs.Wire;
 
@@ -144,6 +145,78 @@ public sealed class DeviceOptionsTests
     {
         Assert.That(DeviceOptions.TryParse(["--nic", "enc28j60", "--chip-emulator"], out DeviceOptions options, out string error), Is.True, error);
         Assert.That(options.IsSimulated, Is.True);
+    }
+
+    [Test]
+    public void ConfigurationKeys_AreTheSwitchesOfTheCommandLine()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Nic"] = "enc28j60",
+            ["Dhcp"] = "true",
+            ["HostName"] = "seqs-9",
+            ["SpiChipSelect"] = "1",
+            ["SpiClockHz"] = "10000000",
+            ["InterruptPin"] = "25",
+            ["ChipEmulator"] = "false",
+            ["Logging:LogLevel:Default"] = "Debug",
+        }).Build();
+
+        Assert.That(DeviceOptions.TryRead(configuration, out DeviceOptions options, out string error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Nic, Is.EqualTo("enc28j60"));
+            Assert.That(options.UseDhcp, Is.True);
+            Assert.That(options.HostName, Is.EqualTo("seqs-9"));
+            Assert.That(options.SpiChipSelect, Is.EqualTo(1));
+            Assert.That(options.SpiClockFrequency, Is.EqualTo(10_000_000));
+            Assert.That(options.InterruptPin, Is.EqualTo(25));
+            Assert.That(options.ChipEmulator, Is.False);
+        });
+    }
+
+    [Test]
+    public void EnvironmentVariablesWithTheSeqsPrefix_SetKeys_AndTheCommandLineWins()
+    {
+        Environment.SetEnvironmentVariable("SEQS_NIC", "tap");
+        Environment.SetEnvironmentVariable("SEQS_TAPNAME", "tap9");
+        Environment.SetEnvironmentVariable("SEQS_IP", "10.9.0.2/24");
+        try
+        {
+            Assert.That(DeviceCommandLine.TryRead(["--ip", "10.9.0.3/24"], DeviceOptions.Switches, out Dictionary<string, string?> commandLine, out string error), Is.True, error);
+            IConfiguration configuration = new ConfigurationBuilder().AddEnvironmentVariables("SEQS_").AddInMemoryCollection(commandLine).Build();
+
+            Assert.That(DeviceOptions.TryRead(configuration, out DeviceOptions options, out error), Is.True, error);
+            Assert.That(options.TapName, Is.EqualTo("tap9"));
+            Assert.That(options.Address, Is.EqualTo(new Ipv4Cidr(new Ipv4Address(10, 9, 0, 3), 24)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SEQS_NIC", null);
+            Environment.SetEnvironmentVariable("SEQS_TAPNAME", null);
+            Environment.SetEnvironmentVariable("SEQS_IP", null);
+        }
+    }
+
+    [Test]
+    public void EveryIndependentProblem_GetsALineOfItsOwn()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2", "--mac", "zz", "--http-port", "0"], out _, out string error), Is.False);
+        Assert.That(error.Split('\n'), Is.EqualTo(new[]
+        {
+            "--ip '10.0.0.2' is not an IPv4 address with a prefix length; write it like 10.0.0.2/24.",
+            "--mac 'zz' is not a MAC address; write six hex octets like 02:00:00:00:00:01.",
+            "--http-port '0' is not a TCP port; give 1 to 65535, such as --http-port 8080.",
+        }));
+    }
+
+    [Test]
+    public void AFlagKeyThatIsNotABoolean_IsRejected()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Dhcp"] = "yes" }).Build();
+
+        Assert.That(DeviceOptions.TryRead(configuration, out _, out string error), Is.False);
+        Assert.That(error, Is.EqualTo("Dhcp 'yes' is not true or false; --dhcp is a switch (Dhcp: true in appsettings.json, SEQS_DHCP=true)."));
     }
 
     [Test]

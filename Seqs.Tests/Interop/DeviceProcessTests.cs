@@ -154,6 +154,20 @@ public sealed partial class DeviceProcessTests
     }
 
     [Test]
+    public void BadConfigurationFromTheEnvironment_ExitsNonZeroWithOneLinePerProblem()
+    {
+        CommandResult result = HostCommand.Run("env", ["SEQS_NIC=tap", "SEQS_TAPNAME=sqd0", "SEQS_IP=10.0.0.2/24", "SEQS_MAC=zz", DotnetHost(), DevicePath(), "--http-port", "0"], TimeSpan.FromSeconds(30));
+
+        Assert.That(result.ExitCode, Is.Not.Zero, result.ToString());
+        Assert.That(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            "seqs: --mac 'zz' is not a MAC address; write six hex octets like 02:00:00:00:00:01.",
+            "seqs: --http-port '0' is not a TCP port; give 1 to 65535, such as --http-port 8080.",
+        }), result.ToString());
+        Assert.That(result.StandardOutput, Is.Empty, result.ToString());
+    }
+
+    [Test]
     public void SimulatedLan_LogsSuccessfulPings_ThenStopsOnSigintWithExitCodeZero()
     {
         if (OperatingSystem.IsWindows())

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using Seqs.Dhcp;
+using Seqs.Http;
+using Seqs.Mdns;
+using Seqs.Services;
+using Seqs.Stack;
+using Seqs.Wire;
+
+namespace Seqs.Device;
+
+/// <summary>
+/// What the device serves on its stack, whatever the NIC: echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9,
+/// chargen (RFC 864) on TCP 19, the web pages, and as configured a DHCP client for the address, a DHCP server for
+/// the subnet, an mDNS name and NTP time.
+/// </summary>
+internal sealed partial class DeviceStack : IDisposable
+{
+    private readonly NetStack _stack;
+    private readonly ILogger _log;
+    private readonly UdpEchoServer _echo;
+    private readonly UdpDiscardServer _discard;
+    private readonly TcpEchoServer _tcpEcho;
+    private readonly TcpDiscardServer _tcpDiscard;
+    private readonly TcpChargenServer _tcpChargen;
+    private readonly DhcpServer? _dhcpServer;
+    private readonly DhcpAddressing? _dhcp;
+    private readonly MdnsResponder? _mdns;
+    private readonly HttpServer _http;
+
+    /// <exception cref="DeviceStartException">The DHCP server's lease file cannot be read.</exception>
+    public DeviceStack(NetStack stack, DeviceOptions options, ILoggerFactory loggers)
+    {
+        _stack = stack;
+        _log = loggers.CreateLogger("Seqs.Device");
+        if (options.Address is Ipv4Cidr address)
+            stack.Configure(address, options.Gateway ?? default);
+        _echo = new UdpEchoServer(stack);
+        _discard = new UdpDiscardServer(stack);
+        _tcpEcho = new TcpEchoServer(stack);
+        _tcpDiscard = new TcpDiscardServer(stack);
+        _tcpChargen = new TcpChargenServer(stack);
+        _dhcpServer = options.DhcpPoolStart is not null ? StartDhcpServer(stack, options, loggers, _log) : null;
+        _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, loggers, _log) : null;
+        _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
+        Time = options.NtpServer is string ntp ? new NetworkTimeService(stack, ntp, loggers, _log) : null;
+        Site = new StatusSite(stack);
+        _http = new HttpServer(stack, Site.Router, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
+    }
+
+    public NetStack Stack => _stack;
+
+    public StatusSite Site { get; }
+
+    /// <summary>The NTP client's service; null without a time server.</summary>
+    public NetworkTimeService? Time { get; }
+
+    public long UdpEchoes => _echo.Datagrams;
+
+    /// <summary>
+    /// Serves until <paramref name="cancellationToken"/> is cancelled, then releases the DHCP lease. The stack's loop
+    /// must be running.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Task services = Task.WhenAll(_echo.RunAsync(cancellationToken), _discard.RunAsync(cancellationToken),
+            _tcpEcho.RunAsync(cancellationToken), _tcpDiscard.RunAsync(cancellationToken), _tcpChargen.RunAsync(cancellationToken),
+            _dhcpServer?.RunAsync(cancellationToken) ?? Task.CompletedTask,
+            Time?.RunAsync(cancellationToken) ?? Task.CompletedTask,
+            _http.RunAsync(cancellationToken),
+            _mdns is null ? Task.CompletedTask : AnnounceAsync(_mdns, cancellationToken));
+        _dhcp?.Start();
+        await services.ConfigureAwait(false);
+        if (_dhcp is not null)
+            await _dhcp.StopAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _mdns?.Dispose();
+        _dhcpServer?.Dispose();
+        _tcpChargen.Dispose();
+        _tcpDiscard.Dispose();
+        _tcpEcho.Dispose();
+        _discard.Dispose();
+        _echo.Dispose();
+    }
+
+    /// <summary><c>--hostname</c>: claims NAME.local over mDNS (RFC 6762) once the stack has an address.</summary>
+    private async Task AnnounceAsync(MdnsResponder mdns, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _stack.WhenConfiguredAsync(cancellationToken).ConfigureAwait(false);
+            mdns.Start(cancellationToken);
+            Log.MdnsStarted(_log, mdns.FullName);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// <c>--dhcp-server</c>: the pool on the device's subnet, the device (or <c>--gateway</c>) as router and DNS
+    /// server, leases kept in <see cref="DeviceOptions.DhcpLeasesPath"/> across restarts.
+    /// </summary>
+    private static DhcpServer StartDhcpServer(NetStack stack, DeviceOptions options, ILoggerFactory loggers, ILogger log)
+    {
+        Ipv4Address router = options.Gateway ?? options.Address!.Value.Address;
+        string leases = Path.GetFullPath(options.DhcpLeasesPath!);
+        var settings = new DhcpServerOptions
+        {
+            PoolStart = options.DhcpPoolStart!.Value,
+            PoolEnd = options.DhcpPoolEnd!.Value,
+            Router = router,
+            DnsServers = [router],
+        };
+        DhcpServer server;
+        try
+        {
+            server = new DhcpServer(stack, settings, new FileLeaseStore(leases), loggers.CreateLogger<DhcpServer>());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DeviceStartException($"cannot read the DHCP lease file {leases}: {e.Message}; fix its permissions or give another with --dhcp-leases FILE.", e);
+        }
+        Log.DhcpServing(log, settings.PoolStart.ToString(), settings.PoolEnd.ToString(), router.ToString(), (long)settings.LeaseTime.TotalSeconds, leases, server.Leases.Count);
+        return server;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(3, LogLevel.Information, "DHCP server: pool {PoolStart}-{PoolEnd}, router and DNS {Router}, lease {LeaseSeconds} s, {Count} leases loaded from {LeaseFile}")]
+        public static partial void DhcpServing(ILogger logger, string poolStart, string poolEnd, string router, long leaseSeconds, string leaseFile, int count);
+
+        [LoggerMessage(4, LogLevel.Information, "mDNS: answering for {Name}")]
+        public static partial void MdnsStarted(ILogger logger, string name);
+    }
+}
