@@ -7,5 +7,5 @@ internal static class DeviceFactory
 {
     /// <exception cref="DeviceStartException">The network could not be opened; the message says what to fix.</exception>
     public static IDevice Open(DeviceOptions options, ILoggerFactory loggers) =>
-        options.IsSimulated ? new SimulatedLan(loggers, options.ChipEmulator) : NicDevice.Open(options, loggers);
+        options.IsSimulated ? new SimulatedDevice(options, loggers) : NicDevice.Open(options, loggers);
 }

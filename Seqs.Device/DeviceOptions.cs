@@ -44,6 +44,7 @@ public sealed partial class DeviceOptions
         new(SpiClockOption, "SpiClockHz", "--spi-hz 20000000"),
         new(InterruptPinOption, "InterruptPin", "--int-pin 25"),
         new(ResetPinOption, "ResetPin", "--reset-pin 24"),
+        new(ForwardOption, "Forward", "--forward 127.0.0.1:8080"),
     ];
 
     private DeviceOptions()
@@ -148,6 +149,7 @@ public sealed partial class DeviceOptions
             [parsed.TryReadMac],
             [parsed.TryReadEnc28j60],
             [parsed.TryReadHttp],
+            [parsed.TryReadForward],
         ];
         foreach (OptionReader[] group in groups)
         {

@@ -43,7 +43,7 @@ internal sealed partial class DeviceStack : IDisposable
         _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, loggers, _log) : null;
         _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
         Time = options.NtpServer is string ntp ? new NetworkTimeService(stack, ntp, loggers, _log) : null;
-        Site = new StatusSite(stack);
+        Site = new StatusSite(stack, Time);
         _http = new HttpServer(stack, Site.Router, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
     }
 

@@ -28,14 +28,19 @@ internal sealed class StatusSite
     private static readonly JsonEncodedText s_udpDatagramsReceived = JsonEncodedText.Encode("udpDatagramsReceived");
     private static readonly JsonEncodedText s_icmpEchoReplies = JsonEncodedText.Encode("icmpEchoRepliesSent");
 
+    private static readonly JsonEncodedText s_time = JsonEncodedText.Encode("time");
+    private static readonly JsonEncodedText s_timeSynchronized = JsonEncodedText.Encode("timeSynchronized");
+
     private readonly NetStack _stack;
+    private readonly NetworkTimeService? _time;
     private readonly TimeSpan _started;
     private readonly ArrayBufferWriter<byte> _json = new(1024);
     private readonly Utf8JsonWriter _writer;
 
-    public StatusSite(NetStack stack)
+    public StatusSite(NetStack stack, NetworkTimeService? time)
     {
         _stack = stack;
+        _time = time;
         _started = stack.Loop.Now;
         _writer = new Utf8JsonWriter(_json);
         Router = new HttpRouter()
@@ -82,6 +87,8 @@ internal sealed class StatusSite
         }
         _writer.WriteEndArray();
         _writer.WriteBoolean(s_link, _stack.IsLinkUp);
+        _writer.WriteString(s_time, _time?.Now ?? _stack.Loop.TimeProvider.GetUtcNow());
+        _writer.WriteBoolean(s_timeSynchronized, _time?.IsSynchronized ?? false);
         _writer.WriteStartObject(s_counters);
         _writer.WriteNumber(s_framesReceived, c.FramesReceived);
         _writer.WriteNumber(s_framesTransmitted, c.FramesTransmitted);

@@ -18,7 +18,17 @@ public sealed class DeviceOptionsTests
             Assert.That(options.Gateway, Is.Null);
             Assert.That(options.PcapPath, Is.Null);
             Assert.That(options.MacAddress, Is.Null);
+            Assert.That(options.Forward, Is.EqualTo(DeviceOptions.DefaultForward));
         });
+    }
+
+    [TestCase("127.0.0.1:0", "127.0.0.1:0")]
+    [TestCase("0.0.0.0:8081", "0.0.0.0:8081")]
+    [TestCase("off", null)]
+    public void Forward_TakesAnAddressAndPortOrOff(string value, string? expected)
+    {
+        Assert.That(DeviceOptions.TryParse(["--forward", value], out DeviceOptions options, out string error), Is.True, error);
+        Assert.That(options.Forward?.ToString(), Is.EqualTo(expected));
     }
 
     [Test]
@@ -223,7 +233,7 @@ public sealed class DeviceOptionsTests
     public void SlashThirtyOne_AllowsBothAddresses() =>
         Assert.That(DeviceOptions.TryParse(["--ip", "10.0.0.0/31", "--gateway", "10.0.0.1"], out _, out string error), Is.True, error);
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --forward.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
@@ -290,6 +300,9 @@ public sealed class DeviceOptionsTests
     [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--spi-hz", "25000000" }, "--spi-hz 25000000 is above the ENC28J60's 20000000 Hz (DS39662E §4.1); give at most 20000000.")]
     [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--int-pin", "4.5" }, "--int-pin '4.5' is not a GPIO number; give a whole number of 0 or more, such as --int-pin 25.")]
     [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--int-pin", "25", "--reset-pin", "25" }, "--int-pin and --reset-pin are both GPIO 25; INT and RESET need a pin each.")]
+    [TestCase(new[] { "--forward", "8080" }, "--forward '8080' is not an address and port; write it like 127.0.0.1:8080 (port 0 for any free port), or off.")]
+    [TestCase(new[] { "--forward", "localhost:8080" }, "--forward 'localhost:8080' is not an address and port; write it like 127.0.0.1:8080 (port 0 for any free port), or off.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--forward", "127.0.0.1:8080" }, "--forward applies to the simulated network only; on --nic tap reach the device at its own address.")]
     [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--chip-emulator" }, "--chip-emulator is given twice; give it once.")]
     public void InvalidCommandLine_IsRejectedWithOneLineSayingWhatToFix(string[] args, string expected)
     {
