@@ -45,6 +45,10 @@ public sealed partial class DeviceOptions
         new(InterruptPinOption, "InterruptPin", "--int-pin 25"),
         new(ResetPinOption, "ResetPin", "--reset-pin 24"),
         new(ForwardOption, "Forward", "--forward 127.0.0.1:8080"),
+        new(LedPinOption, "LedPin", "--led-pin 17"),
+        new(AccessTokenOption, "AccessToken", "--access-token 5f0c2a9e81b34d6f8e27c1a0b9d4e3f2"),
+        new(TokenFileOption, "TokenFile", "--token-file /var/lib/seqs/access-token"),
+        new(PublicStatusOption, "PublicStatus", "--public-status false"),
     ];
 
     private DeviceOptions()
@@ -150,6 +154,7 @@ public sealed partial class DeviceOptions
             [parsed.TryReadEnc28j60],
             [parsed.TryReadHttp],
             [parsed.TryReadForward],
+            [parsed.TryReadWeb],
         ];
         foreach (OptionReader[] group in groups)
         {

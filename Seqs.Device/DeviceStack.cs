@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Device.Web;
 using Seqs.Dhcp;
 using Seqs.Http;
 using Seqs.Mdns;
@@ -26,12 +27,18 @@ internal sealed partial class DeviceStack : IDisposable
     private readonly DhcpAddressing? _dhcp;
     private readonly MdnsResponder? _mdns;
     private readonly HttpServer _http;
+    private readonly ILed _led;
 
-    /// <exception cref="DeviceStartException">The DHCP server's lease file cannot be read.</exception>
-    public DeviceStack(NetStack stack, DeviceOptions options, ILoggerFactory loggers)
+    /// <summary>The device's name when <c>--hostname</c> gives none.</summary>
+    public const string DefaultName = "seqs-device";
+
+    /// <exception cref="DeviceStartException">The LED pin, the access token file or the DHCP server's lease file cannot be opened.</exception>
+    public DeviceStack(NetStack stack, DeviceNic nic, DeviceOptions options, ILoggerFactory loggers)
     {
         _stack = stack;
         _log = loggers.CreateLogger("Seqs.Device");
+        AccessToken token = AccessToken.Load(options.AccessToken, options.TokenPath, _log);
+        _led = options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed();
         if (options.Address is Ipv4Cidr address)
             stack.Configure(address, options.Gateway ?? default);
         _echo = new UdpEchoServer(stack);
@@ -43,13 +50,19 @@ internal sealed partial class DeviceStack : IDisposable
         _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, loggers, _log) : null;
         _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
         Time = options.NtpServer is string ntp ? new NetworkTimeService(stack, ntp, loggers, _log) : null;
-        Site = new StatusSite(stack, Time);
-        _http = new HttpServer(stack, Site.Router, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
+        var router = new HttpRouter();
+        _http = new HttpServer(stack, router, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
+        DhcpAddressing? dhcp = _dhcp;
+        Collector = new DeviceStatusCollector(stack, options.HostName ?? DefaultName, nic, _http.Counters, _led, Time, () => dhcp?.Lease);
+        Site = new StatusSite(router, Collector, _led, token, options.PublicStatus, _log);
     }
 
     public NetStack Stack => _stack;
 
     public StatusSite Site { get; }
+
+    /// <summary>What the web interface reports.</summary>
+    public DeviceStatusCollector Collector { get; }
 
     /// <summary>The NTP client's service; null without a time server.</summary>
     public NetworkTimeService? Time { get; }
@@ -77,6 +90,7 @@ internal sealed partial class DeviceStack : IDisposable
     public void Dispose()
     {
         _http.Dispose();
+        _led.Dispose();
         _mdns?.Dispose();
         _dhcpServer?.Dispose();
         _tcpChargen.Dispose();

@@ -36,6 +36,9 @@ internal sealed partial class DhcpAddressing
         _client.Renewed += OnRenewed;
     }
 
+    /// <summary>The lease held now; null before the first and after a loss. Read on the loop.</summary>
+    public DhcpClientLease? Lease => _client.Lease;
+
     public void Start() => _client.Start();
 
     /// <summary>Releases the lease (RFC 2131 §4.4.6) and frees the client, giving the DHCPRELEASE time to leave.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Device.Web;
 using Seqs.Diagnostics;
 using Seqs.Hal;
 using Seqs.Scheduling;
@@ -34,7 +35,7 @@ internal sealed partial class NicDevice : IDevice
             nic = new CapturingNic(link.Nic, _pcap, TimeProvider.System);
         }
         _loop = new NetLoop(TimeProvider.System);
-        _device = new DeviceStack(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), options, loggers);
+        _device = new DeviceStack(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), new DeviceNic(link.Nic, link.Description), options, loggers);
     }
 
     /// <exception cref="DeviceStartException">The NIC, the capture file or the lease file cannot be opened.</exception>

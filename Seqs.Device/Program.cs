@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Seqs.Device;
 using Seqs.Dhcp;
+using Seqs.Ntp;
 
 // Configuration, lowest precedence first: appsettings.json next to the program, the SEQS_ environment, the command line.
 if (!DeviceCommandLine.TryRead(args, DeviceOptions.Switches, out Dictionary<string, string?> commandLine, out string error))
@@ -31,7 +32,9 @@ builder.Logging
     // The host's own start and stop lines say nothing the device does not.
     .AddFilter("Microsoft", LogLevel.Warning)
     // DhcpAddressing writes the lease, renewal and release lines; the client itself only its warnings (a lost lease, a conflict).
-    .AddFilter(typeof(DhcpClient).FullName, LogLevel.Warning);
+    .AddFilter(typeof(DhcpClient).FullName, LogLevel.Warning)
+    // NetworkTimeService writes each synchronisation; the client itself only its warnings.
+    .AddFilter(typeof(NtpClient).FullName, LogLevel.Warning);
 builder.Services.AddSystemd();
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton(options);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Device.Web;
 using Seqs.Dhcp;
 using Seqs.Drivers.Enc28j60;
 using Seqs.Simulation;
@@ -65,7 +66,7 @@ internal sealed partial class SimulatedDevice : IDevice
         _ntpServer = new SimulatedNtpServer(Router) { Offset = DateTimeOffset.UtcNow - _simulation.Clock.GetUtcNow(), RecordTransmits = false };
 
         var stack = new NetStack(_simulation.CreateLoop(), _driver, logger: loggers.CreateLogger<NetStack>());
-        _device = new DeviceStack(stack, options.OnSimulatedNetwork(RouterAddress.Address), loggers);
+        _device = new DeviceStack(stack, new DeviceNic(_driver, $"an emulated ENC28J60 rev {_driver.Revision:X2}h on a simulated switch"), options.OnSimulatedNetwork(RouterAddress.Address), loggers);
         _forwarder = options.Forward is { } forward ? new HostForwarder(forward, Router, _log) : null;
     }
 

@@ -233,7 +233,7 @@ public sealed class DeviceOptionsTests
     public void SlashThirtyOne_AllowsBothAddresses() =>
         Assert.That(DeviceOptions.TryParse(["--ip", "10.0.0.0/31", "--gateway", "10.0.0.1"], out _, out string error), Is.True, error);
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --forward.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --forward, --led-pin, --access-token, --token-file, --public-status.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
@@ -300,6 +300,11 @@ public sealed class DeviceOptionsTests
     [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--spi-hz", "25000000" }, "--spi-hz 25000000 is above the ENC28J60's 20000000 Hz (DS39662E §4.1); give at most 20000000.")]
     [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--int-pin", "4.5" }, "--int-pin '4.5' is not a GPIO number; give a whole number of 0 or more, such as --int-pin 25.")]
     [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--int-pin", "25", "--reset-pin", "25" }, "--int-pin and --reset-pin are both GPIO 25; INT and RESET need a pin each.")]
+    [TestCase(new[] { "--access-token", "short" }, "--access-token is too weak or has spaces; give at least 32 visible ASCII characters (openssl rand -hex 16 makes one), or leave it out to have one generated.")]
+    [TestCase(new[] { "--access-token", "0123456789abcdef0123456789abcdef", "--token-file", "t" }, "--token-file keeps a generated token; with --access-token there is none to keep, so give one of the two.")]
+    [TestCase(new[] { "--led-pin", "17" }, "--led-pin drives a real GPIO; the simulated network has a simulated LED, so drop --led-pin.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--led-pin", "x" }, "--led-pin 'x' is not a GPIO number; give a whole number of 0 or more, such as --led-pin 17.")]
+    [TestCase(new[] { "--public-status", "maybe" }, "--public-status 'maybe' is not true or false.")]
     [TestCase(new[] { "--forward", "8080" }, "--forward '8080' is not an address and port; write it like 127.0.0.1:8080 (port 0 for any free port), or off.")]
     [TestCase(new[] { "--forward", "localhost:8080" }, "--forward 'localhost:8080' is not an address and port; write it like 127.0.0.1:8080 (port 0 for any free port), or off.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--forward", "127.0.0.1:8080" }, "--forward applies to the simulated network only; on --nic tap reach the device at its own address.")]

@@ -24,6 +24,9 @@ public sealed partial class DeviceProcessTests
     private static readonly Lazy<string[]> SignalReset = new(FindSignalReset);
     private static int s_tapCounter;
 
+    /// <summary>The devices started here get their token, rather than generating one into the user's ~/.config.</summary>
+    private const string AccessToken = "seqs-device-tests-0123456789abcdef";
+
     [Test]
     [Category("Interop")]
     public void TapDevice_AnswersPingArpingAndUdpEcho_ThenStopsOnSigintWithExitCodeZeroAndAReadablePcap()
@@ -190,7 +193,7 @@ public sealed partial class DeviceProcessTests
     /// </summary>
     private static BackgroundCommand StartDevice(string[] launcher, params string[] arguments)
     {
-        string[] command = [.. launcher, .. SignalReset.Value, DotnetHost(), DevicePath(), .. arguments];
+        string[] command = [.. launcher, .. SignalReset.Value, DotnetHost(), DevicePath(), .. arguments, "--access-token", AccessToken];
         return BackgroundCommand.Start(command[0], command[1..]);
     }
 
