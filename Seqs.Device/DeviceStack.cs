@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Device.Tools;
 using Seqs.Device.Web;
 using Seqs.Dhcp;
 using Seqs.Http;
@@ -11,7 +12,7 @@ namespace Seqs.Device;
 
 /// <summary>
 /// What the device serves on its stack, whatever the NIC: echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9,
-/// chargen (RFC 864) on TCP 19, the web pages, and as configured a DHCP client for the address, a DHCP server for
+/// chargen (RFC 864) on TCP 19, an iperf 2 server on TCP 5001, the web pages, and as configured a DHCP client for the address, a DHCP server for
 /// the subnet, an mDNS name and NTP time.
 /// </summary>
 internal sealed partial class DeviceStack : IDisposable
@@ -23,11 +24,13 @@ internal sealed partial class DeviceStack : IDisposable
     private readonly TcpEchoServer _tcpEcho;
     private readonly TcpDiscardServer _tcpDiscard;
     private readonly TcpChargenServer _tcpChargen;
+    private readonly IperfServer _iperf;
     private readonly DhcpServer? _dhcpServer;
     private readonly DhcpAddressing? _dhcp;
     private readonly MdnsResponder? _mdns;
     private readonly HttpServer _http;
     private readonly ILed _led;
+    private readonly DeviceMetrics _metrics;
 
     /// <summary>The device's name when <c>--hostname</c> gives none.</summary>
     public const string DefaultName = "seqs-device";
@@ -46,6 +49,7 @@ internal sealed partial class DeviceStack : IDisposable
         _tcpEcho = new TcpEchoServer(stack);
         _tcpDiscard = new TcpDiscardServer(stack);
         _tcpChargen = new TcpChargenServer(stack);
+        _iperf = new IperfServer(stack, _log);
         _dhcpServer = options.DhcpPoolStart is not null ? StartDhcpServer(stack, options, loggers, _log) : null;
         _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, loggers, _log) : null;
         _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
@@ -55,6 +59,7 @@ internal sealed partial class DeviceStack : IDisposable
         DhcpAddressing? dhcp = _dhcp;
         Collector = new DeviceStatusCollector(stack, options.HostName ?? DefaultName, nic, _http.Counters, _led, Time, () => dhcp?.Lease);
         Site = new StatusSite(router, Collector, _led, token, options.PublicStatus, _log);
+        _metrics = new DeviceMetrics(stack, _http.Counters, nic);
     }
 
     public NetStack Stack => _stack;
@@ -77,6 +82,7 @@ internal sealed partial class DeviceStack : IDisposable
     {
         Task services = Task.WhenAll(_echo.RunAsync(cancellationToken), _discard.RunAsync(cancellationToken),
             _tcpEcho.RunAsync(cancellationToken), _tcpDiscard.RunAsync(cancellationToken), _tcpChargen.RunAsync(cancellationToken),
+            _iperf.RunAsync(cancellationToken),
             _dhcpServer?.RunAsync(cancellationToken) ?? Task.CompletedTask,
             Time?.RunAsync(cancellationToken) ?? Task.CompletedTask,
             _http.RunAsync(cancellationToken),
@@ -89,11 +95,13 @@ internal sealed partial class DeviceStack : IDisposable
 
     public void Dispose()
     {
+        _metrics.Dispose();
         _http.Dispose();
         _led.Dispose();
         _mdns?.Dispose();
         _dhcpServer?.Dispose();
         _tcpChargen.Dispose();
+        _iperf.Dispose();
         _tcpDiscard.Dispose();
         _tcpEcho.Dispose();
         _discard.Dispose();

@@ -94,7 +94,7 @@ internal sealed partial class NicDevice : IDevice
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Running on {Link} as {Mac} {Address}; echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9, chargen (RFC 864) on TCP 19, the status page on HTTP {HttpPort}. Ctrl-C stops.")]
+        [LoggerMessage(1, LogLevel.Information, "Running on {Link} as {Mac} {Address}; echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9, chargen (RFC 864) on TCP 19, the status page on HTTP {HttpPort}, iperf 2 on TCP 5001. Ctrl-C stops.")]
         public static partial void Started(ILogger logger, string link, string mac, string address, int httpPort);
 
         [LoggerMessage(2, LogLevel.Information, "Stopped: {Received} frames in, {Sent} out, {Malformed} malformed dropped, {EchoReplies} echo replies, {UdpEchoes} UDP echoes")]

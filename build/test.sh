@@ -22,6 +22,7 @@ packages=(
   "curl:curl"
   "wrk:wrk"
   "apache2-utils:ab"
+  "iperf:iperf"
 )
 missing=()
 for entry in "${packages[@]}"; do

@@ -1,8 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Seqs.Device;
 using Seqs.Device.Web;
 using Seqs.Simulation;
 using Seqs.Tcp;
@@ -17,13 +15,13 @@ namespace Seqs.Tests.Device;
 [NonParallelizable]
 public sealed class StatusSiteTests
 {
-    private const string Token = "0123456789abcdef0123456789abcdef";
-    private static readonly Ipv4EndPoint Site = new(SimulatedPair.AddressB, 80);
+    private const string Token = DeviceStackOnPair.Token;
+    private static readonly Ipv4EndPoint Site = DeviceStackOnPair.Site;
 
     [Test]
     public void Led_WithoutAToken_WithAWrongOne_AndWithTheRightOne_Is401_401_200()
     {
-        using var device = new SiteOnPair();
+        using var device = new DeviceStackOnPair();
 
         Assert.That(device.Send("POST /api/led?on=true HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), Does.StartWith("HTTP/1.1 401 "));
         Assert.That(device.Send(Post("/api/led?on=true", "wrong-token")), Does.StartWith("HTTP/1.1 401 ").And.Contain("WWW-Authenticate: Bearer"));
@@ -39,7 +37,7 @@ public sealed class StatusSiteTests
     [Test]
     public void ABurstOfWrongTokens_IsRateLimited_AndEvenTheRightTokenWaits()
     {
-        using var device = new SiteOnPair();
+        using var device = new DeviceStackOnPair();
         for (int i = 0; i < FailedAccessLimiter.Burst; i++)
             Assert.That(device.Send(Post("/api/led", "guess-" + i)), Does.StartWith("HTTP/1.1 401 "), $"guess {i}");
 
@@ -53,7 +51,7 @@ public sealed class StatusSiteTests
     [Test]
     public void StatusAndStats_ArePublicByDefault_AndNeedTheTokenWithPublicStatusFalse()
     {
-        using (var open = new SiteOnPair("--hostname", "seqs-test"))
+        using (var open = new DeviceStackOnPair("--hostname", "seqs-test"))
         {
             string status = open.Send(Get("/api/status", token: null));
             using JsonDocument json = JsonDocument.Parse(Body(status));
@@ -64,7 +62,7 @@ public sealed class StatusSiteTests
             Assert.That(open.Send(Get("/api/stats", token: null)), Does.Contain("\"stack\":{\"framesReceived\":"));
             Assert.That(open.Send(Get("/", token: null)), Does.Contain("<title>Seqs device</title>").And.Contain(SimulatedPair.MacB.ToString()));
         }
-        using var closed = new SiteOnPair("--public-status", "false");
+        using var closed = new DeviceStackOnPair("--public-status", "false");
         Assert.That(closed.Send(Get("/api/status", token: null)), Does.StartWith("HTTP/1.1 401 "));
         Assert.That(closed.Send(Get("/api/stats", token: null)), Does.StartWith("HTTP/1.1 401 "));
         Assert.That(closed.Send(Get("/api/status", Token)), Does.StartWith("HTTP/1.1 200 "));
@@ -76,7 +74,7 @@ public sealed class StatusSiteTests
     [TestCase("/")]
     public void WarmKeepAliveRequests_AllocateNothing(string path)
     {
-        using var device = new SiteOnPair();
+        using var device = new DeviceStackOnPair();
         byte[] request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: d\r\n\r\n");
         byte[] received = new byte[16 * 1024];
         int responses = 0;
@@ -130,53 +128,5 @@ public sealed class StatusSiteTests
         int field = response[..headEnd].IndexOf("Content-Length: "u8);
         Utf8Parser.TryParse(response[(field + "Content-Length: ".Length)..], out int length, out _);
         return headEnd + 4 + length;
-    }
-
-    /// <summary>
-    /// A <see cref="DeviceStack"/> as on a TAP with the address of stack B, the client on A. No --hostname unless
-    /// asked for: the mDNS responder's announcements would fall into the allocation measurements.
-    /// </summary>
-    private sealed class SiteOnPair : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-
-        public SiteOnPair(params string[] extra)
-        {
-            Pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
-            string[] args = ["--nic", "tap", "--tap-name", "t0", "--ip", $"{SimulatedPair.AddressB}/24", "--access-token", Token, .. extra];
-            Assert.That(DeviceOptions.TryParse(args, out DeviceOptions options, out string error), Is.True, error);
-            Stack = new DeviceStack(Pair.B, new DeviceNic(Pair.NicB, "a virtual NIC"), options, NullLoggerFactory.Instance);
-            _ = Stack.RunAsync(_stop.Token);
-            Pair.Simulation.RunFor(TimeSpan.FromMilliseconds(1));
-        }
-
-        public SimulatedPair Pair { get; }
-
-        public DeviceStack Stack { get; }
-
-        /// <summary>Sends one request on a new connection and returns everything until the server closes.</summary>
-        public string Send(string request)
-        {
-            string? response = null;
-            _ = Pair.LoopA.InvokeAsync(async () =>
-            {
-                await using TcpConnection connection = await Pair.A.ConnectAsync(Site);
-                await connection.WriteAsync(Encoding.ASCII.GetBytes(request));
-                var received = new MemoryStream();
-                await connection.CopyToAsync(received);
-                response = Encoding.UTF8.GetString(received.ToArray());
-            });
-            Assert.That(Pair.Simulation.RunUntil(() => response is not null, TimeSpan.FromMinutes(1)), Is.True, $"no response to {request}");
-            return response!;
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            Pair.Simulation.RunFor(TimeSpan.FromSeconds(1));
-            Stack.Dispose();
-            Pair.Dispose();
-            _stop.Dispose();
-        }
     }
 }
