@@ -47,4 +47,16 @@ public sealed partial class DeviceOptions
         inside.NtpServer = router.ToString();
         return inside;
     }
+
+    /// <summary>
+    /// The options of a diagnostic subcommand's device: no host bridge, and an access token of its own that no file
+    /// keeps, since nobody will use the web interface.
+    /// </summary>
+    internal DeviceOptions ForDiagnostic()
+    {
+        var diagnostic = (DeviceOptions)MemberwiseClone();
+        diagnostic.Forward = null;
+        diagnostic.AccessToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        return diagnostic;
+    }
 }

@@ -38,6 +38,8 @@ internal sealed partial class NicDevice : IDevice
         _device = new DeviceStack(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), new DeviceNic(link.Nic, link.Description), options, loggers);
     }
 
+    public DeviceStack Services => _device;
+
     /// <exception cref="DeviceStartException">The NIC, the capture file or the lease file cannot be opened.</exception>
     public static NicDevice Open(DeviceOptions options, ILoggerFactory loggers)
     {

@@ -3,25 +3,49 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Seqs.Device;
+using Seqs.Device.Diagnostics;
 using Seqs.Dhcp;
 using Seqs.Ntp;
 
-// Configuration, lowest precedence first: appsettings.json next to the program, the SEQS_ environment, the command line.
-if (!DeviceCommandLine.TryRead(args, DeviceOptions.Switches, out Dictionary<string, string?> commandLine, out string error))
+// seqs-device [COMMAND TARGET] [switches]: the service, or one diagnostic job.
+string[] switches = args;
+IDiagnosticJob? job = null;
+string error;
+if (args.Length > 0 && DiagnosticCommand.IsCommand(args[0]) && !DiagnosticCommand.TryCreate(args, Console.Error, out job, out switches, out error))
     return Refuse(error, 2);
+if (!DeviceCommandLine.TryRead(switches, DeviceOptions.Switches, out Dictionary<string, string?> commandLine, out error))
+    return Refuse(error, 2);
+string environment = Environment.GetEnvironmentVariable("SEQS_ENVIRONMENT") ?? Environments.Production;
+// Lowest precedence first: appsettings.json next to the program, the SEQS_ environment, the command line.
+IConfiguration configuration = new ConfigurationBuilder()
+    .SetBasePath(AppContext.BaseDirectory)
+    .AddJsonFile("appsettings.json", optional: true)
+    .AddJsonFile($"appsettings.{environment}.json", optional: true)
+    .AddEnvironmentVariables("SEQS_")
+    .AddInMemoryCollection(commandLine)
+    .Build();
+if (!DeviceOptions.TryRead(configuration, out DeviceOptions options, out error))
+    return Refuse(error, 2);
+
+if (job is not null)
+{
+    // A diagnostic prints its result; the device's own lines would only be in the way.
+    using ILoggerFactory loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    };
+    return await DiagnosticCommand.RunAsync(job, options, loggers, Console.Out, Console.Error, cancel.Token);
+}
+
 HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
 {
     ContentRootPath = AppContext.BaseDirectory,
-    EnvironmentName = Environment.GetEnvironmentVariable("SEQS_ENVIRONMENT") ?? Environments.Production,
+    EnvironmentName = environment,
 });
-builder.Configuration
-    .AddJsonFile("appsettings.json", optional: true)
-    .AddJsonFile($"appsettings.{builder.Environment.EnvironmentName}.json", optional: true)
-    .AddEnvironmentVariables("SEQS_")
-    .AddInMemoryCollection(commandLine);
-if (!DeviceOptions.TryRead(builder.Configuration, out DeviceOptions options, out error))
-    return Refuse(error, 2);
-
+builder.Configuration.AddConfiguration(configuration);
 builder.Logging
     .AddConfiguration(builder.Configuration.GetSection("Logging"))
     .AddSimpleConsole(console =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Seqs.Device.Web;
 using Seqs.Dhcp;
 using Seqs.Drivers.Enc28j60;
+using Seqs.Http;
 using Seqs.Simulation;
 using Seqs.Stack;
 using Seqs.Wire;
@@ -12,13 +13,17 @@ namespace Seqs.Device;
 
 /// <summary>
 /// The device with no hardware and no root: the real ENC28J60 driver against the chip's emulator, its wire on a
-/// port of a virtual switch, and on another port a simulated router (a second stack) that serves DHCP and NTP.
+/// port of a virtual switch, and on another port a simulated router (a second stack) that serves DHCP, NTP, DNS
+/// (<see cref="RouterName"/>) and a web page.
 /// Virtual time follows the wall clock, driven on a thread of its own, so the network is live: the device leases
 /// its address, synchronises its clock, and serves its pages, which <see cref="HostForwarder"/> makes reachable
 /// from the host.
 /// </summary>
 internal sealed partial class SimulatedDevice : IDevice
 {
+    /// <summary>The router's name in the simulated network's DNS.</summary>
+    public const string RouterName = "router.sim";
+
     public static readonly Ipv4Cidr RouterAddress = new(new Ipv4Address(192, 168, 50, 1), 24);
     private static readonly Ipv4Address PoolStart = new(192, 168, 50, 100);
     private static readonly Ipv4Address PoolEnd = new(192, 168, 50, 199);
@@ -36,6 +41,8 @@ internal sealed partial class SimulatedDevice : IDevice
     private readonly Enc28j60 _driver;
     private readonly DhcpServer _dhcpServer;
     private readonly SimulatedNtpServer _ntpServer;
+    private readonly SimulatedDnsServer _dnsServer;
+    private readonly HttpServer _webServer;
     private readonly DeviceStack _device;
     private readonly HostForwarder? _forwarder;
     private readonly int _httpPort;
@@ -65,6 +72,10 @@ internal sealed partial class SimulatedDevice : IDevice
         // The router's clock is the host's, so the time the device synchronises to is the real time.
         _ntpServer = new SimulatedNtpServer(Router) { Offset = DateTimeOffset.UtcNow - _simulation.Clock.GetUtcNow(), RecordTransmits = false };
 
+        _dnsServer = new SimulatedDnsServer(Router);
+        _dnsServer.Hosts[RouterName] = [RouterAddress.Address];
+        _webServer = new HttpServer(Router, new HttpRouter().MapGet("/", ServeRouterPageAsync), logger: NullLogger<HttpServer>.Instance);
+
         var stack = new NetStack(_simulation.CreateLoop(), _driver, logger: loggers.CreateLogger<NetStack>());
         _device = new DeviceStack(stack, new DeviceNic(_driver, $"an emulated ENC28J60 rev {_driver.Revision:X2}h on a simulated switch"), options.OnSimulatedNetwork(RouterAddress.Address), loggers);
         _forwarder = options.Forward is { } forward ? new HostForwarder(forward, Router, _log) : null;
@@ -73,14 +84,15 @@ internal sealed partial class SimulatedDevice : IDevice
     /// <summary>The simulated router: DHCP and NTP server, and the host bridge's side of the forwarded connections.</summary>
     public NetStack Router { get; }
 
-    public DeviceStack Device => _device;
+    public DeviceStack Services => _device;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var simulationStop = new CancellationTokenSource();
         Task simulation = DriveAsync(simulationStop.Token);
         Log.Started(_log, $"an emulated ENC28J60 rev {_driver.Revision:X2}h", _device.Stack.MacAddress.ToString(), RouterAddress.Address.ToString());
-        Task router = Task.WhenAll(_dhcpServer.RunAsync(cancellationToken), _ntpServer.RunAsync(cancellationToken));
+        Task router = Task.WhenAll(_dhcpServer.RunAsync(cancellationToken), _ntpServer.RunAsync(cancellationToken),
+            _dnsServer.RunAsync(cancellationToken), _webServer.RunAsync(cancellationToken));
         Task announce = AnnounceAsync(cancellationToken);
         await _device.RunAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(router, announce).ConfigureAwait(false);
@@ -94,10 +106,20 @@ internal sealed partial class SimulatedDevice : IDevice
     {
         _forwarder?.Dispose();
         _device.Dispose();
+        _webServer.Dispose();
+        _dnsServer.Dispose();
         _ntpServer.Dispose();
         _dhcpServer.Dispose();
         _driver.Dispose();
         _simulation.Dispose();
+    }
+
+    /// <summary>The router's web page, for <c>seqs-device get http://router.sim/</c>.</summary>
+    private static ValueTask ServeRouterPageAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Write("Hello from the simulated router.\n"u8);
+        return default;
     }
 
     /// <summary>Once the device has its lease: the URL line, and the host bridge to its pages.</summary>
@@ -153,7 +175,7 @@ internal sealed partial class SimulatedDevice : IDevice
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Simulated network: the device on {Nic} as {Mac}, a router at {Router} serving DHCP and NTP. For a real interface: --nic tap --tap-name NAME --dhcp. Ctrl-C stops.")]
+        [LoggerMessage(1, LogLevel.Information, "Simulated network: the device on {Nic} as {Mac}, a router at {Router} serving DHCP, NTP and DNS. For a real interface: --nic tap --tap-name NAME --dhcp. Ctrl-C stops.")]
         public static partial void Started(ILogger logger, string nic, string mac, string router);
 
         [LoggerMessage(2, LogLevel.Information, "Open {Url} for the device's page (forwarded to {Address}:{HttpPort} through the simulated network)")]
