@@ -23,6 +23,8 @@ packages=(
   "wrk:wrk"
   "apache2-utils:ab"
   "iperf:iperf"
+  "systemd:systemd-analyze"
+  "util-linux:unshare"
 )
 missing=()
 for entry in "${packages[@]}"; do
