@@ -32,6 +32,14 @@ internal sealed partial class DeviceStack : IDisposable
     private readonly ILed _led;
     private readonly DeviceMetrics _metrics;
 
+    /// <summary>
+    /// How long a stop waits, with the loop still running, for the connections the services closed or reset to
+    /// leave the stack, so that their FIN or RST reaches the peers before the process exits.
+    /// </summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan CloseGracePoll = TimeSpan.FromMilliseconds(10);
+
     /// <summary>The device's name when <c>--hostname</c> gives none.</summary>
     public const string DefaultName = "seqs-device";
 
@@ -91,6 +99,14 @@ internal sealed partial class DeviceStack : IDisposable
         await services.ConfigureAwait(false);
         if (_dhcp is not null)
             await _dhcp.StopAsync().ConfigureAwait(false);
+        await WaitForConnectionsToCloseAsync().ConfigureAwait(false);
+    }
+
+    private async Task WaitForConnectionsToCloseAsync()
+    {
+        long deadline = Environment.TickCount64 + (long)CloseGrace.TotalMilliseconds;
+        while (await _stack.Loop.InvokeAsync(() => Task.FromResult(_stack.TcpConnectionCount)).ConfigureAwait(false) > 0 && Environment.TickCount64 < deadline)
+            await Task.Delay(CloseGracePoll).ConfigureAwait(false);
     }
 
     public void Dispose()

@@ -77,16 +77,21 @@ public sealed partial class DeviceProcessTests
 
     [Test]
     [Category("Interop")]
-    public void TapDevice_StopsOnSigtermWithExitCodeZero()
+    public void TapDevice_StopsOnSigtermWithExitCodeZero_ClosingItsConnections()
     {
-        using var ns = NetworkNamespace.Create("ping");
+        using var ns = NetworkNamespace.Create("ping", "socat", "ss");
         string tap = AddPersistentTap(ns);
         using BackgroundCommand device = StartDeviceOnTap(ns, tap);
         WaitUntilAnswering(ns, device);
+        ns.Start($"sh -c 'sleep 30 | socat - TCP4:{DeviceAddress.Address}:7'");
+        string established = $"ss -Htn state established dst {DeviceAddress.Address}";
+        Assert.That(StackOnTap.WaitFor(() => ns.Exec(established).StandardOutput.Trim().Length > 0, StartPatience), Is.True, "the echo connection never opened");
 
         Signal(device, "TERM");
 
         AssertStoppedCleanly(device);
+        Assert.That(StackOnTap.WaitFor(() => ns.Exec(established).StandardOutput.Trim().Length == 0, TimeSpan.FromSeconds(2)), Is.True,
+            "the kernel still has the connection: the device left without closing it");
     }
 
     [Test]
