@@ -35,6 +35,12 @@ public sealed partial class DeviceOptions
     }
 
     /// <summary>
+    /// Whether the DHCP client checks a leased address with RFC 5227 ARP probes before using it (about five
+    /// seconds); true but in the simulated network, where the router is the only other station.
+    /// </summary>
+    internal bool ProbeLeasedAddress { get; private set; } = true;
+
+    /// <summary>
     /// The options of the device inside the simulated network: its address by DHCP and its time by NTP, both from
     /// the simulated router at <paramref name="router"/>.
     /// </summary>
@@ -44,6 +50,7 @@ public sealed partial class DeviceOptions
         inside.Address = null;
         inside.Gateway = null;
         inside.UseDhcp = true;
+        inside.ProbeLeasedAddress = false;
         inside.NtpServer = router.ToString();
         return inside;
     }

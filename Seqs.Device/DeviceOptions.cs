@@ -4,12 +4,15 @@ using Seqs.Wire;
 namespace Seqs.Device;
 
 /// <summary>
-/// The device service's command line:
-/// <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp) [--hostname NAME] [--gateway A.B.C.D]
+/// The device's settings, from the command line (<see cref="Switches"/>), the SEQS_ environment and appsettings.json
+/// alike (<see cref="TryRead"/>): <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp) [--hostname NAME] [--gateway A.B.C.D]
 /// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--http-port N] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>, or
 /// <c>--nic enc28j60</c> with the SPI and pin options of <see cref="SpiBus"/> to <see cref="ResetPin"/> (real chip)
-/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated LAN). Each option with a value
-/// also accepts <c>--option=value</c>. With no arguments the NIC is the simulated network.
+/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated network); the web interface's
+/// <c>--led-pin</c>, <c>--access-token</c>, <c>--token-file</c> and <c>--public-status</c>; and <c>--forward</c> for
+/// the simulated network, which is what no <c>--nic</c> selects. Each option with a value also accepts
+/// <c>--option=value</c>. A new NIC kind adds its name to <see cref="KnownNics"/>, its switches to
+/// <see cref="Switches"/> and a partial file with its reader, as <c>DeviceOptions.Enc28j60.cs</c> does.
 /// </summary>
 public sealed partial class DeviceOptions
 {

@@ -59,7 +59,7 @@ internal sealed partial class DeviceStack : IDisposable
         _tcpChargen = new TcpChargenServer(stack);
         _iperf = new IperfServer(stack, _log);
         _dhcpServer = options.DhcpPoolStart is not null ? StartDhcpServer(stack, options, loggers, _log) : null;
-        _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, loggers, _log) : null;
+        _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, options.ProbeLeasedAddress, loggers, _log) : null;
         _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
         Time = options.NtpServer is string ntp ? new NetworkTimeService(stack, ntp, loggers, _log) : null;
         var router = new HttpRouter();

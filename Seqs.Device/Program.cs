@@ -61,7 +61,6 @@ builder.Logging
     .AddFilter(typeof(NtpClient).FullName, LogLevel.Warning);
 builder.Services.AddSystemd();
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
-builder.Services.AddSingleton(options);
 builder.Services.AddSingleton<IDevice>(services => DeviceFactory.Open(options, services.GetRequiredService<ILoggerFactory>()));
 builder.Services.AddSingleton<DeviceService>();
 builder.Services.AddHostedService(services => services.GetRequiredService<DeviceService>());

@@ -15,6 +15,8 @@ public sealed class DeviceStats
 
     public NicStatus Nic { get; } = new();
 
+    public ProcessStats Process { get; } = new();
+
     /// <summary>The ENC28J60 driver's counters, when the NIC is one.</summary>
     public Enc28j60Counters? Enc28j60 { get; set; }
 }

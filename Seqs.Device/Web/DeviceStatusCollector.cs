@@ -96,6 +96,12 @@ internal sealed class DeviceStatusCollector
     {
         Stats.UptimeSeconds = UptimeSeconds;
         _nic.Read(Stats.Nic);
+        ProcessStats process = Stats.Process;
+        process.ManagedHeapBytes = GC.GetTotalMemory(forceFullCollection: false);
+        process.AllocatedBytes = GC.GetTotalAllocatedBytes();
+        process.Gen0Collections = GC.CollectionCount(0);
+        process.Gen1Collections = GC.CollectionCount(1);
+        process.Gen2Collections = GC.CollectionCount(2);
         return Stats;
     }
 
