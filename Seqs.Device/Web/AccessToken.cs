@@ -42,7 +42,7 @@ internal sealed partial class AccessToken
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DeviceStartException($"cannot keep the access token in {Path.GetFullPath(path)}: {e.Message} Give a writable --token-file PATH, or an --access-token.", e);
+            throw new DeviceStartException($"cannot keep the access token in {Path.GetFullPath(path)}: {e.Message.TrimEnd('.')}; give a writable --token-file PATH, or an --access-token.", e);
         }
     }
 

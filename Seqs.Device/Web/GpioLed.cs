@@ -31,7 +31,7 @@ internal sealed class GpioLed : ILed
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException or InvalidOperationException or ArgumentException)
         {
             controller?.Dispose();
-            throw new DeviceStartException($"Cannot drive the LED on GPIO {pin}: {e.Message.ReplaceLineEndings(" ")} Give the --led-pin of a free GPIO, or drop it for a simulated LED.", e);
+            throw new DeviceStartException($"Cannot drive the LED on GPIO {pin}: the GPIO driver refused the pin (no GPIO chip here, the pin taken or out of range, or no permission for /dev/gpiochip*); give the --led-pin of a free GPIO, or drop it for a simulated LED.", e);
         }
     }
 

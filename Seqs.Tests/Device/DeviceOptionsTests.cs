@@ -186,6 +186,34 @@ public sealed class DeviceOptionsTests
     }
 
     [Test]
+    public void AppSettingsJson_SetsKeys_WithFlagsAsBooleansAndNumbersAsNumbers()
+    {
+        byte[] json = """
+            {
+              "Nic": "enc28j60",
+              "Dhcp": true,
+              "HostName": "seqs-1",
+              "InterruptPin": 25,
+              "ResetPin": 24,
+              "PublicStatus": false,
+              "Logging": { "LogLevel": { "Default": "Information" } }
+            }
+            """u8.ToArray();
+        IConfiguration configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(json)).Build();
+
+        Assert.That(DeviceOptions.TryRead(configuration, out DeviceOptions options, out string error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Nic, Is.EqualTo("enc28j60"));
+            Assert.That(options.UseDhcp, Is.True);
+            Assert.That(options.HostName, Is.EqualTo("seqs-1"));
+            Assert.That(options.InterruptPin, Is.EqualTo(25));
+            Assert.That(options.ResetPin, Is.EqualTo(24));
+            Assert.That(options.PublicStatus, Is.False);
+        });
+    }
+
+    [Test]
     public void EnvironmentVariablesWithTheSeqsPrefix_SetKeys_AndTheCommandLineWins()
     {
         Environment.SetEnvironmentVariable("SEQS_NIC", "tap");

@@ -145,6 +145,21 @@ public sealed partial class DeviceProcessTests
         Assert.That(line, Does.Contain("chmod 0666 /dev/net/tun"));
     }
 
+    [Test]
+    [Category("Interop")]
+    public void LedPinThatCannotBeOpened_ExitsNonZeroWithOneLineSayingWhatToFix()
+    {
+        using var ns = NetworkNamespace.Create();
+        if (File.Exists("/dev/gpiochip0"))
+            Assert.Ignore("This machine has GPIOs; the test needs one without.");
+
+        CommandResult result = HostCommand.Run("ip", ["netns", "exec", ns.Name, DotnetHost(), DevicePath(),
+            "--nic", "tap", "--tap-name", "sqdled0", "--ip", DeviceAddress.ToString(), "--led-pin", "17", "--access-token", AccessToken], TimeSpan.FromSeconds(30));
+
+        Assert.That(result.ExitCode, Is.Not.Zero, result.ToString());
+        Assert.That(SingleErrorLine(result), Does.StartWith("seqs: Cannot drive the LED on GPIO 17: ").And.EndWith("; give the --led-pin of a free GPIO, or drop it for a simulated LED."));
+    }
+
     [TestCase("--nic foo", "Unknown NIC 'foo'")]
     [TestCase("--nic tap --tap-name sqd0 --ip 10.0.0", "--ip '10.0.0' is not an IPv4 address")]
     [TestCase("--nic tap --ip 10.0.0.2/24", "--nic tap needs --tap-name")]
