@@ -25,6 +25,7 @@ packages=(
   "iperf:iperf"
   "systemd:systemd-analyze"
   "util-linux:unshare"
+  "chromium:chromium"
 )
 missing=()
 for entry in "${packages[@]}"; do
