@@ -1,14 +1,18 @@
+using Microsoft.Extensions.Configuration;
 using Seqs.Wire;
 
 namespace Seqs.Device;
 
 /// <summary>
-/// The device service's command line:
-/// <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp) [--hostname NAME] [--gateway A.B.C.D]
+/// The device's settings, from the command line (<see cref="Switches"/>), the SEQS_ environment and appsettings.json
+/// alike (<see cref="TryRead"/>): <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp) [--hostname NAME] [--gateway A.B.C.D]
 /// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--http-port N] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>, or
 /// <c>--nic enc28j60</c> with the SPI and pin options of <see cref="SpiBus"/> to <see cref="ResetPin"/> (real chip)
-/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated LAN). Each option with a value
-/// also accepts <c>--option=value</c>. With no arguments the NIC is the simulated network.
+/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated network); the web interface's
+/// <c>--led-pin</c>, <c>--access-token</c>, <c>--token-file</c> and <c>--public-status</c>; and <c>--forward</c> for
+/// the simulated network, which is what no <c>--nic</c> selects. Each option with a value also accepts
+/// <c>--option=value</c>. A new NIC kind adds its name to <see cref="KnownNics"/>, its switches to
+/// <see cref="Switches"/> and a partial file with its reader, as <c>DeviceOptions.Enc28j60.cs</c> does.
 /// </summary>
 public sealed partial class DeviceOptions
 {
@@ -22,34 +26,33 @@ public sealed partial class DeviceOptions
     private const int MaxInterfaceNameLength = 15; // IFNAMSIZ - 1
     private const string NicOption = "--nic", TapNameOption = "--tap-name", IpOption = "--ip", GatewayOption = "--gateway", PcapOption = "--pcap", MacOption = "--mac";
 
-    private static readonly string[] Options =
+    /// <summary>Every switch, in the order the help and the unknown-option message list them.</summary>
+    public static IReadOnlyList<DeviceSwitch> Switches { get; } =
     [
-        NicOption, TapNameOption, IpOption, DhcpOption, HostNameOption, GatewayOption, DhcpServerOption, DhcpLeasesOption, NtpOption, HttpPortOption, PcapOption, MacOption,
-        ChipEmulatorOption, SpiBusOption, SpiChipSelectOption, SpiClockOption, InterruptPinOption, ResetPinOption,
+        new(NicOption, "Nic", "--nic tap"),
+        new(TapNameOption, "TapName", "--tap-name tap0"),
+        new(IpOption, "Ip", "--ip 10.0.0.2/24"),
+        new(DhcpOption, "Dhcp", null),
+        new(HostNameOption, "HostName", "--hostname seqs-device"),
+        new(GatewayOption, "Gateway", "--gateway 10.0.0.1"),
+        new(DhcpServerOption, "DhcpServer", "--dhcp-server 10.0.0.100-10.0.0.199"),
+        new(DhcpLeasesOption, "DhcpLeases", "--dhcp-leases /var/lib/seqs/dhcp.leases"),
+        new(NtpOption, "Ntp", "--ntp pool.ntp.org"),
+        new(HttpPortOption, "HttpPort", "--http-port 8080"),
+        new(PcapOption, "Pcap", "--pcap seqs.pcap"),
+        new(MacOption, "Mac", "--mac 02:00:00:00:00:01"),
+        new(ChipEmulatorOption, "ChipEmulator", null),
+        new(SpiBusOption, "SpiBus", "--spi-bus 0"),
+        new(SpiChipSelectOption, "SpiChipSelect", "--spi-cs 0"),
+        new(SpiClockOption, "SpiClockHz", "--spi-hz 20000000"),
+        new(InterruptPinOption, "InterruptPin", "--int-pin 25"),
+        new(ResetPinOption, "ResetPin", "--reset-pin 24"),
+        new(ForwardOption, "Forward", "--forward 127.0.0.1:8080"),
+        new(LedPinOption, "LedPin", "--led-pin 17"),
+        new(AccessTokenOption, "AccessToken", "--access-token 5f0c2a9e81b34d6f8e27c1a0b9d4e3f2"),
+        new(TokenFileOption, "TokenFile", "--token-file /var/lib/seqs/access-token"),
+        new(PublicStatusOption, "PublicStatus", "--public-status false"),
     ];
-
-    /// <summary>Options that are switches: present or absent, never with a value.</summary>
-    private static readonly string[] Flags = [DhcpOption, ChipEmulatorOption];
-
-    private static readonly Dictionary<string, string> ValueExamples = new()
-    {
-        [NicOption] = "--nic tap",
-        [TapNameOption] = "--tap-name tap0",
-        [IpOption] = "--ip 10.0.0.2/24",
-        [HostNameOption] = "--hostname seqs-device",
-        [GatewayOption] = "--gateway 10.0.0.1",
-        [DhcpServerOption] = "--dhcp-server 10.0.0.100-10.0.0.199",
-        [DhcpLeasesOption] = "--dhcp-leases /var/lib/seqs/dhcp.leases",
-        [NtpOption] = "--ntp pool.ntp.org",
-        [HttpPortOption] = "--http-port 8080",
-        [PcapOption] = "--pcap seqs.pcap",
-        [MacOption] = "--mac 02:00:00:00:00:01",
-        [SpiBusOption] = "--spi-bus 0",
-        [SpiChipSelectOption] = "--spi-cs 0",
-        [SpiClockOption] = "--spi-hz 20000000",
-        [InterruptPinOption] = "--int-pin 25",
-        [ResetPinOption] = "--reset-pin 24",
-    };
 
     private DeviceOptions()
     {
@@ -83,71 +86,105 @@ public sealed partial class DeviceOptions
     public MacAddress? MacAddress { get; private set; }
 
     /// <summary>
-    /// Parses <paramref name="args"/>. On false, <paramref name="error"/> is one line that says what to fix, and
-    /// <paramref name="options"/> holds the defaults.
+    /// Parses <paramref name="args"/> alone, with no file or environment. On false, <paramref name="error"/> has one
+    /// line per problem, each saying what to fix, and <paramref name="options"/> holds the defaults.
     /// </summary>
     public static bool TryParse(string[] args, out DeviceOptions options, out string error)
     {
-        if (args is null)
-            throw new ArgumentNullException(nameof(args));
         options = new DeviceOptions();
-        if (!TryCollect(args, out Dictionary<string, string> values, out error) || !TryBuild(values, out DeviceOptions parsed, out error))
+        if (!DeviceCommandLine.TryRead(args, Switches, out Dictionary<string, string?> keys, out error))
             return false;
-        options = parsed;
-        return true;
+        return TryRead(new ConfigurationBuilder().AddInMemoryCollection(keys).Build(), out options, out error);
     }
 
-    private static bool TryCollect(string[] args, out Dictionary<string, string> values, out string error)
+    /// <summary>
+    /// Reads the options from <paramref name="configuration"/>, whose keys are <see cref="DeviceSwitch.Key"/>s. On
+    /// false, <paramref name="error"/> has one line per problem, and <paramref name="options"/> holds the defaults.
+    /// </summary>
+    public static bool TryRead(IConfiguration configuration, out DeviceOptions options, out string error)
     {
-        values = new Dictionary<string, string>(StringComparer.Ordinal);
-        error = "";
-        for (int i = 0; i < args.Length; i++)
+        ArgumentNullException.ThrowIfNull(configuration);
+        options = new DeviceOptions();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (DeviceSwitch option in Switches)
         {
-            string arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-                return Fail($"Unexpected argument '{arg}': options start with --, such as --nic tap.", out error);
-            int equals = arg.IndexOf('=', StringComparison.Ordinal);
-            string name = equals < 0 ? arg : arg[..equals];
-            if (!Options.Contains(name))
-                return Fail($"Unknown option '{name}'; the options are {string.Join(", ", Options)}.", out error);
-            string? value;
-            if (Flags.Contains(name))
+            string? value = configuration[option.Key];
+            if (string.IsNullOrWhiteSpace(value))
+                continue;
+            if (!option.IsFlag)
             {
-                if (equals >= 0)
-                    return Fail($"{name} is a switch and takes no value; write just {name}.", out error);
-                value = name;
+                values[option.Name] = value;
+            }
+            else if (bool.TryParse(value, out bool on))
+            {
+                if (on)
+                    values[option.Name] = option.Name;
             }
             else
             {
-                value = equals >= 0 ? arg[(equals + 1)..]
-                    : i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i]
-                    : null;
-                if (string.IsNullOrWhiteSpace(value))
-                    return Fail($"{name} needs a value, such as {ValueExamples[name]}.", out error);
+                problems.Add($"{option.Key} '{value}' is not true or false; {option.Name} is a switch ({option.Key}: true in appsettings.json, SEQS_{option.Key.ToUpperInvariant()}=true).");
             }
-            if (!values.TryAdd(name, value))
-                return Fail($"{name} is given twice; give it once.", out error);
         }
-        return true;
+        if (problems.Count == 0 && TryBuild(values, out DeviceOptions parsed, problems))
+        {
+            options = parsed;
+            error = "";
+            return true;
+        }
+        error = string.Join('\n', problems);
+        return false;
     }
 
-    private static bool TryBuild(Dictionary<string, string> values, out DeviceOptions options, out string error)
+    /// <summary>
+    /// Checks each group of options that does not depend on another, so that one run names every problem; within
+    /// a group the first problem stops the checks that would only repeat it.
+    /// </summary>
+    private static bool TryBuild(Dictionary<string, string> values, out DeviceOptions options, List<string> problems)
     {
         options = new DeviceOptions();
         var parsed = new DeviceOptions();
-        if (!parsed.TryReadNic(values, out error)
-            || !parsed.TryReadAddress(values, out error)
-            || !parsed.TryReadDhcp(values, out error)
-            || !parsed.TryReadGateway(values, out error)
-            || !parsed.TryReadMac(values, out error)
-            || !parsed.TryReadEnc28j60(values, out error)
-            || !parsed.TryReadNtp(values, out error)
-            || !parsed.TryReadHttp(values, out error))
+        string error;
+        if (!parsed.TryReadNic(values, out error))
+        {
+            problems.Add(error);
             return false;
-        if (!parsed.IsSimulated && parsed.Address is null && !parsed.UseDhcp)
-            return Fail($"--nic {parsed.Nic} needs --ip A.B.C.D/N (for example --ip 10.0.0.2/24) or --dhcp.", out error);
+        }
+        OptionReader[][] groups =
+        [
+            [parsed.TryReadAddress, parsed.TryReadDhcp, parsed.TryReadGateway, parsed.TryReadNtp, parsed.TryReadAddressing],
+            [parsed.TryReadMac],
+            [parsed.TryReadEnc28j60],
+            [parsed.TryReadHttp],
+            [parsed.TryReadForward],
+            [parsed.TryReadWeb],
+        ];
+        foreach (OptionReader[] group in groups)
+        {
+            foreach (OptionReader read in group)
+            {
+                if (!read(values, out error))
+                {
+                    problems.Add(error);
+                    break;
+                }
+            }
+        }
+        if (problems.Count > 0)
+            return false;
         parsed.PcapPath = values.GetValueOrDefault(PcapOption);
         options = parsed;
+        return true;
+    }
+
+    private delegate bool OptionReader(Dictionary<string, string> values, out string error);
+
+    /// <summary>A real link needs an address from somewhere.</summary>
+    private bool TryReadAddressing(Dictionary<string, string> values, out string error)
+    {
+        error = "";
+        if (!IsSimulated && Address is null && !UseDhcp)
+            return Fail($"--nic {Nic} needs --ip A.B.C.D/N (for example --ip 10.0.0.2/24) or --dhcp.", out error);
         return true;
     }
 

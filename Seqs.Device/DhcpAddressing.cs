@@ -26,15 +26,21 @@ internal sealed partial class DhcpAddressing
     private readonly DhcpClient _client;
     private readonly ILogger _log;
 
-    public DhcpAddressing(NetStack stack, string? hostName, ILoggerFactory loggers, ILogger log)
+    /// <param name="probe">False to use a leased address without the RFC 5227 probe (see <see cref="DeviceOptions.ProbeLeasedAddress"/>).</param>
+    public DhcpAddressing(NetStack stack, string? hostName, bool probe, ILoggerFactory loggers, ILogger log)
     {
         _stack = stack;
         _log = log;
-        _client = new DhcpClient(stack, new DhcpClientOptions { HostName = hostName, MinStartDelay = TimeSpan.Zero, MaxStartDelay = MaxStartDelay },
-            loggers.CreateLogger<DhcpClient>());
+        var options = new DhcpClientOptions { HostName = hostName, MinStartDelay = TimeSpan.Zero, MaxStartDelay = MaxStartDelay };
+        if (!probe)
+            options.ProbeCount = 0;
+        _client = new DhcpClient(stack, options, loggers.CreateLogger<DhcpClient>());
         _client.Bound += OnBound;
         _client.Renewed += OnRenewed;
     }
+
+    /// <summary>The lease held now; null before the first and after a loss. Read on the loop.</summary>
+    public DhcpClientLease? Lease => _client.Lease;
 
     public void Start() => _client.Start();
 

@@ -15,6 +15,22 @@ internal sealed partial class NetworkTimeService(NetStack stack, string server, 
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
+    private NtpClient? _client;
+
+    /// <summary>The server as configured: an address or a name.</summary>
+    public string Server => server;
+
+    /// <summary>The last synchronisation; null before the first. Read from any thread.</summary>
+    public NtpSample? LastSample => Volatile.Read(ref _client)?.LastSample;
+
+    /// <summary>
+    /// Network time: the stack's clock plus the offset NTP measured; the stack's clock until the first
+    /// synchronisation. Read from any thread.
+    /// </summary>
+    public DateTimeOffset Now => Volatile.Read(ref _client)?.Clock.GetUtcNow() ?? stack.Loop.TimeProvider.GetUtcNow();
+
+    public bool IsSynchronized => Volatile.Read(ref _client)?.Clock.IsSynchronized ?? false;
+
     /// <summary>Runs on the stack's loop until <paramref name="cancellationToken"/> is cancelled.</summary>
     public Task RunAsync(CancellationToken cancellationToken) => stack.Loop.InvokeAsync(() => ServeAsync(cancellationToken));
 
@@ -28,6 +44,7 @@ internal sealed partial class NetworkTimeService(NetStack stack, string server, 
             client.Synchronized += (_, sample) =>
                 Log.Synchronized(log, server, sample.Offset.TotalMilliseconds, sample.Delay.TotalMilliseconds, sample.Stratum);
             client.Start();
+            Volatile.Write(ref _client, client);
             await Task.Delay(Timeout.InfiniteTimeSpan, stack.Loop.TimeProvider, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,41 +1,86 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Seqs.Device;
+using Seqs.Device.Diagnostics;
 using Seqs.Dhcp;
+using Seqs.Ntp;
 
-if (!DeviceOptions.TryParse(args, out DeviceOptions options, out string error))
+// seqs-device [COMMAND TARGET] [switches]: the service, or one diagnostic job.
+string[] switches = args;
+IDiagnosticJob? job = null;
+string error;
+if (args.Length > 0 && DiagnosticCommand.IsCommand(args[0]) && !DiagnosticCommand.TryCreate(args, Console.Error, out job, out switches, out error))
+    return Refuse(error, 2);
+if (!DeviceCommandLine.TryRead(switches, DeviceOptions.Switches, out Dictionary<string, string?> commandLine, out error))
+    return Refuse(error, 2);
+string environment = Environment.GetEnvironmentVariable("SEQS_ENVIRONMENT") ?? Environments.Production;
+// Lowest precedence first: appsettings.json next to the program, the SEQS_ environment, the command line.
+IConfiguration configuration = new ConfigurationBuilder()
+    .SetBasePath(AppContext.BaseDirectory)
+    .AddJsonFile("appsettings.json", optional: true)
+    .AddJsonFile($"appsettings.{environment}.json", optional: true)
+    .AddEnvironmentVariables("SEQS_")
+    .AddInMemoryCollection(commandLine)
+    .Build();
+if (!DeviceOptions.TryRead(configuration, out DeviceOptions options, out error))
+    return Refuse(error, 2);
+
+if (job is not null)
 {
-    Console.Error.WriteLine($"seqs: {error}");
-    return 2;
+    // A diagnostic prints its result; the device's own lines would only be in the way.
+    using ILoggerFactory loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    };
+    return await DiagnosticCommand.RunAsync(job, options, loggers, Console.Out, Console.Error, cancel.Token);
 }
 
-using ILoggerFactory loggers = LoggerFactory.Create(builder => builder
+HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+{
+    ContentRootPath = AppContext.BaseDirectory,
+    EnvironmentName = environment,
+});
+builder.Configuration.AddConfiguration(configuration);
+builder.Logging
+    .AddConfiguration(builder.Configuration.GetSection("Logging"))
     .AddSimpleConsole(console =>
     {
         console.SingleLine = true;
         console.TimestampFormat = "HH:mm:ss ";
     })
+    // The host's own start and stop lines say nothing the device does not.
+    .AddFilter("Microsoft", LogLevel.Warning)
     // DhcpAddressing writes the lease, renewal and release lines; the client itself only its warnings (a lost lease, a conflict).
-    .AddFilter(typeof(DhcpClient).FullName, LogLevel.Warning));
-using var stop = new CancellationTokenSource();
-using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
-using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+    .AddFilter(typeof(DhcpClient).FullName, LogLevel.Warning)
+    // NetworkTimeService writes each synchronisation; the client itself only its warnings.
+    .AddFilter(typeof(NtpClient).FullName, LogLevel.Warning);
+builder.Services.AddSystemd();
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+builder.Services.AddSingleton<IDevice>(services => DeviceFactory.Open(options, services.GetRequiredService<ILoggerFactory>()));
+builder.Services.AddSingleton<DeviceService>();
+builder.Services.AddHostedService(services => services.GetRequiredService<DeviceService>());
 
+using IHost host = builder.Build();
+DeviceService device;
 try
 {
-    if (!options.IsSimulated)
-        return await NicDevice.RunAsync(options, loggers, stop.Token);
-    return options.ChipEmulator
-        ? await SimulatedLan.RunAsync(loggers, "an emulated ENC28J60", (cable, clock) => EmulatedEnc28j60.Attach(cable, cable.MacAddress, clock, loggers, holdWhileFull: false), stop.Token)
-        : await SimulatedLan.RunAsync(loggers, "a virtual NIC", attachNic: null, stop.Token);
+    device = host.Services.GetRequiredService<DeviceService>();
 }
 catch (DeviceStartException e)
 {
-    Console.Error.WriteLine($"seqs: {e.Message}");
-    return 1;
+    return Refuse(e.Message, 1);
 }
+await host.RunAsync();
+return device.ExitCode;
 
-void OnSignal(System.Runtime.InteropServices.PosixSignalContext context)
+static int Refuse(string problems, int exitCode)
 {
-    context.Cancel = true;
-    stop.Cancel();
+    foreach (string problem in problems.Split('\n'))
+        Console.Error.WriteLine($"seqs: {problem}");
+    return exitCode;
 }

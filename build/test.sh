@@ -22,6 +22,10 @@ packages=(
   "curl:curl"
   "wrk:wrk"
   "apache2-utils:ab"
+  "iperf:iperf"
+  "systemd:systemd-analyze"
+  "util-linux:unshare"
+  "chromium:chromium"
 )
 missing=()
 for entry in "${packages[@]}"; do

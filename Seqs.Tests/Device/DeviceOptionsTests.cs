@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Seqs.Device;
 using Seqs.Wire;
 
@@ -17,7 +18,17 @@ public sealed class DeviceOptionsTests
             Assert.That(options.Gateway, Is.Null);
             Assert.That(options.PcapPath, Is.Null);
             Assert.That(options.MacAddress, Is.Null);
+            Assert.That(options.Forward, Is.EqualTo(DeviceOptions.DefaultForward));
         });
+    }
+
+    [TestCase("127.0.0.1:0", "127.0.0.1:0")]
+    [TestCase("0.0.0.0:8081", "0.0.0.0:8081")]
+    [TestCase("off", null)]
+    public void Forward_TakesAnAddressAndPortOrOff(string value, string? expected)
+    {
+        Assert.That(DeviceOptions.TryParse(["--forward", value], out DeviceOptions options, out string error), Is.True, error);
+        Assert.That(options.Forward?.ToString(), Is.EqualTo(expected));
     }
 
     [Test]
@@ -147,10 +158,110 @@ public sealed class DeviceOptionsTests
     }
 
     [Test]
+    public void ConfigurationKeys_AreTheSwitchesOfTheCommandLine()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Nic"] = "enc28j60",
+            ["Dhcp"] = "true",
+            ["HostName"] = "seqs-9",
+            ["SpiChipSelect"] = "1",
+            ["SpiClockHz"] = "10000000",
+            ["InterruptPin"] = "25",
+            ["ChipEmulator"] = "false",
+            ["Logging:LogLevel:Default"] = "Debug",
+        }).Build();
+
+        Assert.That(DeviceOptions.TryRead(configuration, out DeviceOptions options, out string error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Nic, Is.EqualTo("enc28j60"));
+            Assert.That(options.UseDhcp, Is.True);
+            Assert.That(options.HostName, Is.EqualTo("seqs-9"));
+            Assert.That(options.SpiChipSelect, Is.EqualTo(1));
+            Assert.That(options.SpiClockFrequency, Is.EqualTo(10_000_000));
+            Assert.That(options.InterruptPin, Is.EqualTo(25));
+            Assert.That(options.ChipEmulator, Is.False);
+        });
+    }
+
+    [Test]
+    public void AppSettingsJson_SetsKeys_WithFlagsAsBooleansAndNumbersAsNumbers()
+    {
+        byte[] json = """
+            {
+              "Nic": "enc28j60",
+              "Dhcp": true,
+              "HostName": "seqs-1",
+              "InterruptPin": 25,
+              "ResetPin": 24,
+              "PublicStatus": false,
+              "Logging": { "LogLevel": { "Default": "Information" } }
+            }
+            """u8.ToArray();
+        IConfiguration configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(json)).Build();
+
+        Assert.That(DeviceOptions.TryRead(configuration, out DeviceOptions options, out string error), Is.True, error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Nic, Is.EqualTo("enc28j60"));
+            Assert.That(options.UseDhcp, Is.True);
+            Assert.That(options.HostName, Is.EqualTo("seqs-1"));
+            Assert.That(options.InterruptPin, Is.EqualTo(25));
+            Assert.That(options.ResetPin, Is.EqualTo(24));
+            Assert.That(options.PublicStatus, Is.False);
+        });
+    }
+
+    [Test]
+    public void EnvironmentVariablesWithTheSeqsPrefix_SetKeys_AndTheCommandLineWins()
+    {
+        Environment.SetEnvironmentVariable("SEQS_NIC", "tap");
+        Environment.SetEnvironmentVariable("SEQS_TAPNAME", "tap9");
+        Environment.SetEnvironmentVariable("SEQS_IP", "10.9.0.2/24");
+        try
+        {
+            Assert.That(DeviceCommandLine.TryRead(["--ip", "10.9.0.3/24"], DeviceOptions.Switches, out Dictionary<string, string?> commandLine, out string error), Is.True, error);
+            IConfiguration configuration = new ConfigurationBuilder().AddEnvironmentVariables("SEQS_").AddInMemoryCollection(commandLine).Build();
+
+            Assert.That(DeviceOptions.TryRead(configuration, out DeviceOptions options, out error), Is.True, error);
+            Assert.That(options.TapName, Is.EqualTo("tap9"));
+            Assert.That(options.Address, Is.EqualTo(new Ipv4Cidr(new Ipv4Address(10, 9, 0, 3), 24)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SEQS_NIC", null);
+            Environment.SetEnvironmentVariable("SEQS_TAPNAME", null);
+            Environment.SetEnvironmentVariable("SEQS_IP", null);
+        }
+    }
+
+    [Test]
+    public void EveryIndependentProblem_GetsALineOfItsOwn()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2", "--mac", "zz", "--http-port", "0"], out _, out string error), Is.False);
+        Assert.That(error.Split('\n'), Is.EqualTo(new[]
+        {
+            "--ip '10.0.0.2' is not an IPv4 address with a prefix length; write it like 10.0.0.2/24.",
+            "--mac 'zz' is not a MAC address; write six hex octets like 02:00:00:00:00:01.",
+            "--http-port '0' is not a TCP port; give 1 to 65535, such as --http-port 8080.",
+        }));
+    }
+
+    [Test]
+    public void AFlagKeyThatIsNotABoolean_IsRejected()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Dhcp"] = "yes" }).Build();
+
+        Assert.That(DeviceOptions.TryRead(configuration, out _, out string error), Is.False);
+        Assert.That(error, Is.EqualTo("Dhcp 'yes' is not true or false; --dhcp is a switch (Dhcp: true in appsettings.json, SEQS_DHCP=true)."));
+    }
+
+    [Test]
     public void SlashThirtyOne_AllowsBothAddresses() =>
         Assert.That(DeviceOptions.TryParse(["--ip", "10.0.0.0/31", "--gateway", "10.0.0.1"], out _, out string error), Is.True, error);
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --forward, --led-pin, --access-token, --token-file, --public-status.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
@@ -217,6 +328,14 @@ public sealed class DeviceOptionsTests
     [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--spi-hz", "25000000" }, "--spi-hz 25000000 is above the ENC28J60's 20000000 Hz (DS39662E §4.1); give at most 20000000.")]
     [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--int-pin", "4.5" }, "--int-pin '4.5' is not a GPIO number; give a whole number of 0 or more, such as --int-pin 25.")]
     [TestCase(new[] { "--nic", "enc28j60", "--ip", "10.0.0.2/24", "--int-pin", "25", "--reset-pin", "25" }, "--int-pin and --reset-pin are both GPIO 25; INT and RESET need a pin each.")]
+    [TestCase(new[] { "--access-token", "short" }, "--access-token is too weak or has spaces; give at least 32 visible ASCII characters (openssl rand -hex 16 makes one), or leave it out to have one generated.")]
+    [TestCase(new[] { "--access-token", "0123456789abcdef0123456789abcdef", "--token-file", "t" }, "--token-file keeps a generated token; with --access-token there is none to keep, so give one of the two.")]
+    [TestCase(new[] { "--led-pin", "17" }, "--led-pin drives a real GPIO; the simulated network has a simulated LED, so drop --led-pin.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--led-pin", "x" }, "--led-pin 'x' is not a GPIO number; give a whole number of 0 or more, such as --led-pin 17.")]
+    [TestCase(new[] { "--public-status", "maybe" }, "--public-status 'maybe' is not true or false.")]
+    [TestCase(new[] { "--forward", "8080" }, "--forward '8080' is not an address and port; write it like 127.0.0.1:8080 (port 0 for any free port), or off.")]
+    [TestCase(new[] { "--forward", "localhost:8080" }, "--forward 'localhost:8080' is not an address and port; write it like 127.0.0.1:8080 (port 0 for any free port), or off.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--forward", "127.0.0.1:8080" }, "--forward applies to the simulated network only; on --nic tap reach the device at its own address.")]
     [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--chip-emulator" }, "--chip-emulator is given twice; give it once.")]
     public void InvalidCommandLine_IsRejectedWithOneLineSayingWhatToFix(string[] args, string expected)
     {

@@ -18,7 +18,7 @@ public sealed partial class DeviceProcessTests
 
         CommandResult page = ns.Exec($"curl -sS --http1.1 --retry 3 --retry-connrefused --max-time 10 http://{DeviceAddress.Address}:8080/", TimeSpan.FromSeconds(40));
         Assert.That(page.ExitCode, Is.Zero, page + "\n" + device.Output);
-        Assert.That(page.StandardOutput, Does.Contain($"MAC {DeviceMac}, address {DeviceAddress}"), page.ToString());
+        Assert.That(page.StandardOutput, Does.Contain("<title>Seqs device</title>").And.Contain($"\"mac\":\"{DeviceMac}\"").And.Contain($"\"address\":\"{DeviceAddress.Address}\""), page.ToString());
 
         CommandResult status = ns.Exec($"curl -sS --http1.1 --max-time 10 http://{DeviceAddress.Address}:8080/api/status http://{DeviceAddress.Address}:8080/api/status", TimeSpan.FromSeconds(30));
         Assert.That(status.ExitCode, Is.Zero, status.ToString());

@@ -130,22 +130,6 @@ public sealed partial class DeviceProcessTests
         }
     }
 
-    [Test]
-    public void SimulatedLanOnTheEmulatedEnc28j60_LogsSuccessfulPings_ThenStopsOnSigintWithExitCodeZero()
-    {
-        if (OperatingSystem.IsWindows())
-            Assert.Ignore("Sends SIGINT with kill(1), which Windows lacks.");
-        using BackgroundCommand device = StartDevice([], "--nic", "enc28j60", "--chip-emulator");
-
-        bool pinged = StackOnTap.WaitFor(() => device.HasExited || SuccessfulPing().IsMatch(device.Output), StartPatience);
-        Assert.That(pinged && !device.HasExited, Is.True, $"no successful ping logged by '{device.Command}': {device.Output}");
-
-        Signal(device, "INT");
-
-        AssertStoppedCleanly(device);
-        Assert.That(device.Output, Does.Contain("on an emulated ENC28J60"), device.Output);
-    }
-
     [GeneratedRegex(@"DHCP lease (?<address>[\d.]+)/24 from [^\n]*")]
     private static partial Regex LeaseLogged();
 }

@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Logging;
+using Seqs.Device.Tools;
+using Seqs.Device.Web;
+using Seqs.Dhcp;
+using Seqs.Http;
+using Seqs.Mdns;
+using Seqs.Services;
+using Seqs.Stack;
+using Seqs.Wire;
+
+namespace Seqs.Device;
+
+/// <summary>
+/// What the device serves on its stack, whatever the NIC: echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9,
+/// chargen (RFC 864) on TCP 19, an iperf 2 server on TCP 5001, the web pages, and as configured a DHCP client for the address, a DHCP server for
+/// the subnet, an mDNS name and NTP time.
+/// </summary>
+internal sealed partial class DeviceStack : IDisposable
+{
+    private readonly NetStack _stack;
+    private readonly ILogger _log;
+    private readonly UdpEchoServer _echo;
+    private readonly UdpDiscardServer _discard;
+    private readonly TcpEchoServer _tcpEcho;
+    private readonly TcpDiscardServer _tcpDiscard;
+    private readonly TcpChargenServer _tcpChargen;
+    private readonly IperfServer _iperf;
+    private readonly DhcpServer? _dhcpServer;
+    private readonly DhcpAddressing? _dhcp;
+    private readonly MdnsResponder? _mdns;
+    private readonly HttpServer _http;
+    private readonly ILed _led;
+    private readonly DeviceMetrics _metrics;
+
+    /// <summary>
+    /// How long a stop waits, with the loop still running, for the connections the services closed or reset to
+    /// leave the stack, so that their FIN or RST reaches the peers before the process exits.
+    /// </summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan CloseGracePoll = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The device's name when <c>--hostname</c> gives none.</summary>
+    public const string DefaultName = "seqs-device";
+
+    /// <exception cref="DeviceStartException">The LED pin, the access token file or the DHCP server's lease file cannot be opened.</exception>
+    public DeviceStack(NetStack stack, DeviceNic nic, DeviceOptions options, ILoggerFactory loggers)
+    {
+        _stack = stack;
+        _log = loggers.CreateLogger("Seqs.Device");
+        AccessToken token = AccessToken.Load(options.AccessToken, options.TokenPath, _log);
+        _led = options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed();
+        if (options.Address is Ipv4Cidr address)
+            stack.Configure(address, options.Gateway ?? default);
+        _echo = new UdpEchoServer(stack);
+        _discard = new UdpDiscardServer(stack);
+        _tcpEcho = new TcpEchoServer(stack);
+        _tcpDiscard = new TcpDiscardServer(stack);
+        _tcpChargen = new TcpChargenServer(stack);
+        _iperf = new IperfServer(stack, _log);
+        _dhcpServer = options.DhcpPoolStart is not null ? StartDhcpServer(stack, options, loggers, _log) : null;
+        _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, options.ProbeLeasedAddress, loggers, _log) : null;
+        _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
+        Time = options.NtpServer is string ntp ? new NetworkTimeService(stack, ntp, loggers, _log) : null;
+        var router = new HttpRouter();
+        _http = new HttpServer(stack, router, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
+        DhcpAddressing? dhcp = _dhcp;
+        Collector = new DeviceStatusCollector(stack, options.HostName ?? DefaultName, nic, _http.Counters, _led, Time, () => dhcp?.Lease);
+        Site = new StatusSite(router, Collector, _led, token, options.PublicStatus, _log);
+        _metrics = new DeviceMetrics(stack, _http.Counters, nic);
+    }
+
+    public NetStack Stack => _stack;
+
+    public StatusSite Site { get; }
+
+    /// <summary>What the web interface reports.</summary>
+    public DeviceStatusCollector Collector { get; }
+
+    /// <summary>The NTP client's service; null without a time server.</summary>
+    public NetworkTimeService? Time { get; }
+
+    public long UdpEchoes => _echo.Datagrams;
+
+    /// <summary>
+    /// Serves until <paramref name="cancellationToken"/> is cancelled, then releases the DHCP lease. The stack's loop
+    /// must be running.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Task services = Task.WhenAll(_echo.RunAsync(cancellationToken), _discard.RunAsync(cancellationToken),
+            _tcpEcho.RunAsync(cancellationToken), _tcpDiscard.RunAsync(cancellationToken), _tcpChargen.RunAsync(cancellationToken),
+            _iperf.RunAsync(cancellationToken),
+            _dhcpServer?.RunAsync(cancellationToken) ?? Task.CompletedTask,
+            Time?.RunAsync(cancellationToken) ?? Task.CompletedTask,
+            _http.RunAsync(cancellationToken),
+            _mdns is null ? Task.CompletedTask : AnnounceAsync(_mdns, cancellationToken));
+        _dhcp?.Start();
+        await services.ConfigureAwait(false);
+        if (_dhcp is not null)
+            await _dhcp.StopAsync().ConfigureAwait(false);
+        await WaitForConnectionsToCloseAsync().ConfigureAwait(false);
+    }
+
+    private async Task WaitForConnectionsToCloseAsync()
+    {
+        long deadline = Environment.TickCount64 + (long)CloseGrace.TotalMilliseconds;
+        while (await _stack.Loop.InvokeAsync(() => Task.FromResult(_stack.TcpConnectionCount)).ConfigureAwait(false) > 0 && Environment.TickCount64 < deadline)
+            await Task.Delay(CloseGracePoll).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        _http.Dispose();
+        _led.Dispose();
+        _mdns?.Dispose();
+        _dhcpServer?.Dispose();
+        _tcpChargen.Dispose();
+        _iperf.Dispose();
+        _tcpDiscard.Dispose();
+        _tcpEcho.Dispose();
+        _discard.Dispose();
+        _echo.Dispose();
+    }
+
+    /// <summary><c>--hostname</c>: claims NAME.local over mDNS (RFC 6762) once the stack has an address.</summary>
+    private async Task AnnounceAsync(MdnsResponder mdns, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _stack.WhenConfiguredAsync(cancellationToken).ConfigureAwait(false);
+            mdns.Start(cancellationToken);
+            Log.MdnsStarted(_log, mdns.FullName);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// <c>--dhcp-server</c>: the pool on the device's subnet, the device (or <c>--gateway</c>) as router and DNS
+    /// server, leases kept in <see cref="DeviceOptions.DhcpLeasesPath"/> across restarts.
+    /// </summary>
+    private static DhcpServer StartDhcpServer(NetStack stack, DeviceOptions options, ILoggerFactory loggers, ILogger log)
+    {
+        Ipv4Address router = options.Gateway ?? options.Address!.Value.Address;
+        string leases = Path.GetFullPath(options.DhcpLeasesPath!);
+        var settings = new DhcpServerOptions
+        {
+            PoolStart = options.DhcpPoolStart!.Value,
+            PoolEnd = options.DhcpPoolEnd!.Value,
+            Router = router,
+            DnsServers = [router],
+        };
+        DhcpServer server;
+        try
+        {
+            server = new DhcpServer(stack, settings, new FileLeaseStore(leases), loggers.CreateLogger<DhcpServer>());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DeviceStartException($"cannot read the DHCP lease file {leases}: {e.Message}; fix its permissions or give another with --dhcp-leases FILE.", e);
+        }
+        Log.DhcpServing(log, settings.PoolStart.ToString(), settings.PoolEnd.ToString(), router.ToString(), (long)settings.LeaseTime.TotalSeconds, leases, server.Leases.Count);
+        return server;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(3, LogLevel.Information, "DHCP server: pool {PoolStart}-{PoolEnd}, router and DNS {Router}, lease {LeaseSeconds} s, {Count} leases loaded from {LeaseFile}")]
+        public static partial void DhcpServing(ILogger logger, string poolStart, string poolEnd, string router, long leaseSeconds, string leaseFile, int count);
+
+        [LoggerMessage(4, LogLevel.Information, "mDNS: answering for {Name}")]
+        public static partial void MdnsStarted(ILogger logger, string name);
+    }
+}

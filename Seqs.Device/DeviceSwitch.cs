@@ -1,0 +1,17 @@
+namespace Seqs.Device;
+
+/// <summary>
+/// One command-line switch of the device and the configuration key it sets. The same key can come from
+/// appsettings.json (<c>"Ip": "10.0.0.2/24"</c>) or the environment (<c>SEQS_IP=10.0.0.2/24</c>); the command line
+/// wins over the environment, which wins over the file.
+/// </summary>
+/// <param name="Name">The switch, such as <c>--ip</c>.</param>
+/// <param name="Key">The configuration key, such as <c>Ip</c>.</param>
+/// <param name="Example">A switch with a value as the user would write it; null for a flag (present or absent, <c>true</c> or <c>false</c> as a key).</param>
+public sealed record DeviceSwitch(string Name, string Key, string? Example)
+{
+    public bool IsFlag => Example is null;
+
+    public static DeviceSwitch? Find(string name, IReadOnlyList<DeviceSwitch> switches) =>
+        switches.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+}

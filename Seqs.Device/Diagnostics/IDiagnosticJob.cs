@@ -1,0 +1,10 @@
+using Seqs.Stack;
+
+namespace Seqs.Device.Diagnostics;
+
+/// <summary>One job of a diagnostic subcommand, run on a configured stack's loop.</summary>
+internal interface IDiagnosticJob
+{
+    /// <summary>Runs the job, writing what a person reads to <paramref name="output"/>; 0 on success, 1 on failure.</summary>
+    Task<int> RunAsync(NetStack stack, TextWriter output, CancellationToken cancellationToken);
+}

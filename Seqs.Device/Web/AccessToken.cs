@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Seqs.Device.Web;
+
+/// <summary>
+/// The secret that every changing endpoint asks for (<c>Authorization: Bearer TOKEN</c>): configured, or generated
+/// at the first start and kept in a file only its owner may read. Only the token's SHA-256 is held, and a
+/// presented token is hashed and compared in constant time, so neither timing nor length says how close a guess was.
+/// </summary>
+internal sealed partial class AccessToken
+{
+    /// <summary>256 random bits.</summary>
+    private const int GeneratedBytes = 32;
+
+    private readonly byte[] _hash;
+
+    private AccessToken(string token) => _hash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>The configured token; or the one in <paramref name="path"/>; or a new one stored there (mode 0600) and logged once.</summary>
+    /// <exception cref="DeviceStartException">The token file cannot be read or written.</exception>
+    public static AccessToken Load(string? configured, string path, ILogger log)
+    {
+        if (configured is not null)
+            return new AccessToken(configured);
+        try
+        {
+            if (File.Exists(path))
+            {
+                string stored = File.ReadAllText(path).Trim();
+                if (stored.Length > 0)
+                {
+                    Log.Loaded(log, Path.GetFullPath(path));
+                    return new AccessToken(stored);
+                }
+            }
+            string token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(GeneratedBytes));
+            Store(path, token);
+            Log.Generated(log, token, Path.GetFullPath(path));
+            return new AccessToken(token);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DeviceStartException($"cannot keep the access token in {Path.GetFullPath(path)}: {e.Message.TrimEnd('.')}; give a writable --token-file PATH, or an --access-token.", e);
+        }
+    }
+
+    /// <summary>True when <paramref name="presented"/> (UTF-8) is the token.</summary>
+    public bool Matches(ReadOnlySpan<byte> presented)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(presented, hash);
+        return CryptographicOperations.FixedTimeEquals(hash, _hash);
+    }
+
+    private static void Store(string path, string token)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
+            Directory.CreateDirectory(directory);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var file = new StreamWriter(path, Encoding.ASCII, options);
+        file.WriteLine(token);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Access token for the LED and settings (shown only now; kept in {Path}): {Token}")]
+        public static partial void Generated(ILogger logger, string token, string path);
+
+        [LoggerMessage(2, LogLevel.Information, "Access token: the one kept in {Path}")]
+        public static partial void Loaded(ILogger logger, string path);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Seqs.Http;
+
+namespace Seqs.Device.Web;
+
+/// <summary>
+/// The device's web interface on the HTTP server: <c>/</c>, the status page; <c>/api/status</c> and
+/// <c>/api/stats</c>, JSON; <c>POST /api/led?on=true|false</c> (no value toggles), which needs the
+/// <see cref="AccessToken"/> as <c>Authorization: Bearer TOKEN</c> (RFC 6750 §2.1). So do the status endpoints with
+/// <c>--public-status false</c>. A missing or wrong token gets 401, and an address that keeps failing 429.
+/// JSON is written by generated code through one reused <see cref="Utf8JsonWriter"/> into one reused buffer,
+/// so a warm request allocates nothing.
+/// </summary>
+internal sealed partial class StatusSite
+{
+    private readonly DeviceStatusCollector _collector;
+    private readonly ILed _led;
+    private readonly AccessToken _token;
+    private readonly bool _publicStatus;
+    private readonly ILogger _log;
+    private readonly FailedAccessLimiter _limiter = new();
+    private readonly ArrayBufferWriter<byte> _json = new(8 * 1024);
+    private readonly Utf8JsonWriter _writer;
+
+    public StatusSite(HttpRouter router, DeviceStatusCollector collector, ILed led, AccessToken token, bool publicStatus, ILogger log)
+    {
+        _collector = collector;
+        _led = led;
+        _token = token;
+        _publicStatus = publicStatus;
+        _log = log;
+        _writer = new Utf8JsonWriter(_json);
+        router
+            .MapGet("/", ServePageAsync)
+            .MapGet("/api/status", ServeStatusAsync)
+            .MapGet("/api/stats", ServeStatsAsync)
+            .MapPost("/api/led", SwitchLedAsync);
+    }
+
+    private ValueTask ServePageAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        response.ContentType = "text/html; charset=utf-8";
+        response.Write(StatusPage.Head);
+        if (_publicStatus)
+            response.Write(WriteJson(_collector.RefreshStatus(), DeviceJsonContext.Default.DeviceStatus));
+        else
+            response.Write("null"u8);
+        response.Write(StatusPage.Tail);
+        return default;
+    }
+
+    private ValueTask ServeStatusAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (_publicStatus || IsAuthorized(request, response))
+            WriteJsonResponse(response, WriteJson(_collector.RefreshStatus(), DeviceJsonContext.Default.DeviceStatus));
+        return default;
+    }
+
+    private ValueTask ServeStatsAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (_publicStatus || IsAuthorized(request, response))
+            WriteJsonResponse(response, WriteJson(_collector.RefreshStats(), DeviceJsonContext.Default.DeviceStats));
+        return default;
+    }
+
+    private ValueTask SwitchLedAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (!IsAuthorized(request, response))
+            return default;
+        bool on = !_led.IsOn;
+        if (TryGetQueryValue(request.Query, "on"u8, out ReadOnlySpan<byte> value) && !Utf8Parser.TryParse(value, out on, out _))
+        {
+            response.StatusCode = 400;
+            response.ContentType = "text/plain; charset=utf-8";
+            response.Write("on is true or false, or absent to toggle\n"u8);
+            return default;
+        }
+        _led.Switch(on);
+        Log.LedSwitched(_log, on ? "on" : "off", request.RemoteEndPoint.Address.ToString());
+        WriteJsonResponse(response, on ? "{\"ledOn\":true}"u8 : "{\"ledOn\":false}"u8);
+        return default;
+    }
+
+    /// <summary>Checks the bearer token; on false the response is already a 401 or a 429.</summary>
+    private bool IsAuthorized(HttpRequest request, HttpResponse response)
+    {
+        IPAddress client = request.RemoteEndPoint.Address;
+        TimeSpan now = _collector.Now;
+        if (_limiter.IsLimited(client, now, out TimeSpan retryAfter))
+        {
+            response.StatusCode = 429;
+            // RFC 9110 §10.2.3: Retry-After in whole seconds.
+            response.AddHeader("Retry-After", ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            response.ContentType = "text/plain; charset=utf-8";
+            response.Write("too many wrong access tokens from this address; wait and try again\n"u8);
+            return false;
+        }
+        // RFC 6750 §2.1: Authorization: Bearer b64token.
+        if (request.TryGetHeader("Authorization"u8, out ReadOnlySpan<byte> authorization)
+            && authorization.StartsWith("Bearer "u8)
+            && _token.Matches(authorization["Bearer ".Length..].Trim((byte)' ')))
+            return true;
+        _limiter.RecordFailure(client, now);
+        Log.Refused(_log, request.RemoteEndPoint.Address.ToString());
+        response.StatusCode = 401;
+        // RFC 6750 §3: the challenge names the scheme.
+        response.AddHeader("WWW-Authenticate"u8, "Bearer realm=\"seqs-device\""u8);
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Write("this needs the access token: Authorization: Bearer TOKEN\n"u8);
+        return false;
+    }
+
+    private ReadOnlySpan<byte> WriteJson<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        _json.Clear();
+        _writer.Reset(_json);
+        JsonSerializer.Serialize(_writer, value, type);
+        _writer.Flush();
+        return _json.WrittenSpan;
+    }
+
+    private static void WriteJsonResponse(HttpResponse response, ReadOnlySpan<byte> json)
+    {
+        response.ContentType = "application/json";
+        response.Write(json);
+    }
+
+    /// <summary>The value of <paramref name="name"/> in a query such as <c>on=true&amp;x=1</c>, without decoding.</summary>
+    private static bool TryGetQueryValue(ReadOnlySpan<byte> query, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        while (!query.IsEmpty)
+        {
+            int end = query.IndexOf((byte)'&');
+            ReadOnlySpan<byte> pair = end < 0 ? query : query[..end];
+            query = end < 0 ? default : query[(end + 1)..];
+            if (pair.StartsWith(name) && pair.Length > name.Length && pair[name.Length] == '=')
+            {
+                value = pair[(name.Length + 1)..];
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "LED {State} (asked by {Client})")]
+        public static partial void LedSwitched(ILogger logger, string state, string client);
+
+        [LoggerMessage(2, LogLevel.Warning, "Refused a request without the right access token from {Client}")]
+        public static partial void Refused(ILogger logger, string client);
+    }
+}

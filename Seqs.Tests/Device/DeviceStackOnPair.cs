@@ -1,0 +1,60 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Device;
+using Seqs.Device.Web;
+using Seqs.Simulation;
+using Seqs.Tcp;
+using Seqs.Wire;
+
+namespace Seqs.Tests.Device;
+
+/// <summary>
+/// A <see cref="DeviceStack"/> as on a TAP with the address of stack B, the client on A. No --hostname unless
+/// asked for: the mDNS responder's announcements would fall into the allocation measurements.
+/// </summary>
+internal sealed class DeviceStackOnPair : IDisposable
+{
+    public const string Token = "0123456789abcdef0123456789abcdef";
+    public static readonly Ipv4EndPoint Site = new(SimulatedPair.AddressB, 80);
+
+    private readonly CancellationTokenSource _stop = new();
+
+    public DeviceStackOnPair(params string[] extra)
+    {
+        Pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
+        string[] args = ["--nic", "tap", "--tap-name", "t0", "--ip", $"{SimulatedPair.AddressB}/24", "--access-token", Token, .. extra];
+        Assert.That(DeviceOptions.TryParse(args, out DeviceOptions options, out string error), Is.True, error);
+        Stack = new DeviceStack(Pair.B, new DeviceNic(Pair.NicB, "a virtual NIC"), options, NullLoggerFactory.Instance);
+        _ = Stack.RunAsync(_stop.Token);
+        Pair.Simulation.RunFor(TimeSpan.FromMilliseconds(1));
+    }
+
+    public SimulatedPair Pair { get; }
+
+    public DeviceStack Stack { get; }
+
+    /// <summary>Sends one request on a new connection and returns everything until the server closes.</summary>
+    public string Send(string request)
+    {
+        string? response = null;
+        _ = Pair.LoopA.InvokeAsync(async () =>
+        {
+            await using TcpConnection connection = await Pair.A.ConnectAsync(Site);
+            await connection.WriteAsync(Encoding.ASCII.GetBytes(request));
+            var received = new MemoryStream();
+            await connection.CopyToAsync(received);
+            response = Encoding.UTF8.GetString(received.ToArray());
+        });
+        Assert.That(Pair.Simulation.RunUntil(() => response is not null, TimeSpan.FromMinutes(1)), Is.True, $"no response to {request}");
+        return response!;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        Pair.Simulation.RunFor(TimeSpan.FromSeconds(1));
+        Stack.Dispose();
+        Pair.Dispose();
+        _stop.Dispose();
+    }
+}
