@@ -77,7 +77,8 @@ public abstract class TcpServer : NetService
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                connection.Abort();
+                // The server is stopping: the connection closes gracefully (a FIN after what was queued) as it
+                // is disposed, rather than with a reset.
             }
         }
     }

@@ -69,6 +69,12 @@ public sealed class NetStackCounters
     public long TcpTimeWaitsEvicted { get; internal set; }
     /// <summary>Connections made from a valid returned SYN cookie.</summary>
     public long TcpSynCookiesAccepted { get; internal set; }
+    /// <summary>Retransmission timeouts of all connections (RFC 6298 §5.4).</summary>
+    public long TcpRetransmissionTimeouts { get; internal set; }
+    /// <summary>Loss recoveries entered on duplicate ACKs or SACK information (fast retransmit, RFC 5681 §3.2).</summary>
+    public long TcpFastRetransmits { get; internal set; }
+    /// <summary>Octets of TCP data sent more than once, by any mechanism.</summary>
+    public long TcpRetransmittedOctets { get; internal set; }
 
     /// <summary>Packets with no route: off-link with no gateway configured, or no address configured.</summary>
     public long NoRoute { get; internal set; }

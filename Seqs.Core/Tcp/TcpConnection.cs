@@ -29,6 +29,7 @@ public sealed class TcpConnection : Stream
     {
         _stack = stack;
         Tcb = tcb;
+        tcb.StackCounters = stack.Counters;
         Local = local;
         Remote = remote;
         Listener = listener;

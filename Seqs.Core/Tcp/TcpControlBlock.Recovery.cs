@@ -60,6 +60,13 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private int LimitedTransmitAllowance => !_inRecovery && _dupAcks is 1 or 2 ? _dupAcks * SendMss : 0;
 
+    private void CountRetransmitted(int octets)
+    {
+        RetransmittedBytes += octets;
+        if (StackCounters is not null)
+            StackCounters.TcpRetransmittedOctets += octets;
+    }
+
     /// <summary>Records the SACK blocks of an arriving ACK and returns how many octets they newly SACK.</summary>
     private int TakeSackBlocks(in Segment seg)
     {
@@ -125,6 +132,8 @@ internal sealed partial class TcpControlBlock
             return;
         _inRecovery = true;
         FastRetransmits++;
+        if (StackCounters is not null)
+            StackCounters.TcpFastRetransmits++;
         FlightAtLosses += FlightSize;
         _recoveryPoint = _sndMax;
         _highRxt = SndUna;

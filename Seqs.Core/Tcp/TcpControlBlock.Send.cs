@@ -150,7 +150,7 @@ internal sealed partial class TcpControlBlock
         {
             segment = DataSegment(SndNxt, length, finDue, payload);
             if (SndNxt < _sndMax)
-                RetransmittedBytes += length;
+                CountRetransmitted(length);
             OnSent(SndNxt, length + (finDue ? 1 : 0), now);
             return true;
         }
@@ -207,7 +207,7 @@ internal sealed partial class TcpControlBlock
             return false;
         }
         segment = DataSegment(seq, length, fin, payload);
-        RetransmittedBytes += length;
+        CountRetransmitted(length);
         SeqNumber sentEnd = seq + length + (fin ? 1 : 0);
         if (sentEnd > _highRxt)
             _highRxt = sentEnd;
@@ -273,6 +273,8 @@ internal sealed partial class TcpControlBlock
             // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off, restart the timer.
             _rto.OnExpired();
             Retransmissions++;
+            if (StackCounters is not null)
+                StackCounters.TcpRetransmissionTimeouts++;
             _timing = false;
             OnRetransmissionTimeout(now);
             SndNxt = SndUna;

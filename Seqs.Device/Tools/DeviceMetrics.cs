@@ -40,6 +40,9 @@ internal sealed class DeviceMetrics : IDisposable
         _meter.CreateObservableCounter("seqs.drops", Drops, "{frame}", "Frames and packets dropped, by reason");
         _meter.CreateObservableCounter("seqs.tcp.segments", () => ByDirection(_stack.TcpSegmentsReceived, _stack.TcpSegmentsSent), "{segment}", "TCP segments received and sent");
         _meter.CreateObservableCounter("seqs.tcp.resets_sent", () => _stack.TcpResetsSent, "{segment}", "TCP resets sent");
+        _meter.CreateObservableCounter("seqs.tcp.retransmission_timeouts", () => _stack.TcpRetransmissionTimeouts, "{timeout}", "TCP retransmission timeouts");
+        _meter.CreateObservableCounter("seqs.tcp.fast_retransmits", () => _stack.TcpFastRetransmits, "{recovery}", "TCP loss recoveries started by duplicate ACKs or SACK");
+        _meter.CreateObservableCounter("seqs.tcp.retransmitted", () => _stack.TcpRetransmittedOctets, "By", "TCP data octets sent more than once");
         _meter.CreateObservableUpDownCounter("seqs.tcp.connections", () => _netStack.TcpConnectionCount, "{connection}", "Open TCP connections");
         _meter.CreateObservableCounter("seqs.http.requests", () => _http.Requests, "{request}", "HTTP requests served");
         _meter.CreateObservableCounter("seqs.nic.errors", NicErrors, "{frame}", "Frames the NIC failed to receive or send");

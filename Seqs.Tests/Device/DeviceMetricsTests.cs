@@ -39,6 +39,7 @@ public sealed class DeviceMetricsTests
         Assert.That(measurements.Single(m => m.Instrument == "seqs.tcp.connections").Value, Is.InRange(0, 1));
         Assert.That(measurements.Single(m => m is { Instrument: "seqs.drops", Tag: "BadChecksum" }).Value, Is.EqualTo(1), "the IPv4 header with a wrong checksum");
         Assert.That(measurements.Where(m => m.Instrument == "seqs.drops").Select(m => m.Tag), Is.Unique);
-        Assert.That(measurements.Select(m => m.Instrument), Does.Contain("seqs.tcp.segments").And.Contain("seqs.nic.errors").And.Contain("seqs.tcp.resets_sent"));
+        Assert.That(measurements.Select(m => m.Instrument), Does.Contain("seqs.tcp.segments").And.Contain("seqs.nic.errors").And.Contain("seqs.tcp.resets_sent")
+            .And.Contain("seqs.tcp.retransmission_timeouts").And.Contain("seqs.tcp.fast_retransmits").And.Contain("seqs.tcp.retransmitted"));
     }
 }

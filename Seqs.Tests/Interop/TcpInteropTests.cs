@@ -238,6 +238,9 @@ public sealed class TcpInteropTests
                 Assert.That(int.Parse(kernelSacks, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0), "the kernel sent SACK blocks");
                 Assert.That(tcb.FastRetransmits, Is.GreaterThan(0), "losses were repaired by fast recovery");
                 Assert.That(tcb.RetransmittedBytes, Is.LessThan(tcb.FlightAtLosses / 2), "far fewer octets than go-back-N");
+                NetStackCounters counters = device.Stack.Counters;
+                Assert.That((counters.TcpFastRetransmits, counters.TcpRetransmissionTimeouts, counters.TcpRetransmittedOctets),
+                    Is.EqualTo(((long)tcb.FastRetransmits, (long)tcb.Retransmissions, tcb.RetransmittedBytes)), "the stack's counters add up the connection's");
             }
         }
         finally
