@@ -66,10 +66,12 @@ public sealed class TcpRandomActionTests
         var endA = new End(new Random(seed * 31 + 1));
         var endB = new End(new Random(seed * 31 + 2));
 
+        bool accepted = false;
         Task server = pair.LoopB.InvokeAsync(async () =>
         {
             listener.Start();
             TcpConnection connection = await listener.AcceptAsync();
+            accepted = true;
             listener.Stop();
             await endB.PlayAsync(connection, endA);
         });
@@ -81,6 +83,10 @@ public sealed class TcpRandomActionTests
         pair.Simulation.RunUntil(() => server.IsCompleted && client.IsCompleted, TimeSpan.FromMinutes(10));
         pair.Simulation.RunFor(TimeSpan.FromMinutes(3));
 
+        // A client that aborted right after its handshake, with its ACK and its RST both lost, leaves the server a
+        // half-open connection that a later RST closes before it is ever accepted: nothing to accept, no failure.
+        if (!server.IsCompleted && !accepted && client.IsCompleted && pair.B.TcpConnectionCount == 0)
+            return null;
         foreach ((string name, Task task) in new[] { ("client", client), ("server", server) })
         {
             if (!task.IsCompleted)
