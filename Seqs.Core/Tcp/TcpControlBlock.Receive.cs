@@ -220,6 +220,8 @@ internal sealed partial class TcpControlBlock
         {
             OnDuplicateAck(now);
         }
+        if (newlySacked > 0)
+            DetectLostRetransmission();
 
         // RFC 9293 §3.10.7.4: update the send window only from segments newer than the last update.
         if (_sndWl1 < seg.Seq || (_sndWl1 == seg.Seq && _sndWl2 <= seg.Ack))

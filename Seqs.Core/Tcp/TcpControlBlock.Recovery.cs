@@ -23,6 +23,8 @@ internal sealed partial class TcpControlBlock
     private SeqNumber _highRxt;
     /// <summary>Send the segment at SND.UNA again next (fast retransmit, or a NewReno partial ACK).</summary>
     private bool _retransmitUna;
+    /// <summary>SND.MAX when the latest retransmission of this recovery left: data above it was sent after it.</summary>
+    private SeqNumber _sndMaxAtRetransmission;
 
     private SackScoreboard Scoreboard => _scoreboard ??= new SackScoreboard(ScoreboardRanges, SndUna);
 
@@ -85,6 +87,24 @@ internal sealed partial class TcpControlBlock
     private bool IsDuplicateAck(in Segment seg, int newlySacked) =>
         seg.Ack == SndUna && _sndMax > SndUna
         && (newlySacked > 0 || (seg.DataLength == 0 && !seg.HasFin && !seg.HasSyn && PeerWindow(seg) == SndWnd));
+
+    /// <summary>
+    /// A retransmission lost again: during SACK recovery, the peer SACKs data sent after the latest retransmission
+    /// while SND.UNA is still at a hole that was retransmitted before it. Had that retransmission arrived, the
+    /// cumulative ACK would have moved first (barring reordering), so the segment at SND.UNA goes again now instead
+    /// of at the retransmission timeout. This is the "lost retransmit" rule Linux applied before RACK (RFC 8985
+    /// §6.2 generalises it with send times).
+    /// </summary>
+    private void DetectLostRetransmission()
+    {
+        if (!InSackRecovery || _highRxt <= SndUna || Scoreboard.HighestSacked is not SeqNumber highestSacked || highestSacked <= _sndMaxAtRetransmission)
+            return;
+        _retransmitUna = true;
+        LostRetransmissions++;
+    }
+
+    /// <summary>Retransmissions found lost again and repeated without waiting for a timeout.</summary>
+    public int LostRetransmissions { get; private set; }
 
     /// <summary>SND.UNA advanced by <paramref name="acked"/>: grow the window, or move the recovery along.</summary>
     private void OnNewDataAcked(int acked, int flightBefore, TimeSpan now)

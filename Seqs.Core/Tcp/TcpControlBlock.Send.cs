@@ -211,6 +211,7 @@ internal sealed partial class TcpControlBlock
         SeqNumber sentEnd = seq + length + (fin ? 1 : 0);
         if (sentEnd > _highRxt)
             _highRxt = sentEnd;
+        _sndMaxAtRetransmission = _sndMax;
         // After a timeout SND.NXT went back to SND.UNA; what was just sent need not go again.
         if (SndNxt < sentEnd)
             SndNxt = sentEnd;

@@ -140,4 +140,33 @@ public sealed class TcpSackTests
         List<uint> next = tcp.TakeSent().Select(s => s.Segment.Seq.Value).ToList();
         Assert.That(next, Is.EqualTo(new[] { At(2) }), "segment 1 was acknowledged, 3 SACKed: only 2 is left");
     }
+
+    /// <summary>
+    /// A retransmission lost again: once the peer SACKs data sent after it while the hole is still there, the
+    /// segment goes a third time at once rather than at the retransmission timeout.
+    /// </summary>
+    [Test]
+    public void RetransmissionLostAgain_IsRepeatedWhenLaterDataIsSacked()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300, options: new TcpConnectionOptions { SendBufferSize = 256 * 1024 }, sack: true);
+        tcp.Write(new byte[30 * Mss]);
+        tcp.TakeSent();
+        // Segment 0 is lost: three SACKed segments start the recovery, which resends it.
+        for (int i = 2; i <= 4; i++)
+            tcp.Arrives(10 + i, AckWithSack(101, (1, i)));
+        Assert.That(tcp.TakeSent().Select(s => s.Segment.Seq.Value), Does.Contain(At(0)));
+        // Everything sent before the retransmission arrives, then the new data sent after it; the hole stays.
+        for (int i = 5; i <= 12; i++)
+            tcp.Arrives(10 + i, AckWithSack(101, (1, i)));
+        tcp.TakeSent();
+        Assert.That(tcp.Tcb.LostRetransmissions, Is.Zero, "nothing sent after the retransmission was SACKed yet");
+        tcp.Arrives(30, AckWithSack(101, (1, 14)));
+        List<uint> again = tcp.TakeSent().Select(s => s.Segment.Seq.Value).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(again, Does.Contain(At(0)), "the segment goes a third time");
+            Assert.That(tcp.Tcb.LostRetransmissions, Is.EqualTo(1));
+            Assert.That(tcp.Tcb.Retransmissions, Is.Zero, "without a timeout");
+        }
+    }
 }
