@@ -14,7 +14,7 @@ namespace Seqs.Device;
 internal static class EmulatedCyw43439
 {
     /// <summary>The emulated chip's MAC address when <c>--mac</c> gives none (locally administered).</summary>
-    private static readonly MacAddress DefaultMacAddress = MacAddress.Parse("02:53:45:51:57:02");
+    internal static readonly MacAddress DefaultMacAddress = MacAddress.Parse("02:53:45:51:57:02");
 
     /// <summary>
     /// Creates the chip with its air side on <paramref name="air"/> and the driver on the chip, not yet booted. The
