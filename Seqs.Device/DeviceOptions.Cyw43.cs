@@ -70,8 +70,6 @@ public sealed partial class DeviceOptions
             string? given = wifiOptions.FirstOrDefault(values.ContainsKey);
             return given is null || Fail($"{given} applies only to --nic cyw43, not to --nic {Nic}.", out error);
         }
-        if (values.ContainsKey(LedPinOption))
-            return Fail("--led-pin: with --nic cyw43, /api/led switches the CYW43439's own LED on its GPIO 0; drop --led-pin.", out error);
         if (values.ContainsKey(MacOption) && !ChipEmulator)
             return Fail("--mac applies to the emulated CYW43439 only; a real chip uses the MAC address in its OTP, so drop --mac.", out error);
         if (values.TryGetValue(WifiSsidOption, out string? ssid) && !IsSsid(ssid))

@@ -15,6 +15,7 @@ public sealed partial class DeviceProcessTests
 
     [TestCase("--nic tap")]
     [TestCase("--nic enc28j60 --chip-emulator")]
+    [TestCase("--nic cyw43 --chip-emulator")]
     [Category("Interop")]
     public void DhcpDevice_LeasesFromDnsmasq_AnswersPingOnTheLease_RenewsIt_AndReleasesItOnSigint(string nic)
     {
