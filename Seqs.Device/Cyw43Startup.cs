@@ -49,19 +49,27 @@ internal static class Cyw43Startup
         : options.WifiTransport == DeviceOptions.GpioTransportName ? $"bit-banged gSPI (CLK GPIO {options.GspiClockPin}, DATA GPIO {options.GspiDataPin}, CS GPIO {options.GspiChipSelectPin})"
         : $"spidev{options.SpiBus}.{options.SpiChipSelect}";
 
-    /// <summary>Powers the chip up and boots it with the <c>--firmware</c>, <c>--nvram</c> and <c>--clm</c> files.</summary>
-    /// <exception cref="DeviceStartException">A file is missing or a boot step failed; the message names it.</exception>
-    public static async Task BootAsync(Cyw43439 driver, DeviceOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// The <c>--firmware</c>, <c>--nvram</c> and <c>--clm</c> files, read before any hardware is touched; without
+    /// <c>--firmware</c> (the chip emulator only) a stand-in image.
+    /// </summary>
+    /// <exception cref="DeviceStartException">A file is missing or unreadable, or the images do not fit.</exception>
+    public static Cyw43Firmware LoadFirmware(DeviceOptions options)
     {
-        Cyw43Firmware firmware;
         try
         {
-            firmware = options.FirmwarePath is string path ? Cyw43Firmware.FromFiles(path, options.NvramPath!, options.ClmPath) : EmulatorImages;
+            return options.FirmwarePath is string path ? Cyw43Firmware.FromFiles(path, options.NvramPath!, options.ClmPath) : EmulatorImages;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             throw new DeviceStartException(e.Message, e);
         }
+    }
+
+    /// <summary>Powers the chip up and boots it with <paramref name="firmware"/>.</summary>
+    /// <exception cref="DeviceStartException">A boot step failed; the message names it.</exception>
+    public static async Task BootAsync(Cyw43439 driver, Cyw43Firmware firmware, CancellationToken cancellationToken)
+    {
         try
         {
             await driver.InitializeAsync(firmware, cancellationToken).ConfigureAwait(false);
@@ -93,9 +101,9 @@ internal static class Cyw43Startup
     }
 
     /// <summary>Boots, then joins, waiting in real time (each step is bounded by the driver's timeouts).</summary>
-    public static void Start(Cyw43439 driver, DeviceOptions options)
+    public static void Start(Cyw43439 driver, Cyw43Firmware firmware, DeviceOptions options)
     {
-        BootAsync(driver, options, CancellationToken.None).GetAwaiter().GetResult();
+        BootAsync(driver, firmware, CancellationToken.None).GetAwaiter().GetResult();
         JoinAsync(driver, options, CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -55,11 +55,12 @@ internal sealed class DeviceLink : IDisposable
         }
         if (options.Nic == DeviceOptions.Cyw43NicName && options.ChipEmulator && options.TapName is string airName)
         {
+            Cyw43Firmware images = Cyw43Startup.LoadFirmware(options);
             TapNic air = OpenTap(airName, options);
             try
             {
                 Cyw43439 driver = EmulatedCyw43439.Attach(air, options, TimeProvider.System, loggers);
-                return Started(driver, options, $"an emulated CYW43439 joined to '{options.WifiSsid}', its air on TAP {air.Name}", air);
+                return Started(driver, images, options, $"an emulated CYW43439 joined to '{options.WifiSsid}', its air on TAP {air.Name}", air);
             }
             catch
             {
@@ -69,8 +70,9 @@ internal sealed class DeviceLink : IDisposable
         }
         if (options.Nic == DeviceOptions.Cyw43NicName && !options.ChipEmulator)
         {
+            Cyw43Firmware firmware = Cyw43Startup.LoadFirmware(options);
             Cyw43439 chip = Cyw43Startup.OpenHardware(options, loggers);
-            return Started(chip, options, $"CYW43439 on {Cyw43Startup.BusDescription(options)} joined to '{options.WifiSsid}'");
+            return Started(chip, firmware, options, $"CYW43439 on {Cyw43Startup.BusDescription(options)} joined to '{options.WifiSsid}'");
         }
         if (options.Nic == DeviceOptions.Enc28j60NicName && !options.ChipEmulator)
         {
@@ -87,11 +89,11 @@ internal sealed class DeviceLink : IDisposable
     }
 
     /// <summary>Boots <paramref name="driver"/> and joins the network; on failure disposes it (and <paramref name="others"/> are the caller's).</summary>
-    private static DeviceLink Started(Cyw43439 driver, DeviceOptions options, string description, params IDisposable[] others)
+    private static DeviceLink Started(Cyw43439 driver, Cyw43Firmware firmware, DeviceOptions options, string description, params IDisposable[] others)
     {
         try
         {
-            Cyw43Startup.Start(driver, options);
+            Cyw43Startup.Start(driver, firmware, options);
         }
         catch
         {

@@ -60,6 +60,7 @@ internal sealed partial class SimulatedDevice : IDevice
     {
         _log = loggers.CreateLogger("Seqs.Device");
         _httpPort = options.HttpPort;
+        Cyw43Firmware? firmware = options.Nic == DeviceOptions.Cyw43NicName ? Cyw43Startup.LoadFirmware(options) : null;
         _simulation = new NetworkSimulation();
         VirtualSwitch lan = _simulation.CreateSwitch(4);
         var cable = new VirtualNic(options.MacAddress ?? DefaultDeviceMac);
@@ -67,9 +68,9 @@ internal sealed partial class SimulatedDevice : IDevice
         lan.Connect(0, cable, Cable);
         lan.Connect(1, routerNic, Cable);
         ILed? led = null;
-        if (options.Nic == DeviceOptions.Cyw43NicName)
+        if (firmware is not null)
         {
-            Cyw43439 wifi = StartCyw43439(cable, options, loggers);
+            Cyw43439 wifi = StartCyw43439(cable, firmware, options, loggers);
             (_driver, _ownedDriver, _chip) = (wifi, wifi, $"an emulated CYW43439 joined to '{options.WifiSsid}'");
             led = new Cyw43Led(wifi, _log);
         }
@@ -137,12 +138,12 @@ internal sealed partial class SimulatedDevice : IDevice
     /// The CYW43439 driver on its emulator, the air side on <paramref name="air"/>, booted and joined in virtual time,
     /// which runs here as fast as the steps allow; the simulation's own thread starts later, in <see cref="RunAsync"/>.
     /// </summary>
-    private Cyw43439 StartCyw43439(IEthernetNic air, DeviceOptions options, ILoggerFactory loggers)
+    private Cyw43439 StartCyw43439(IEthernetNic air, Cyw43Firmware firmware, DeviceOptions options, ILoggerFactory loggers)
     {
         Cyw43439 driver = EmulatedCyw43439.Attach(air, options, _simulation.Clock, loggers);
         try
         {
-            RunToCompletion(Cyw43Startup.BootAsync(driver, options, CancellationToken.None));
+            RunToCompletion(Cyw43Startup.BootAsync(driver, firmware, CancellationToken.None));
             RunToCompletion(Cyw43Startup.JoinAsync(driver, options, CancellationToken.None));
             return driver;
         }

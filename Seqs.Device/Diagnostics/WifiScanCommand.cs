@@ -24,11 +24,12 @@ internal static class WifiScanCommand
         }
         try
         {
+            Cyw43Firmware firmware = Cyw43Startup.LoadFirmware(options);
             // A scan needs no network behind the chip: the emulator's air side goes nowhere.
             using Cyw43439 chip = options.ChipEmulator
                 ? EmulatedCyw43439.Attach(new VirtualNic(options.MacAddress ?? EmulatedCyw43439.DefaultMacAddress), options, TimeProvider.System, loggers)
                 : Cyw43Startup.OpenHardware(options, loggers);
-            await Cyw43Startup.BootAsync(chip, options, cancellationToken).ConfigureAwait(false);
+            await Cyw43Startup.BootAsync(chip, firmware, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<WifiNetwork> networks = await chip.ScanAsync(cancellationToken).ConfigureAwait(false);
             int ssidWidth = Math.Max("SSID".Length, networks.Count == 0 ? 0 : networks.Max(n => n.Ssid.Length));
             await output.WriteLineAsync($"{"SSID".PadRight(ssidWidth)}  BSSID              CHANNEL  RSSI     SECURITY").ConfigureAwait(false);
