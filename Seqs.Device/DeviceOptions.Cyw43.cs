@@ -145,28 +145,25 @@ public sealed partial class DeviceOptions
         }
         if (!values.ContainsKey(PowerPinOption))
             return Fail($"--nic cyw43 needs --wl-on-pin, the GPIO of WL_REG_ON (the driver power-cycles the chip to boot it), such as {DeviceSwitch.Find(PowerPinOption, Switches)!.Example}.", out error);
-        if (!TryReadNumber(values, GspiClockPinOption, "a GPIO number", 0, out int clockPin, out error)
-            || !TryReadNumber(values, GspiDataPinOption, "a GPIO number", 0, out int dataPin, out error)
-            || !TryReadNumber(values, GspiChipSelectPinOption, "a GPIO number", 0, out int chipSelectPin, out error)
-            || !TryReadNumber(values, PowerPinOption, "a GPIO number", 0, out int powerPin, out error)
-            || !TryReadNumber(values, HostWakePinOption, "a GPIO number", 0, out int hostWakePin, out error))
-            return false;
-        var pins = new List<(string Option, int Pin)>();
-        foreach ((string option, int pin) in new[] { (GspiClockPinOption, clockPin), (GspiDataPinOption, dataPin), (GspiChipSelectPinOption, chipSelectPin), (PowerPinOption, powerPin), (HostWakePinOption, hostWakePin) })
+        var pins = new Dictionary<string, int>();
+        foreach (string option in (string[])[.. GspiPinOptions, PowerPinOption, HostWakePinOption])
         {
             if (!values.ContainsKey(option))
                 continue;
-            if (pins.FirstOrDefault(p => p.Pin == pin) is { Option: not null } taken)
-                return Fail($"{taken.Option} and {option} are both GPIO {pin}; each CYW43439 line needs a pin of its own.", out error);
-            pins.Add((option, pin));
+            if (!TryReadNumber(values, option, "a GPIO number", 0, out int pin, out error))
+                return false;
+            if (pins.FirstOrDefault(p => p.Value == pin).Key is string taken)
+                return Fail($"{taken} and {option} are both GPIO {pin}; each CYW43439 line needs a pin of its own.", out error);
+            pins[option] = pin;
         }
         WifiSsid = ssid;
         WifiPassphrase = passphrase;
         WifiTransport = transport;
-        if (transport == GpioTransportName)
-            (GspiClockPin, GspiDataPin, GspiChipSelectPin) = (clockPin, dataPin, chipSelectPin);
-        PowerPin = powerPin;
-        HostWakePin = values.ContainsKey(HostWakePinOption) ? hostWakePin : -1;
+        GspiClockPin = pins.GetValueOrDefault(GspiClockPinOption, -1);
+        GspiDataPin = pins.GetValueOrDefault(GspiDataPinOption, -1);
+        GspiChipSelectPin = pins.GetValueOrDefault(GspiChipSelectPinOption, -1);
+        PowerPin = pins[PowerPinOption];
+        HostWakePin = pins.GetValueOrDefault(HostWakePinOption, -1);
         return true;
     }
 
