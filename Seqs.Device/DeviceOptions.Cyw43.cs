@@ -1,5 +1,6 @@
 using System.Text;
 using Seqs.Drivers.Cyw43.Emulation;
+using Seqs.Drivers.Cyw43.Register.Iovar;
 using Seqs.Wire;
 
 namespace Seqs.Device;
@@ -11,11 +12,10 @@ public sealed partial class DeviceOptions
     /// <summary>The gSPI transports of <c>--wifi-transport</c>.</summary>
     public const string SpidevTransportName = "spidev", GpioTransportName = "gpio";
 
-    /// <summary>IEEE 802.11: an SSID has 1 to 32 octets.</summary>
-    private const int MaxSsidLength = 32;
+    private const int MaxSsidLength = BssInfo.MaxSsidLength;
 
-    /// <summary>IEEE 802.11i (H.4.1): a WPA2 passphrase has 8 to 63 printable ASCII characters.</summary>
-    private const int MinPassphraseLength = 8, MaxPassphraseLength = 63;
+    /// <summary>IEEE 802.11 Annex J.4: a WPA2 passphrase has 8 to 63 ASCII characters, each 32 to 126.</summary>
+    private const int MinPassphraseLength = PassphraseInfo.MinPassphraseLength, MaxPassphraseLength = PassphraseInfo.MaxPassphraseLength;
 
     private const string WifiSsidOption = "--wifi-ssid", WifiPassOption = "--wifi-pass", FirmwareOption = "--firmware", NvramOption = "--nvram", ClmOption = "--clm",
         WifiTransportOption = "--wifi-transport", GspiClockPinOption = "--gspi-clk-pin", GspiDataPinOption = "--gspi-data-pin", GspiChipSelectPinOption = "--gspi-cs-pin",
