@@ -85,8 +85,7 @@ internal static class Cyw43Startup
     /// <exception cref="DeviceStartException">No SSID, or the join failed; the message names the result.</exception>
     public static async Task JoinAsync(Cyw43439 driver, DeviceOptions options, CancellationToken cancellationToken)
     {
-        string ssid = options.WifiSsid
-            ?? throw new DeviceStartException("--nic cyw43 needs --wifi-ssid NAME (and --wifi-pass PASSPHRASE unless the network is open); seqs-device scan lists the networks in range.");
+        string ssid = RequireSsid(options);
         WifiJoinResult result;
         try
         {
@@ -99,6 +98,14 @@ internal static class Cyw43Startup
         if (result != WifiJoinResult.Joined)
             throw new DeviceStartException($"Wi-Fi join to '{ssid}' failed: {Describe(result)}");
     }
+
+    /// <summary>
+    /// The network to join. Not required by the options, since <c>scan</c> needs none, so the device checks it
+    /// before it touches the chip.
+    /// </summary>
+    /// <exception cref="DeviceStartException">No <c>--wifi-ssid</c>.</exception>
+    public static string RequireSsid(DeviceOptions options) => options.WifiSsid
+        ?? throw new DeviceStartException("--nic cyw43 needs --wifi-ssid NAME (and --wifi-pass PASSPHRASE unless the network is open); seqs-device scan lists the networks in range.");
 
     /// <summary>Boots, then joins, waiting in real time (each step is bounded by the driver's timeouts).</summary>
     public static void Start(Cyw43439 driver, Cyw43Firmware firmware, DeviceOptions options)

@@ -70,9 +70,10 @@ internal sealed class DeviceLink : IDisposable
         }
         if (options.Nic == DeviceOptions.Cyw43NicName && !options.ChipEmulator)
         {
+            string ssid = Cyw43Startup.RequireSsid(options);
             Cyw43Firmware firmware = Cyw43Startup.LoadFirmware(options);
             Cyw43439 chip = Cyw43Startup.OpenHardware(options, loggers);
-            return Started(chip, firmware, options, $"CYW43439 on {Cyw43Startup.BusDescription(options)} joined to '{options.WifiSsid}'");
+            return Started(chip, firmware, options, $"CYW43439 on {Cyw43Startup.BusDescription(options)} joined to '{ssid}'");
         }
         if (options.Nic == DeviceOptions.Enc28j60NicName && !options.ChipEmulator)
         {
