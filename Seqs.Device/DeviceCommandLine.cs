@@ -38,6 +38,11 @@ public static class DeviceCommandLine
                 if (string.IsNullOrWhiteSpace(value))
                     return Fail($"{name} needs a value, such as {option.Example}.", out error);
             }
+            if (option.IsRepeatable)
+            {
+                keys[$"{option.Key}:{keys.Keys.Count(k => k.StartsWith(option.Key + ":", StringComparison.OrdinalIgnoreCase))}"] = value;
+                continue;
+            }
             if (!keys.TryAdd(option.Key, value))
                 return Fail($"{name} is given twice; give it once.", out error);
         }

@@ -1,6 +1,7 @@
 using System.Device.Spi;
 using Microsoft.Extensions.Logging;
 using Seqs.Device.HostNics;
+using Seqs.Drivers.Cyw43;
 using Seqs.Drivers.Enc28j60;
 using Seqs.Hal;
 
@@ -8,8 +9,8 @@ namespace Seqs.Device;
 
 /// <summary>
 /// The NIC the stack runs on outside the simulated LAN, opened from the command line: a TAP (<c>--nic tap</c>), an
-/// ENC28J60 on SPI (<c>--nic enc28j60</c>), or the ENC28J60 driver on the chip's emulator wired to a TAP
-/// (<c>--nic enc28j60 --chip-emulator --tap-name</c>). Owns what it opened and disposes it.
+/// ENC28J60 on SPI (<c>--nic enc28j60</c>), a CYW43439 joined to a Wi-Fi network (<c>--nic cyw43</c>), or either
+/// driver on its chip's emulator wired to a TAP (<c>--chip-emulator --tap-name</c>). Owns what it opened and disposes it.
 /// </summary>
 internal sealed class DeviceLink : IDisposable
 {
@@ -23,6 +24,9 @@ internal sealed class DeviceLink : IDisposable
     }
 
     public IEthernetNic Nic { get; }
+
+    /// <summary>The CYW43439 with <c>--nic cyw43</c>, whose GPIO 0 is the LED; null otherwise.</summary>
+    public Cyw43439? WifiChip { get; private init; }
 
     /// <summary>Where the stack runs, for the console: "TAP tap0", "ENC28J60 on SPI bus 0, chip select 0".</summary>
     public string Description { get; }
@@ -49,6 +53,28 @@ internal sealed class DeviceLink : IDisposable
                 throw;
             }
         }
+        if (options.Nic == DeviceOptions.Cyw43NicName && options.ChipEmulator && options.TapName is string airName)
+        {
+            Cyw43Firmware images = Cyw43Startup.LoadFirmware(options);
+            TapNic air = OpenTap(airName, options);
+            try
+            {
+                Cyw43439 driver = EmulatedCyw43439.Attach(air, options, TimeProvider.System, loggers);
+                return Started(driver, images, options, $"an emulated CYW43439 joined to '{options.WifiSsid}', its air on TAP {air.Name}", air);
+            }
+            catch
+            {
+                air.Dispose();
+                throw;
+            }
+        }
+        if (options.Nic == DeviceOptions.Cyw43NicName && !options.ChipEmulator)
+        {
+            string ssid = Cyw43Startup.RequireSsid(options);
+            Cyw43Firmware firmware = Cyw43Startup.LoadFirmware(options);
+            Cyw43439 chip = Cyw43Startup.OpenHardware(options, loggers);
+            return Started(chip, firmware, options, $"CYW43439 on {Cyw43Startup.BusDescription(options)} joined to '{ssid}'");
+        }
         if (options.Nic == DeviceOptions.Enc28j60NicName && !options.ChipEmulator)
         {
             Enc28j60 chip = OpenEnc28j60(options, loggers);
@@ -61,6 +87,21 @@ internal sealed class DeviceLink : IDisposable
     {
         foreach (IDisposable owned in _owned)
             owned.Dispose();
+    }
+
+    /// <summary>Boots <paramref name="driver"/> and joins the network; on failure disposes it (and <paramref name="others"/> are the caller's).</summary>
+    private static DeviceLink Started(Cyw43439 driver, Cyw43Firmware firmware, DeviceOptions options, string description, params IDisposable[] others)
+    {
+        try
+        {
+            Cyw43Startup.Start(driver, firmware, options);
+        }
+        catch
+        {
+            driver.Dispose();
+            throw;
+        }
+        return new DeviceLink(driver, description, [driver, .. others]) { WifiChip = driver };
     }
 
     private static TapNic OpenTap(string name, DeviceOptions options)
@@ -111,8 +152,8 @@ internal sealed class DeviceLink : IDisposable
         }
     }
 
-    private static bool IsOpenFailure(Exception e) =>
+    internal static bool IsOpenFailure(Exception e) =>
         e is IOException or UnauthorizedAccessException or PlatformNotSupportedException or NotSupportedException or InvalidOperationException or ArgumentException;
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+    internal static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

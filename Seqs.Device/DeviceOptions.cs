@@ -8,7 +8,9 @@ namespace Seqs.Device;
 /// alike (<see cref="TryRead"/>): <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp) [--hostname NAME] [--gateway A.B.C.D]
 /// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--http-port N] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>, or
 /// <c>--nic enc28j60</c> with the SPI and pin options of <see cref="SpiBus"/> to <see cref="ResetPin"/> (real chip)
-/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated network); the web interface's
+/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated network); <c>--nic cyw43</c>
+/// with <c>--wifi-ssid</c>, <c>--wifi-pass</c>, the firmware files and the transport of <see cref="WifiTransport"/>, or
+/// <c>--chip-emulator</c> with <c>--emulator-ap</c>; the web interface's
 /// <c>--led-pin</c>, <c>--access-token</c>, <c>--token-file</c> and <c>--public-status</c>; and <c>--forward</c> for
 /// the simulated network, which is what no <c>--nic</c> selects. Each option with a value also accepts
 /// <c>--option=value</c>. A new NIC kind adds its name to <see cref="KnownNics"/>, its switches to
@@ -52,6 +54,18 @@ public sealed partial class DeviceOptions
         new(AccessTokenOption, "AccessToken", "--access-token 5f0c2a9e81b34d6f8e27c1a0b9d4e3f2"),
         new(TokenFileOption, "TokenFile", "--token-file /var/lib/seqs/access-token"),
         new(PublicStatusOption, "PublicStatus", "--public-status false"),
+        new(WifiSsidOption, "WifiSsid", "--wifi-ssid seqs-sim"),
+        new(WifiPassOption, "WifiPass", "--wifi-pass seqs-sim-pass"),
+        new(FirmwareOption, "Firmware", "--firmware 43439A0.bin"),
+        new(NvramOption, "Nvram", "--nvram nvram_rp2040.bin"),
+        new(ClmOption, "Clm", "--clm 43439A0_clm.bin"),
+        new(WifiTransportOption, "WifiTransport", "--wifi-transport spidev"),
+        new(GspiClockPinOption, "GspiClockPin", "--gspi-clk-pin 11"),
+        new(GspiDataPinOption, "GspiDataPin", "--gspi-data-pin 10"),
+        new(GspiChipSelectPinOption, "GspiChipSelectPin", "--gspi-cs-pin 8"),
+        new(PowerPinOption, "WlOnPin", "--wl-on-pin 23"),
+        new(HostWakePinOption, "HostWakePin", "--host-wake-pin 24"),
+        new(EmulatorAccessPointOption, "EmulatorAp", "--emulator-ap seqs-sim:seqs-sim-pass") { IsRepeatable = true },
     ];
 
     private DeviceOptions()
@@ -59,7 +73,7 @@ public sealed partial class DeviceOptions
     }
 
     /// <summary>The known NIC kinds, as given to <c>--nic</c>.</summary>
-    public static IReadOnlyList<string> KnownNics { get; } = [SimulatedNicName, TapNicName, Enc28j60NicName];
+    public static IReadOnlyList<string> KnownNics { get; } = [SimulatedNicName, TapNicName, Enc28j60NicName, Cyw43NicName];
 
     /// <summary>One of <see cref="KnownNics"/>; <see cref="SimulatedNicName"/> unless <c>--nic</c> says otherwise.</summary>
     public string Nic { get; private set; } = SimulatedNicName;
@@ -109,7 +123,7 @@ public sealed partial class DeviceOptions
         var problems = new List<string>();
         foreach (DeviceSwitch option in Switches)
         {
-            string? value = configuration[option.Key];
+            string? value = option.IsRepeatable ? RepeatedValue(configuration, option.Key) : configuration[option.Key];
             if (string.IsNullOrWhiteSpace(value))
                 continue;
             if (!option.IsFlag)
@@ -137,6 +151,18 @@ public sealed partial class DeviceOptions
     }
 
     /// <summary>
+    /// A repeatable switch's values, one a line: from <c>Key:0</c>, <c>Key:1</c>… (the command line, a JSON array) or
+    /// from <c>Key</c> alone (one value); null when there are none.
+    /// </summary>
+    private static string? RepeatedValue(IConfiguration configuration, string key)
+    {
+        if (configuration[key] is string single)
+            return single;
+        string[] values = configuration.GetSection(key).GetChildren().Select(child => child.Value).OfType<string>().ToArray();
+        return values.Length == 0 ? null : string.Join('\n', values);
+    }
+
+    /// <summary>
     /// Checks each group of options that does not depend on another, so that one run names every problem; within
     /// a group the first problem stops the checks that would only repeat it.
     /// </summary>
@@ -155,6 +181,7 @@ public sealed partial class DeviceOptions
             [parsed.TryReadAddress, parsed.TryReadDhcp, parsed.TryReadGateway, parsed.TryReadNtp, parsed.TryReadAddressing],
             [parsed.TryReadMac],
             [parsed.TryReadEnc28j60],
+            [parsed.TryReadCyw43],
             [parsed.TryReadHttp],
             [parsed.TryReadForward],
             [parsed.TryReadWeb],
@@ -195,13 +222,13 @@ public sealed partial class DeviceOptions
         if (!KnownNics.Contains(nic))
             return Fail($"Unknown NIC '{nic}' for --nic; the known NICs are {string.Join(", ", KnownNics)}.", out error);
         bool chipEmulator = values.ContainsKey(ChipEmulatorOption);
-        if (chipEmulator && nic != Enc28j60NicName)
-            return Fail($"--chip-emulator applies only to --nic enc28j60, not to --nic {nic}.", out error);
+        if (chipEmulator && nic is not (Enc28j60NicName or Cyw43NicName))
+            return Fail($"--chip-emulator applies only to --nic enc28j60 and --nic cyw43, not to --nic {nic}.", out error);
         string? tapName = values.GetValueOrDefault(TapNameOption);
         if (nic == TapNicName && tapName is null)
             return Fail("--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).", out error);
         if (tapName is not null && nic != TapNicName && !chipEmulator)
-            return Fail($"--tap-name applies only to --nic tap and to --nic enc28j60 --chip-emulator, not to --nic {nic}{(nic == Enc28j60NicName ? " on real hardware" : "")}.", out error);
+            return Fail($"--tap-name applies only to --nic tap and to --nic enc28j60 or cyw43 with --chip-emulator, not to --nic {nic}{(nic is Enc28j60NicName or Cyw43NicName ? " on real hardware" : "")}.", out error);
         if (tapName is not null && (tapName.Length > MaxInterfaceNameLength || tapName.Contains('/') || tapName.Any(char.IsWhiteSpace)))
             return Fail($"--tap-name '{tapName}' is not a Linux interface name; use 1 to {MaxInterfaceNameLength} characters without '/' or spaces, such as tap0.", out error);
         Nic = nic;

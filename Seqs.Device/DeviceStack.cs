@@ -44,12 +44,13 @@ internal sealed partial class DeviceStack : IDisposable
     public const string DefaultName = "seqs-device";
 
     /// <exception cref="DeviceStartException">The LED pin, the access token file or the DHCP server's lease file cannot be opened.</exception>
-    public DeviceStack(NetStack stack, DeviceNic nic, DeviceOptions options, ILoggerFactory loggers)
+    /// <param name="led">The LED of <c>/api/led</c> when the NIC has one (the CYW43439's); else that of <c>--led-pin</c>, or a simulated one.</param>
+    public DeviceStack(NetStack stack, DeviceNic nic, DeviceOptions options, ILoggerFactory loggers, ILed? led = null)
     {
         _stack = stack;
         _log = loggers.CreateLogger("Seqs.Device");
         AccessToken token = AccessToken.Load(options.AccessToken, options.TokenPath, _log);
-        _led = options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed();
+        _led = led ?? (options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed());
         if (options.Address is Ipv4Cidr address)
             stack.Configure(address, options.Gateway ?? default);
         _echo = new UdpEchoServer(stack);

@@ -12,6 +12,12 @@ public sealed record DeviceSwitch(string Name, string Key, string? Example)
 {
     public bool IsFlag => Example is null;
 
+    /// <summary>
+    /// True for a switch that may be given more than once; its values become the keys <c>Key:0</c>, <c>Key:1</c>…,
+    /// a JSON array in appsettings.json.
+    /// </summary>
+    public bool IsRepeatable { get; init; }
+
     public static DeviceSwitch? Find(string name, IReadOnlyList<DeviceSwitch> switches) =>
         switches.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
 }

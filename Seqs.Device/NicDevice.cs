@@ -9,7 +9,7 @@ using Seqs.Wire;
 namespace Seqs.Device;
 
 /// <summary>
-/// The device on a TAP interface or an ENC28J60 (real or emulated): its stack on a loop thread of its own in real
+/// The device on a TAP interface, an ENC28J60 or a CYW43439 (real or emulated): its stack on a loop thread of its own in real
 /// time, the <see cref="DeviceStack"/> services on it, and as asked a pcap capture of every frame.
 /// </summary>
 internal sealed partial class NicDevice : IDevice
@@ -35,7 +35,8 @@ internal sealed partial class NicDevice : IDevice
             nic = new CapturingNic(link.Nic, _pcap, TimeProvider.System);
         }
         _loop = new NetLoop(TimeProvider.System);
-        _device = new DeviceStack(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), new DeviceNic(link.Nic, link.Description), options, loggers);
+        ILed? led = link.WifiChip is { } chip ? new Cyw43Led(chip, _log) : null;
+        _device = new DeviceStack(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), new DeviceNic(link.Nic, link.Description), options, loggers, led);
     }
 
     public DeviceStack Services => _device;

@@ -7,11 +7,14 @@ using Seqs.Device.Diagnostics;
 using Seqs.Dhcp;
 using Seqs.Ntp;
 
-// seqs-device [COMMAND TARGET] [switches]: the service, or one diagnostic job.
+// seqs-device [COMMAND TARGET] [switches]: the service, or one diagnostic job; seqs-device scan [switches]: a Wi-Fi scan.
 string[] switches = args;
 IDiagnosticJob? job = null;
 string error;
-if (args.Length > 0 && DiagnosticCommand.IsCommand(args[0]) && !DiagnosticCommand.TryCreate(args, Console.Error, out job, out switches, out error))
+bool scan = args.Length > 0 && args[0] == WifiScanCommand.Name;
+if (scan)
+    switches = args[1..];
+else if (args.Length > 0 && DiagnosticCommand.IsCommand(args[0]) && !DiagnosticCommand.TryCreate(args, Console.Error, out job, out switches, out error))
     return Refuse(error, 2);
 if (!DeviceCommandLine.TryRead(switches, DeviceOptions.Switches, out Dictionary<string, string?> commandLine, out error))
     return Refuse(error, 2);
@@ -27,7 +30,7 @@ IConfiguration configuration = new ConfigurationBuilder()
 if (!DeviceOptions.TryRead(configuration, out DeviceOptions options, out error))
     return Refuse(error, 2);
 
-if (job is not null)
+if (job is not null || scan)
 {
     // A diagnostic prints its result; the device's own lines would only be in the way.
     using ILoggerFactory loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
@@ -37,7 +40,9 @@ if (job is not null)
         e.Cancel = true;
         cancel.Cancel();
     };
-    return await DiagnosticCommand.RunAsync(job, options, loggers, Console.Out, Console.Error, cancel.Token);
+    return job is not null
+        ? await DiagnosticCommand.RunAsync(job, options, loggers, Console.Out, Console.Error, cancel.Token)
+        : await WifiScanCommand.RunAsync(options, loggers, Console.Out, Console.Error, cancel.Token);
 }
 
 HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings

@@ -7,6 +7,7 @@ public sealed partial class DeviceProcessTests
 {
     [TestCase("--nic tap")]
     [TestCase("--nic enc28j60 --chip-emulator")]
+    [TestCase("--nic cyw43 --chip-emulator")]
     [Category("Interop")]
     public void StatusPageAndJson_AreServedToCurl(string nic)
     {

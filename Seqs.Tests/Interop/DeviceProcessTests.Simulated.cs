@@ -15,6 +15,7 @@ public sealed partial class DeviceProcessTests
 
     [TestCase("")]
     [TestCase("--nic enc28j60 --chip-emulator")]
+    [TestCase("--nic cyw43 --chip-emulator")]
     public async Task SimulatedNetwork_LeasesAnAddress_SynchronisesItsClock_AndServesItsPagesThroughTheForwardedPort_ThenStopsOnSigint(string nic)
     {
         if (OperatingSystem.IsWindows())
