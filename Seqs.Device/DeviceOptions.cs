@@ -19,6 +19,7 @@ public sealed partial class DeviceOptions
     public const string SimulatedNicName = "sim";
     public const string TapNicName = "tap";
     public const string Enc28j60NicName = "enc28j60";
+    public const string SerialNicName = "serial";
 
     /// <summary>The lease file of <c>--dhcp-server</c> when <c>--dhcp-leases</c> is not given, in the working directory.</summary>
     public const string DefaultDhcpLeasesPath = "seqs-dhcp.leases";
@@ -47,6 +48,8 @@ public sealed partial class DeviceOptions
         new(SpiClockOption, "SpiClockHz", "--spi-hz 20000000"),
         new(InterruptPinOption, "InterruptPin", "--int-pin 25"),
         new(ResetPinOption, "ResetPin", "--reset-pin 24"),
+        new(SerialPortOption, "SerialPort", "--serial-port /dev/ttyUSB0"),
+        new(BaudOption, "Baud", "--baud 115200"),
         new(ForwardOption, "Forward", "--forward 127.0.0.1:8080"),
         new(LedPinOption, "LedPin", "--led-pin 17"),
         new(AccessTokenOption, "AccessToken", "--access-token 5f0c2a9e81b34d6f8e27c1a0b9d4e3f2"),
@@ -59,7 +62,7 @@ public sealed partial class DeviceOptions
     }
 
     /// <summary>The known NIC kinds, as given to <c>--nic</c>.</summary>
-    public static IReadOnlyList<string> KnownNics { get; } = [SimulatedNicName, TapNicName, Enc28j60NicName];
+    public static IReadOnlyList<string> KnownNics { get; } = [SimulatedNicName, TapNicName, Enc28j60NicName, SerialNicName];
 
     /// <summary>One of <see cref="KnownNics"/>; <see cref="SimulatedNicName"/> unless <c>--nic</c> says otherwise.</summary>
     public string Nic { get; private set; } = SimulatedNicName;
@@ -155,6 +158,7 @@ public sealed partial class DeviceOptions
             [parsed.TryReadAddress, parsed.TryReadDhcp, parsed.TryReadGateway, parsed.TryReadNtp, parsed.TryReadAddressing],
             [parsed.TryReadMac],
             [parsed.TryReadEnc28j60],
+            [parsed.TryReadSerial],
             [parsed.TryReadHttp],
             [parsed.TryReadForward],
             [parsed.TryReadWeb],
