@@ -18,14 +18,13 @@ public sealed class SerialNic : IEthernetNic, IDisposable
 {
     public const int DefaultBaudRate = 115200;
 
-    private const int EthernetHeaderLength = 14;
     private const int QueueCapacity = 32;
     private const int ReadChunkSize = 4096;
 
     private readonly Stream _line;
     private readonly IDisposable _port;
-    private readonly BoundedFrameQueue _received = new(QueueCapacity, TapNic.StandardMaxFrameSize);
-    private readonly BoundedFrameQueue _toSend = new(QueueCapacity, TapNic.StandardMaxFrameSize);
+    private readonly BoundedFrameQueue _received = new(QueueCapacity, EthernetFrameLength.StandardMaximum);
+    private readonly BoundedFrameQueue _toSend = new(QueueCapacity, EthernetFrameLength.StandardMaximum);
     private readonly SemaphoreSlim _sendSignal = new(0);
     private readonly Thread _reader;
     private readonly Thread _writer;
@@ -56,7 +55,7 @@ public sealed class SerialNic : IEthernetNic, IDisposable
 
     public MacAddress MacAddress { get; }
 
-    public int MaxFrameSize => TapNic.StandardMaxFrameSize;
+    public int MaxFrameSize => EthernetFrameLength.StandardMaximum;
 
     public bool IsLinkUp => Volatile.Read(ref _linkDown) == 0 && Volatile.Read(ref _disposed) == 0;
 
@@ -125,8 +124,7 @@ public sealed class SerialNic : IEthernetNic, IDisposable
     public bool TryTransmit(ReadOnlySpan<byte> frame)
     {
         ThrowIfDisposed();
-        if ((uint)(frame.Length - EthernetHeaderLength) > (uint)(MaxFrameSize - EthernetHeaderLength))
-            ThrowFrameLength(frame.Length);
+        EthernetFrameLength.ThrowIfOutOfRange(frame.Length);
         if (Volatile.Read(ref _linkDown) != 0)
         {
             // Like a NIC without carrier: the frame is gone, and holding it back would stall the caller forever.
@@ -286,8 +284,4 @@ public sealed class SerialNic : IEthernetNic, IDisposable
 
     [DoesNotReturn]
     private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(SerialNic));
-
-    [DoesNotReturn]
-    private static void ThrowFrameLength(int length) =>
-        throw new ArgumentOutOfRangeException("frame", length, $"An Ethernet frame is {EthernetHeaderLength} to {TapNic.StandardMaxFrameSize} bytes without its FCS.");
 }
