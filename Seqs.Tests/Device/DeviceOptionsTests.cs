@@ -261,9 +261,9 @@ public sealed class DeviceOptionsTests
     public void SlashThirtyOne_AllowsBothAddresses() =>
         Assert.That(DeviceOptions.TryParse(["--ip", "10.0.0.0/31", "--gateway", "10.0.0.1"], out _, out string error), Is.True, error);
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --forward, --led-pin, --access-token, --token-file, --public-status.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
-    [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60.")]
+    [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60, serial.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
     [TestCase(new[] { "--tap-name", "tap0" }, "--tap-name applies only to --nic tap and to --nic enc28j60 --chip-emulator, not to --nic sim.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "a-name-longer-than-15" }, "--tap-name 'a-name-longer-than-15' is not a Linux interface name; use 1 to 15 characters without '/' or spaces, such as tap0.")]
