@@ -46,7 +46,10 @@ public sealed class PackageTests
         foreach (string framework in TargetFrameworks)
             Assert.That(entries, Does.Contain($"lib/{framework}/{project}.dll"));
         using var nuspec = new StreamReader(package.GetEntry($"{project}.nuspec")!.Open());
-        Assert.That(nuspec.ReadToEnd(), Does.Contain("<readme>README.md</readme>"));
+        string manifest = nuspec.ReadToEnd();
+        Assert.That(manifest, Does.Contain("<readme>README.md</readme>"));
+        // Source link's git half: the commit the package was built from (the URL follows once origin is set).
+        Assert.That(manifest, Does.Match("<repository type=\"git\"[^>]* commit=\"[0-9a-f]{40}\""));
     }
 
     [TestCaseSource(nameof(PackedProjects))]
