@@ -78,7 +78,7 @@ internal static class SerialBridgeCommand
         output.Flush();
         bool stopped = bridge.Run(stop.Token);
         output.WriteLine($"{bridge.FirstToSecondFrames} frames serial to TAP, {bridge.SecondToFirstFrames} TAP to serial; " +
-            $"{serial.CrcErrors} CRC errors, {serial.OversizeFrames} oversize and {serial.DroppedFrames} dropped on the serial side.");
+            $"{serial.CrcErrors} CRC errors, {serial.OversizeFrames} oversize, {serial.ReceiveDrops} received and {serial.TransmitDrops} sent frames dropped on the serial side.");
         if (stopped)
             return 0;
         errors.WriteLine($"seqs: the link of {(serial.IsLinkUp ? $"TAP {tap.Name}" : $"serial port {serial.Name}")} went down; the bridge stops.");

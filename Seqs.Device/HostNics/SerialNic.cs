@@ -36,7 +36,8 @@ public sealed class SerialNic : IEthernetNic, IDisposable
     private long _transmittedFrames;
     private long _crcErrors;
     private long _oversizeFrames;
-    private long _droppedFrames;
+    private long _receiveDrops;
+    private long _transmitDrops;
 
     internal SerialNic(Stream line, IDisposable port, string name, MacAddress macAddress)
     {
@@ -71,8 +72,11 @@ public sealed class SerialNic : IEthernetNic, IDisposable
     /// <summary>Received frames longer than <see cref="MaxFrameSize"/>.</summary>
     public long OversizeFrames => Interlocked.Read(ref _oversizeFrames);
 
-    /// <summary>Good frames lost here: received while the receive queue was full or longer than the caller's buffer, or sent while the link was down.</summary>
-    public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
+    /// <summary>Good frames lost on receive: the receive queue was full, or the frame was longer than the caller's buffer.</summary>
+    public long ReceiveDrops => Interlocked.Read(ref _receiveDrops);
+
+    /// <summary>Frames lost on transmit: sent while the link was down, or the write to the port failed.</summary>
+    public long TransmitDrops => Interlocked.Read(ref _transmitDrops);
 
     /// <summary>Opens <paramref name="portName"/> at <paramref name="baudRate"/>, 8 data bits, no parity, one stop bit, no flow control.</summary>
     /// <param name="macAddress">The stack's unicast MAC; by default a random locally administered one.</param>
@@ -111,7 +115,7 @@ public sealed class SerialNic : IEthernetNic, IDisposable
                 }
                 else
                 {
-                    Interlocked.Increment(ref _droppedFrames);
+                    Interlocked.Increment(ref _receiveDrops);
                 }
                 _received.DequeueHead();
                 if (length > 0)
@@ -128,7 +132,7 @@ public sealed class SerialNic : IEthernetNic, IDisposable
         if (Volatile.Read(ref _linkDown) != 0)
         {
             // Like a NIC without carrier: the frame is gone, and holding it back would stall the caller forever.
-            Interlocked.Increment(ref _droppedFrames);
+            Interlocked.Increment(ref _transmitDrops);
             return true;
         }
         lock (_toSend)
@@ -218,7 +222,7 @@ public sealed class SerialNic : IEthernetNic, IDisposable
                     queued = _received.TryEnqueue(decoder.Frame);
                 if (!queued)
                 {
-                    Interlocked.Increment(ref _droppedFrames);
+                    Interlocked.Increment(ref _receiveDrops);
                     return false;
                 }
                 Interlocked.Increment(ref _receivedFrames);
@@ -254,7 +258,7 @@ public sealed class SerialNic : IEthernetNic, IDisposable
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or UnauthorizedAccessException)
             {
-                Interlocked.Increment(ref _droppedFrames);
+                Interlocked.Increment(ref _transmitDrops);
                 SetLinkDown();
             }
         }
