@@ -8,7 +8,8 @@ namespace Seqs.Device;
 /// alike (<see cref="TryRead"/>): <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp) [--hostname NAME] [--gateway A.B.C.D]
 /// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--http-port N] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>, or
 /// <c>--nic enc28j60</c> with the SPI and pin options of <see cref="SpiBus"/> to <see cref="ResetPin"/> (real chip)
-/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated network); the web interface's
+/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated network), or <c>--nic serial
+/// --serial-port PATH [--baud N]</c> (<see cref="SerialPortPath"/>); the web interface's
 /// <c>--led-pin</c>, <c>--access-token</c>, <c>--token-file</c> and <c>--public-status</c>; and <c>--forward</c> for
 /// the simulated network, which is what no <c>--nic</c> selects. Each option with a value also accepts
 /// <c>--option=value</c>. A new NIC kind adds its name to <see cref="KnownNics"/>, its switches to
