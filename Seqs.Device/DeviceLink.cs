@@ -80,6 +80,11 @@ internal sealed class DeviceLink : IDisposable
             Enc28j60 chip = OpenEnc28j60(options, loggers);
             return new DeviceLink(chip, $"ENC28J60 rev {chip.Revision:X2}h on SPI bus {options.SpiBus}, chip select {options.SpiChipSelect}", chip);
         }
+        if (options.Nic == DeviceOptions.SerialNicName)
+        {
+            SerialNic serial = OpenSerial(options.SerialPortPath!, options.BaudRate, options.MacAddress);
+            return new DeviceLink(serial, $"serial port {serial.Name} at {options.BaudRate} baud", serial);
+        }
         throw new InvalidOperationException($"--nic {options.Nic} runs on the simulated LAN, not on a device link.");
     }
 
@@ -114,6 +119,19 @@ internal sealed class DeviceLink : IDisposable
         catch (Exception e) when (e is UnauthorizedAccessException or IOException or InvalidOperationException)
         {
             throw new DeviceStartException(e.Message, e);
+        }
+    }
+
+    /// <exception cref="DeviceStartException">The port could not be opened; the message says which and why.</exception>
+    internal static SerialNic OpenSerial(string port, int baudRate, Wire.MacAddress? macAddress)
+    {
+        try
+        {
+            return SerialNic.Open(port, baudRate, macAddress);
+        }
+        catch (Exception e) when (IsOpenFailure(e))
+        {
+            throw new DeviceStartException($"Cannot open serial port {port} at {baudRate} baud: {OneLine(e.Message)}", e);
         }
     }
 

@@ -18,7 +18,7 @@ public sealed partial class DeviceOptions
         if (!values.TryGetValue(NtpOption, out string? server))
             return true;
         if (IsSimulated)
-            return Fail("--ntp needs a real link, --nic tap, enc28j60 or cyw43; the simulated LAN has no time server.", out error);
+            return Fail("--ntp needs a real link, --nic tap, enc28j60, cyw43 or serial; the simulated LAN has no time server.", out error);
         if (!Ipv4Address.TryParse(server.AsSpan(), out _))
         {
             if (DnsName.Encode(server) is null || server.Split('.').Any(label => !IsHostNameLabel(label)))

@@ -10,7 +10,8 @@ namespace Seqs.Device;
 /// <c>--nic enc28j60</c> with the SPI and pin options of <see cref="SpiBus"/> to <see cref="ResetPin"/> (real chip)
 /// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated network); <c>--nic cyw43</c>
 /// with <c>--wifi-ssid</c>, <c>--wifi-pass</c>, the firmware files and the transport of <see cref="WifiTransport"/>, or
-/// <c>--chip-emulator</c> with <c>--emulator-ap</c>; the web interface's
+/// <c>--chip-emulator</c> with <c>--emulator-ap</c>; <c>--nic serial --serial-port PATH [--baud N]</c>
+/// (<see cref="SerialPortPath"/>); the web interface's
 /// <c>--led-pin</c>, <c>--access-token</c>, <c>--token-file</c> and <c>--public-status</c>; and <c>--forward</c> for
 /// the simulated network, which is what no <c>--nic</c> selects. Each option with a value also accepts
 /// <c>--option=value</c>. A new NIC kind adds its name to <see cref="KnownNics"/>, its switches to
@@ -21,6 +22,7 @@ public sealed partial class DeviceOptions
     public const string SimulatedNicName = "sim";
     public const string TapNicName = "tap";
     public const string Enc28j60NicName = "enc28j60";
+    public const string SerialNicName = "serial";
 
     /// <summary>The lease file of <c>--dhcp-server</c> when <c>--dhcp-leases</c> is not given, in the working directory.</summary>
     public const string DefaultDhcpLeasesPath = "seqs-dhcp.leases";
@@ -49,6 +51,8 @@ public sealed partial class DeviceOptions
         new(SpiClockOption, "SpiClockHz", "--spi-hz 20000000"),
         new(InterruptPinOption, "InterruptPin", "--int-pin 25"),
         new(ResetPinOption, "ResetPin", "--reset-pin 24"),
+        new(SerialPortOption, "SerialPort", "--serial-port /dev/ttyUSB0"),
+        new(BaudOption, "Baud", "--baud 115200"),
         new(ForwardOption, "Forward", "--forward 127.0.0.1:8080"),
         new(LedPinOption, "LedPin", "--led-pin 17"),
         new(AccessTokenOption, "AccessToken", "--access-token 5f0c2a9e81b34d6f8e27c1a0b9d4e3f2"),
@@ -73,7 +77,7 @@ public sealed partial class DeviceOptions
     }
 
     /// <summary>The known NIC kinds, as given to <c>--nic</c>.</summary>
-    public static IReadOnlyList<string> KnownNics { get; } = [SimulatedNicName, TapNicName, Enc28j60NicName, Cyw43NicName];
+    public static IReadOnlyList<string> KnownNics { get; } = [SimulatedNicName, TapNicName, Enc28j60NicName, Cyw43NicName, SerialNicName];
 
     /// <summary>One of <see cref="KnownNics"/>; <see cref="SimulatedNicName"/> unless <c>--nic</c> says otherwise.</summary>
     public string Nic { get; private set; } = SimulatedNicName;
@@ -182,6 +186,7 @@ public sealed partial class DeviceOptions
             [parsed.TryReadMac],
             [parsed.TryReadEnc28j60],
             [parsed.TryReadCyw43],
+            [parsed.TryReadSerial],
             [parsed.TryReadHttp],
             [parsed.TryReadForward],
             [parsed.TryReadWeb],

@@ -3,11 +3,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Seqs.Device;
+using Seqs.Device.Bridge;
 using Seqs.Device.Diagnostics;
 using Seqs.Dhcp;
 using Seqs.Ntp;
 
-// seqs-device [COMMAND TARGET] [switches]: the service, or one diagnostic job; seqs-device scan [switches]: a Wi-Fi scan.
+// seqs-device [COMMAND TARGET] [switches]: the service, one diagnostic job, or the serial-to-TAP bridge; seqs-device
+// scan [switches]: a Wi-Fi scan.
+if (args.Length > 0 && args[0] == SerialBridgeCommand.Name)
+    return SerialBridgeCommand.Run(args[1..], Console.Out, Console.Error);
 string[] switches = args;
 IDiagnosticJob? job = null;
 string error;

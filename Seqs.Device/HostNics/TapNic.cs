@@ -18,10 +18,9 @@ namespace Seqs.Device.HostNics;
 public sealed class TapNic : IEthernetNic, IDisposable
 {
     /// <summary>Bytes from the destination MAC through a 1500-byte payload (1500 MTU + 14-byte header).</summary>
-    public const int StandardMaxFrameSize = 1514;
+    public const int StandardMaxFrameSize = EthernetFrameLength.StandardMaximum;
 
     private const string CloneDevice = "/dev/net/tun";
-    private const int EthernetHeaderLength = 14;
 
     // IEEE 802.3 §4.2.3.3: a frame is at least 64 bytes with its 4-byte FCS. The kernel accepts shorter writes,
     // but padding keeps what the kernel (and tcpdump on the TAP) sees the same as on a real wire.
@@ -203,8 +202,7 @@ public sealed class TapNic : IEthernetNic, IDisposable
     public unsafe bool TryTransmit(ReadOnlySpan<byte> frame)
     {
         ThrowIfDisposed();
-        if ((uint)(frame.Length - EthernetHeaderLength) > (uint)(MaxFrameSize - EthernetHeaderLength))
-            ThrowFrameLength(frame.Length);
+        EthernetFrameLength.ThrowIfOutOfRange(frame.Length);
         if (Volatile.Read(ref _linkDown) != 0)
         {
             // Like a NIC without carrier: the frame is gone, and holding it back would stall the caller forever.
@@ -394,10 +392,6 @@ public sealed class TapNic : IEthernetNic, IDisposable
 
     [DoesNotReturn]
     private static void ThrowEmptyBuffer() => throw new ArgumentException("The receive buffer is empty.", "buffer");
-
-    [DoesNotReturn]
-    private static void ThrowFrameLength(int length) =>
-        throw new ArgumentOutOfRangeException("frame", length, $"An Ethernet frame is {EthernetHeaderLength} to {StandardMaxFrameSize} bytes without its FCS.");
 
     [DoesNotReturn]
     private void ThrowIOError(string operation, int errno) =>

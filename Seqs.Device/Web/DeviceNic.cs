@@ -29,6 +29,12 @@ internal sealed class DeviceNic(IEthernetNic nic, string description)
                 status.FramesTransmitted = tap.TransmittedFrames;
                 status.TransmitErrors = tap.DroppedFrames;
                 break;
+            case SerialNic serial:
+                status.FramesReceived = serial.ReceivedFrames;
+                status.FramesTransmitted = serial.TransmittedFrames;
+                status.ReceiveErrors = serial.CrcErrors + serial.OversizeFrames + serial.ReceiveDrops;
+                status.TransmitErrors = serial.TransmitDrops;
+                break;
             case VirtualNic cable:
                 status.FramesReceived = cable.FramesReceived;
                 status.FramesTransmitted = cable.FramesTransmitted;

@@ -57,7 +57,7 @@ public sealed class TcpThroughputTableTests
         }
         string table = Format(cells);
         TestContext.Out.WriteLine(table);
-        string path = Path.Combine(RepositoryRoot(), "docs", "tcp-netsim.md");
+        string path = Path.Combine(RepositoryDirectory.Find(), "docs", "tcp-netsim.md");
         if (Environment.GetEnvironmentVariable("SEQS_NETSIM_UPDATE") == "1")
             File.WriteAllText(path, table);
 
@@ -142,15 +142,5 @@ public sealed class TcpThroughputTableTests
             cells[key] = double.Parse(f[5], CultureInfo.InvariantCulture);
         }
         return cells;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Seqs.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("Seqs.sln not found above " + AppContext.BaseDirectory);
     }
 }
