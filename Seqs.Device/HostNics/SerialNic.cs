@@ -20,6 +20,7 @@ public sealed class SerialNic : IEthernetNic, IDisposable
 
     private const int QueueCapacity = 32;
     private const int ReadChunkSize = 4096;
+    private const int WriteTimeoutMilliseconds = 2000;
 
     private readonly Stream _line;
     private readonly IDisposable _port;
@@ -86,7 +87,9 @@ public sealed class SerialNic : IEthernetNic, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(portName);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(baudRate);
-        var port = new SerialPort(portName, baudRate, Parity.None, 8, StopBits.One) { Handshake = Handshake.None };
+        // A write the far end does not take within the timeout (it stopped reading) drops that frame, so that the
+        // writer thread, and Dispose waiting for it, never hang on a dead line.
+        var port = new SerialPort(portName, baudRate, Parity.None, 8, StopBits.One) { Handshake = Handshake.None, WriteTimeout = WriteTimeoutMilliseconds };
         try
         {
             port.Open();
@@ -255,6 +258,10 @@ public sealed class SerialNic : IEthernetNic, IDisposable
             {
                 _line.Write(encoded, 0, length);
                 Interlocked.Increment(ref _transmittedFrames);
+            }
+            catch (TimeoutException)
+            {
+                Interlocked.Increment(ref _transmitDrops);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or UnauthorizedAccessException)
             {
