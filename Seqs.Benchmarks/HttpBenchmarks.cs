@@ -52,12 +52,9 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
             return default;
         });
 
-        var clock = new VirtualClock();
-        (CrossoverNic a, CrossoverNic b) = CrossoverNic.CreatePair(SimulatedPair.MacA, SimulatedPair.MacB, ringFrames: 16);
-        _client = new NetStack(new NetLoop(clock), a, randomSeed: 1);
-        _server = new NetStack(new NetLoop(clock), b, randomSeed: 2);
-        _client.Configure(new Ipv4Cidr(SimulatedPair.AddressA, 24));
-        _server.Configure(new Ipv4Cidr(SimulatedPair.AddressB, 24));
+        var stacks = new CrossoverStacks(ringFrames: 16);
+        _client = stacks.A;
+        _server = stacks.B;
         var server = new HttpServer(_server, _router, _options);
         _ = server.RunAsync(_stop.Token);
         var echo = new TcpEchoServer(_server);

@@ -41,12 +41,10 @@ public class StackBenchmarks // not sealed: BenchmarkDotNet's generated runner d
         _udpDatagram = PeerFrames.Udp(SimulatedPair.MacA, SimulatedPair.MacB, new Ipv4EndPoint(SimulatedPair.AddressA, 5000), new Ipv4EndPoint(SimulatedPair.AddressB, UdpEchoServer.DefaultPort), new byte[64]);
         _pair.SendFromA(_arpRequest);
 
-        var clock = new VirtualClock();
-        (_directNicA, CrossoverNic directNicB) = CrossoverNic.CreatePair(SimulatedPair.MacA, SimulatedPair.MacB);
-        _directA = new NetStack(new NetLoop(clock), _directNicA, randomSeed: 1);
-        _directB = new NetStack(new NetLoop(clock), directNicB, randomSeed: 2);
-        _directA.Configure(new Ipv4Cidr(SimulatedPair.AddressA, 24));
-        _directB.Configure(new Ipv4Cidr(SimulatedPair.AddressB, 24));
+        var direct = new CrossoverStacks();
+        _directNicA = direct.NicA;
+        _directA = direct.A;
+        _directB = direct.B;
         ArpExchangeDirect();
     }
 

@@ -24,12 +24,9 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
     [GlobalSetup]
     public void Setup()
     {
-        var clock = new VirtualClock();
-        (CrossoverNic a, CrossoverNic b) = CrossoverNic.CreatePair(SimulatedPair.MacA, SimulatedPair.MacB, ringFrames: 16);
-        _client = new NetStack(new NetLoop(clock), a, randomSeed: 1);
-        _server = new NetStack(new NetLoop(clock), b, randomSeed: 2);
-        _client.Configure(new Ipv4Cidr(SimulatedPair.AddressA, 24));
-        _server.Configure(new Ipv4Cidr(SimulatedPair.AddressB, 24));
+        var stacks = new CrossoverStacks(ringFrames: 16);
+        _client = stacks.A;
+        _server = stacks.B;
         _options = new TcpConnectionOptions { TimeWaitDuration = TimeSpan.Zero, SendBufferSize = 2048, ReceiveBufferSize = 2048 };
         _listener = new TcpListener(_server, 80, _options);
         _server.Loop.Post(_ => _listener.Start(), null);

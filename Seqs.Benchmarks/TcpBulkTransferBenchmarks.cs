@@ -29,12 +29,9 @@ public class TcpBulkTransferBenchmarks // not sealed: BenchmarkDotNet's generate
     [GlobalSetup]
     public void Setup()
     {
-        var clock = new VirtualClock();
-        (CrossoverNic a, CrossoverNic b) = CrossoverNic.CreatePair(SimulatedPair.MacA, SimulatedPair.MacB, ringFrames: 64);
-        _client = new NetStack(new NetLoop(clock), a, randomSeed: 1);
-        _server = new NetStack(new NetLoop(clock), b, randomSeed: 2);
-        _client.Configure(new Ipv4Cidr(SimulatedPair.AddressA, 24));
-        _server.Configure(new Ipv4Cidr(SimulatedPair.AddressB, 24));
+        var stacks = new CrossoverStacks(ringFrames: 64);
+        _client = stacks.A;
+        _server = stacks.B;
         var options = new TcpConnectionOptions { SendBufferSize = 256 << 10, ReceiveBufferSize = 256 << 10 };
         var listener = new TcpListener(_server, 5001, options);
         byte[] chunk = new byte[64 << 10];

@@ -46,16 +46,12 @@ internal sealed class RangeSet(int capacity)
         return end - start - covered;
     }
 
-    /// <summary>Forgets every position below <paramref name="position"/>; returns how many were in the set.</summary>
-    public long RemoveBelow(long position)
+    /// <summary>Forgets every position below <paramref name="position"/>.</summary>
+    public void RemoveBelow(long position)
     {
-        long removed = 0;
         int drop = 0;
         while (drop < Count && _ends[drop] <= position)
-        {
-            removed += _ends[drop] - _starts[drop];
             drop++;
-        }
         if (drop > 0)
         {
             Array.Copy(_starts, drop, _starts, 0, Count - drop);
@@ -63,11 +59,7 @@ internal sealed class RangeSet(int capacity)
             Count -= drop;
         }
         if (Count > 0 && _starts[0] < position)
-        {
-            removed += position - _starts[0];
             _starts[0] = position;
-        }
-        return removed;
     }
 
     public void Clear() => Count = 0;

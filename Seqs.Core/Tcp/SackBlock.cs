@@ -6,7 +6,5 @@ namespace Seqs.Tcp;
 /// </summary>
 public readonly record struct SackBlock(SeqNumber Left, SeqNumber Right)
 {
-    public int Length => Right - Left;
-
     public override string ToString() => $"{Left}-{Right}";
 }

@@ -17,9 +17,6 @@ internal sealed class SackScoreboard(int capacity, SeqNumber una)
 
     public int Count => _ranges.Count;
 
-    /// <summary>Octets SACKed above SND.UNA.</summary>
-    public int SackedBytes { get; private set; }
-
     /// <summary>The highest SACKed sequence number plus one (RFC 6675's "highest octet covered by any SACK"), or null.</summary>
     public SeqNumber? HighestSacked => Count == 0 ? null : SeqAt(_ranges.End(Count - 1));
 
@@ -35,9 +32,7 @@ internal sealed class SackScoreboard(int capacity, SeqNumber una)
         SeqNumber left = SeqNumber.Max(block.Left, una);
         if (block.Right <= left || block.Right > sndMax)
             return 0;
-        int added = (int)Math.Max(0, _ranges.Add(PositionOf(left), PositionOf(block.Right)));
-        SackedBytes += added;
-        return added;
+        return (int)Math.Max(0, _ranges.Add(PositionOf(left), PositionOf(block.Right)));
     }
 
     /// <summary>SND.UNA moved: ranges at or below it are no longer needed.</summary>
@@ -47,14 +42,10 @@ internal sealed class SackScoreboard(int capacity, SeqNumber una)
             return;
         _baseOffset += una - _base;
         _base = una;
-        SackedBytes -= (int)_ranges.RemoveBelow(_baseOffset);
+        _ranges.RemoveBelow(_baseOffset);
     }
 
-    public void Clear()
-    {
-        _ranges.Clear();
-        SackedBytes = 0;
-    }
+    public void Clear() => _ranges.Clear();
 
     /// <summary>
     /// Where <paramref name="seq"/> falls: if inside a SACKed range, false and the range's right edge in

@@ -73,9 +73,6 @@ public sealed class TapNic : IEthernetNic, IDisposable
     /// </summary>
     public int MaxReceiveFrameSize => _receiveOffload ? OffloadMaxReceiveFrameSize : StandardMaxFrameSize;
 
-    /// <summary>Whether the kernel may hand over segments larger than the MTU (see <see cref="Open"/>).</summary>
-    public bool ReceiveOffload => _receiveOffload;
-
     /// <summary>True while the descriptor is attached to the device; false after <see cref="Dispose"/> or once the kernel removed the device.</summary>
     public bool IsLinkUp => Volatile.Read(ref _linkDown) == 0 && Volatile.Read(ref _disposed) == 0;
 

@@ -12,51 +12,31 @@ namespace Seqs.Tests.Cyw43;
 /// whose network is a VirtualNic (the chip's air side) cabled to stack B (10.0.0.2); all in one NetworkSimulation
 /// in virtual time, the driver's boot and join included.
 /// </summary>
-internal sealed class EmulatedWifiNetwork : IDisposable
+internal sealed class EmulatedWifiNetwork : DriverOnSimulatedLink
 {
     public const string Ssid = "home";
     public const string Passphrase = "correct horse battery";
 
     public EmulatedWifiNetwork(bool interruptLine = true, LinkFaults? faults = null, Action<Cyw43Emulator>? configure = null)
+        : base(faults)
     {
-        Simulation = new NetworkSimulation();
         Chip = new Cyw43Emulator(Simulation.Clock) { MacAddress = SimulatedPair.MacA };
         Chip.AccessPoints.Add(new EmulatedAccessPoint(Ssid, Passphrase));
         configure?.Invoke(Chip);
-        Air = new VirtualNic(SimulatedPair.MacA);
-        NicB = new VirtualNic(SimulatedPair.MacB);
-        Simulation.Connect(Air, NicB, faults);
-        Chip.Attach(Air);
+        Chip.Attach(ChipPort);
         Driver = new Cyw43439(new FullDuplexCyw43Bus(Chip), Chip.PowerLine, interruptLine ? Chip.HostWakeLine : null,
             new Cyw43Options { TimeProvider = Simulation.Clock });
         Run(Driver.InitializeAsync(SyntheticFirmware.Small()));
         Assert.That(Run(Driver.JoinAsync(Ssid, Passphrase)), Is.EqualTo(WifiJoinResult.Joined));
-        A = new NetStack(Simulation.CreateLoop(), Driver, randomSeed: 1);
-        B = new NetStack(Simulation.CreateLoop(), NicB, randomSeed: 2);
-        A.Configure(new Ipv4Cidr(SimulatedPair.AddressA, 24));
-        B.Configure(new Ipv4Cidr(SimulatedPair.AddressB, 24));
-        Simulation.RunFor(TimeSpan.Zero);
+        StartStacks(Driver);
     }
-
-    public NetworkSimulation Simulation { get; }
 
     public Cyw43Emulator Chip { get; }
 
     /// <summary>The chip's radio side: frames to and from the access point's network.</summary>
-    public VirtualNic Air { get; }
-
-    public VirtualNic NicB { get; }
+    public VirtualNic Air => ChipPort;
 
     public Cyw43439 Driver { get; }
-
-    public NetStack A { get; }
-
-    public NetStack B { get; }
-
-    public PingReply Ping(NetStack from, Ipv4Address to, int dataLength = 56) => SimulatedTraffic.Ping(Simulation, from, to, dataLength);
-
-    /// <summary>Puts a frame on the cable as if B sent it, then lets the network settle.</summary>
-    public void SendFromB(ReadOnlySpan<byte> frame) => SimulatedTraffic.Send(Simulation, NicB, frame);
 
     public T Run<T>(Task<T> task)
     {
@@ -70,9 +50,9 @@ internal sealed class EmulatedWifiNetwork : IDisposable
         task.GetAwaiter().GetResult();
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        Simulation.Dispose();
+        base.Dispose();
         Driver.Dispose();
     }
 }

@@ -7,18 +7,7 @@ namespace Seqs.Tests.Http;
 public sealed class HttpServerSimulationTests
 {
     private static HttpRouter Router() => new HttpRouter()
-        .MapGet("/", (req, res, ct) =>
-        {
-            res.ContentType = "text/plain";
-            res.Write("hello"u8);
-            return default;
-        })
-        .MapGet("/items/{id}", (req, res, ct) =>
-        {
-            res.Write("item "u8);
-            res.Write(req.GetRouteValue("id"));
-            return default;
-        })
+        .MapSampleRoutes()
         .MapPost("/echo", async (req, res, ct) =>
         {
             byte[] body = await req.ReadBodyToArrayAsync(ct);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Seqs.Http;
+using Seqs.Tests.Http;
 using Seqs.Stack;
 using Seqs.Wire;
 
@@ -166,18 +167,7 @@ public sealed partial class HttpInteropTests
     private static ServedHttp Serve(StackOnTap device, HttpServerOptions? options = null)
     {
         var router = new HttpRouter()
-            .MapGet("/", (req, res, ct) =>
-            {
-                res.ContentType = "text/plain";
-                res.Write("hello"u8);
-                return default;
-            })
-            .MapGet("/items/{id}", (req, res, ct) =>
-            {
-                res.Write("item "u8);
-                res.Write(req.GetRouteValue("id"));
-                return default;
-            })
+            .MapSampleRoutes()
             .MapGet("/api/status", (req, res, ct) =>
             {
                 res.ContentType = "application/json";

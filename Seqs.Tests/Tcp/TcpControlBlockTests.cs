@@ -13,6 +13,9 @@ public sealed class TcpControlBlockTests
     private const TcpFlags Rst = TcpFlags.Rst;
     private const TcpFlags Psh = TcpFlags.Psh;
 
+    /// <summary>Keep-alive after 10 s idle, then every 2 s, three probes.</summary>
+    private static readonly TcpConnectionOptions KeepAliveAfter10s = new() { KeepAlive = true, KeepAliveIdle = TimeSpan.FromSeconds(10), KeepAliveInterval = TimeSpan.FromSeconds(2), KeepAliveCount = 3 };
+
     /// <summary>
     /// RFC 9293 Figure 6, basic three-way handshake:
     /// <code>
@@ -444,8 +447,7 @@ public sealed class TcpControlBlockTests
     [Test]
     public void KeepAlive_ProbesAnIdleConnection_AndDropsItWhenNothingAnswers()
     {
-        var options = new TcpConnectionOptions { KeepAlive = true, KeepAliveIdle = TimeSpan.FromSeconds(10), KeepAliveInterval = TimeSpan.FromSeconds(2), KeepAliveCount = 3 };
-        var tcp = Established(localIss: 100, remoteIss: 300, options: options);
+        var tcp = Established(localIss: 100, remoteIss: 300, options: KeepAliveAfter10s);
         tcp.ExpectNothingSent(9_999);
         tcp.ExpectSent(10_000, Seg(100, 301, Ack));
         tcp.ExpectSent(12_000, Seg(100, 301, Ack));
@@ -462,8 +464,7 @@ public sealed class TcpControlBlockTests
     [Test]
     public void KeepAlive_ProbesInFinWait2()
     {
-        var options = new TcpConnectionOptions { KeepAlive = true, KeepAliveIdle = TimeSpan.FromSeconds(10), KeepAliveInterval = TimeSpan.FromSeconds(2), KeepAliveCount = 3 };
-        var tcp = Established(localIss: 100, remoteIss: 300, options: options);
+        var tcp = Established(localIss: 100, remoteIss: 300, options: KeepAliveAfter10s);
         tcp.Close();
         tcp.TakeSent();
         tcp.Arrives(5, Seg(301, 102, Ack));
@@ -478,8 +479,7 @@ public sealed class TcpControlBlockTests
     [Test]
     public void KeepAlive_AnsweredProbe_KeepsTheConnection()
     {
-        var options = new TcpConnectionOptions { KeepAlive = true, KeepAliveIdle = TimeSpan.FromSeconds(10), KeepAliveInterval = TimeSpan.FromSeconds(2), KeepAliveCount = 3 };
-        var tcp = Established(localIss: 100, remoteIss: 300, options: options);
+        var tcp = Established(localIss: 100, remoteIss: 300, options: KeepAliveAfter10s);
         tcp.ExpectSent(10_000, Seg(100, 301, Ack));
         tcp.Arrives(10_050, Seg(301, 101, Ack));
         tcp.ExpectNothingSent(20_049);
