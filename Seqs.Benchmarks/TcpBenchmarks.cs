@@ -11,6 +11,9 @@ namespace Seqs.Benchmarks;
 /// <summary>
 /// A whole TCP connection between two in-process stacks on a <see cref="CrossoverNic"/> pair: SYN, SYN-ACK, ACK,
 /// accept, both sides close, FINs and ACKs, until neither stack holds the connection (TIME-WAIT set to zero).
+/// <see cref="HandshakeAndClose"/> keeps one <see cref="TcpConnection"/> on each side and reuses it, as a server
+/// accepting into kept connections does; <see cref="HandshakeAndClose_NewConnections"/> makes new ones each time
+/// (<see cref="NetStack.ConnectAsync"/> and <see cref="TcpListener.AcceptAsync(CancellationToken)"/>).
 /// </summary>
 [MemoryDiagnoser]
 public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner derives from it
@@ -19,6 +22,12 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
     private NetStack _server = null!;
     private TcpListener _listener = null!;
     private TcpConnectionOptions _options = null!;
+    private TcpConnection _clientConnection = null!;
+    private TcpConnection _serverConnection = null!;
+    private ValueTask _connected;
+    private ValueTask _accepted;
+    private Task<TcpConnection> _newConnected = null!;
+    private ValueTask<TcpConnection> _newAccepted;
     private readonly Ipv4EndPoint _serverEndPoint = new(SimulatedPair.AddressB, 80);
 
     [GlobalSetup]
@@ -29,21 +38,57 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         _server = stacks.B;
         _options = new TcpConnectionOptions { TimeWaitDuration = TimeSpan.Zero, SendBufferSize = 2048, ReceiveBufferSize = 2048 };
         _listener = new TcpListener(_server, 80, _options);
+        _clientConnection = new TcpConnection(_client, _options);
+        _serverConnection = new TcpConnection(_server, _options);
         _server.Loop.Post(_ => _listener.Start(), null);
         HandshakeAndClose();
+        HandshakeAndClose_NewConnections();
+    }
+
+    [Benchmark(Baseline = true)]
+    public void HandshakeAndClose()
+    {
+        _client.Loop.Post(static s =>
+        {
+            var b = (TcpBenchmarks)s!;
+            b._connected = b._clientConnection.ConnectAsync(b._serverEndPoint);
+        }, this);
+        _server.Loop.Post(static s =>
+        {
+            var b = (TcpBenchmarks)s!;
+            b._accepted = b._listener.AcceptAsync(b._serverConnection);
+        }, this);
+        Turn(3);
+        if (!_connected.IsCompletedSuccessfully || !_accepted.IsCompletedSuccessfully)
+            throw new InvalidOperationException("The connection did not open.");
+        _client.Loop.Post(static s => ((TcpBenchmarks)s!)._clientConnection.Disconnect(), this);
+        _server.Loop.Post(static s => ((TcpBenchmarks)s!)._serverConnection.Disconnect(), this);
+        Turn(4);
+        ThrowIfNotClosed();
     }
 
     [Benchmark]
-    public void HandshakeAndClose()
+    public void HandshakeAndClose_NewConnections()
     {
-        Task<TcpConnection> connect = null!;
-        ValueTask<TcpConnection> accept = default;
-        _client.Loop.Post(_ => connect = _client.ConnectAsync(_serverEndPoint, _options), null);
-        _server.Loop.Post(_ => accept = _listener.AcceptAsync(), null);
+        _client.Loop.Post(static s =>
+        {
+            var b = (TcpBenchmarks)s!;
+            b._newConnected = b._client.ConnectAsync(b._serverEndPoint, b._options);
+        }, this);
+        _server.Loop.Post(static s =>
+        {
+            var b = (TcpBenchmarks)s!;
+            b._newAccepted = b._listener.AcceptAsync();
+        }, this);
         Turn(3);
-        connect.Result.Dispose();
-        accept.Result.Dispose();
+        _newConnected.Result.Dispose();
+        _newAccepted.Result.Dispose();
         Turn(4);
+        ThrowIfNotClosed();
+    }
+
+    private void ThrowIfNotClosed()
+    {
         if (_client.TcpConnectionCount + _server.TcpConnectionCount != 0)
             throw new InvalidOperationException("The connection did not close.");
     }

@@ -101,8 +101,14 @@ public sealed class NetLoop : IDisposable
     {
         if (callback is null)
             throw new ArgumentNullException(nameof(callback));
-        return _timers.Create(callback);
+        return _timers.Create(static s => ((Action)s!)(), callback);
     }
+
+    /// <summary>
+    /// Creates a timer that calls <paramref name="callback"/> with <paramref name="state"/>: with a static callback,
+    /// no delegate is made per timer.
+    /// </summary>
+    internal NetTimer CreateTimer(Action<object?> callback, object? state) => _timers.Create(callback, state);
 
     /// <summary>Queues work to run on the loop; safe from any thread. Work posted from the loop runs next turn.</summary>
     public void Post(SendOrPostCallback callback, object? state)

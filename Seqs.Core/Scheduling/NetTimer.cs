@@ -8,13 +8,17 @@ public sealed class NetTimer
 {
     private readonly TimerQueue _queue;
 
-    internal NetTimer(TimerQueue queue, Action callback)
+    internal NetTimer(TimerQueue queue, Action<object?> callback, object? state)
     {
         _queue = queue;
         Callback = callback;
+        State = state;
     }
 
-    internal Action Callback { get; }
+    /// <summary>What runs when the timer fires, with <see cref="State"/>: a static callback and a state cost no closure.</summary>
+    internal Action<object?> Callback { get; }
+
+    internal object? State { get; }
 
     internal int HeapIndex { get; set; } = -1;
 

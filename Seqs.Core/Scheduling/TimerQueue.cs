@@ -14,7 +14,7 @@ internal sealed class TimerQueue
 
     public TimeSpan? NextDeadline => Count == 0 ? null : _heap[0].Deadline;
 
-    public NetTimer Create(Action callback) => new(this, callback);
+    public NetTimer Create(Action<object?> callback, object? state) => new(this, callback, state);
 
     public void Schedule(NetTimer timer, TimeSpan deadline)
     {
@@ -65,7 +65,7 @@ internal sealed class TimerQueue
             fired++;
             try
             {
-                timer.Callback();
+                timer.Callback(timer.State);
             }
             catch (Exception e)
             {

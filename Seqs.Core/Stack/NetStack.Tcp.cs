@@ -9,7 +9,10 @@ namespace Seqs.Stack;
 
 public sealed partial class NetStack
 {
-    private readonly List<TcpConnection> _tcpConnections = [];
+    private readonly List<TcpControlBlock> _tcpConnections = [];
+    // Closed control blocks kept for the next connections (NetStackOptions.PooledTcpConnections), so opening one allocates nothing.
+    private readonly Stack<TcpControlBlock> _spareTcbs = new();
+    private Action<object?>? _onTcpTimer;
     private readonly List<TcpListener> _tcpListeners = [];
     private bool _tcpSegmentsInBatch;
     // The ISN and SYN cookie key is made on first use.
@@ -25,17 +28,33 @@ public sealed partial class NetStack
     public ushort TcpMss => (ushort)Math.Min(ushort.MaxValue, Mtu - Ipv4Packet.MinHeaderLength - TcpSegment.MinHeaderLength);
 
     /// <summary>
-    /// Active open (RFC 9293 §3.10.1): sends a SYN to <paramref name="remote"/> (resolving it or the gateway by ARP)
-    /// and completes when the connection is established. Throws <see cref="SocketException"/>: ConnectionRefused
-    /// on a RST, TimedOut after <see cref="TcpConnectionOptions.ConnectTimeout"/>, NetworkUnreachable without a route.
-    /// Safe from any thread.
+    /// Active open (RFC 9293 §3.10.1) on a new <see cref="TcpConnection"/>: sends a SYN to <paramref name="remote"/>
+    /// (resolving it or the gateway by ARP) and completes when the connection is established. Throws
+    /// <see cref="SocketException"/>: ConnectionRefused on a RST, TimedOut after
+    /// <see cref="TcpConnectionOptions.ConnectTimeout"/>, NetworkUnreachable without a route. Safe from any thread.
+    /// <see cref="TcpConnection.ConnectAsync"/> on a connection the caller keeps does the same without allocating.
     /// </summary>
     public Task<TcpConnection> ConnectAsync(Ipv4EndPoint remote, TcpConnectionOptions? options = null, CancellationToken cancellationToken = default)
     {
         if (!Loop.IsOnLoopThread)
             return ConnectOffLoop(remote, options, cancellationToken);
-        options ??= _options.Tcp;
-        options.Validate();
+        var connection = new TcpConnection(this, options);
+        ValueTask connecting = connection.ConnectAsync(remote, cancellationToken);
+        return Connected(connection, connecting);
+
+        static async Task<TcpConnection> Connected(TcpConnection connection, ValueTask connecting)
+        {
+            await connecting.ConfigureAwait(true);
+            return connection;
+        }
+    }
+
+    /// <summary>
+    /// Opens a control block in SYN-SENT toward <paramref name="remote"/> from a fresh ephemeral port and lists it;
+    /// the caller attaches it and then calls <see cref="AfterTcpEvent"/> to send the SYN.
+    /// </summary>
+    internal TcpControlBlock OpenActive(Ipv4EndPoint remote, TcpConnectionOptions options)
+    {
         if (Address is not Ipv4Cidr own)
             throw new SocketException((int)SocketError.NetworkUnreachable);
         if (!TryGetNextHop(remote.Address, out _, out _) || remote.Address.IsBroadcast || remote.Address.IsMulticast)
@@ -46,15 +65,54 @@ public sealed partial class NetStack
         ushort port = PickEphemeralPort((Stack: this, Remote: remote),
             static (s, candidate) => s.Stack.FindTcpConnection(candidate, s.Remote) is not null || s.Stack.FindTcpListener(candidate) is not null);
         var local = new Ipv4EndPoint(own.Address, port);
-        TcpControlBlock tcb = TcpControlBlock.ForActiveOpen(options, InitialSequenceNumber(local, remote), TcpMss, Loop.Now);
-        var connection = new TcpConnection(this, tcb, local, remote, listener: null);
-        _tcpConnections.Add(connection);
-        var established = new TaskCompletionSource<TcpConnection>();
-        connection.Connecting = established;
-        if (cancellationToken.CanBeCanceled)
-            connection.ConnectCancellation = cancellationToken.Register(static s => ((TcpConnection)s!).Abort(), connection);
-        AfterTcpEvent(connection);
-        return established.Task;
+        TcpControlBlock tcb = TakeTcb(local, remote);
+        tcb.OpenActive(options, InitialSequenceNumber(local, remote), TcpMss, Loop.Now);
+        List(tcb);
+        return tcb;
+    }
+
+    /// <summary>A control block for a new connection: a spare one when there is one, else a new one with its timer.</summary>
+    private TcpControlBlock TakeTcb(Ipv4EndPoint local, Ipv4EndPoint remote)
+    {
+        if (!_spareTcbs.TryPop(out TcpControlBlock? tcb))
+        {
+            tcb = new TcpControlBlock();
+            tcb.Timer = Loop.CreateTimer(_onTcpTimer ??= s => OnTcpTimer((TcpControlBlock)s!), tcb);
+        }
+        tcb.Bind(local, remote);
+        tcb.StackCounters = Counters;
+        return tcb;
+    }
+
+    private void List(TcpControlBlock tcb)
+    {
+        tcb.Listed = true;
+        _tcpConnections.Add(tcb);
+    }
+
+    /// <summary>A closed control block that no connection holds any more is kept for reuse while the pool has room.</summary>
+    private void Recycle(TcpControlBlock tcb)
+    {
+        tcb.Retire();
+        if (_spareTcbs.Count < _options.PooledTcpConnections)
+            _spareTcbs.Push(tcb);
+    }
+
+    /// <summary>The application let go of <paramref name="tcb"/> (<see cref="TcpConnection"/> disposed or disconnected).</summary>
+    internal void OnOrphaned(TcpControlBlock tcb)
+    {
+        tcb.Dirty = true;
+        tcb.TryReleaseBuffers();
+        if (tcb.IsClosed && !tcb.Listed)
+            Recycle(tcb);
+    }
+
+    /// <summary>A listener stopped with <paramref name="tcb"/> established but not accepted: reset it (RFC 9293 §3.10.5).</summary>
+    internal void AbortUnaccepted(TcpControlBlock tcb)
+    {
+        tcb.Abort();
+        tcb.Orphan(Loop.Now);
+        AfterTcpEvent(tcb);
     }
 
     internal void AddTcpListener(TcpListener listener)
@@ -78,19 +136,16 @@ public sealed partial class NetStack
 
     internal void RemoveTcpListener(TcpListener listener) => _tcpListeners.Remove(listener);
 
-    /// <summary>The application changed a connection; its segments go out in the loop's transmit phase.</summary>
-    internal void RequestTcpFlush(TcpConnection connection) => connection.Dirty = true;
-
-    internal void OnTcpTimer(TcpConnection connection)
+    private void OnTcpTimer(TcpControlBlock tcb)
     {
-        int retransmissions = connection.Tcb.Retransmissions;
-        connection.Tcb.OnTimer(Loop.Now);
+        int retransmissions = tcb.Retransmissions;
+        tcb.OnTimer(Loop.Now);
         // From the second timeout in a row, suspect the link-layer address (RFC 1122 §2.3.2.1, higher-layer advice):
         // a wrong ARP entry would otherwise black-hole the connection until the entry's lifetime ends.
-        if (connection.Tcb.Retransmissions > retransmissions && connection.Tcb.Backoff >= 2
-            && TryGetNextHop(connection.Remote.Address, out Ipv4Address nextHop, out _) && !nextHop.IsUnspecified)
+        if (tcb.Retransmissions > retransmissions && tcb.Backoff >= 2
+            && TryGetNextHop(tcb.Remote.Address, out Ipv4Address nextHop, out _) && !nextHop.IsUnspecified)
             _arpCache.MarkStale(nextHop, Loop.Now);
-        AfterTcpEvent(connection);
+        AfterTcpEvent(tcb);
     }
 
     private void OnTcp(Ipv4Packet packet, bool unicast)
@@ -120,16 +175,16 @@ public sealed partial class NetStack
         };
         var local = new Ipv4EndPoint(own.Address, tcp.DestinationPort);
         var remote = new Ipv4EndPoint(packet.SourceAddress, tcp.SourcePort);
-        TcpConnection? connection = FindTcpConnection(local.Port, remote);
-        if (connection is not null && connection.Tcb.TryEndTimeWaitFor(seg))
+        TcpControlBlock? connection = FindTcpConnection(local.Port, remote);
+        if (connection is not null && connection.TryEndTimeWaitFor(seg))
         {
             AfterTcpEvent(connection);
             connection = null;
         }
         // A connection that closed earlier in this receive batch is gone as far as new segments are concerned.
-        if (connection is not null && !connection.Tcb.IsClosed)
+        if (connection is not null && !connection.IsClosed)
         {
-            connection.Tcb.OnSegment(seg, tcp.Payload, Loop.Now);
+            connection.OnSegment(seg, tcp.Payload, Loop.Now);
             // What the segment calls for (ACKs, data, wake-ups) is done once at the end of the receive batch, so
             // that a burst of segments is acknowledged by one ACK, as GRO lets the Linux kernel do.
             connection.Dirty = true;
@@ -172,12 +227,13 @@ public sealed partial class NetStack
                     return;
                 }
                 Counters.TcpSynCookiesAccepted++;
-                TcpControlBlock fromCookie = TcpControlBlock.ForSynCookie(listener.Options, TcpMss, peerMss, seg, Loop.Now);
-                var accepted = new TcpConnection(this, fromCookie, local, remote, listener);
+                TcpControlBlock fromCookie = TakeTcb(local, remote);
+                fromCookie.OpenFromSynCookie(listener.Options, TcpMss, peerMss, seg, Loop.Now);
+                fromCookie.Listener = listener;
                 listener.HalfOpen++;
-                _tcpConnections.Add(accepted);
+                List(fromCookie);
                 fromCookie.OnSegment(seg, payload, Loop.Now);
-                AfterTcpEvent(accepted);
+                AfterTcpEvent(fromCookie);
                 return;
             }
             Counters.TcpResetsSent++;
@@ -200,51 +256,48 @@ public sealed partial class NetStack
             SendTcpSegment(local, remote, new Segment(cookie, seg.Seq + 1, TcpFlags.Syn | TcpFlags.Ack, window, MaximumSegmentSize: TcpMss));
             return;
         }
-        TcpControlBlock tcb = TcpControlBlock.ForPassiveOpen(listener.Options, InitialSequenceNumber(local, remote), TcpMss, seg, Loop.Now);
-        var connection = new TcpConnection(this, tcb, local, remote, listener);
+        TcpControlBlock tcb = TakeTcb(local, remote);
+        tcb.OpenPassive(listener.Options, InitialSequenceNumber(local, remote), TcpMss, seg, Loop.Now);
+        tcb.Listener = listener;
         listener.HalfOpen++;
-        _tcpConnections.Add(connection);
-        AfterTcpEvent(connection);
+        List(tcb);
+        AfterTcpEvent(tcb);
     }
 
-    /// <summary>After any change to a connection: send what it has, rearm its timer, wake its waiters, retire it if done.</summary>
-    private void AfterTcpEvent(TcpConnection connection)
+    /// <summary>
+    /// After any change to a connection: send what it has, rearm its timer, wake its waiters, retire it if done.
+    /// </summary>
+    internal void AfterTcpEvent(TcpControlBlock tcb)
     {
-        FlushTcp(connection);
-        TcpControlBlock tcb = connection.Tcb;
+        FlushTcp(tcb);
         if (tcb.NextDeadline is TimeSpan deadline)
-            connection.Timer.Schedule(deadline);
+            tcb.Timer!.Schedule(deadline);
         else
-            connection.Timer.Cancel();
+            tcb.Timer!.Cancel();
 
-        if (connection.Listener is TcpListener listener)
+        if (tcb.Listener is TcpListener listener)
         {
             if (tcb.State is not (TcpState.SynReceived or TcpState.Closed))
             {
-                connection.Listener = null;
-                listener.OnEstablished(connection);
+                tcb.Listener = null;
+                listener.OnEstablished(tcb);
             }
             else if (tcb.IsClosed)
             {
-                connection.Listener = null;
+                tcb.Listener = null;
                 listener.OnHalfOpenClosed();
             }
         }
-        if (connection.Connecting is TaskCompletionSource<TcpConnection> connecting && tcb.State != TcpState.SynSent && tcb.State != TcpState.SynReceived)
+        tcb.Owner?.OnStateChanged(tcb);
+        if (tcb.IsOrphaned)
+            tcb.TryReleaseBuffers();
+        if (tcb.IsClosed && tcb.Listed)
         {
-            connection.Connecting = null;
-            connection.ConnectCancellation.Dispose();
-            if (tcb.IsClosed)
-                connecting.TrySetException(ConnectError(tcb.Error));
-            else
-                connecting.TrySetResult(connection);
-        }
-        connection.OnStateChanged();
-        connection.ReleaseBuffersIfDone();
-        if (tcb.IsClosed)
-        {
-            connection.Timer.Cancel();
-            _tcpConnections.Remove(connection);
+            tcb.Timer!.Cancel();
+            tcb.Listed = false;
+            _tcpConnections.Remove(tcb);
+            if (tcb.IsOrphaned)
+                Recycle(tcb);
         }
     }
 
@@ -256,13 +309,13 @@ public sealed partial class NetStack
     {
         if (_tcpConnections.Count < _options.MaxTcpConnections)
             return true;
-        TcpConnection? oldest = null;
-        foreach (TcpConnection connection in _tcpConnections)
+        TcpControlBlock? oldest = null;
+        foreach (TcpControlBlock tcb in _tcpConnections)
         {
-            if (connection.Tcb.TimeWaitEnd is TimeSpan end && (oldest is null || end < oldest.Tcb.TimeWaitEnd))
-                oldest = connection;
+            if (tcb.TimeWaitEnd is TimeSpan end && (oldest is null || end < oldest.TimeWaitEnd))
+                oldest = tcb;
         }
-        if (oldest is null || !oldest.Tcb.TryEvictTimeWait())
+        if (oldest is null || !oldest.TryEvictTimeWait())
             return false;
         Counters.TcpTimeWaitsEvicted++;
         AfterTcpEvent(oldest);
@@ -274,16 +327,16 @@ public sealed partial class NetStack
     {
         for (int i = _tcpConnections.Count - 1; i >= 0; i--)
         {
-            TcpConnection connection = _tcpConnections[i];
-            if (connection.Tcb.State == TcpState.SynSent && TryGetNextHop(connection.Remote.Address, out Ipv4Address hop, out _) && hop == nextHop)
+            TcpControlBlock tcb = _tcpConnections[i];
+            if (tcb.State == TcpState.SynSent && TryGetNextHop(tcb.Remote.Address, out Ipv4Address hop, out _) && hop == nextHop)
             {
-                connection.Tcb.OnNextHopUnreachable();
-                AfterTcpEvent(connection);
+                tcb.OnNextHopUnreachable();
+                AfterTcpEvent(tcb);
             }
         }
     }
 
-    private static SocketException ConnectError(TcpError error) => new((int)(error switch
+    internal static SocketException ConnectError(TcpError error) => new((int)(error switch
     {
         TcpError.ConnectionRefused => SocketError.ConnectionRefused,
         TcpError.HostUnreachable => SocketError.HostUnreachable,
@@ -292,16 +345,16 @@ public sealed partial class NetStack
         _ => SocketError.ConnectionReset,
     }));
 
-    private void FlushTcp(TcpConnection connection)
+    private void FlushTcp(TcpControlBlock tcb)
     {
-        connection.Dirty = false;
+        tcb.Dirty = false;
         // Stop when the NIC pushes back; the rest goes in a later transmit phase. Data sits after the options the
         // next data segment carries (timestamps, SACK blocks), so the payload is copied once, to its final place.
         while (_transmitQueue.Count == 0
-            && connection.Tcb.TryBuildSegment(Loop.Now, _transmitBuffer.AsSpan(TransportOffset + TcpSegment.MinHeaderLength + connection.Tcb.DataOptionsLength), out Segment segment))
-            SendTcpSegment(connection.Local, connection.Remote, segment);
-        if (_transmitQueue.Count > 0 && connection.Tcb.WantsToSend)
-            connection.Dirty = true;
+            && tcb.TryBuildSegment(Loop.Now, _transmitBuffer.AsSpan(TransportOffset + TcpSegment.MinHeaderLength + tcb.DataOptionsLength), out Segment segment))
+            SendTcpSegment(tcb.Local, tcb.Remote, segment);
+        if (_transmitQueue.Count > 0 && tcb.WantsToSend)
+            tcb.Dirty = true;
     }
 
     /// <summary>The end of a receive batch: connections that received segments act on them.</summary>
@@ -318,11 +371,11 @@ public sealed partial class NetStack
     {
         for (int i = 0; i < _tcpConnections.Count; i++)
         {
-            TcpConnection connection = _tcpConnections[i];
-            if (!connection.Dirty)
+            TcpControlBlock tcb = _tcpConnections[i];
+            if (!tcb.Dirty)
                 continue;
             int before = _tcpConnections.Count;
-            AfterTcpEvent(connection);
+            AfterTcpEvent(tcb);
             if (_tcpConnections.Count < before)
                 i--;
         }
@@ -403,12 +456,12 @@ public sealed partial class NetStack
         return options.Finish();
     }
 
-    private TcpConnection? FindTcpConnection(ushort localPort, Ipv4EndPoint remote)
+    private TcpControlBlock? FindTcpConnection(ushort localPort, Ipv4EndPoint remote)
     {
-        foreach (TcpConnection connection in _tcpConnections)
+        foreach (TcpControlBlock tcb in _tcpConnections)
         {
-            if (connection.Local.Port == localPort && connection.Remote == remote)
-                return connection;
+            if (tcb.Local.Port == localPort && tcb.Remote == remote)
+                return tcb;
         }
         return null;
     }

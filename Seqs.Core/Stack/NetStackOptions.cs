@@ -39,6 +39,12 @@ public sealed class NetStackOptions
     /// <summary>TCP connections (any state, TIME-WAIT included) the stack keeps at once.</summary>
     public int MaxTcpConnections { get; set; } = 64;
 
+    /// <summary>
+    /// Control blocks of closed TCP connections kept for the next ones, so that opening a connection allocates
+    /// nothing; each costs about half a kilobyte. 0 keeps none.
+    /// </summary>
+    public int PooledTcpConnections { get; set; } = 16;
+
     /// <summary>Multicast groups the interface can join.</summary>
     public int MaxMulticastGroups { get; set; } = 4;
 
@@ -68,6 +74,7 @@ public sealed class NetStackOptions
         Require(MaxUdpSockets is >= 0 and <= 65535, nameof(MaxUdpSockets), "0 to 65535");
         Require(UdpReceiveQueueDatagrams is >= 1 and <= 4096, nameof(UdpReceiveQueueDatagrams), "1 to 4096");
         Require(MaxTcpConnections is >= 0 and <= 65535, nameof(MaxTcpConnections), "0 to 65535");
+        Require(PooledTcpConnections is >= 0 and <= 65535, nameof(PooledTcpConnections), "0 to 65535");
         Require(MaxMulticastGroups is >= 0 and <= 256, nameof(MaxMulticastGroups), "0 to 256");
         Require(MaxOutstandingPings is >= 1 and <= 1024, nameof(MaxOutstandingPings), "1 to 1024");
     }

@@ -8,12 +8,10 @@ namespace Seqs.Tcp;
 /// </summary>
 internal abstract class CongestionControl
 {
-    protected CongestionControl(int mss)
-    {
-        Window = InitialWindow(mss);
-        // RFC 5681 §3.1: "The initial value of ssthresh SHOULD be set arbitrarily high."
-        SlowStartThreshold = int.MaxValue;
-    }
+    protected CongestionControl(int mss) => Reset(mss);
+
+    /// <summary>The algorithm this is, so that a reused control block keeps it only when the options ask for the same.</summary>
+    public abstract CongestionControlAlgorithm Algorithm { get; }
 
     /// <summary>cwnd.</summary>
     public int Window { get; protected set; }
@@ -28,6 +26,14 @@ internal abstract class CongestionControl
         CongestionControlAlgorithm.Cubic => new Cubic(mss),
         _ => new NewReno(mss),
     };
+
+    /// <summary>Starts over for a new connection, as if just made.</summary>
+    public virtual void Reset(int mss)
+    {
+        Window = InitialWindow(mss);
+        // RFC 5681 §3.1: "The initial value of ssthresh SHOULD be set arbitrarily high."
+        SlowStartThreshold = int.MaxValue;
+    }
 
     /// <summary>RFC 6928 §2: IW = min(10·MSS, max(2·MSS, 14600)).</summary>
     public static int InitialWindow(int mss) => Math.Min(10 * mss, Math.Max(2 * mss, 14600));

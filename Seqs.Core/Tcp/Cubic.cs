@@ -23,6 +23,19 @@ internal sealed class Cubic(int mss) : CongestionControl(mss)
     private double _k;
     private TimeSpan? _epochStart;
 
+    public override CongestionControlAlgorithm Algorithm => CongestionControlAlgorithm.Cubic;
+
+    public override void Reset(int mss)
+    {
+        base.Reset(mss);
+        _wMax = 0;
+        _wLastMax = 0;
+        _cwndPrior = 0;
+        _wEst = 0;
+        _k = 0;
+        _epochStart = null;
+    }
+
     /// <summary>RFC 9438 §4.6 multiplicative decrease and §4.7 fast convergence.</summary>
     public override void OnLoss(int flightSize, int mss, TimeSpan now)
     {

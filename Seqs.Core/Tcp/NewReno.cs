@@ -3,6 +3,8 @@ namespace Seqs.Tcp;
 /// <summary>RFC 5681 congestion avoidance: about one segment per round trip; halve on loss.</summary>
 internal sealed class NewReno(int mss) : CongestionControl(mss)
 {
+    public override CongestionControlAlgorithm Algorithm => CongestionControlAlgorithm.NewReno;
+
     /// <summary>RFC 5681 §3.2 equation (4): ssthresh = max(FlightSize / 2, 2·SMSS); recovery runs at ssthresh.</summary>
     public override void OnLoss(int flightSize, int mss, TimeSpan now)
     {

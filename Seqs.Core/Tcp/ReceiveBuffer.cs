@@ -7,35 +7,48 @@ namespace Seqs.Tcp;
 /// before it fills. Positions are stream offsets (octets since the first data byte). At most
 /// <c>maxRanges</c> disjoint out-of-order ranges are kept; a segment that would need more is dropped, and
 /// the peer retransmits it. The ring is rented from <see cref="ArrayPool{T}.Shared"/> and returned by
-/// <see cref="Release"/>.
+/// <see cref="Release"/>. A mutable struct kept in a field of the control block, to save an object.
 /// </summary>
-internal sealed class ReceiveBuffer
+internal struct ReceiveBuffer
 {
-    private readonly int _capacity;
+    private int _capacity;
     private byte[] _ring;
-    private readonly RangeSet _ranges;
+    private RangeSet _ranges;
     private long _readOffset;
-    private long _latestOutOfOrder = -1;
+    private long _latestOutOfOrder;
 
     public ReceiveBuffer(int capacity, int maxRanges)
     {
-        _capacity = capacity;
-        _ring = ArrayPool<byte>.Shared.Rent(capacity);
-        _ranges = new RangeSet(maxRanges);
+        _ring = [];
+        Open(capacity, maxRanges);
     }
 
-    public int Capacity => _capacity;
+    public readonly int Capacity => _capacity;
+
+    /// <summary>
+    /// Starts over for a new connection: an empty stream in a ring rented for <paramref name="capacity"/> bytes. The
+    /// previous ring must have been released; the out-of-order range table is kept when it is the same size.
+    /// </summary>
+    public void Open(int capacity, int maxRanges)
+    {
+        _capacity = capacity;
+        _ring = ArrayPool<byte>.Shared.Rent(capacity);
+        _ranges.Reset(maxRanges);
+        _readOffset = 0;
+        _latestOutOfOrder = -1;
+        NextOffset = 0;
+    }
 
     /// <summary>The stream offset of RCV.NXT: everything before it has arrived.</summary>
     public long NextOffset { get; private set; }
 
     /// <summary>In-order bytes waiting for the application.</summary>
-    public int Readable => (int)(NextOffset - _readOffset);
+    public readonly int Readable => (int)(NextOffset - _readOffset);
 
     /// <summary>RCV.WND: room left after the bytes not yet read (RFC 9293 §3.8.6.2 offers what the buffer can take).</summary>
-    public int Window => _capacity - Readable;
+    public readonly int Window => _capacity - Readable;
 
-    public int OutOfOrderRanges => _ranges.Count;
+    public readonly int OutOfOrderRanges => _ranges.Count;
 
     /// <summary>
     /// Stores <paramref name="data"/> at stream offset <paramref name="offset"/> (≥ <see cref="NextOffset"/>, ending
@@ -70,13 +83,13 @@ internal sealed class ReceiveBuffer
     }
 
     /// <summary>The <paramref name="index"/>th out-of-order range, lowest first, as stream offsets.</summary>
-    public (long Start, long End) GetOutOfOrderRange(int index) => (_ranges.Start(index), _ranges.End(index));
+    public readonly (long Start, long End) GetOutOfOrderRange(int index) => (_ranges.Start(index), _ranges.End(index));
 
     /// <summary>
     /// The index of the out-of-order range that holds the most recently arrived out-of-order data (the first SACK
     /// block, RFC 2018 §4), or -1 when that data has since joined the in-order bytes.
     /// </summary>
-    public int LatestOutOfOrderRange
+    public readonly int LatestOutOfOrderRange
     {
         get
         {

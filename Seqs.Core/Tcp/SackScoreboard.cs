@@ -7,7 +7,7 @@ namespace Seqs.Tcp;
 /// </summary>
 internal sealed class SackScoreboard(int capacity, SeqNumber una)
 {
-    private readonly RangeSet _ranges = new(capacity);
+    private RangeSet _ranges = new(capacity);
     // Ranges are kept as stream positions: _baseOffset is the position of _base, which follows SND.UNA.
     private SeqNumber _base = una;
     private long _baseOffset;
@@ -46,6 +46,14 @@ internal sealed class SackScoreboard(int capacity, SeqNumber una)
     }
 
     public void Clear() => _ranges.Clear();
+
+    /// <summary>Empties the scoreboard for a new connection whose SND.UNA is <paramref name="una"/>.</summary>
+    public void Reset(SeqNumber una)
+    {
+        _ranges.Clear();
+        _base = una;
+        _baseOffset = 0;
+    }
 
     /// <summary>
     /// Where <paramref name="seq"/> falls: if inside a SACKed range, false and the range's right edge in

@@ -6,19 +6,20 @@ namespace Seqs.Tcp;
 /// The bytes a connection has accepted from the application and not yet had acknowledged: a ring whose head is
 /// the oldest unacknowledged byte (SND.UNA's data), so retransmission reads from it and an ACK frees it
 /// (RFC 9293 §3.8.1: data is kept until acknowledged). The ring is rented from <see cref="ArrayPool{T}.Shared"/> and
-/// returned by <see cref="Release"/>, so that short connections one after another reuse the same memory.
+/// returned by <see cref="Release"/>, so that short connections one after another reuse the same memory. A mutable
+/// struct kept in a field of the control block, to save an object.
 /// </summary>
-internal sealed class SendBuffer(int capacity)
+internal struct SendBuffer(int capacity)
 {
     private byte[] _ring = ArrayPool<byte>.Shared.Rent(capacity);
     private int _start;
 
-    public int Capacity => capacity;
+    public readonly int Capacity => capacity;
 
     /// <summary>Bytes held: unacknowledged ones, sent or not.</summary>
     public int Count { get; private set; }
 
-    public int Free => capacity - Count;
+    public readonly int Free => capacity - Count;
 
     public int Write(ReadOnlySpan<byte> data)
     {
@@ -32,7 +33,7 @@ internal sealed class SendBuffer(int capacity)
     }
 
     /// <summary>Copies <paramref name="destination"/>.Length bytes starting <paramref name="offset"/> bytes after the head.</summary>
-    public void CopyTo(int offset, Span<byte> destination)
+    public readonly void CopyTo(int offset, Span<byte> destination)
     {
         int from = (_start + offset) % capacity;
         int first = Math.Min(destination.Length, capacity - from);

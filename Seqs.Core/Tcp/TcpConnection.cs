@@ -13,51 +13,112 @@ namespace Seqs.Tcp;
 /// methods are safe from any thread; one read and one write may be outstanding at a time. Failures surface as
 /// <see cref="IOException"/> wrapping a <see cref="SocketException"/> that says what happened (refused, reset,
 /// timed out, aborted).
+/// <para>
+/// A connection made with the public constructor can be used again and again, as a <see cref="Socket"/> can with
+/// <c>Disconnect(reuseSocket: true)</c>: <see cref="ConnectAsync"/> or
+/// <see cref="TcpListener.AcceptAsync(TcpConnection, CancellationToken)"/> opens it, <see cref="Disconnect"/> closes
+/// it gracefully and frees it for the next one. The stack finishes each close on its own and reuses its control
+/// blocks, so a client or server that keeps its connections allocates nothing per connection once warm.
+/// </para>
 /// </summary>
 public sealed class TcpConnection : Stream
 {
     private readonly NetStack _stack;
-    // Made when a read or write first has to wait: a connection that never waits does not carry them.
+    private readonly TcpConnectionOptions _options;
+    private TcpControlBlock? _tcb;
+    // The control block's generation when it was attached: once the stack reuses the block, it is no longer ours.
+    private int _generation;
+    private Ipv4EndPoint _local;
+    private Ipv4EndPoint _remote;
+    // Made when a read, a write or a connect first has to wait: a connection that never waits does not carry them.
     private LoopCompletion<int>? _read;
     private LoopCompletion<int>? _write;
+    private LoopCompletion<int>? _connect;
+    private CancellationTokenRegistration _connectCancellation;
     private Memory<byte> _readBuffer;
     private ReadOnlyMemory<byte> _writeRemaining;
     private int _writeTotal;
     private bool _disposed;
 
-    internal TcpConnection(NetStack stack, TcpControlBlock tcb, Ipv4EndPoint local, Ipv4EndPoint remote, TcpListener? listener)
+    /// <summary>
+    /// A connection not yet open, for <see cref="ConnectAsync"/> or
+    /// <see cref="TcpListener.AcceptAsync(TcpConnection, CancellationToken)"/>; <paramref name="options"/> (or the
+    /// stack's <see cref="NetStack.DefaultTcpOptions"/>) apply to every connection it opens with
+    /// <see cref="ConnectAsync"/>; an accepted one takes the listener's.
+    /// </summary>
+    public TcpConnection(NetStack stack, TcpConnectionOptions? options = null)
     {
-        _stack = stack;
-        Tcb = tcb;
-        tcb.StackCounters = stack.Counters;
-        Local = local;
-        Remote = remote;
-        Listener = listener;
-        Timer = stack.Loop.CreateTimer(OnTimer);
+        _stack = stack ?? throw new ArgumentNullException(nameof(stack));
+        _options = options ?? stack.DefaultTcpOptions;
+        _options.Validate();
     }
 
-    internal TcpControlBlock Tcb { get; }
+    /// <summary>The control block while this connection holds it; null before it opens and after it lets go.</summary>
+    internal TcpControlBlock? Tcb => _tcb is { } tcb && tcb.Generation == _generation ? tcb : null;
 
-    internal Ipv4EndPoint Local { get; }
+    /// <summary>The control block of an open connection, or an <see cref="InvalidOperationException"/>.</summary>
+    private TcpControlBlock OpenTcb => Tcb is { Owner: not null } tcb && tcb.Owner == this
+        ? tcb
+        : throw new InvalidOperationException("The connection is not open: connect or accept it first.");
 
-    internal Ipv4EndPoint Remote { get; }
+    /// <summary>
+    /// Active open (RFC 9293 §3.10.1): sends a SYN to <paramref name="remote"/> (resolving it or the gateway by ARP)
+    /// and completes when the connection is established. Throws <see cref="SocketException"/>: ConnectionRefused
+    /// on a RST, TimedOut after <see cref="TcpConnectionOptions.ConnectTimeout"/>, HostUnreachable when ARP gets
+    /// no answer, NetworkUnreachable without a route; cancelling aborts the attempt. The connection must not be
+    /// open. Safe from any thread.
+    /// </summary>
+    public ValueTask ConnectAsync(Ipv4EndPoint remote, CancellationToken cancellationToken = default)
+    {
+        if (!_stack.Loop.IsOnLoopThread)
+            return ConnectOffLoop(remote, cancellationToken);
+        ThrowIfNotReusable(_stack);
+        if (cancellationToken.IsCancellationRequested)
+            return new ValueTask(Task.FromCanceled(cancellationToken));
+        TcpControlBlock tcb = _stack.OpenActive(remote, _options);
+        Attach(tcb);
+        ValueTask connected = (_connect ??= new LoopCompletion<int>(_stack.Loop)).ArmWithoutResult(CancellationToken.None);
+        if (cancellationToken.CanBeCanceled)
+            _connectCancellation = cancellationToken.Register(static s => ((TcpConnection)s!).OnConnectCanceled(), this);
+        _stack.AfterTcpEvent(tcb);
+        return connected;
+    }
 
-    /// <summary>The listener of a passive open until the connection is established (or dies first); then null.</summary>
-    internal TcpListener? Listener { get; set; }
+    /// <summary>
+    /// Closes gracefully as <see cref="Stream.Dispose()"/> does (a FIN follows the data already written and the
+    /// stack finishes the close on its own) but keeps this object for another <see cref="ConnectAsync"/> or
+    /// <see cref="TcpListener.AcceptAsync(TcpConnection, CancellationToken)"/>. An outstanding read or write fails.
+    /// </summary>
+    public void Disconnect() => OnLoop(static c => c.LetGo(disposing: false));
 
-    internal NetTimer Timer { get; }
+    /// <summary>Takes on <paramref name="tcb"/>, which the stack just opened or a listener accepted.</summary>
+    internal void Attach(TcpControlBlock tcb)
+    {
+        _tcb = tcb;
+        _generation = tcb.Generation;
+        _local = tcb.Local;
+        _remote = tcb.Remote;
+        tcb.Owner = this;
+    }
 
-    /// <summary>The active open's completion until the handshake ends.</summary>
-    internal TaskCompletionSource<TcpConnection>? Connecting { get; set; }
+    /// <summary>Throws unless this connection belongs to <paramref name="stack"/>, is not disposed and is not open.</summary>
+    internal void ThrowIfNotReusable(NetStack stack)
+    {
+        ThrowIfDisposed();
+        if (stack != _stack)
+            throw new ArgumentException("The connection belongs to another stack.", nameof(stack));
+        if (Tcb is { } tcb && tcb.Owner == this)
+            throw new InvalidOperationException("The connection is open; disconnect it before opening it again.");
+    }
 
-    internal CancellationTokenRegistration ConnectCancellation { get; set; }
+    /// <summary>This end of the connection (the last one, once disconnected).</summary>
+    public IPEndPoint LocalEndPoint => EverOpened(_local).ToIPEndPoint();
 
-    /// <summary>The application changed something (wrote, read, closed) that may have produced a segment to send.</summary>
-    internal bool Dirty { get; set; }
+    /// <summary>The peer of the connection (the last one, once disconnected).</summary>
+    public IPEndPoint RemoteEndPoint => EverOpened(_remote).ToIPEndPoint();
 
-    public IPEndPoint LocalEndPoint => Local.ToIPEndPoint();
-
-    public IPEndPoint RemoteEndPoint => Remote.ToIPEndPoint();
+    private Ipv4EndPoint EverOpened(Ipv4EndPoint endPoint) =>
+        _tcb is null ? throw new InvalidOperationException("The connection has not been opened yet.") : endPoint;
 
     /// <summary>
     /// Like <see cref="System.Net.Sockets.Socket.NoDelay"/>: true turns Nagle's algorithm off, so small writes leave at
@@ -66,12 +127,15 @@ public sealed class TcpConnection : Stream
     /// </summary>
     public bool NoDelay
     {
-        get => Tcb.NoDelay;
-        set => Tcb.NoDelay = value;
+        get => OpenTcb.NoDelay;
+        set => OpenTcb.NoDelay = value;
     }
 
-    /// <summary>The RFC 9293 state, read on the loop (from other threads it may be a moment old).</summary>
-    public TcpState State => Tcb.State;
+    /// <summary>
+    /// The RFC 9293 state, read on the loop (from other threads it may be a moment old). CLOSED before the connection
+    /// opens and once the stack has reused its control block.
+    /// </summary>
+    public TcpState State => Tcb?.State ?? TcpState.Closed;
 
     public override bool CanRead => !_disposed;
 
@@ -96,9 +160,10 @@ public sealed class TcpConnection : Stream
             return new ValueTask<int>(Task.FromCanceled<int>(cancellationToken));
         if (_read is { IsBusy: true })
             throw new InvalidOperationException("A read is already outstanding on this connection.");
+        TcpControlBlock tcb = OpenTcb;
         if (buffer.IsEmpty)
             return new ValueTask<int>(0);
-        if (TryCompleteRead(buffer.Span, out int read, out Exception? error))
+        if (TryCompleteRead(tcb, buffer.Span, out int read, out Exception? error))
             return error is null ? new ValueTask<int>(read) : new ValueTask<int>(Task.FromException<int>(error));
         _readBuffer = buffer;
         return (_read ??= new LoopCompletion<int>(_stack.Loop)).Arm(cancellationToken);
@@ -116,11 +181,12 @@ public sealed class TcpConnection : Stream
             return new ValueTask(Task.FromCanceled(cancellationToken));
         if (_write is { IsBusy: true })
             throw new InvalidOperationException("A write is already outstanding on this connection.");
-        if (ErrorFor(sending: true) is Exception error)
+        TcpControlBlock tcb = OpenTcb;
+        if (ErrorFor(tcb, sending: true) is Exception error)
             return new ValueTask(Task.FromException(error));
-        int written = Tcb.Write(buffer.Span);
+        int written = tcb.Write(buffer.Span);
         if (written > 0)
-            _stack.RequestTcpFlush(this);
+            tcb.Dirty = true;
         if (written == buffer.Length)
             return default;
         _writeRemaining = buffer[written..];
@@ -182,18 +248,21 @@ public sealed class TcpConnection : Stream
     /// </summary>
     public void ShutdownSend() => OnLoop(static c =>
     {
+        TcpControlBlock tcb = c.OpenTcb;
         if (c._write is { IsBusy: true })
             throw new InvalidOperationException("Wait for the outstanding write before shutting down the send side.");
-        c.Tcb.Close();
-        c._stack.RequestTcpFlush(c);
+        tcb.Close();
+        tcb.Dirty = true;
     });
 
     /// <summary>Resets the connection at once (RFC 9293 §3.10.5 ABORT): unsent data is discarded, the peer gets a RST.</summary>
     public void Abort() => OnLoop(static c =>
     {
-        c.Tcb.Abort();
-        c._stack.RequestTcpFlush(c);
-        c.OnStateChanged();
+        if (c.Tcb is not { } tcb || tcb.Owner != c)
+            return;
+        tcb.Abort();
+        tcb.Dirty = true;
+        c.OnStateChanged(tcb);
     });
 
     protected override void Dispose(bool disposing)
@@ -202,26 +271,57 @@ public sealed class TcpConnection : Stream
         {
             _disposed = true;
             // A graceful close: the connection lives on in the stack until its FIN is acknowledged (or TIME-WAIT ends).
-            OnLoop(static c =>
-            {
-                c.Tcb.Close();
-                c.Tcb.Orphan(c._stack.Loop.Now);
-                c._readBuffer = default;
-                c._writeRemaining = default;
-                c._read?.SetException(new ObjectDisposedException(nameof(TcpConnection)));
-                c._write?.SetException(new ObjectDisposedException(nameof(TcpConnection)));
-                c._stack.RequestTcpFlush(c);
-                c.OnStateChanged();
-                c.ReleaseBuffersIfDone();
-            });
+            OnLoop(static c => c.LetGo(disposing: true));
         }
         base.Dispose(disposing);
     }
 
-    /// <summary>Called by the stack on the loop after anything happened to the control block.</summary>
-    internal void OnStateChanged()
+    /// <summary>
+    /// The application is done with the connection (disposed or disconnected it): CLOSE (RFC 9293 §3.10.4), fail
+    /// a read or write that waits, and hand the control block to the stack to finish the close.
+    /// </summary>
+    private void LetGo(bool disposing)
     {
-        if (_read is { IsArmed: true } && TryCompleteRead(_readBuffer.Span, out int read, out Exception? readError))
+        _readBuffer = default;
+        _writeRemaining = default;
+        if (_read is { IsArmed: true } || _write is { IsArmed: true })
+        {
+            Exception error = disposing
+                ? new ObjectDisposedException(nameof(TcpConnection))
+                : new IOException("The connection was disconnected locally.", new SocketException((int)SocketError.Shutdown));
+            _read?.SetException(error);
+            _write?.SetException(error);
+        }
+        if (Tcb is not { } tcb || tcb.Owner != this)
+            return;
+        if (_connect is { IsArmed: true })
+            CompleteConnect(new SocketException((int)SocketError.OperationAborted));
+        tcb.Close();
+        tcb.Orphan(_stack.Loop.Now);
+        tcb.Owner = null;
+        _stack.OnOrphaned(tcb);
+    }
+
+    /// <summary>Called by the stack on the loop after anything happened to the control block.</summary>
+    internal void OnStateChanged(TcpControlBlock tcb)
+    {
+        if (_connect is { IsArmed: true } && tcb.State is not (TcpState.SynSent or TcpState.SynReceived))
+        {
+            if (tcb.IsClosed)
+            {
+                // A failed open leaves this connection free for another attempt.
+                Exception error = _connectCancellation.Token.IsCancellationRequested
+                    ? new OperationCanceledException(_connectCancellation.Token)
+                    : NetStack.ConnectError(tcb.Error);
+                CompleteConnect(error);
+                tcb.Orphan(_stack.Loop.Now);
+                tcb.Owner = null;
+                _stack.OnOrphaned(tcb);
+                return;
+            }
+            CompleteConnect(null);
+        }
+        if (_read is { IsArmed: true } && TryCompleteRead(tcb, _readBuffer.Span, out int read, out Exception? readError))
         {
             _readBuffer = default;
             if (readError is null)
@@ -231,18 +331,18 @@ public sealed class TcpConnection : Stream
         }
         if (_write is { IsArmed: true })
         {
-            if (ErrorFor(sending: true) is Exception error)
+            if (ErrorFor(tcb, sending: true) is Exception error)
             {
                 _writeRemaining = default;
                 _write.SetException(error);
             }
             else
             {
-                int written = Tcb.Write(_writeRemaining.Span);
+                int written = tcb.Write(_writeRemaining.Span);
                 if (written > 0)
                 {
                     _writeRemaining = _writeRemaining[written..];
-                    _stack.RequestTcpFlush(this);
+                    tcb.Dirty = true;
                 }
                 if (_writeRemaining.IsEmpty)
                     _write.SetResult(_writeTotal);
@@ -250,31 +350,51 @@ public sealed class TcpConnection : Stream
         }
     }
 
-    private bool TryCompleteRead(Span<byte> buffer, out int read, out Exception? error)
+    private void CompleteConnect(Exception? error)
+    {
+        _connectCancellation.Dispose();
+        _connectCancellation = default;
+        if (error is null)
+            _connect!.SetResult(0);
+        else
+            _connect!.SetException(error);
+    }
+
+    /// <summary>The connect's token was cancelled: abort the attempt if it is still under way.</summary>
+    private void OnConnectCanceled() => OnLoop(static c =>
+    {
+        if (c._connect is { IsArmed: true } && c.Tcb is { } tcb && tcb.Owner == c)
+        {
+            tcb.Abort();
+            c._stack.AfterTcpEvent(tcb);
+        }
+    });
+
+    private bool TryCompleteRead(TcpControlBlock tcb, Span<byte> buffer, out int read, out Exception? error)
     {
         error = null;
-        read = Tcb.Read(buffer);
+        read = tcb.Read(buffer);
         if (read > 0)
         {
-            _stack.RequestTcpFlush(this);
+            tcb.Dirty = true;
             return true;
         }
-        if (Tcb.ReceivedFin)
+        if (tcb.ReceivedFin)
             return true;
-        error = ErrorFor(sending: false);
+        error = ErrorFor(tcb, sending: false);
         return error is not null;
     }
 
-    private Exception? ErrorFor(bool sending)
+    private Exception? ErrorFor(TcpControlBlock tcb, bool sending)
     {
-        SocketError code = Tcb.Error switch
+        SocketError code = tcb.Error switch
         {
             TcpError.ConnectionRefused => SocketError.ConnectionRefused,
             TcpError.ConnectionReset => SocketError.ConnectionReset,
             TcpError.TimedOut => SocketError.TimedOut,
             TcpError.HostUnreachable => SocketError.HostUnreachable,
             TcpError.Aborted => SocketError.OperationAborted,
-            _ => Tcb.IsClosed || (sending && Tcb.WritableSpace == 0 && Tcb.State is not (TcpState.SynSent or TcpState.SynReceived or TcpState.Established or TcpState.CloseWait))
+            _ => tcb.IsClosed || (sending && tcb.WritableSpace == 0 && tcb.State is not (TcpState.SynSent or TcpState.SynReceived or TcpState.Established or TcpState.CloseWait))
                 ? SocketError.Shutdown
                 : SocketError.Success,
         };
@@ -282,17 +402,15 @@ public sealed class TcpConnection : Stream
             return null;
         string what = code switch
         {
-            SocketError.ConnectionRefused => $"{Remote} refused the connection.",
-            SocketError.ConnectionReset => $"{Remote} reset the connection.",
-            SocketError.TimedOut => $"{Remote} stopped answering; the connection timed out.",
-            SocketError.HostUnreachable => $"{Remote} is unreachable: nothing answered ARP for it or its gateway.",
+            SocketError.ConnectionRefused => $"{_remote} refused the connection.",
+            SocketError.ConnectionReset => $"{_remote} reset the connection.",
+            SocketError.TimedOut => $"{_remote} stopped answering; the connection timed out.",
+            SocketError.HostUnreachable => $"{_remote} is unreachable: nothing answered ARP for it or its gateway.",
             SocketError.OperationAborted => "The connection was aborted locally.",
             _ => "The connection is closed for sending.",
         };
         return new IOException(what, new SocketException((int)code));
     }
-
-    private void OnTimer() => _stack.OnTcpTimer(this);
 
     private void OnLoop(Action<TcpConnection> action)
     {
@@ -306,6 +424,11 @@ public sealed class TcpConnection : Stream
             }, (action, this));
     }
 
+    // Off-loop paths live in their own methods: a lambda capturing a parameter makes its closure on entry to the
+    // method that declares it, on every call.
+    private ValueTask ConnectOffLoop(Ipv4EndPoint remote, CancellationToken cancellationToken) =>
+        new(_stack.Loop.InvokeAsync(() => ConnectAsync(remote, cancellationToken).AsTask()));
+
     private ValueTask<int> ReadOffLoop(Memory<byte> buffer, CancellationToken cancellationToken) =>
         new(_stack.Loop.InvokeAsync(() => ReadAsync(buffer, cancellationToken).AsTask()));
 
@@ -316,13 +439,6 @@ public sealed class TcpConnection : Stream
     {
         if (_stack.Loop.IsOnLoopThread)
             throw new InvalidOperationException("Synchronous I/O on the loop thread would block the loop; use ReadAsync/WriteAsync.");
-    }
-
-    /// <summary>Returns the buffers to the pool once the application disposed the connection and the TCB is done with them.</summary>
-    internal void ReleaseBuffersIfDone()
-    {
-        if (_disposed)
-            Tcb.TryReleaseBuffers();
     }
 
     private void ThrowIfDisposed()

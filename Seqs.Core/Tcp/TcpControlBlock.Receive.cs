@@ -49,12 +49,7 @@ internal sealed partial class TcpControlBlock
         }
         if (!seg.HasSyn)
             return;
-        Irs = seg.Seq;
-        RcvNxt = seg.Seq + 1;
-        TakePeerSynOptions(seg, now);
-        SndWnd = seg.Window;
-        _maxSndWnd = seg.Window;
-        _sndWl1 = seg.Seq;
+        TakePeerSyn(seg, now);
         _sndWl2 = seg.Ack;
         if (ackAcceptable)
         {

@@ -10,7 +10,7 @@ internal sealed partial class TcpControlBlock
     /// <summary>Scoreboard ranges kept per connection: more than a receiver reports at once (three or four).</summary>
     private const int ScoreboardRanges = 16;
 
-    private readonly CongestionControl _cc;
+    private CongestionControl _cc;
     // Made when the first SACK block arrives: a connection without loss never carries it.
     private SackScoreboard? _scoreboard;
     private int _dupAcks;
@@ -27,6 +27,23 @@ internal sealed partial class TcpControlBlock
     private SeqNumber _sndMaxAtRetransmission;
 
     private SackScoreboard Scoreboard => _scoreboard ??= new SackScoreboard(ScoreboardRanges, SndUna);
+
+    /// <summary>Loss recovery starts over for a new connection (<see cref="Initialize"/>); the scoreboard is kept, emptied.</summary>
+    private void ResetRecovery(SeqNumber iss)
+    {
+        _scoreboard?.Reset(iss);
+        _dupAcks = 0;
+        _inRecovery = false;
+        _recoveryPoint = default;
+        _afterTimeout = false;
+        _highRxt = default;
+        _retransmitUna = false;
+        _sndMaxAtRetransmission = default;
+        FastRetransmits = 0;
+        RetransmittedBytes = 0;
+        FlightAtLosses = 0;
+        LostRetransmissions = 0;
+    }
 
     /// <summary>cwnd, in octets.</summary>
     public int CongestionWindow => _cc.Window;

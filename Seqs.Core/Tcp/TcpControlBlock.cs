@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Seqs.Stack;
 using Seqs.Wire;
 
@@ -18,12 +19,12 @@ namespace Seqs.Tcp;
 /// </summary>
 internal sealed partial class TcpControlBlock
 {
-    private readonly TcpConnectionOptions _options;
-    private readonly SendBuffer _send;
-    private readonly ReceiveBuffer _receive;
+    private TcpConnectionOptions _options;
+    private SendBuffer _send;
+    private ReceiveBuffer _receive;
     private RetransmissionTimer _rto;
     private TokenBucket? _challengeAcks;
-    private readonly ushort _ourMss;
+    private ushort _ourMss;
 
     /// <summary>Sequence number of the first byte in the send buffer (ISS+1 until data is acknowledged).</summary>
     private SeqNumber _sendHead;
@@ -65,7 +66,7 @@ internal sealed partial class TcpControlBlock
     private SeqNumber _timedSeq;
     private TimeSpan _timedAt;
     /// <summary>RFC 7323 §2.2: the shift this end offers for its receive window, from the receive buffer size.</summary>
-    private readonly byte _ourWindowShift;
+    private byte _ourWindowShift;
     /// <summary>RFC 7323 §2.2: both SYNs carried the window scale option, so window fields are scaled from now on.</summary>
     private bool _windowScaling;
     /// <summary>Rcv.Wind.Shift and Snd.Wind.Shift of RFC 7323 §2.3; zero unless <see cref="_windowScaling"/>.</summary>
@@ -74,26 +75,85 @@ internal sealed partial class TcpControlBlock
     /// <summary>RFC 2018 §2: both SYNs carried SACK-permitted, so SACK blocks may be sent and are understood.</summary>
     private bool _sackPermitted;
 
-    private TcpControlBlock(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now)
+    /// <summary>A control block to open with <see cref="OpenActive"/>, <see cref="OpenPassive"/> or <see cref="OpenFromSynCookie"/>.</summary>
+    public TcpControlBlock()
+    {
+        // Set by Initialize, which every Open method calls first.
+        _options = null!;
+        _cc = null!;
+    }
+
+    /// <summary>
+    /// Makes this control block what a new one for these arguments would be, in state CLOSED: every variable starts
+    /// over and the rings are rented again; the objects it owns (congestion control, SACK scoreboard, range table)
+    /// are reset and kept. The stack reuses control blocks this way, so opening a connection allocates nothing.
+    /// </summary>
+    [MemberNotNull(nameof(_options), nameof(_cc))]
+    private void Initialize(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now)
     {
         _options = options;
         _send = new SendBuffer(options.SendBufferSize);
-        _receive = new ReceiveBuffer(options.ReceiveBufferSize, options.MaxOutOfOrderRanges);
+        _receive.Open(options.ReceiveBufferSize, options.MaxOutOfOrderRanges);
+        _buffersReleased = false;
         _rto = new RetransmissionTimer(options.InitialRetransmissionTimeout, options.MinimumRetransmissionTimeout, options.MaximumRetransmissionTimeout);
-        _cc = CongestionControl.Create(options.CongestionControl, DefaultMss);
+        _challengeAcks = null;
+        if (_cc?.Algorithm == options.CongestionControl)
+            _cc.Reset(DefaultMss);
+        else
+            _cc = CongestionControl.Create(options.CongestionControl, DefaultMss);
+        ResetRecovery(iss);
         _ourMss = ourMss;
         _ourWindowShift = WindowShiftFor(options.ReceiveBufferSize);
         NoDelay = options.NoDelay;
+        State = TcpState.Closed;
+        Error = TcpError.None;
         Iss = iss;
+        Irs = default;
         SndUna = iss;
         SndNxt = iss;
         _sndMax = iss;
         _sendHead = iss + 1;
+        SndWnd = 0;
+        _sndWl1 = default;
+        _sndWl2 = default;
+        _maxSndWnd = 0;
+        RcvNxt = default;
+        _advertisedWindow = 0;
+        _rcvRightEdge = null;
         // RFC 9293 §3.7.1: without an MSS option the peer takes 536 octets.
         SendMss = Math.Min((int)ourMss, DefaultMss);
+        _sendClosed = false;
+        ReceivedFin = false;
+        _ackPending = false;
+        _resetSeq = null;
+        _probePending = false;
+        _retransmitAt = null;
+        _persistAt = null;
+        _timeWaitUntil = null;
+        _finWait2Until = null;
+        _delayedAckAt = null;
+        _segmentsSinceAck = 0;
+        _swsOverride = false;
         _openedAt = now;
         _lastProgress = now;
         _lastReceived = now;
+        _keepAliveProbes = 0;
+        _keepAlivePending = false;
+        _orphaned = false;
+        _timestamps = false;
+        _tsRecent = 0;
+        _tsRecentAt = default;
+        _lastAckSent = default;
+        _timing = false;
+        _timedSeq = default;
+        _timedAt = default;
+        _windowScaling = false;
+        _rcvShift = 0;
+        _sndShift = 0;
+        _sackPermitted = false;
+        Retransmissions = 0;
+        ChallengeAcksSent = 0;
+        PawsRejected = 0;
     }
 
     /// <summary>RFC 9293 §3.7.1 / RFC 1122 §4.2.2.6: the send MSS when the peer sent no MSS option.</summary>
@@ -103,7 +163,7 @@ internal sealed partial class TcpControlBlock
 
     public TcpError Error { get; private set; }
 
-    public SeqNumber Iss { get; }
+    public SeqNumber Iss { get; private set; }
 
     public SeqNumber Irs { get; private set; }
 
@@ -174,23 +234,21 @@ internal sealed partial class TcpControlBlock
     public NetStackCounters? StackCounters { get; set; }
 
     /// <summary>RFC 9293 §3.10.1: an active OPEN goes to SYN-SENT; the SYN leaves with the next built segment.</summary>
-    public static TcpControlBlock ForActiveOpen(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now) =>
-        new(options, iss, ourMss, now) { State = TcpState.SynSent };
+    public void OpenActive(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now)
+    {
+        Initialize(options, iss, ourMss, now);
+        State = TcpState.SynSent;
+    }
 
     /// <summary>
     /// RFC 9293 §3.10.7.2: a SYN to a LISTEN socket makes a connection in SYN-RECEIVED with RCV.NXT = SEG.SEQ+1 and
     /// IRS = SEG.SEQ; the SYN-ACK leaves with the next built segment.
     /// </summary>
-    public static TcpControlBlock ForPassiveOpen(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, in Segment syn, TimeSpan now)
+    public void OpenPassive(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, in Segment syn, TimeSpan now)
     {
-        var tcb = new TcpControlBlock(options, iss, ourMss, now) { State = TcpState.SynReceived };
-        tcb.Irs = syn.Seq;
-        tcb.RcvNxt = syn.Seq + 1;
-        tcb.TakePeerSynOptions(syn, now);
-        tcb.SndWnd = syn.Window;
-        tcb._maxSndWnd = syn.Window;
-        tcb._sndWl1 = syn.Seq;
-        return tcb;
+        Initialize(options, iss, ourMss, now);
+        State = TcpState.SynReceived;
+        TakePeerSyn(syn, now);
     }
 
     /// <summary>
@@ -198,21 +256,21 @@ internal sealed partial class TcpControlBlock
     /// and IRS is SEG.SEQ-1; the MSS is the one the cookie encoded. The caller then passes the ACK segment itself
     /// to <see cref="OnSegment"/>, as it may carry data.
     /// </summary>
-    public static TcpControlBlock ForSynCookie(TcpConnectionOptions options, ushort ourMss, ushort peerMss, in Segment ack, TimeSpan now)
+    public void OpenFromSynCookie(TcpConnectionOptions options, ushort ourMss, ushort peerMss, in Segment ack, TimeSpan now)
     {
-        var tcb = new TcpControlBlock(options, ack.Ack - 1, ourMss, now) { State = TcpState.Established };
-        tcb.SndUna = ack.Ack;
-        tcb.SndNxt = ack.Ack;
-        tcb._sndMax = ack.Ack;
-        tcb.Irs = ack.Seq - 1;
-        tcb.RcvNxt = ack.Seq;
-        tcb.SendMss = Math.Max(1, Math.Min((int)peerMss, ourMss));
-        tcb._cc.OnMssKnown(tcb.SendMss);
-        tcb.SndWnd = ack.Window;
-        tcb._maxSndWnd = ack.Window;
-        tcb._sndWl1 = ack.Seq;
-        tcb._sndWl2 = ack.Ack;
-        return tcb;
+        Initialize(options, ack.Ack - 1, ourMss, now);
+        State = TcpState.Established;
+        SndUna = ack.Ack;
+        SndNxt = ack.Ack;
+        _sndMax = ack.Ack;
+        Irs = ack.Seq - 1;
+        RcvNxt = ack.Seq;
+        SendMss = Math.Max(1, Math.Min((int)peerMss, ourMss));
+        _cc.OnMssKnown(SendMss);
+        SndWnd = ack.Window;
+        _maxSndWnd = ack.Window;
+        _sndWl1 = ack.Seq;
+        _sndWl2 = ack.Ack;
     }
 
     /// <summary>
@@ -368,6 +426,20 @@ internal sealed partial class TcpControlBlock
         _options.KeepAlive && State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait2 && SndUna == _sndMax
             ? _lastReceived + _options.KeepAliveIdle + TimeSpan.FromTicks(_options.KeepAliveInterval.Ticks * _keepAliveProbes)
             : null;
+
+    /// <summary>
+    /// The peer's SYN (RFC 9293 §3.10.7.2-3): IRS = SEG.SEQ, RCV.NXT = SEG.SEQ+1, the send window and its first
+    /// update point from the SYN, and its options.
+    /// </summary>
+    private void TakePeerSyn(in Segment syn, TimeSpan now)
+    {
+        Irs = syn.Seq;
+        RcvNxt = syn.Seq + 1;
+        TakePeerSynOptions(syn, now);
+        SndWnd = syn.Window;
+        _maxSndWnd = syn.Window;
+        _sndWl1 = syn.Seq;
+    }
 
     /// <summary>
     /// The options of the peer's SYN: the MSS, and the extensions used only when both SYNs carry them: timestamps

@@ -9,13 +9,17 @@ namespace Seqs.Tcp;
 /// <see cref="Start"/>, <see cref="AcceptAsync"/>, <see cref="Stop"/>. Connections being set up (the SYN queue)
 /// and connections established but not yet accepted (the backlog) are each bounded by <c>backlog</c>. With the
 /// SYN queue full, SYNs are answered with SYN cookies (no state kept); with the backlog full, SYNs are dropped and
-/// counted, so the client retries later.
+/// counted, so the client retries later. <see cref="AcceptAsync(TcpConnection, CancellationToken)"/> accepts into a
+/// connection the caller keeps and reuses (like <see cref="System.Net.Sockets.Socket.AcceptAsync(System.Net.Sockets.Socket?, CancellationToken)"/>),
+/// so that a server accepting one connection after another allocates nothing.
 /// </summary>
 public sealed class TcpListener : IDisposable
 {
     private readonly NetStack _stack;
-    private readonly Queue<TcpConnection> _established = new();
+    private readonly Queue<TcpControlBlock> _established = new();
     private LoopCompletion<TcpConnection>? _accept;
+    /// <summary>The connection the waiting accept fills, or null when it wants a new one.</summary>
+    private TcpConnection? _acceptInto;
 
     public TcpListener(NetStack stack, ushort port, TcpConnectionOptions? options = null, int backlog = 16)
     {
@@ -58,18 +62,53 @@ public sealed class TcpListener : IDisposable
         IsActive = true;
     }
 
+    /// <summary>Completes with the next established connection, a new <see cref="TcpConnection"/>.</summary>
     public ValueTask<TcpConnection> AcceptAsync(CancellationToken cancellationToken = default)
     {
         if (!_stack.Loop.IsOnLoopThread)
             return AcceptOffLoop(cancellationToken);
+        if (ReadyToAccept(null, cancellationToken) is ValueTask<TcpConnection> done)
+            return done;
+        return _accept!.Arm(cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes when the next established connection is attached to <paramref name="connection"/>, which must not
+    /// be open: new, or disconnected with <see cref="TcpConnection.Disconnect"/>.
+    /// </summary>
+    public ValueTask AcceptAsync(TcpConnection connection, CancellationToken cancellationToken = default)
+    {
+        if (connection is null)
+            throw new ArgumentNullException(nameof(connection));
+        if (!_stack.Loop.IsOnLoopThread)
+            return AcceptOffLoop(connection, cancellationToken);
+        connection.ThrowIfNotReusable(_stack);
+        if (ReadyToAccept(connection, cancellationToken) is ValueTask<TcpConnection> done)
+            return done.IsCompletedSuccessfully ? default : new ValueTask(done.AsTask());
+        return _accept!.ArmWithoutResult(cancellationToken);
+    }
+
+    /// <summary>The result when the accept needs no wait (a queued connection, or a cancelled token); null after arming the wait.</summary>
+    private ValueTask<TcpConnection>? ReadyToAccept(TcpConnection? into, CancellationToken cancellationToken)
+    {
         if (!IsActive)
             throw new InvalidOperationException("Start the listener before accepting.");
+        if (_accept is { IsBusy: true })
+            throw new InvalidOperationException("An accept is already outstanding on this listener.");
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask<TcpConnection>(Task.FromCanceled<TcpConnection>(cancellationToken));
         if (_established.Count > 0)
-            return new ValueTask<TcpConnection>(_established.Dequeue());
+            return new ValueTask<TcpConnection>(Attach(into, _established.Dequeue()));
         _accept ??= new LoopCompletion<TcpConnection>(_stack.Loop);
-        return _accept.Arm(cancellationToken);
+        _acceptInto = into;
+        return null;
+    }
+
+    private TcpConnection Attach(TcpConnection? into, TcpControlBlock tcb)
+    {
+        TcpConnection connection = into ?? new TcpConnection(_stack, Options);
+        connection.Attach(tcb);
+        return connection;
     }
 
     /// <summary>Stops listening: connections not yet accepted are reset, new SYNs get RST.</summary>
@@ -85,24 +124,32 @@ public sealed class TcpListener : IDisposable
         IsActive = false;
         _stack.RemoveTcpListener(this);
         while (_established.Count > 0)
-            _established.Dequeue().Abort();
+            _stack.AbortUnaccepted(_established.Dequeue());
         _accept?.SetException(new ObjectDisposedException(nameof(TcpListener), "The listener was stopped."));
     }
 
     public void Dispose() => Stop();
 
     /// <summary>A connection of this listener reached ESTABLISHED: hand it to a waiting accept or queue it.</summary>
-    internal void OnEstablished(TcpConnection connection)
+    internal void OnEstablished(TcpControlBlock tcb)
     {
         HalfOpen--;
         if (_accept is { IsArmed: true })
+        {
+            TcpConnection connection = Attach(_acceptInto, tcb);
+            _acceptInto = null;
             _accept.SetResult(connection);
+        }
         else
-            _established.Enqueue(connection);
+            _established.Enqueue(tcb);
     }
 
     /// <summary>A connection of this listener died before it was established.</summary>
     internal void OnHalfOpenClosed() => HalfOpen--;
+
+    // Its own method: a lambda capturing a parameter makes its closure on entry to the method that declares it.
+    private ValueTask AcceptOffLoop(TcpConnection connection, CancellationToken cancellationToken) =>
+        new(_stack.Loop.InvokeAsync(() => AcceptAsync(connection, cancellationToken).AsTask()));
 
     private ValueTask<TcpConnection> AcceptOffLoop(CancellationToken cancellationToken) =>
         new(_stack.Loop.InvokeAsync(() => AcceptAsync(cancellationToken).AsTask()));

@@ -229,7 +229,7 @@ public sealed class TcpInteropTests
             Assert.That(syns.Select(line => line.Split('\t')), Has.All.Matches<string[]>(f => f.Length == 4 && f.Skip(1).All(v => v.Length > 0)),
                 "each SYN carries wscale, SACK_PERM and TSval:\n" + string.Join("\n", syns));
             string kernelSacks = HostCommand.Run("sh", ["-c", $"tshark -r {device.PcapPath} -Y 'ip.src == {KernelSide.Address} && tcp.options.sack_le' | wc -l"], TimeSpan.FromSeconds(60)).StandardOutput.Trim();
-            TcpControlBlock tcb = connection.Tcb;
+            TcpControlBlock tcb = connection.Tcb!;
             TestContext.Out.WriteLine($"kernel segments with SACK blocks: {kernelSacks}; retransmitted {tcb.RetransmittedBytes} B; "
                 + $"go-back-N would have resent {tcb.FlightAtLosses} B; fast retransmits {tcb.FastRetransmits}, timeouts {tcb.Retransmissions}");
             using (Assert.EnterMultipleScope())

@@ -2,6 +2,7 @@ using Seqs.Services;
 using Seqs.Simulation;
 using Seqs.Tcp;
 using Seqs.Wire;
+using TcpListener = Seqs.Tcp.TcpListener;
 
 namespace Seqs.Tests.Tcp;
 
@@ -41,11 +42,7 @@ public sealed class TcpAllocationTests
 
         int target = roundTrips + 2000;
         Func<bool> done = () => roundTrips >= target;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        bool finished = pair.Simulation.RunUntil(done, TimeSpan.FromMinutes(1));
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.That(finished, Is.True);
+        long allocated = AllocatedUntil(pair, done);
         Assert.That(allocated, Is.Zero, $"{allocated} B over 2000 round trips of {chunk.Length}-byte segments");
         stop.Cancel();
     }
@@ -73,12 +70,67 @@ public sealed class TcpAllocationTests
 
         long target = discard.OctetsDiscarded + (16 << 20);
         Func<bool> done = () => discard.OctetsDiscarded >= target;
+        long allocated = AllocatedUntil(pair, done);
+        Assert.That(allocated, Is.Zero, $"{allocated} B over 16 MiB of full-size segments");
+        stop.Cancel();
+    }
+
+    /// <summary>
+    /// Connections one after another, each a full handshake and close, with a client and a server that keep one
+    /// <see cref="TcpConnection"/> each and reuse it: once warm, nothing is allocated per connection. TIME-WAIT
+    /// keeps its default length, so the table fills and the oldest TIME-WAIT makes room, as on a busy server.
+    /// </summary>
+    [Test]
+    public void ConnectionsOneAfterAnother_WithReusedConnections_AllocateNothingOnceWarm()
+    {
+        using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
+        var options = new TcpConnectionOptions { SendBufferSize = 2048, ReceiveBufferSize = 2048 };
+        var listener = new TcpListener(pair.B, 80, options);
+        var served = new TcpConnection(pair.B, options);
+        var client = new TcpConnection(pair.A, options);
+        byte[] buffer = new byte[16];
+        int connections = 0;
+        using var stop = new CancellationTokenSource();
+        _ = pair.LoopB.InvokeAsync(async () =>
+        {
+            listener.Start();
+            while (!stop.IsCancellationRequested)
+            {
+                await listener.AcceptAsync(served);
+                while (await served.ReadAsync(buffer) > 0)
+                {
+                }
+                served.Disconnect();
+            }
+        });
+        _ = pair.LoopA.InvokeAsync(async () =>
+        {
+            var server = new Ipv4EndPoint(SimulatedPair.AddressB, 80);
+            while (!stop.IsCancellationRequested)
+            {
+                await client.ConnectAsync(server);
+                client.Disconnect();
+                connections++;
+            }
+        });
+        Func<bool> warm = () => connections >= 300;
+        Assert.That(pair.Simulation.RunUntil(warm, TimeSpan.FromMinutes(1)), Is.True);
+
+        int target = connections + 1000;
+        Func<bool> done = () => connections >= target;
+        long allocated = AllocatedUntil(pair, done);
+        Assert.That(allocated, Is.Zero, $"{allocated} B over 1000 connections");
+        Assert.That(pair.A.Counters.TcpTimeWaitsEvicted, Is.GreaterThan(0), "the table filled with TIME-WAITs, which made room");
+        stop.Cancel();
+    }
+
+    /// <summary>Runs the simulation until <paramref name="done"/> and returns what the test thread allocated meanwhile.</summary>
+    private static long AllocatedUntil(SimulatedPair pair, Func<bool> done)
+    {
         long before = GC.GetAllocatedBytesForCurrentThread();
         bool finished = pair.Simulation.RunUntil(done, TimeSpan.FromMinutes(1));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
         Assert.That(finished, Is.True);
-        Assert.That(allocated, Is.Zero, $"{allocated} B over 16 MiB of full-size segments");
-        stop.Cancel();
+        return allocated;
     }
 }

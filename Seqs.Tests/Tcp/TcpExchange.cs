@@ -27,14 +27,18 @@ internal sealed class TcpExchange
 
     public static TcpExchange ActiveOpen(uint iss, TcpConnectionOptions? options = null, ushort mss = 1460)
     {
-        var exchange = new TcpExchange(TcpControlBlock.ForActiveOpen(options ?? new TcpConnectionOptions(), new SeqNumber(iss), mss, TimeSpan.Zero), TimeSpan.Zero);
+        var tcb = new TcpControlBlock();
+        tcb.OpenActive(options ?? new TcpConnectionOptions(), new SeqNumber(iss), mss, TimeSpan.Zero);
+        var exchange = new TcpExchange(tcb, TimeSpan.Zero);
         exchange.Drain();
         return exchange;
     }
 
     public static TcpExchange PassiveOpen(uint iss, Segment syn, TcpConnectionOptions? options = null, ushort mss = 1460)
     {
-        var exchange = new TcpExchange(TcpControlBlock.ForPassiveOpen(options ?? new TcpConnectionOptions(), new SeqNumber(iss), mss, syn, TimeSpan.Zero), TimeSpan.Zero);
+        var tcb = new TcpControlBlock();
+        tcb.OpenPassive(options ?? new TcpConnectionOptions(), new SeqNumber(iss), mss, syn, TimeSpan.Zero);
+        var exchange = new TcpExchange(tcb, TimeSpan.Zero);
         exchange.Drain();
         return exchange;
     }

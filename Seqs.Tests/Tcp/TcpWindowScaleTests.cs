@@ -114,8 +114,8 @@ public sealed class TcpWindowScaleTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(listener.Options, Is.SameAs(stackOptions.Tcp));
-            Assert.That((connected.Result.Tcb.ReceiveWindowShift, connected.Result.Tcb.SendWindowShift), Is.EqualTo((2, 2)));
-            Assert.That(accepted.Result.Tcb.ReceiveWindowShift, Is.EqualTo(2));
+            Assert.That((connected.Result.Tcb!.ReceiveWindowShift, connected.Result.Tcb!.SendWindowShift), Is.EqualTo((2, 2)));
+            Assert.That(accepted.Result.Tcb!.ReceiveWindowShift, Is.EqualTo(2));
         }
     }
 }

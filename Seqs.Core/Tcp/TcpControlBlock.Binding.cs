@@ -1,0 +1,56 @@
+using Seqs.Scheduling;
+using Seqs.Wire;
+
+namespace Seqs.Tcp;
+
+/// <summary>
+/// What ties a control block to the stack that runs it and the application that uses it: the 4-tuple (RFC 9293
+/// §3.3.1 keeps the socket numbers in the TCB), the stack's timer for it, the listener it came from until it is
+/// accepted, and the <see cref="TcpConnection"/> attached to it. The stack reuses a control block once it is closed
+/// and no connection is attached; <see cref="Generation"/> then moves on, so a <see cref="TcpConnection"/> that
+/// still holds it can tell that it is no longer its own.
+/// </summary>
+internal sealed partial class TcpControlBlock
+{
+    public Ipv4EndPoint Local { get; private set; }
+
+    public Ipv4EndPoint Remote { get; private set; }
+
+    /// <summary>The stack's timer for this block: made when the block is first used, kept when it is reused.</summary>
+    public NetTimer? Timer { get; set; }
+
+    /// <summary>The listener of a passive open until the connection is established (or dies first); then null.</summary>
+    public TcpListener? Listener { get; set; }
+
+    /// <summary>The application's connection while it is attached; null once it is disposed or disconnected.</summary>
+    public TcpConnection? Owner { get; set; }
+
+    /// <summary>Something changed (a segment arrived, the application wrote, read or closed) that may call for a segment.</summary>
+    public bool Dirty { get; set; }
+
+    /// <summary>The block is in the stack's connection table.</summary>
+    public bool Listed { get; set; }
+
+    /// <summary>Counts the connections this block has served; a holder that kept an older value holds a stale block.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>The application let go of the connection: it reads no more, and the block lives on only to close.</summary>
+    public bool IsOrphaned => _orphaned;
+
+    /// <summary>Gives the block its 4-tuple; call after an Open method.</summary>
+    public void Bind(Ipv4EndPoint local, Ipv4EndPoint remote)
+    {
+        Local = local;
+        Remote = remote;
+    }
+
+    /// <summary>The block is done with: it forgets its connection and holders, and may serve the next one.</summary>
+    public void Retire()
+    {
+        Generation++;
+        Timer?.Cancel();
+        Listener = null;
+        Owner = null;
+        Dirty = false;
+    }
+}

@@ -1,0 +1,226 @@
+using System.Net.Sockets;
+using Seqs.Services;
+using Seqs.Simulation;
+using Seqs.Stack;
+using Seqs.Tcp;
+using Seqs.Wire;
+using TcpListener = Seqs.Tcp.TcpListener;
+
+namespace Seqs.Tests.Tcp;
+
+/// <summary>
+/// A <see cref="TcpConnection"/> the application keeps and opens again and again, as a Socket with
+/// <c>Disconnect(reuseSocket: true)</c>, and the stack's reuse of control blocks behind it.
+/// </summary>
+public sealed class TcpConnectionReuseTests
+{
+    private static readonly Ipv4EndPoint Echo = new(SimulatedPair.AddressB, TcpEchoServer.DefaultPort);
+
+    [Test]
+    public void DisconnectedConnection_ConnectsAgain_AndEachConnectionCarriesItsOwnData()
+    {
+        using var pair = new SimulatedPair();
+        using var echo = new TcpEchoServer(pair.B);
+        _ = echo.RunAsync(CancellationToken.None);
+        var connection = new TcpConnection(pair.A);
+        var ports = new List<int>();
+        var replies = new List<string>();
+        Task run = pair.LoopA.InvokeAsync(async () =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await connection.ConnectAsync(Echo);
+                ports.Add(connection.LocalEndPoint.Port);
+                byte[] message = System.Text.Encoding.ASCII.GetBytes($"message {i}");
+                await connection.WriteAsync(message);
+                byte[] back = new byte[message.Length];
+                int received = 0;
+                while (received < back.Length)
+                    received += await connection.ReadAsync(back.AsMemory(received));
+                replies.Add(System.Text.Encoding.ASCII.GetString(back));
+                connection.Disconnect();
+            }
+        });
+        Assert.That(pair.Simulation.RunUntil(() => run.IsCompleted, TimeSpan.FromSeconds(10)), Is.True);
+        run.GetAwaiter().GetResult();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(replies, Is.EqualTo(new[] { "message 0", "message 1", "message 2" }));
+            Assert.That(ports.Distinct().Count(), Is.EqualTo(3), "each connection is a new 4-tuple (RFC 6056 ephemeral ports)");
+        }
+        // The old connections finish their close on their own: FIN, ACK, then TIME-WAIT on this side.
+        pair.Simulation.RunFor(TimeSpan.FromSeconds(1));
+        Assert.That(pair.A.TcpConnectionCount + pair.B.TcpConnectionCount, Is.EqualTo(3), "three TIME-WAITs on A, nothing on B");
+    }
+
+    [Test]
+    public void OpenConnection_CannotBeOpenedAgain_UntilItIsDisconnected()
+    {
+        using var pair = new SimulatedPair();
+        using var echo = new TcpEchoServer(pair.B);
+        _ = echo.RunAsync(CancellationToken.None);
+        var connection = new TcpConnection(pair.A);
+        Task open = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(Echo).AsTask());
+        Assert.That(pair.Simulation.RunUntil(() => open.IsCompleted, TimeSpan.FromSeconds(5)), Is.True);
+
+        Task again = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(Echo).AsTask());
+        Assert.That(pair.Simulation.RunUntil(() => again.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        Assert.That(again.Exception?.InnerException, Is.InstanceOf<InvalidOperationException>());
+
+        var listener = new TcpListener(pair.A, 8080);
+        Task accept = pair.LoopA.InvokeAsync(() =>
+        {
+            listener.Start();
+            return listener.AcceptAsync(connection).AsTask();
+        });
+        Assert.That(pair.Simulation.RunUntil(() => accept.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        Assert.That(accept.Exception?.InnerException, Is.InstanceOf<InvalidOperationException>());
+    }
+
+    [Test]
+    public void RefusedConnect_LeavesTheConnectionFreeForTheNextAttempt()
+    {
+        using var pair = new SimulatedPair();
+        using var echo = new TcpEchoServer(pair.B);
+        _ = echo.RunAsync(CancellationToken.None);
+        var connection = new TcpConnection(pair.A);
+        Task refused = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 4444)).AsTask());
+        Assert.That(pair.Simulation.RunUntil(() => refused.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        Assert.That(((SocketException)refused.Exception!.InnerException!).SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
+
+        Task accepted = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(Echo).AsTask());
+        Assert.That(pair.Simulation.RunUntil(() => accepted.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(accepted.IsCompletedSuccessfully, Is.True, accepted.Exception?.ToString());
+            Assert.That(connection.State, Is.EqualTo(TcpState.Established));
+        }
+    }
+
+    [Test]
+    public void CancelledConnect_ThrowsOperationCanceled_AbortsTheAttempt_AndFreesTheConnection()
+    {
+        using var pair = new SimulatedPair();
+        var connection = new TcpConnection(pair.A);
+        using var cancel = new CancellationTokenSource();
+        // No host has this address: the SYN waits in SYN-SENT for ARP, which gives up only after three seconds.
+        var nobody = new Ipv4EndPoint(new Ipv4Address(10, 0, 0, 99), 7);
+        Task attempt = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(nobody, cancel.Token).AsTask());
+        pair.Simulation.RunFor(TimeSpan.FromSeconds(1));
+        Assert.That(connection.State, Is.EqualTo(TcpState.SynSent));
+        cancel.Cancel();
+        Assert.That(pair.Simulation.RunUntil(() => attempt.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(attempt.IsCanceled, Is.True, attempt.Exception?.ToString());
+            Assert.That(pair.A.TcpConnectionCount, Is.Zero, "the SYN-SENT control block is gone");
+        }
+
+        using var echo = new TcpEchoServer(pair.B);
+        _ = echo.RunAsync(CancellationToken.None);
+        Task next = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(Echo).AsTask());
+        Assert.That(pair.Simulation.RunUntil(() => next.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        Assert.That(next.IsCompletedSuccessfully, Is.True, next.Exception?.ToString());
+    }
+
+    [Test]
+    public void ConnectionThatLetGo_DoesNotReachTheControlBlockTheStackReusedForAnother()
+    {
+        var noTimeWait = new TcpConnectionOptions { TimeWaitDuration = TimeSpan.Zero };
+        using var pair = new SimulatedPair(options: new NetStackOptions { Tcp = noTimeWait });
+        using var echo = new TcpEchoServer(pair.B);
+        _ = echo.RunAsync(CancellationToken.None);
+        var first = new TcpConnection(pair.A);
+        var second = new TcpConnection(pair.A);
+        Task firstOpen = pair.LoopA.InvokeAsync(() => first.ConnectAsync(Echo).AsTask());
+        Assert.That(pair.Simulation.RunUntil(() => firstOpen.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        TcpControlBlock reused = first.Tcb!;
+        pair.LoopA.Post(_ => first.Disconnect(), null);
+        Assert.That(pair.Simulation.RunUntil(() => pair.A.TcpConnectionCount == 0, TimeSpan.FromSeconds(5)), Is.True);
+
+        Task secondOpen = pair.LoopA.InvokeAsync(() => second.ConnectAsync(Echo).AsTask());
+        Assert.That(pair.Simulation.RunUntil(() => secondOpen.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        Task<int> staleRead = pair.LoopA.InvokeAsync(() => first.ReadAsync(new byte[8]).AsTask());
+        pair.Simulation.RunFor(TimeSpan.FromMilliseconds(10));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(second.Tcb, Is.SameAs(reused), "the stack reused the first connection's control block");
+            Assert.That(first.Tcb, Is.Null);
+            Assert.That(first.State, Is.EqualTo(TcpState.Closed));
+            Assert.That(second.State, Is.EqualTo(TcpState.Established));
+            Assert.That(staleRead.Exception?.InnerException, Is.InstanceOf<InvalidOperationException>());
+        }
+    }
+
+    [Test]
+    public void Disconnect_FailsAnOutstandingRead()
+    {
+        using var pair = new SimulatedPair();
+        using var echo = new TcpEchoServer(pair.B);
+        _ = echo.RunAsync(CancellationToken.None);
+        var connection = new TcpConnection(pair.A);
+        Task<int> read = pair.LoopA.InvokeAsync(async () =>
+        {
+            await connection.ConnectAsync(Echo);
+            return await connection.ReadAsync(new byte[8]);
+        });
+        pair.Simulation.RunFor(TimeSpan.FromMilliseconds(100));
+        pair.LoopA.Post(_ => connection.Disconnect(), null);
+        Assert.That(pair.Simulation.RunUntil(() => read.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        var error = read.Exception?.InnerException as IOException;
+        Assert.That(error?.InnerException, Is.InstanceOf<SocketException>().With.Property(nameof(SocketException.SocketErrorCode)).EqualTo(SocketError.Shutdown));
+    }
+
+    [Test]
+    public void DisposedConnection_CannotBeOpened()
+    {
+        using var pair = new SimulatedPair();
+        var connection = new TcpConnection(pair.A);
+        connection.Dispose();
+        Task open = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(Echo).AsTask());
+        Assert.That(pair.Simulation.RunUntil(() => open.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        Assert.That(open.Exception?.InnerException, Is.InstanceOf<ObjectDisposedException>());
+    }
+
+    [Test]
+    public void AcceptIntoAKeptConnection_ServesConnectionsOneAfterAnother()
+    {
+        using var pair = new SimulatedPair();
+        var listener = new TcpListener(pair.B, 7000);
+        var served = new TcpConnection(pair.B);
+        var clients = new List<int>();
+        Task server = pair.LoopB.InvokeAsync(async () =>
+        {
+            listener.Start();
+            byte[] buffer = new byte[4];
+            for (int i = 0; i < 3; i++)
+            {
+                await listener.AcceptAsync(served);
+                clients.Add(served.RemoteEndPoint.Port);
+                int n = await served.ReadAsync(buffer);
+                await served.WriteAsync(buffer.AsMemory(0, n));
+                served.Disconnect();
+            }
+        });
+        var answers = new List<byte>();
+        Task clientsRun = pair.LoopA.InvokeAsync(async () =>
+        {
+            for (byte i = 1; i <= 3; i++)
+            {
+                using TcpConnection client = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7000));
+                await client.WriteAsync(new[] { i });
+                byte[] back = new byte[1];
+                Assert.That(await client.ReadAsync(back), Is.EqualTo(1));
+                answers.Add(back[0]);
+                Assert.That(await client.ReadAsync(back), Is.Zero, "the server's Disconnect sent a FIN");
+            }
+        });
+        Assert.That(pair.Simulation.RunUntil(() => server.IsCompleted && clientsRun.IsCompleted, TimeSpan.FromSeconds(10)), Is.True);
+        clientsRun.GetAwaiter().GetResult();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(answers, Is.EqualTo(new byte[] { 1, 2, 3 }));
+            Assert.That(clients.Distinct().Count(), Is.EqualTo(3));
+        }
+    }
+}
