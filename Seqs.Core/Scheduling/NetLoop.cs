@@ -101,14 +101,13 @@ public sealed class NetLoop : IDisposable
     {
         if (callback is null)
             throw new ArgumentNullException(nameof(callback));
-        return _timers.Create(static s => ((Action)s!)(), callback);
+        return _timers.Create(callback);
     }
 
-    /// <summary>
-    /// Creates a timer that calls <paramref name="callback"/> with <paramref name="state"/>: with a static callback,
-    /// no delegate is made per timer.
-    /// </summary>
-    internal NetTimer CreateTimer(Action<object?> callback, object? state) => _timers.Create(callback, state);
+    /// <summary>Schedules (or moves) a timer the stack embeds in one of its objects.</summary>
+    internal void Schedule(LoopTimer timer, TimeSpan deadline) => _timers.Schedule(timer, deadline);
+
+    internal void Cancel(LoopTimer timer) => _timers.Remove(timer);
 
     /// <summary>Queues work to run on the loop; safe from any thread. Work posted from the loop runs next turn.</summary>
     public void Post(SendOrPostCallback callback, object? state)

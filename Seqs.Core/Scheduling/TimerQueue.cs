@@ -1,22 +1,22 @@
 namespace Seqs.Scheduling;
 
 /// <summary>
-/// A binary min-heap of <see cref="NetTimer"/>s ordered by deadline, then by scheduling order so that timers due
+/// A binary min-heap of <see cref="LoopTimer"/>s ordered by deadline, then by scheduling order so that timers due
 /// at the same instant fire in the order they were set (deterministic replays). Insert, move and cancel are
 /// O(log n); each timer knows its heap slot.
 /// </summary>
 internal sealed class TimerQueue
 {
-    private NetTimer[] _heap = new NetTimer[4];
+    private LoopTimer[] _heap = new LoopTimer[4];
     private long _sequence;
 
     public int Count { get; private set; }
 
     public TimeSpan? NextDeadline => Count == 0 ? null : _heap[0].Deadline;
 
-    public NetTimer Create(Action<object?> callback, object? state) => new(this, callback, state);
+    public NetTimer Create(Action callback) => new(this, callback);
 
-    public void Schedule(NetTimer timer, TimeSpan deadline)
+    public void Schedule(LoopTimer timer, TimeSpan deadline)
     {
         Remove(timer);
         timer.Deadline = deadline;
@@ -29,7 +29,7 @@ internal sealed class TimerQueue
         SiftUp(timer.HeapIndex);
     }
 
-    public void Remove(NetTimer timer)
+    public void Remove(LoopTimer timer)
     {
         int index = timer.HeapIndex;
         if (index < 0)
@@ -41,7 +41,7 @@ internal sealed class TimerQueue
             _heap[Count] = null!;
             return;
         }
-        NetTimer last = _heap[Count];
+        LoopTimer last = _heap[Count];
         _heap[Count] = null!;
         _heap[index] = last;
         last.HeapIndex = index;
@@ -60,12 +60,12 @@ internal sealed class TimerQueue
         int fired = 0;
         while (Count > 0 && _heap[0].Deadline <= now && _heap[0].Sequence < horizon)
         {
-            NetTimer timer = _heap[0];
+            LoopTimer timer = _heap[0];
             Remove(timer);
             fired++;
             try
             {
-                timer.Callback(timer.State);
+                timer.Fire();
             }
             catch (Exception e)
             {
@@ -75,12 +75,12 @@ internal sealed class TimerQueue
         return fired;
     }
 
-    private static bool Before(NetTimer a, NetTimer b) =>
+    private static bool Before(LoopTimer a, LoopTimer b) =>
         a.Deadline < b.Deadline || (a.Deadline == b.Deadline && a.Sequence < b.Sequence);
 
     private void SiftUp(int index)
     {
-        NetTimer timer = _heap[index];
+        LoopTimer timer = _heap[index];
         while (index > 0)
         {
             int parent = (index - 1) / 2;
@@ -94,7 +94,7 @@ internal sealed class TimerQueue
 
     private void SiftDown(int index)
     {
-        NetTimer timer = _heap[index];
+        LoopTimer timer = _heap[index];
         while (true)
         {
             int child = 2 * index + 1;
@@ -110,7 +110,7 @@ internal sealed class TimerQueue
         Place(timer, index);
     }
 
-    private void Place(NetTimer timer, int index)
+    private void Place(LoopTimer timer, int index)
     {
         _heap[index] = timer;
         timer.HeapIndex = index;

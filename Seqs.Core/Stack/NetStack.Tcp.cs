@@ -12,7 +12,6 @@ public sealed partial class NetStack
     private readonly List<TcpControlBlock> _tcpConnections = [];
     // Closed control blocks kept for the next connections (NetStackOptions.PooledTcpConnections), so opening one allocates nothing.
     private readonly Stack<TcpControlBlock> _spareTcbs = new();
-    private Action<object?>? _onTcpTimer;
     private readonly List<TcpListener> _tcpListeners = [];
     private bool _tcpSegmentsInBatch;
     // The ISN and SYN cookie key is made on first use.
@@ -71,14 +70,11 @@ public sealed partial class NetStack
         return tcb;
     }
 
-    /// <summary>A control block for a new connection: a spare one when there is one, else a new one with its timer.</summary>
+    /// <summary>A control block for a new connection: a spare one when there is one, else a new one.</summary>
     private TcpControlBlock TakeTcb(Ipv4EndPoint local, Ipv4EndPoint remote)
     {
         if (!_spareTcbs.TryPop(out TcpControlBlock? tcb))
-        {
-            tcb = new TcpControlBlock();
-            tcb.Timer = Loop.CreateTimer(_onTcpTimer ??= s => OnTcpTimer((TcpControlBlock)s!), tcb);
-        }
+            tcb = new TcpControlBlock { Stack = this };
         tcb.Bind(local, remote);
         tcb.StackCounters = Counters;
         return tcb;
@@ -136,7 +132,7 @@ public sealed partial class NetStack
 
     internal void RemoveTcpListener(TcpListener listener) => _tcpListeners.Remove(listener);
 
-    private void OnTcpTimer(TcpControlBlock tcb)
+    internal void OnTcpTimer(TcpControlBlock tcb)
     {
         int retransmissions = tcb.Retransmissions;
         tcb.OnTimer(Loop.Now);
@@ -271,9 +267,9 @@ public sealed partial class NetStack
     {
         FlushTcp(tcb);
         if (tcb.NextDeadline is TimeSpan deadline)
-            tcb.Timer!.Schedule(deadline);
+            Loop.Schedule(tcb, deadline);
         else
-            tcb.Timer!.Cancel();
+            Loop.Cancel(tcb);
 
         if (tcb.Listener is TcpListener listener)
         {
@@ -293,7 +289,7 @@ public sealed partial class NetStack
             tcb.TryReleaseBuffers();
         if (tcb.IsClosed && tcb.Listed)
         {
-            tcb.Timer!.Cancel();
+            Loop.Cancel(tcb);
             tcb.Listed = false;
             _tcpConnections.Remove(tcb);
             if (tcb.IsOrphaned)

@@ -3,9 +3,10 @@ namespace Seqs.Tcp;
 /// <summary>
 /// The retransmission timeout estimator of RFC 6298: SRTT and RTTVAR from round-trip samples, RTO = SRTT +
 /// max(G, 4·RTTVAR) bounded by a floor and a ceiling, doubled on each expiry. It holds no clock: callers pass
-/// samples and ask for the current RTO. A mutable struct held in a field of the control block, to save an object.
+/// samples and ask for the current RTO, passing the connection's bounds. A mutable struct held in a field of the
+/// control block, to save an object; <c>default</c> is an estimator without samples.
 /// </summary>
-internal struct RetransmissionTimer(TimeSpan initial, TimeSpan minimum, TimeSpan maximum)
+internal struct RetransmissionTimer
 {
     /// <summary>RFC 6298 §2: clock granularity G; the loop's clock is far finer than this floor, so 1 ms is safe.</summary>
     private static readonly TimeSpan Granularity = TimeSpan.FromMilliseconds(1);
@@ -13,20 +14,20 @@ internal struct RetransmissionTimer(TimeSpan initial, TimeSpan minimum, TimeSpan
     private TimeSpan _smoothed;
     private TimeSpan _variation;
     private bool _hasSample;
-    private int _backoff;
+    private byte _backoff;
 
-    /// <summary>The current timeout, backoff included.</summary>
-    public readonly TimeSpan Timeout
+    /// <summary>
+    /// The current timeout, backoff included: <paramref name="initial"/> before any sample, then bounded by
+    /// <paramref name="minimum"/> and <paramref name="maximum"/>.
+    /// </summary>
+    public readonly TimeSpan Timeout(TimeSpan initial, TimeSpan minimum, TimeSpan maximum)
     {
-        get
-        {
-            TimeSpan rto = _hasSample ? _smoothed + Max(Granularity, Scale(_variation, 4)) : initial;
-            // RFC 6298 §2.4-2.5: a floor (this stack, like Linux, uses 200 ms rather than 1 s) and a ceiling.
-            rto = rto < minimum ? minimum : rto;
-            for (int i = 0; i < _backoff && rto < maximum; i++)
-                rto = Scale(rto, 2);
-            return rto > maximum ? maximum : rto;
-        }
+        TimeSpan rto = _hasSample ? _smoothed + Max(Granularity, Scale(_variation, 4)) : initial;
+        // RFC 6298 §2.4-2.5: a floor (this stack, like Linux, uses 200 ms rather than 1 s) and a ceiling.
+        rto = rto < minimum ? minimum : rto;
+        for (int i = 0; i < _backoff && rto < maximum; i++)
+            rto = Scale(rto, 2);
+        return rto > maximum ? maximum : rto;
     }
 
     public readonly TimeSpan SmoothedRoundTripTime => _smoothed;

@@ -1,23 +1,25 @@
 using Seqs.Scheduling;
+using Seqs.Stack;
 using Seqs.Wire;
 
 namespace Seqs.Tcp;
 
 /// <summary>
 /// What ties a control block to the stack that runs it and the application that uses it: the 4-tuple (RFC 9293
-/// §3.3.1 keeps the socket numbers in the TCB), the stack's timer for it, the listener it came from until it is
-/// accepted, and the <see cref="TcpConnection"/> attached to it. The stack reuses a control block once it is closed
+/// §3.3.1 keeps the socket numbers in the TCB), the stack, the listener it came from until it is accepted, and the
+/// <see cref="TcpConnection"/> attached to it. The block is its own entry on the loop's timer heap (its
+/// <see cref="NextDeadline"/>), as Linux embeds a socket's timers in it, which saves a timer object per connection. The stack reuses a control block once it is closed
 /// and no connection is attached; <see cref="Generation"/> then moves on, so a <see cref="TcpConnection"/> that
 /// still holds it can tell that it is no longer its own.
 /// </summary>
-internal sealed partial class TcpControlBlock
+internal sealed partial class TcpControlBlock : LoopTimer
 {
     public Ipv4EndPoint Local { get; private set; }
 
     public Ipv4EndPoint Remote { get; private set; }
 
-    /// <summary>The stack's timer for this block: made when the block is first used, kept when it is reused.</summary>
-    public NetTimer? Timer { get; set; }
+    /// <summary>The stack that runs this block, whose loop fires its timer; null for a block driven alone (tests).</summary>
+    public NetStack? Stack { get; set; }
 
     /// <summary>The listener of a passive open until the connection is established (or dies first); then null.</summary>
     public TcpListener? Listener { get; set; }
@@ -37,6 +39,8 @@ internal sealed partial class TcpControlBlock
     /// <summary>The application let go of the connection: it reads no more, and the block lives on only to close.</summary>
     public bool IsOrphaned => _orphaned;
 
+    internal override void Fire() => Stack?.OnTcpTimer(this);
+
     /// <summary>Gives the block its 4-tuple; call after an Open method.</summary>
     public void Bind(Ipv4EndPoint local, Ipv4EndPoint remote)
     {
@@ -48,7 +52,7 @@ internal sealed partial class TcpControlBlock
     public void Retire()
     {
         Generation++;
-        Timer?.Cancel();
+        Stack?.Loop.Cancel(this);
         Listener = null;
         Owner = null;
         Dirty = false;

@@ -62,7 +62,7 @@ internal sealed partial class TcpControlBlock
             // Simultaneous open (RFC 9293 §3.5, Figure 8): answer with SYN,ACK from SYN-RECEIVED.
             State = TcpState.SynReceived;
             SndNxt = Iss;
-            _retransmitAt = null;
+            _retransmitAt = default;
         }
     }
 
@@ -96,7 +96,7 @@ internal sealed partial class TcpControlBlock
             && unchecked((int)(arriving.Value - _tsRecent)) < 0 && now - _tsRecentAt < PawsIdleLimit)
         {
             _ackPending = true;
-            PawsRejected++;
+            Counters.PawsRejected++;
             return;
         }
 
@@ -227,7 +227,7 @@ internal sealed partial class TcpControlBlock
             _sndWl1 = seg.Seq;
             _sndWl2 = seg.Ack;
             if (opened)
-                _persistAt = null;
+                _persistAt = default;
         }
 
         bool finAcked = _sendClosed && SndUna == FinSeq + 1;
@@ -284,7 +284,7 @@ internal sealed partial class TcpControlBlock
         }
         _rto.OnProgress();
         // RFC 6298 §5.2-5.3: stop the timer when everything is acknowledged, else restart it.
-        _retransmitAt = SndUna == _sndMax ? null : now + _rto.Timeout;
+        _retransmitAt = SndUna == _sndMax ? default(DueTime) : now + RetransmissionTimeout;
     }
 
     /// <summary>Stores in-window text, trimmed to what is new and what fits.</summary>
@@ -332,7 +332,8 @@ internal sealed partial class TcpControlBlock
             _ackPending = true;
             return;
         }
-        _delayedAckAt ??= now + _options.DelayedAckTimeout;
+        if (!_delayedAckAt.IsSet)
+            _delayedAckAt = now + _options.DelayedAckTimeout;
     }
 
     /// <summary>RFC 9293 §3.10.7.4, eighth check.</summary>
@@ -366,14 +367,14 @@ internal sealed partial class TcpControlBlock
         if (_challengeAcks.TryTake(now))
         {
             _ackPending = true;
-            ChallengeAcksSent++;
+            Counters.ChallengeAcksSent++;
         }
     }
 
-    public int ChallengeAcksSent { get; private set; }
+    public int ChallengeAcksSent => _counters?.ChallengeAcksSent ?? 0;
 
     /// <summary>Segments dropped by PAWS (RFC 7323 §5): older TSval than the connection has seen.</summary>
-    public int PawsRejected { get; private set; }
+    public int PawsRejected => _counters?.PawsRejected ?? 0;
 
     /// <summary>RFC 7323 §5.5: a TS.Recent idle for 24 days is no longer trusted for PAWS.</summary>
     private static readonly TimeSpan PawsIdleLimit = TimeSpan.FromDays(24);

@@ -39,10 +39,6 @@ internal sealed partial class TcpControlBlock
         _highRxt = default;
         _retransmitUna = false;
         _sndMaxAtRetransmission = default;
-        FastRetransmits = 0;
-        RetransmittedBytes = 0;
-        FlightAtLosses = 0;
-        LostRetransmissions = 0;
     }
 
     /// <summary>cwnd, in octets.</summary>
@@ -52,17 +48,17 @@ internal sealed partial class TcpControlBlock
     public int SlowStartThreshold => _cc.SlowStartThreshold;
 
     /// <summary>Loss recoveries entered on duplicate ACKs or SACK information (RFC 5681 §3.2 fast retransmit).</summary>
-    public int FastRetransmits { get; private set; }
+    public int FastRetransmits => _counters?.FastRetransmits ?? 0;
 
     /// <summary>Octets of data sent more than once, by any mechanism.</summary>
-    public long RetransmittedBytes { get; private set; }
+    public long RetransmittedBytes => _counters?.RetransmittedBytes ?? 0;
 
     /// <summary>
     /// The sum of FlightSize at each loss detected (fast retransmit or timeout): what a go-back-N sender, which
     /// resends everything outstanding, would have sent again. Compared with <see cref="RetransmittedBytes"/> it shows
     /// what SACK and fast recovery saved.
     /// </summary>
-    public long FlightAtLosses { get; private set; }
+    public long FlightAtLosses => _counters?.FlightAtLosses ?? 0;
 
     /// <summary>In fast recovery, after three duplicate ACKs or SACK information showed a loss.</summary>
     public bool InRecovery => _inRecovery;
@@ -81,7 +77,7 @@ internal sealed partial class TcpControlBlock
 
     private void CountRetransmitted(int octets)
     {
-        RetransmittedBytes += octets;
+        Counters.RetransmittedBytes += octets;
         if (StackCounters is not null)
             StackCounters.TcpRetransmittedOctets += octets;
     }
@@ -117,11 +113,11 @@ internal sealed partial class TcpControlBlock
         if (!InSackRecovery || _highRxt <= SndUna || Scoreboard.HighestSacked is not SeqNumber highestSacked || highestSacked <= _sndMaxAtRetransmission)
             return;
         _retransmitUna = true;
-        LostRetransmissions++;
+        Counters.LostRetransmissions++;
     }
 
     /// <summary>Retransmissions found lost again and repeated without waiting for a timeout.</summary>
-    public int LostRetransmissions { get; private set; }
+    public int LostRetransmissions => _counters?.LostRetransmissions ?? 0;
 
     /// <summary>SND.UNA advanced by <paramref name="acked"/>: grow the window, or move the recovery along.</summary>
     private void OnNewDataAcked(int acked, int flightBefore, TimeSpan now)
@@ -168,10 +164,10 @@ internal sealed partial class TcpControlBlock
         if (!lost || _afterTimeout)
             return;
         _inRecovery = true;
-        FastRetransmits++;
+        Counters.FastRetransmits++;
         if (StackCounters is not null)
             StackCounters.TcpFastRetransmits++;
-        FlightAtLosses += FlightSize;
+        Counters.FlightAtLosses += FlightSize;
         _recoveryPoint = _sndMax;
         _highRxt = SndUna;
         _cc.OnLoss(FlightSize, SendMss, now);
@@ -187,7 +183,7 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private void OnRetransmissionTimeout(TimeSpan now)
     {
-        FlightAtLosses += FlightSize;
+        Counters.FlightAtLosses += FlightSize;
         if (Synchronized)
             _cc.OnRetransmissionTimeout(FlightSize, SendMss, now);
         _inRecovery = false;

@@ -45,7 +45,7 @@ internal sealed partial class TcpControlBlock
         {
             _lastAckSent = segment.Ack;
             _segmentsSinceAck = 0;
-            _delayedAckAt = null;
+            _delayedAckAt = default;
         }
         return true;
     }
@@ -155,8 +155,8 @@ internal sealed partial class TcpControlBlock
             return true;
         }
         // A zero window with data waiting and nothing in flight: start the persist timer (RFC 9293 §3.8.6.1).
-        if (unsent > 0 && SndWnd == 0 && _retransmitAt is null && _persistAt is null)
-            _persistAt = now + _rto.Timeout;
+        if (unsent > 0 && SndWnd == 0 && !_retransmitAt.IsSet && !_persistAt.IsSet)
+            _persistAt = now + RetransmissionTimeout;
         segment = default;
         return false;
     }
@@ -175,8 +175,8 @@ internal sealed partial class TcpControlBlock
             _swsOverride = false;
             return true;
         }
-        if (SndUna == _sndMax && _persistAt is null)
-            _persistAt = now + _rto.Timeout;
+        if (SndUna == _sndMax && !_persistAt.IsSet)
+            _persistAt = now + RetransmissionTimeout;
         return false;
     }
 
@@ -218,7 +218,8 @@ internal sealed partial class TcpControlBlock
         // Karn's rule (RFC 6298 §3): a retransmitted range gives no RTT sample.
         if (_timing && _timedSeq < sentEnd)
             _timing = false;
-        _retransmitAt ??= now + _rto.Timeout;
+        if (!_retransmitAt.IsSet)
+            _retransmitAt = now + RetransmissionTimeout;
         _ackPending = false;
         return true;
     }
@@ -237,8 +238,8 @@ internal sealed partial class TcpControlBlock
         if (end > _sndMax)
             _sndMax = end;
         // RFC 6298 §5.1: start the timer when a segment that occupies sequence space leaves and it is not running.
-        if (sequenceLength > 0 && _retransmitAt is null)
-            _retransmitAt = now + _rto.Timeout;
+        if (sequenceLength > 0 && !_retransmitAt.IsSet)
+            _retransmitAt = now + RetransmissionTimeout;
         if (State is not (TcpState.SynSent))
             _ackPending = false;
     }
@@ -246,27 +247,28 @@ internal sealed partial class TcpControlBlock
     /// <summary>Handles the timers that are due: retransmission with backoff, the persist probe, the TIME-WAIT end.</summary>
     public void OnTimer(TimeSpan now)
     {
-        if (_timeWaitUntil is TimeSpan timeWaitEnd && timeWaitEnd <= now)
+        if (_timeWaitUntil.IsDue(now))
         {
             EnterClosed(TcpError.None);
             return;
         }
-        if (_finWait2Until is TimeSpan finWait2End && finWait2End <= now)
+        if (_finWait2Until.IsDue(now))
         {
             // Like Linux after tcp_fin_timeout: the peer acknowledged our FIN but never sent its own.
             EnterClosed(TcpError.None);
             return;
         }
         // RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5: after R2 without progress on sent data, give up and tell the peer.
-        if (_retransmitAt is not null && Synchronized && now - _lastProgress >= _options.UserTimeout)
+        if (_retransmitAt.IsSet && Synchronized && now - _lastProgress >= _options.UserTimeout)
         {
             _resetSeq = _sndMax;
             EnterClosed(TcpError.TimedOut);
             return;
         }
-        if (_retransmitAt is TimeSpan retransmitAt && retransmitAt <= now)
+        if (_retransmitAt.IsDue(now))
         {
-            if (State is TcpState.SynSent or TcpState.SynReceived && now - _openedAt >= _options.ConnectTimeout)
+            // Nothing is acknowledged before the handshake ends, so the last progress is the open.
+            if (State is TcpState.SynSent or TcpState.SynReceived && now - _lastProgress >= _options.ConnectTimeout)
             {
                 EnterClosed(TcpError.TimedOut);
                 return;
@@ -282,7 +284,7 @@ internal sealed partial class TcpControlBlock
             // The first segment goes again whatever the windows say now: it fitted them when first sent, and with
             // the peer's window closed meanwhile it is the probe that learns when it opens (RFC 9293 §3.8.6.1).
             _retransmitUna = Synchronized;
-            _retransmitAt = now + _rto.Timeout;
+            _retransmitAt = now + RetransmissionTimeout;
         }
         if (KeepAliveDeadline is TimeSpan keepAliveAt && keepAliveAt <= now)
         {
@@ -295,14 +297,14 @@ internal sealed partial class TcpControlBlock
             _keepAliveProbes++;
             _keepAlivePending = true;
         }
-        if (_persistAt is TimeSpan persistAt && persistAt <= now)
+        if (_persistAt.IsDue(now))
         {
-            _persistAt = null;
+            _persistAt = default;
             if (SndWnd == 0 && Unsent > 0)
             {
                 _probePending = true;
                 _rto.OnExpired();
-                _persistAt = now + _rto.Timeout;
+                _persistAt = now + RetransmissionTimeout;
             }
             else if (Unsent > 0 && SndUna == _sndMax)
             {
@@ -310,9 +312,9 @@ internal sealed partial class TcpControlBlock
                 _swsOverride = true;
             }
         }
-        if (_delayedAckAt is TimeSpan delayedAckAt && delayedAckAt <= now)
+        if (_delayedAckAt.IsDue(now))
         {
-            _delayedAckAt = null;
+            _delayedAckAt = default;
             _ackPending = true;
         }
     }

@@ -24,6 +24,7 @@ internal sealed partial class TcpControlBlock
     private ReceiveBuffer _receive;
     private RetransmissionTimer _rto;
     private TokenBucket? _challengeAcks;
+    private TcpConnectionCounters? _counters;
     private ushort _ourMss;
 
     /// <summary>Sequence number of the first byte in the send buffer (ISS+1 until data is acknowledged).</summary>
@@ -39,10 +40,10 @@ internal sealed partial class TcpControlBlock
     /// <summary>A reset to send, <c>&lt;SEQ=_resetSeq&gt;&lt;CTL=RST&gt;</c>.</summary>
     private SeqNumber? _resetSeq;
     private bool _probePending;
-    private TimeSpan? _retransmitAt;
-    private TimeSpan? _persistAt;
-    private TimeSpan? _timeWaitUntil;
-    private TimeSpan _openedAt;
+    private DueTime _retransmitAt;
+    private DueTime _persistAt;
+    private DueTime _timeWaitUntil;
+    /// <summary>When data (or the SYN) was last acknowledged, or the connection opened: the user and connect timeouts run from it.</summary>
     private TimeSpan _lastProgress;
     private TimeSpan _lastReceived;
     private int _keepAliveProbes;
@@ -54,11 +55,11 @@ internal sealed partial class TcpControlBlock
     private uint _tsRecent;
     private TimeSpan _tsRecentAt;
     private SeqNumber _lastAckSent;
-    private TimeSpan? _finWait2Until;
+    private DueTime _finWait2Until;
     /// <summary>RFC 9293 §3.8.6.2.2: the right edge of the receive window as last advertised; it moves in big steps.</summary>
     private SeqNumber? _rcvRightEdge;
     /// <summary>RFC 9293 §3.8.6.3: when a delayed ACK is due, and how many segments it covers so far.</summary>
-    private TimeSpan? _delayedAckAt;
+    private DueTime _delayedAckAt;
     private int _segmentsSinceAck;
     /// <summary>The SWS override timer fired (RFC 9293 §3.8.6.2.1): the next small segment may go.</summary>
     private bool _swsOverride;
@@ -95,7 +96,7 @@ internal sealed partial class TcpControlBlock
         _send = new SendBuffer(options.SendBufferSize);
         _receive.Open(options.ReceiveBufferSize, options.MaxOutOfOrderRanges);
         _buffersReleased = false;
-        _rto = new RetransmissionTimer(options.InitialRetransmissionTimeout, options.MinimumRetransmissionTimeout, options.MaximumRetransmissionTimeout);
+        _rto = default;
         _challengeAcks = null;
         if (_cc?.Algorithm == options.CongestionControl)
             _cc.Reset(DefaultMss);
@@ -127,14 +128,13 @@ internal sealed partial class TcpControlBlock
         _ackPending = false;
         _resetSeq = null;
         _probePending = false;
-        _retransmitAt = null;
-        _persistAt = null;
-        _timeWaitUntil = null;
-        _finWait2Until = null;
-        _delayedAckAt = null;
+        _retransmitAt = default;
+        _persistAt = default;
+        _timeWaitUntil = default;
+        _finWait2Until = default;
+        _delayedAckAt = default;
         _segmentsSinceAck = 0;
         _swsOverride = false;
-        _openedAt = now;
         _lastProgress = now;
         _lastReceived = now;
         _keepAliveProbes = 0;
@@ -152,8 +152,7 @@ internal sealed partial class TcpControlBlock
         _sndShift = 0;
         _sackPermitted = false;
         Retransmissions = 0;
-        ChallengeAcksSent = 0;
-        PawsRejected = 0;
+        _counters?.Clear();
     }
 
     /// <summary>RFC 9293 §3.7.1 / RFC 1122 §4.2.2.6: the send MSS when the peer sent no MSS option.</summary>
@@ -210,13 +209,16 @@ internal sealed partial class TcpControlBlock
     /// <summary>The peer's FIN arrived and every byte before it was read or is readable.</summary>
     public bool ReceivedFin { get; private set; }
 
+    private TcpConnectionCounters Counters => _counters ??= new TcpConnectionCounters();
+
     /// <summary>Retransmission timeouts (RFC 6298 §5.4); fast retransmits are counted in <see cref="FastRetransmits"/>.</summary>
     public int Retransmissions { get; private set; }
 
     /// <summary>Consecutive retransmission timeouts without progress (the RFC 6298 backoff exponent).</summary>
     public int Backoff => _rto.Backoff;
 
-    public TimeSpan RetransmissionTimeout => _rto.Timeout;
+    public TimeSpan RetransmissionTimeout =>
+        _rto.Timeout(_options.InitialRetransmissionTimeout, _options.MinimumRetransmissionTimeout, _options.MaximumRetransmissionTimeout);
 
     public TimeSpan SmoothedRoundTripTime => _rto.SmoothedRoundTripTime;
 
@@ -330,8 +332,8 @@ internal sealed partial class TcpControlBlock
     public void Orphan(TimeSpan now)
     {
         _orphaned = true;
-        if (State == TcpState.FinWait2)
-            _finWait2Until ??= now + _options.FinWait2Timeout;
+        if (State == TcpState.FinWait2 && !_finWait2Until.IsSet)
+            _finWait2Until = now + _options.FinWait2Timeout;
     }
 
     /// <summary>RFC 9293 §3.10.5 ABORT: a RST goes out in synchronized states and the connection is closed.</summary>
@@ -389,28 +391,23 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>When TIME-WAIT ends, or null outside it.</summary>
-    public TimeSpan? TimeWaitEnd => _timeWaitUntil;
+    public TimeSpan? TimeWaitEnd => _timeWaitUntil.IsSet ? _timeWaitUntil.At : null;
 
     /// <summary>When <see cref="OnTimer"/> next has work, or null.</summary>
     public TimeSpan? NextDeadline
     {
         get
         {
-            TimeSpan? next = _retransmitAt;
+            TimeSpan? next = DueTime.Earliest(null, _retransmitAt);
             // The user timeout runs while sent data waits for its acknowledgment (RFC 9293 §3.8.3).
-            if (_retransmitAt is not null && Synchronized && _lastProgress + _options.UserTimeout < next)
+            if (_retransmitAt.IsSet && Synchronized && _lastProgress + _options.UserTimeout < next)
                 next = _lastProgress + _options.UserTimeout;
-            if (_persistAt is TimeSpan persist && (next is null || persist < next))
-                next = persist;
-            if (_timeWaitUntil is TimeSpan timeWait && (next is null || timeWait < next))
-                next = timeWait;
+            next = DueTime.Earliest(next, _persistAt);
+            next = DueTime.Earliest(next, _timeWaitUntil);
             if (KeepAliveDeadline is TimeSpan keepAlive && (next is null || keepAlive < next))
                 next = keepAlive;
-            if (_finWait2Until is TimeSpan finWait2 && (next is null || finWait2 < next))
-                next = finWait2;
-            if (_delayedAckAt is TimeSpan delayedAck && (next is null || delayedAck < next))
-                next = delayedAck;
-            return next;
+            next = DueTime.Earliest(next, _finWait2Until);
+            return DueTime.Earliest(next, _delayedAckAt);
         }
     }
 
@@ -518,11 +515,11 @@ internal sealed partial class TcpControlBlock
         State = TcpState.Closed;
         if (Error == TcpError.None)
             Error = error;
-        _retransmitAt = null;
-        _persistAt = null;
-        _timeWaitUntil = null;
-        _finWait2Until = null;
-        _delayedAckAt = null;
+        _retransmitAt = default;
+        _persistAt = default;
+        _timeWaitUntil = default;
+        _finWait2Until = default;
+        _delayedAckAt = default;
         _ackPending = false;
         _probePending = false;
     }
@@ -530,9 +527,9 @@ internal sealed partial class TcpControlBlock
     private void EnterTimeWait(TimeSpan now)
     {
         State = TcpState.TimeWait;
-        _finWait2Until = null;
-        _retransmitAt = null;
-        _persistAt = null;
+        _finWait2Until = default;
+        _retransmitAt = default;
+        _persistAt = default;
         _timeWaitUntil = now + _options.TimeWaitDuration;
     }
 }

@@ -14,8 +14,12 @@ namespace Seqs.Tests.Tcp;
 /// </summary>
 public sealed class TcpControlBlockReuseTests
 {
-    /// <summary>What ties the block to the stack and the application is kept or managed by the stack, not by Open.</summary>
-    private static readonly string[] StackBindings = ["Timer", "Listener", "Owner", "Dirty", "Listed", "Generation", "Local", "Remote", "StackCounters"];
+    /// <summary>
+    /// What ties the block to the stack and the application, and its place on the loop's timer heap, are kept or
+    /// managed by the stack, not by Open.
+    /// </summary>
+    private static readonly string[] StackBindings =
+        ["Stack", "Listener", "Owner", "Dirty", "Listed", "Generation", "Local", "Remote", "StackCounters", "HeapIndex", "Sequence", "Deadline"];
 
     [TestCase(CongestionControlAlgorithm.NewReno)]
     [TestCase(CongestionControlAlgorithm.Cubic)]
@@ -83,6 +87,12 @@ public sealed class TcpControlBlockReuseTests
                     // Kept when reused, made on first use when new: empty either way.
                     if (a is not null && (int)a.GetType().GetProperty("Count")!.GetValue(a)! != 0)
                         differences.Add($"{at} is not empty");
+                    continue;
+                }
+                if (a is TcpConnectionCounters counters && b is null)
+                {
+                    // Kept when reused, made on first use when new: all zero either way.
+                    differences.AddRange(Differences(counters, new TcpConnectionCounters(), at));
                     continue;
                 }
                 if (a is null || b is null)
