@@ -43,24 +43,13 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         _server.Loop.Post(_ => _listener.Start(), null);
         HandshakeAndClose();
         HandshakeAndClose_NewConnections();
+        HandshakeThenAbort();
     }
 
     [Benchmark(Baseline = true)]
     public void HandshakeAndClose()
     {
-        _client.Loop.Post(static s =>
-        {
-            var b = (TcpBenchmarks)s!;
-            b._connected = b._clientConnection.ConnectAsync(b._serverEndPoint);
-        }, this);
-        _server.Loop.Post(static s =>
-        {
-            var b = (TcpBenchmarks)s!;
-            b._accepted = b._listener.AcceptAsync(b._serverConnection);
-        }, this);
-        Turn(3);
-        if (!_connected.IsCompletedSuccessfully || !_accepted.IsCompletedSuccessfully)
-            throw new InvalidOperationException("The connection did not open.");
+        OpenBoth();
         _client.Loop.Post(static s => ((TcpBenchmarks)s!)._clientConnection.Disconnect(), this);
         _server.Loop.Post(static s => ((TcpBenchmarks)s!)._serverConnection.Disconnect(), this);
         Turn(4);
@@ -85,6 +74,59 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         _newAccepted.Result.Dispose();
         Turn(4);
         ThrowIfNotClosed();
+    }
+
+    /// <summary>
+    /// The shape of lneto's BenchmarkTCPHandshake: SYN, SYN-ACK, ACK and accept, then both sides abort; the client's
+    /// RST closes the server's side, which then has nothing left to reset. Four frames where
+    /// <see cref="HandshakeAndClose"/> has seven.
+    /// </summary>
+    [Benchmark]
+    public void HandshakeThenAbort()
+    {
+        OpenBoth();
+        _client.Loop.Post(static s => ((TcpBenchmarks)s!).AbortAndLetGo(((TcpBenchmarks)s!)._clientConnection), this);
+        _server.Loop.Post(static s => ((TcpBenchmarks)s!).AbortAndLetGo(((TcpBenchmarks)s!)._serverConnection), this);
+        Turn(2);
+        ThrowIfNotClosed();
+    }
+
+    /// <summary>
+    /// The harness alone: the same loop turns and cross-thread posts as <see cref="HandshakeAndClose"/> with nothing to
+    /// do, which is the floor under the connection benchmarks.
+    /// </summary>
+    [Benchmark]
+    public void LoopTurnsAlone()
+    {
+        _client.Loop.Post(static s => { }, this);
+        _server.Loop.Post(static s => { }, this);
+        Turn(3);
+        _client.Loop.Post(static s => { }, this);
+        _server.Loop.Post(static s => { }, this);
+        Turn(4);
+    }
+
+    private void OpenBoth()
+    {
+        _client.Loop.Post(static s =>
+        {
+            var b = (TcpBenchmarks)s!;
+            b._connected = b._clientConnection.ConnectAsync(b._serverEndPoint);
+        }, this);
+        _server.Loop.Post(static s =>
+        {
+            var b = (TcpBenchmarks)s!;
+            b._accepted = b._listener.AcceptAsync(b._serverConnection);
+        }, this);
+        Turn(3);
+        if (!_connected.IsCompletedSuccessfully || !_accepted.IsCompletedSuccessfully)
+            throw new InvalidOperationException("The connection did not open.");
+    }
+
+    private void AbortAndLetGo(TcpConnection connection)
+    {
+        connection.Abort();
+        connection.Disconnect();
     }
 
     private void ThrowIfNotClosed()

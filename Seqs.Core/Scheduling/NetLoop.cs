@@ -18,7 +18,6 @@ public sealed class NetLoop : IDisposable
 
     private readonly TimeProvider _time;
     private readonly TimerQueue _timers = new();
-    private readonly List<ILoopParticipant> _participants = [];
     private readonly Queue<WorkItem> _localWork = new();
     // Posts from other threads are rare (user calls made off the loop), so a locked queue that starts empty costs
     // less memory than a concurrent one.
@@ -29,7 +28,12 @@ public sealed class NetLoop : IDisposable
     private readonly Action<Exception> _onException;
     private readonly int _receiveBatch;
     private readonly double _ticksPerTimestamp;
+    private readonly bool _timestampsAreTicks;
+    private ILoopParticipant[] _participants = [];
     private int _sleeping;
+    // The time read once at the start of a turn, which everything in the turn sees (NoTurn between turns).
+    private const long NoTurn = long.MinValue;
+    private long _turnTicks = NoTurn;
 
     public NetLoop(TimeProvider timeProvider, int receiveBatch = DefaultReceiveBatch)
     {
@@ -40,6 +44,7 @@ public sealed class NetLoop : IDisposable
         _time = timeProvider;
         _receiveBatch = receiveBatch;
         _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / timeProvider.TimestampFrequency;
+        _timestampsAreTicks = timeProvider.TimestampFrequency == TimeSpan.TicksPerSecond;
         _wakeUp = WakeUp;
         _onException = OnException;
         SynchronizationContext = new NetLoopSynchronizationContext(this);
@@ -66,16 +71,24 @@ public sealed class NetLoop : IDisposable
     /// <summary>The context that resumes awaits on this loop.</summary>
     public NetLoopSynchronizationContext SynchronizationContext { get; }
 
-    /// <summary>Loop time: the injected clock's timestamp as a <see cref="TimeSpan"/>. Only differences are meaningful.</summary>
+    /// <summary>
+    /// Loop time: the injected clock's timestamp as a <see cref="TimeSpan"/>. Only differences are meaningful.
+    /// During a turn it is the time the turn began, read once, as a kernel takes one timestamp for a batch of
+    /// packets: what the turn does happens at one instant, and the clock is not read dozens of times per frame.
+    /// </summary>
     public TimeSpan Now
     {
         get
         {
-            long timestamp = _time.GetTimestamp();
-            return _ticksPerTimestamp == 1.0
-                ? new TimeSpan(timestamp)
-                : new TimeSpan((long)(timestamp * _ticksPerTimestamp));
+            long turn = Volatile.Read(ref _turnTicks);
+            return turn != NoTurn ? new TimeSpan(turn) : ReadClock();
         }
+    }
+
+    private TimeSpan ReadClock()
+    {
+        long timestamp = _time.GetTimestamp();
+        return _timestampsAreTicks ? new TimeSpan(timestamp) : new TimeSpan((long)(timestamp * _ticksPerTimestamp));
     }
 
     /// <summary>True on the thread that is running a turn of this loop.</summary>
@@ -93,7 +106,7 @@ public sealed class NetLoop : IDisposable
     {
         if (participant is null)
             throw new ArgumentNullException(nameof(participant));
-        _participants.Add(participant);
+        _participants = [.. _participants, participant];
     }
 
     /// <summary>Creates a timer whose callback runs on this loop. Create timers once and reschedule them.</summary>
@@ -181,22 +194,29 @@ public sealed class NetLoop : IDisposable
     {
         NetLoop? previousLoop = t_current;
         SynchronizationContext? previousContext = System.Threading.SynchronizationContext.Current;
+        long previousTurn = _turnTicks;
         t_current = this;
-        System.Threading.SynchronizationContext.SetSynchronizationContext(SynchronizationContext);
+        if (previousContext != SynchronizationContext)
+            System.Threading.SynchronizationContext.SetSynchronizationContext(SynchronizationContext);
         try
         {
+            TimeSpan now = ReadClock();
+            Volatile.Write(ref _turnTicks, now.Ticks);
+            ILoopParticipant[] participants = _participants;
             int work = 0;
-            foreach (ILoopParticipant participant in _participants)
+            foreach (ILoopParticipant participant in participants)
                 work += participant.Receive(_receiveBatch);
-            work += _timers.RunDue(Now, _onException);
+            work += _timers.RunDue(now, _onException);
             work += RunQueuedWork();
-            foreach (ILoopParticipant participant in _participants)
+            foreach (ILoopParticipant participant in participants)
                 participant.Transmit();
             return work > 0;
         }
         finally
         {
-            System.Threading.SynchronizationContext.SetSynchronizationContext(previousContext);
+            Volatile.Write(ref _turnTicks, previousTurn);
+            if (previousContext != SynchronizationContext)
+                System.Threading.SynchronizationContext.SetSynchronizationContext(previousContext);
             t_current = previousLoop;
         }
     }

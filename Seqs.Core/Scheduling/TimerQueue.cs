@@ -7,12 +7,14 @@ namespace Seqs.Scheduling;
 /// </summary>
 internal sealed class TimerQueue
 {
-    private LoopTimer[] _heap = new LoopTimer[4];
+    // Slots wrap the timers in a struct: storing a derived type into a LoopTimer[] would pay the array covariance
+    // check on every move.
+    private Slot[] _heap = new Slot[4];
     private long _sequence;
 
     public int Count { get; private set; }
 
-    public TimeSpan? NextDeadline => Count == 0 ? null : _heap[0].Deadline;
+    public TimeSpan? NextDeadline => Count == 0 ? null : _heap[0].Timer.Deadline;
 
     public NetTimer Create(Action callback) => new(this, callback);
 
@@ -23,7 +25,7 @@ internal sealed class TimerQueue
         timer.Sequence = _sequence++;
         if (Count == _heap.Length)
             Array.Resize(ref _heap, _heap.Length * 2);
-        _heap[Count] = timer;
+        _heap[Count].Timer = timer;
         timer.HeapIndex = Count;
         Count++;
         SiftUp(timer.HeapIndex);
@@ -38,12 +40,12 @@ internal sealed class TimerQueue
         Count--;
         if (index == Count)
         {
-            _heap[Count] = null!;
+            _heap[Count].Timer = null!;
             return;
         }
-        LoopTimer last = _heap[Count];
-        _heap[Count] = null!;
-        _heap[index] = last;
+        LoopTimer last = _heap[Count].Timer;
+        _heap[Count].Timer = null!;
+        _heap[index].Timer = last;
         last.HeapIndex = index;
         SiftDown(index);
         SiftUp(last.HeapIndex);
@@ -58,9 +60,9 @@ internal sealed class TimerQueue
     {
         long horizon = _sequence;
         int fired = 0;
-        while (Count > 0 && _heap[0].Deadline <= now && _heap[0].Sequence < horizon)
+        while (Count > 0 && _heap[0].Timer.Deadline <= now && _heap[0].Timer.Sequence < horizon)
         {
-            LoopTimer timer = _heap[0];
+            LoopTimer timer = _heap[0].Timer;
             Remove(timer);
             fired++;
             try
@@ -80,13 +82,13 @@ internal sealed class TimerQueue
 
     private void SiftUp(int index)
     {
-        LoopTimer timer = _heap[index];
+        LoopTimer timer = _heap[index].Timer;
         while (index > 0)
         {
             int parent = (index - 1) / 2;
-            if (!Before(timer, _heap[parent]))
+            if (!Before(timer, _heap[parent].Timer))
                 break;
-            Place(_heap[parent], index);
+            Place(_heap[parent].Timer, index);
             index = parent;
         }
         Place(timer, index);
@@ -94,17 +96,17 @@ internal sealed class TimerQueue
 
     private void SiftDown(int index)
     {
-        LoopTimer timer = _heap[index];
+        LoopTimer timer = _heap[index].Timer;
         while (true)
         {
             int child = 2 * index + 1;
             if (child >= Count)
                 break;
-            if (child + 1 < Count && Before(_heap[child + 1], _heap[child]))
+            if (child + 1 < Count && Before(_heap[child + 1].Timer, _heap[child].Timer))
                 child++;
-            if (!Before(_heap[child], timer))
+            if (!Before(_heap[child].Timer, timer))
                 break;
-            Place(_heap[child], index);
+            Place(_heap[child].Timer, index);
             index = child;
         }
         Place(timer, index);
@@ -112,7 +114,12 @@ internal sealed class TimerQueue
 
     private void Place(LoopTimer timer, int index)
     {
-        _heap[index] = timer;
+        _heap[index].Timer = timer;
         timer.HeapIndex = index;
+    }
+
+    private struct Slot
+    {
+        public LoopTimer Timer;
     }
 }

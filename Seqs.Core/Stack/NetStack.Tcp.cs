@@ -379,6 +379,8 @@ public sealed partial class NetStack
 
     private static SackBlocks ReadSackBlocks(in TcpOptions options)
     {
+        if (options.SackBlockCount == 0)
+            return default;
         var blocks = new SackBlocks();
         for (int i = 0; i < options.SackBlockCount; i++)
         {

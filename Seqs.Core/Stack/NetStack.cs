@@ -153,7 +153,8 @@ public sealed partial class NetStack : ILoopParticipant
 
     int ILoopParticipant.Receive(int maxFrames)
     {
-        if (Interlocked.Exchange(ref _linkChanged, 0) != 0)
+        // A plain read first: the atomic exchange costs more than the check, and the link rarely changes.
+        if (Volatile.Read(ref _linkChanged) != 0 && Interlocked.Exchange(ref _linkChanged, 0) != 0)
             OnLinkChanged();
         int frames = 0;
         while (frames < maxFrames && _nic.TryReceive(_receiveBuffer, out int length))

@@ -106,6 +106,20 @@ public readonly struct TcpOptions
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> options, out TcpOptions parsed, out WireRejection rejection)
     {
+        rejection = WireRejection.None;
+        if (options.IsEmpty)
+        {
+            parsed = default;
+            return true;
+        }
+        // The list nearly every segment of a timestamped connection carries, NOP, NOP, TSopt (RFC 7323 Appendix A),
+        // read without the scan.
+        if (options.Length == 12 && BinaryPrimitives.ReadUInt32BigEndian(options) == 0x0101_080A)
+        {
+            parsed = new TcpOptions(0, 0, Present.Timestamps, BinaryPrimitives.ReadUInt32BigEndian(options[4..]),
+                BinaryPrimitives.ReadUInt32BigEndian(options[8..]), 0, default);
+            return true;
+        }
         parsed = default;
         ushort maximumSegmentSize = 0;
         byte windowScale = 0;

@@ -301,4 +301,35 @@ public sealed class NetLoopTests
         await running.WaitAsync(Patience);
         Assert.That(running.IsCompletedSuccessfully, Is.True);
     }
+
+    /// <summary>A clock that moves one millisecond every time it is read.</summary>
+    private sealed class RunningClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks += TimeSpan.TicksPerMillisecond;
+    }
+
+    [Test]
+    public void Now_IsTheTurnsStartForEverythingInTheTurn_AndTheClockBetweenTurns()
+    {
+        using var loop = new NetLoop(new RunningClock());
+        var seen = new List<TimeSpan>();
+        loop.Post(_ =>
+        {
+            seen.Add(loop.Now);
+            seen.Add(loop.Now);
+        }, null);
+        loop.CreateTimer(() => seen.Add(loop.Now)).Schedule(TimeSpan.Zero);
+        loop.RunOnce();
+        TimeSpan between = loop.Now;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen, Has.Count.EqualTo(3));
+            Assert.That(seen.Distinct().Count(), Is.EqualTo(1), "the timer and the posted work saw the same instant");
+            Assert.That(between, Is.GreaterThan(seen[0]), "outside a turn the clock is read afresh");
+        }
+    }
 }

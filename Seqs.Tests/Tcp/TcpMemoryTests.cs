@@ -4,6 +4,7 @@ using Seqs.Simulation;
 using Seqs.Stack;
 using Seqs.Tcp;
 using Seqs.Wire;
+using TcpListener = Seqs.Tcp.TcpListener;
 
 namespace Seqs.Tests.Tcp;
 
@@ -59,5 +60,30 @@ public sealed class TcpMemoryTests
         TestContext.Out.WriteLine($"one connection without its buffers: {stackState} B of stack state (control block, congestion control); "
             + $"the application's TcpConnection {handle} B, plus {completion} B for each kind of wait it has done (connect, read, write), kept for its next connections");
         Assert.That(stackState, Is.LessThanOrEqualTo(512), "the issue's target");
+    }
+
+    /// <summary>
+    /// A listener keeps no state per slot of its SYN queue or backlog: half-open and established connections are
+    /// control blocks like any other, counted against the backlog, and over it SYNs get cookies. What an idle
+    /// listener costs is its own object and an empty accept queue; the first accept that waits adds its completion.
+    /// </summary>
+    [Test]
+    public void IdleListener_CostsItsObjectAndAnEmptyQueue()
+    {
+        using var pair = new SimulatedPair();
+        long idle = 0, waiting = 0;
+        pair.LoopB.Post(_ =>
+        {
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            var listener = new TcpListener(pair.B, 8080, backlog: 128);
+            listener.Start();
+            idle = GC.GetAllocatedBytesForCurrentThread() - start;
+            start = GC.GetAllocatedBytesForCurrentThread();
+            _ = listener.AcceptAsync();
+            waiting = GC.GetAllocatedBytesForCurrentThread() - start;
+        }, null);
+        pair.LoopB.RunOnce();
+        TestContext.Out.WriteLine($"idle listener with a backlog of 128: {idle} B; a waiting accept adds {waiting} B once");
+        Assert.That(idle, Is.LessThanOrEqualTo(256), "nothing is reserved per SYN queue or backlog slot");
     }
 }

@@ -136,4 +136,19 @@ public sealed class TcpOptionsTests
         }
         return bytes;
     }
+
+    [Test]
+    public void NopNopTimestamps_TheUsualList_ReadsAsTheGeneralScanWould()
+    {
+        byte[] usual = [1, 1, 8, 10, 0, 0, 0, 7, 0x80, 0, 0, 9];
+        byte[] reordered = [8, 10, 0, 0, 0, 7, 0x80, 0, 0, 9, 1, 1];
+        Assert.That(TcpOptions.TryParse(usual, out TcpOptions fast, out _), Is.True);
+        Assert.That(TcpOptions.TryParse(reordered, out TcpOptions scanned, out _), Is.True);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((fast.HasTimestamps, fast.TimestampValue, fast.TimestampEchoReply), Is.EqualTo((true, 7u, 0x8000_0009u)));
+            Assert.That(fast.ToString(), Is.EqualTo(scanned.ToString()));
+            Assert.That((fast.MaximumSegmentSize, fast.WindowScale, fast.SackPermitted, fast.SackBlockCount), Is.EqualTo(((ushort?)null, (byte?)null, false, 0)));
+        }
+    }
 }
