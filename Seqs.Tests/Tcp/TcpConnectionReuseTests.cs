@@ -223,4 +223,76 @@ public sealed class TcpConnectionReuseTests
             Assert.That(clients.Distinct().Count(), Is.EqualTo(3));
         }
     }
+
+    /// <summary>
+    /// Connections one after another on one pair of stacks through a lossy, reordering, duplicating link, each with
+    /// options drawn anew (ring sizes, SACK, timestamps, NewReno or CUBIC), so that the stack reopens control blocks
+    /// that served connections unlike the next one: every transfer comes back intact, and the stacks end empty.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void ReusedControlBlocks_UnderFaults_CarryEachConnectionIntact(int seed)
+    {
+        var random = new Random(seed);
+        var faults = new LinkFaults
+        {
+            Seed = seed,
+            LossProbability = 0.05,
+            DuplicationProbability = 0.02,
+            ReorderProbability = 0.05,
+            ReorderDelay = TimeSpan.FromMilliseconds(3),
+            CorruptionProbability = 0.01,
+            PropagationDelay = TimeSpan.FromMilliseconds(2),
+        };
+        using var pair = new SimulatedPair(faults, new NetStackOptions { Tcp = { TimeWaitDuration = TimeSpan.FromMilliseconds(100) } });
+        using var echo = new TcpEchoServer(pair.B);
+        _ = echo.RunAsync(CancellationToken.None);
+        var reused = new HashSet<TcpControlBlock>();
+        int opened = 0;
+        for (int i = 0; i < 25; i++)
+        {
+            var options = new TcpConnectionOptions
+            {
+                SendBufferSize = random.Next(1000, 40_000),
+                ReceiveBufferSize = random.Next(1000, 40_000),
+                Sack = random.Next(2) == 0,
+                Timestamps = random.Next(2) == 0,
+                CongestionControl = random.Next(2) == 0 ? CongestionControlAlgorithm.Cubic : CongestionControlAlgorithm.NewReno,
+                TimeWaitDuration = TimeSpan.FromMilliseconds(100),
+            };
+            byte[] data = new byte[random.Next(1, 30_000)];
+            random.NextBytes(data);
+            var connection = new TcpConnection(pair.A, options);
+            var received = new MemoryStream();
+            Task run = pair.LoopA.InvokeAsync(async () =>
+            {
+                await connection.ConnectAsync(Echo);
+                opened++;
+                reused.Add(connection.Tcb!);
+                async Task ReadAll()
+                {
+                    byte[] buffer = new byte[4096];
+                    int n;
+                    while ((n = await connection.ReadAsync(buffer)) > 0)
+                        received.Write(buffer, 0, n);
+                }
+                Task reading = ReadAll();
+                await connection.WriteAsync(data);
+                connection.ShutdownSend();
+                await reading;
+                connection.Disconnect();
+            });
+            Assert.That(pair.Simulation.RunUntil(() => run.IsCompleted, TimeSpan.FromMinutes(10)), Is.True, $"seed {seed}, connection {i} stalled");
+            run.GetAwaiter().GetResult();
+            Assert.That(received.ToArray().AsSpan().SequenceEqual(data), Is.True, $"seed {seed}, connection {i}: content differs");
+        }
+        pair.Simulation.RunFor(TimeSpan.FromMinutes(5));
+        TestContext.Out.WriteLine($"{opened} connections on {reused.Count} control blocks; link lost {pair.Link.AToB.FramesLost + pair.Link.BToA.FramesLost} frames");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reused, Has.Count.LessThan(opened), "control blocks were reused");
+            Assert.That(pair.A.TcpConnectionCount + pair.B.TcpConnectionCount, Is.Zero);
+        }
+    }
 }
