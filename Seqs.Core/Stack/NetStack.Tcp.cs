@@ -76,7 +76,6 @@ public sealed partial class NetStack
         if (!_spareTcbs.TryPop(out TcpControlBlock? tcb))
             tcb = new TcpControlBlock { Stack = this };
         tcb.Bind(local, remote);
-        tcb.StackCounters = Counters;
         return tcb;
     }
 

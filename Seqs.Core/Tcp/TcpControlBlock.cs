@@ -233,7 +233,7 @@ internal sealed partial class TcpControlBlock
     private bool Synchronized => State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent or TcpState.SynReceived);
 
     /// <summary>The stack's counters, to which retransmissions are added as they happen; null when driven alone.</summary>
-    public NetStackCounters? StackCounters { get; set; }
+    private NetStackCounters? StackCounters => Stack?.Counters;
 
     /// <summary>RFC 9293 §3.10.1: an active OPEN goes to SYN-SENT; the SYN leaves with the next built segment.</summary>
     public void OpenActive(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now)

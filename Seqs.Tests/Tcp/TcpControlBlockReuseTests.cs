@@ -19,7 +19,7 @@ public sealed class TcpControlBlockReuseTests
     /// managed by the stack, not by Open.
     /// </summary>
     private static readonly string[] StackBindings =
-        ["Stack", "Listener", "Owner", "Dirty", "Listed", "Generation", "Local", "Remote", "StackCounters", "HeapIndex", "Sequence", "Deadline"];
+        ["Stack", "Listener", "Owner", "Dirty", "Listed", "Generation", "Local", "Remote", "HeapIndex", "Sequence", "Deadline"];
 
     [TestCase(CongestionControlAlgorithm.NewReno)]
     [TestCase(CongestionControlAlgorithm.Cubic)]
