@@ -279,8 +279,10 @@ public sealed partial class NetStack
             }
             else if (tcb.IsClosed)
             {
+                // Died half-open (reset, or its SYN,ACK never answered): nobody will accept it, so it is reused.
                 tcb.Listener = null;
                 listener.OnHalfOpenClosed();
+                tcb.Orphan(Loop.Now);
             }
         }
         tcb.Owner?.OnStateChanged(tcb);

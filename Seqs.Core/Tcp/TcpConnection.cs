@@ -53,11 +53,14 @@ public sealed class TcpConnection : Stream
         _options.Validate();
     }
 
-    /// <summary>The control block while this connection holds it; null before it opens and after it lets go.</summary>
+    /// <summary>
+    /// The control block this connection last opened, also while it finishes a close on its own after
+    /// <see cref="Disconnect"/> or Dispose; null before the first open and once the stack has reused the block.
+    /// </summary>
     internal TcpControlBlock? Tcb => _tcb is { } tcb && tcb.Generation == _generation ? tcb : null;
 
     /// <summary>The control block of an open connection, or an <see cref="InvalidOperationException"/>.</summary>
-    private TcpControlBlock OpenTcb => Tcb is { Owner: not null } tcb && tcb.Owner == this
+    private TcpControlBlock OpenTcb => Tcb is { } tcb && tcb.Owner == this
         ? tcb
         : throw new InvalidOperationException("The connection is not open: connect or accept it first.");
 
