@@ -107,11 +107,20 @@ public sealed class TcpConnection : Stream
     /// <summary>Throws unless this connection belongs to <paramref name="stack"/>, is not disposed and is not open.</summary>
     internal void ThrowIfNotReusable(NetStack stack)
     {
-        ThrowIfDisposed();
         if (stack != _stack)
             throw new ArgumentException("The connection belongs to another stack.", nameof(stack));
+        if (NotReusable() is Exception error)
+            throw error;
+    }
+
+    /// <summary>Why this connection cannot be opened now (disposed, or open), or null when it can.</summary>
+    internal Exception? NotReusable()
+    {
+        if (_disposed)
+            return new ObjectDisposedException(nameof(TcpConnection));
         if (Tcb is { } tcb && tcb.Owner == this)
-            throw new InvalidOperationException("The connection is open; disconnect it before opening it again.");
+            return new InvalidOperationException("The connection is open; disconnect it before opening it again.");
+        return null;
     }
 
     /// <summary>This end of the connection (the last one, once disconnected).</summary>

@@ -136,9 +136,17 @@ public sealed class TcpListener : IDisposable
         HalfOpen--;
         if (_accept is { IsArmed: true })
         {
-            TcpConnection connection = Attach(_acceptInto, tcb);
+            TcpConnection? into = _acceptInto;
             _acceptInto = null;
-            _accept.SetResult(connection);
+            // The connection to accept into was disposed or opened while the accept waited: that accept fails, and
+            // the new connection waits in the backlog for the next one.
+            if (into?.NotReusable() is Exception error)
+            {
+                _accept.SetException(error);
+                _established.Enqueue(tcb);
+                return;
+            }
+            _accept.SetResult(Attach(into, tcb));
         }
         else
             _established.Enqueue(tcb);

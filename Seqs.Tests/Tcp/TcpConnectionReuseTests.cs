@@ -295,4 +295,30 @@ public sealed class TcpConnectionReuseTests
             Assert.That(pair.A.TcpConnectionCount + pair.B.TcpConnectionCount, Is.Zero);
         }
     }
+
+    [Test]
+    public void ConnectionDisposedWhileAnAcceptWaitsForIt_FailsThatAccept_AndTheNextAcceptGetsThePeer()
+    {
+        using var pair = new SimulatedPair();
+        var listener = new TcpListener(pair.B, 7000);
+        var served = new TcpConnection(pair.B);
+        Task firstAccept = pair.LoopB.InvokeAsync(() =>
+        {
+            listener.Start();
+            return listener.AcceptAsync(served).AsTask();
+        });
+        pair.Simulation.RunFor(TimeSpan.FromMilliseconds(1));
+        served.Dispose();
+        Task<TcpConnection> client = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7000)));
+        Assert.That(pair.Simulation.RunUntil(() => firstAccept.IsCompleted && client.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        Assert.That(firstAccept.Exception?.InnerException, Is.InstanceOf<ObjectDisposedException>());
+
+        Task<TcpConnection> secondAccept = pair.LoopB.InvokeAsync(() => listener.AcceptAsync().AsTask());
+        Assert.That(pair.Simulation.RunUntil(() => secondAccept.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(secondAccept.Result.State, Is.EqualTo(TcpState.Established));
+            Assert.That(secondAccept.Result.RemoteEndPoint.Port, Is.EqualTo(client.Result.LocalEndPoint.Port));
+        }
+    }
 }
