@@ -28,7 +28,6 @@ public sealed class NetLoop : IDisposable
     private readonly Action<Exception> _onException;
     private readonly int _receiveBatch;
     private readonly double _ticksPerTimestamp;
-    private readonly bool _timestampsAreTicks;
     private ILoopParticipant[] _participants = [];
     private int _sleeping;
     // The time read once at the start of a turn, which everything in the turn sees (NoTurn between turns).
@@ -44,7 +43,6 @@ public sealed class NetLoop : IDisposable
         _time = timeProvider;
         _receiveBatch = receiveBatch;
         _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / timeProvider.TimestampFrequency;
-        _timestampsAreTicks = timeProvider.TimestampFrequency == TimeSpan.TicksPerSecond;
         _wakeUp = WakeUp;
         _onException = OnException;
         SynchronizationContext = new NetLoopSynchronizationContext(this);
@@ -88,7 +86,7 @@ public sealed class NetLoop : IDisposable
     private TimeSpan ReadClock()
     {
         long timestamp = _time.GetTimestamp();
-        return _timestampsAreTicks ? new TimeSpan(timestamp) : new TimeSpan((long)(timestamp * _ticksPerTimestamp));
+        return _ticksPerTimestamp == 1.0 ? new TimeSpan(timestamp) : new TimeSpan((long)(timestamp * _ticksPerTimestamp));
     }
 
     /// <summary>True on the thread that is running a turn of this loop.</summary>

@@ -12,8 +12,6 @@ internal struct RangeSet(int capacity)
     private long[]? _bounds;
     private int _capacity = capacity;
 
-    public readonly int Capacity => _capacity;
-
     public int Count { get; private set; }
 
     public readonly long Start(int index) => _bounds![2 * index];

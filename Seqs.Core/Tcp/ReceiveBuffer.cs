@@ -17,12 +17,6 @@ internal struct ReceiveBuffer
     private long _readOffset;
     private long _latestOutOfOrder;
 
-    public ReceiveBuffer(int capacity, int maxRanges)
-    {
-        _ring = [];
-        Open(capacity, maxRanges);
-    }
-
     public readonly int Capacity => _capacity;
 
     /// <summary>

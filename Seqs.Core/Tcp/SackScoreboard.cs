@@ -50,7 +50,7 @@ internal sealed class SackScoreboard(int capacity, SeqNumber una)
     /// <summary>Empties the scoreboard for a new connection whose SND.UNA is <paramref name="una"/>.</summary>
     public void Reset(SeqNumber una)
     {
-        _ranges.Clear();
+        Clear();
         _base = una;
         _baseOffset = 0;
     }

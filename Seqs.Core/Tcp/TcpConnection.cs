@@ -75,7 +75,8 @@ public sealed class TcpConnection : Stream
     {
         if (!_stack.Loop.IsOnLoopThread)
             return ConnectOffLoop(remote, cancellationToken);
-        ThrowIfNotReusable(_stack);
+        if (NotReusable() is Exception notReusable)
+            throw notReusable;
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask(Task.FromCanceled(cancellationToken));
         TcpControlBlock tcb = _stack.OpenActive(remote, _options);
@@ -104,7 +105,7 @@ public sealed class TcpConnection : Stream
         tcb.Owner = this;
     }
 
-    /// <summary>Throws unless this connection belongs to <paramref name="stack"/>, is not disposed and is not open.</summary>
+    /// <summary>For a listener of <paramref name="stack"/>: throws unless this connection belongs to it and can be opened.</summary>
     internal void ThrowIfNotReusable(NetStack stack)
     {
         if (stack != _stack)

@@ -8,9 +8,9 @@ namespace Seqs.Tcp;
 /// What ties a control block to the stack that runs it and the application that uses it: the 4-tuple (RFC 9293
 /// §3.3.1 keeps the socket numbers in the TCB), the stack, the listener it came from until it is accepted, and the
 /// <see cref="TcpConnection"/> attached to it. The block is its own entry on the loop's timer heap (its
-/// <see cref="NextDeadline"/>), as Linux embeds a socket's timers in it, which saves a timer object per connection. The stack reuses a control block once it is closed
-/// and no connection is attached; <see cref="Generation"/> then moves on, so a <see cref="TcpConnection"/> that
-/// still holds it can tell that it is no longer its own.
+/// <see cref="NextDeadline"/>), as Linux embeds a socket's timers in it, which saves a timer object per connection.
+/// The stack reuses a control block once it is closed and no connection is attached; <see cref="Generation"/> then
+/// moves on, so a <see cref="TcpConnection"/> that still holds it can tell that it is no longer its own.
 /// </summary>
 internal sealed partial class TcpControlBlock : LoopTimer
 {

@@ -56,23 +56,13 @@ public sealed class TcpAllocationTests
     {
         using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
         var options = new TcpConnectionOptions { SendBufferSize = 256 << 10, ReceiveBufferSize = 256 << 10 };
-        using var discard = new TcpDiscardServer(pair.B, options: options);
-        using var stop = new CancellationTokenSource();
-        _ = discard.RunAsync(stop.Token);
-        byte[] chunk = new byte[64 << 10];
-        _ = pair.LoopA.InvokeAsync(async () =>
-        {
-            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpDiscardServer.DefaultPort), options);
-            while (!stop.IsCancellationRequested)
-                await connection.WriteAsync(chunk);
-        });
-        Assert.That(pair.Simulation.RunUntil(() => discard.OctetsDiscarded >= 4 << 20, TimeSpan.FromMinutes(1)), Is.True);
+        using var upload = new BulkUpload(pair, options, chunkSize: 64 << 10);
+        Assert.That(pair.Simulation.RunUntil(() => upload.OctetsDiscarded >= 4 << 20, TimeSpan.FromMinutes(1)), Is.True);
 
-        long target = discard.OctetsDiscarded + (16 << 20);
-        Func<bool> done = () => discard.OctetsDiscarded >= target;
+        long target = upload.OctetsDiscarded + (16 << 20);
+        Func<bool> done = () => upload.OctetsDiscarded >= target;
         long allocated = AllocatedUntil(pair, done);
         Assert.That(allocated, Is.Zero, $"{allocated} B over 16 MiB of full-size segments");
-        stop.Cancel();
     }
 
     /// <summary>

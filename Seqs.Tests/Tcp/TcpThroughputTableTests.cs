@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Seqs.Services;
 using Seqs.Simulation;
 using Seqs.Tcp;
-using Seqs.Wire;
 
 namespace Seqs.Tests.Tcp;
 
@@ -93,20 +91,11 @@ public sealed class TcpThroughputTableTests
         };
         var options = new TcpConnectionOptions { SendBufferSize = buffer, ReceiveBufferSize = buffer, CongestionControl = algorithm };
         using var pair = new SimulatedPair(faults);
-        using var discard = new TcpDiscardServer(pair.B, options: options);
-        using var stop = new CancellationTokenSource();
-        _ = discard.RunAsync(stop.Token);
-        byte[] chunk = new byte[16 << 10];
-        _ = pair.LoopA.InvokeAsync(async () =>
-        {
-            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpDiscardServer.DefaultPort), options);
-            while (true)
-                await connection.WriteAsync(chunk);
-        });
+        using var upload = new BulkUpload(pair, options, chunkSize: 16 << 10);
         pair.Simulation.RunFor(Warmup);
-        long before = discard.OctetsDiscarded;
+        long before = upload.OctetsDiscarded;
         pair.Simulation.RunFor(Measured);
-        return (discard.OctetsDiscarded - before) * 8 / Measured.TotalSeconds / 1e6;
+        return (upload.OctetsDiscarded - before) * 8 / Measured.TotalSeconds / 1e6;
     }
 
     private static string Format(List<Cell> cells)
