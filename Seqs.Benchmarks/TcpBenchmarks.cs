@@ -29,6 +29,9 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
     private Task<TcpConnection> _newConnected = null!;
     private ValueTask<TcpConnection> _newAccepted;
     private readonly Ipv4EndPoint _serverEndPoint = new(SimulatedPair.AddressB, 80);
+    // The rounds HandshakeAndClose took to open and to close, which LoopTurnsAlone repeats without the connection.
+    private int _openRounds;
+    private int _closeRounds;
 
     [GlobalSetup]
     public void Setup()
@@ -42,6 +45,8 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         _serverConnection = new TcpConnection(_server, _options);
         _server.Loop.Post(_ => _listener.Start(), null);
         HandshakeAndClose();
+        _openRounds = OpenBoth();
+        _closeRounds = CloseBoth();
         HandshakeAndClose_NewConnections();
         HandshakeThenAbort();
     }
@@ -50,10 +55,7 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
     public void HandshakeAndClose()
     {
         OpenBoth();
-        _client.Loop.Post(static s => ((TcpBenchmarks)s!)._clientConnection.Disconnect(), this);
-        _server.Loop.Post(static s => ((TcpBenchmarks)s!)._serverConnection.Disconnect(), this);
-        Turn(4);
-        ThrowIfNotClosed();
+        CloseBoth();
     }
 
     [Benchmark]
@@ -69,11 +71,10 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
             var b = (TcpBenchmarks)s!;
             b._newAccepted = b._listener.AcceptAsync();
         }, this);
-        Turn(3);
+        TurnUntil(static b => b._newConnected.IsCompleted && b._newAccepted.IsCompleted);
         _newConnected.Result.Dispose();
         _newAccepted.Result.Dispose();
-        Turn(4);
-        ThrowIfNotClosed();
+        TurnUntilClosed();
     }
 
     /// <summary>
@@ -87,8 +88,7 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         OpenBoth();
         _client.Loop.Post(static s => ((TcpBenchmarks)s!).AbortAndLetGo(((TcpBenchmarks)s!)._clientConnection), this);
         _server.Loop.Post(static s => ((TcpBenchmarks)s!).AbortAndLetGo(((TcpBenchmarks)s!)._serverConnection), this);
-        Turn(2);
-        ThrowIfNotClosed();
+        TurnUntilClosed();
     }
 
     /// <summary>
@@ -100,13 +100,14 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
     {
         _client.Loop.Post(static s => { }, this);
         _server.Loop.Post(static s => { }, this);
-        Turn(3);
+        Turn(_openRounds);
         _client.Loop.Post(static s => { }, this);
         _server.Loop.Post(static s => { }, this);
-        Turn(4);
+        Turn(_closeRounds);
     }
 
-    private void OpenBoth()
+    /// <summary>Opens the kept connections; returns the rounds of turns it took.</summary>
+    private int OpenBoth()
     {
         _client.Loop.Post(static s =>
         {
@@ -118,9 +119,18 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
             var b = (TcpBenchmarks)s!;
             b._accepted = b._listener.AcceptAsync(b._serverConnection);
         }, this);
-        Turn(3);
+        int rounds = TurnUntil(static b => b._connected.IsCompleted && b._accepted.IsCompleted);
         if (!_connected.IsCompletedSuccessfully || !_accepted.IsCompletedSuccessfully)
             throw new InvalidOperationException("The connection did not open.");
+        return rounds;
+    }
+
+    /// <summary>Closes the kept connections on both sides; returns the rounds of turns it took.</summary>
+    private int CloseBoth()
+    {
+        _client.Loop.Post(static s => ((TcpBenchmarks)s!)._clientConnection.Disconnect(), this);
+        _server.Loop.Post(static s => ((TcpBenchmarks)s!)._serverConnection.Disconnect(), this);
+        return TurnUntilClosed();
     }
 
     private void AbortAndLetGo(TcpConnection connection)
@@ -129,11 +139,22 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         connection.Disconnect();
     }
 
-    private void ThrowIfNotClosed()
+    private int TurnUntilClosed() => TurnUntil(static b => b._client.TcpConnectionCount + b._server.TcpConnectionCount == 0);
+
+    /// <summary>Takes rounds of turns, one on each stack, until <paramref name="done"/>; returns how many it took.</summary>
+    private int TurnUntil(Func<TcpBenchmarks, bool> done)
     {
-        if (_client.TcpConnectionCount + _server.TcpConnectionCount != 0)
-            throw new InvalidOperationException("The connection did not close.");
+        for (int rounds = 1; rounds <= MaxRounds; rounds++)
+        {
+            _client.Loop.RunOnce();
+            _server.Loop.RunOnce();
+            if (done(this))
+                return rounds;
+        }
+        throw new InvalidOperationException($"Not done after {MaxRounds} rounds of turns.");
     }
+
+    private const int MaxRounds = 16;
 
     private void Turn(int rounds)
     {
