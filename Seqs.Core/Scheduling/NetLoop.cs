@@ -13,9 +13,6 @@ public sealed class NetLoop : IDisposable
     /// <summary>Frames taken from each participant per turn, so that a flood cannot starve timers and users.</summary>
     public const int DefaultReceiveBatch = 32;
 
-    [ThreadStatic]
-    private static NetLoop? t_current;
-
     private readonly TimeProvider _time;
     private readonly TimerQueue _timers = new();
     private readonly Queue<WorkItem> _localWork = new();
@@ -29,6 +26,9 @@ public sealed class NetLoop : IDisposable
     private readonly int _receiveBatch;
     private readonly double _ticksPerTimestamp;
     private ILoopParticipant[] _participants = [];
+    // The thread running a turn, or null between turns. A field rather than a thread-static: a thread-static read
+    // costs a call into the runtime's thread-local storage, several times per turn.
+    private Thread? _turnThread;
     private int _sleeping;
     // The time read once at the start of a turn, which everything in the turn sees (NoTurn between turns).
     private const long NoTurn = long.MinValue;
@@ -90,7 +90,7 @@ public sealed class NetLoop : IDisposable
     }
 
     /// <summary>True on the thread that is running a turn of this loop.</summary>
-    public bool IsOnLoopThread => t_current == this;
+    public bool IsOnLoopThread => _turnThread == Thread.CurrentThread;
 
     /// <summary>
     /// When the loop next has something to do: now if work is queued, else the earliest timer; null when only a
@@ -190,10 +190,10 @@ public sealed class NetLoop : IDisposable
     /// </summary>
     public bool RunOnce()
     {
-        NetLoop? previousLoop = t_current;
+        Thread? previousThread = _turnThread;
         SynchronizationContext? previousContext = System.Threading.SynchronizationContext.Current;
         long previousTurn = _turnTicks;
-        t_current = this;
+        _turnThread = Thread.CurrentThread;
         if (previousContext != SynchronizationContext)
             System.Threading.SynchronizationContext.SetSynchronizationContext(SynchronizationContext);
         try
@@ -215,7 +215,7 @@ public sealed class NetLoop : IDisposable
             Volatile.Write(ref _turnTicks, previousTurn);
             if (previousContext != SynchronizationContext)
                 System.Threading.SynchronizationContext.SetSynchronizationContext(previousContext);
-            t_current = previousLoop;
+            _turnThread = previousThread;
         }
     }
 
@@ -226,6 +226,21 @@ public sealed class NetLoop : IDisposable
     public void Run(CancellationToken cancellationToken)
     {
         using CancellationTokenRegistration registration = cancellationToken.Register(static s => ((NetLoop)s!).WakeUp(), this);
+        // The context stays installed between turns, so that each turn finds it in place.
+        SynchronizationContext? previousContext = System.Threading.SynchronizationContext.Current;
+        System.Threading.SynchronizationContext.SetSynchronizationContext(SynchronizationContext);
+        try
+        {
+            RunTurns(cancellationToken);
+        }
+        finally
+        {
+            System.Threading.SynchronizationContext.SetSynchronizationContext(previousContext);
+        }
+    }
+
+    private void RunTurns(CancellationToken cancellationToken)
+    {
         long lastWork = _time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {

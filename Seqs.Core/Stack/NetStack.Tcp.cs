@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Seqs.Tcp;
@@ -159,15 +160,7 @@ public sealed partial class NetStack
         if (!unicast || Address is not Ipv4Cidr own)
             return;
         Counters.TcpSegmentsReceived++;
-        TcpOptions options = tcp.ParsedOptions;
-        var seg = new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
-            tcp.WindowSize, tcp.Payload.Length, options.MaximumSegmentSize ?? 0,
-            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null)
-        {
-            WindowScale = options.WindowScale,
-            SackPermitted = options.SackPermitted,
-            Sack = ReadSackBlocks(options),
-        };
+        Segment seg = ReadSegment(tcp);
         var local = new Ipv4EndPoint(own.Address, tcp.DestinationPort);
         var remote = new Ipv4EndPoint(packet.SourceAddress, tcp.SourcePort);
         TcpControlBlock? connection = FindTcpConnection(local.Port, remote);
@@ -378,6 +371,24 @@ public sealed partial class NetStack
         }
     }
 
+    /// <summary>
+    /// The fields of an arriving segment the control block reasons about. Kept out of line: its temporaries would
+    /// otherwise widen the frame <see cref="OnTcp"/> clears on every call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Segment ReadSegment(in TcpSegment tcp)
+    {
+        ref readonly TcpOptions options = ref tcp.ParsedOptionsRef;
+        return new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
+            tcp.WindowSize, tcp.Payload.Length, options.MaximumSegmentSize ?? 0,
+            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null)
+        {
+            WindowScale = options.WindowScale,
+            SackPermitted = options.SackPermitted,
+            Sack = options.SackBlockCount == 0 ? default : ReadSackBlocks(options),
+        };
+    }
+
     private static SackBlocks ReadSackBlocks(in TcpOptions options)
     {
         if (options.SackBlockCount == 0)
@@ -457,8 +468,9 @@ public sealed partial class NetStack
 
     private TcpControlBlock? FindTcpConnection(ushort localPort, Ipv4EndPoint remote)
     {
-        foreach (TcpControlBlock tcb in _tcpConnections)
+        for (int i = 0; i < _tcpConnections.Count; i++)
         {
+            TcpControlBlock tcb = _tcpConnections[i];
             if (tcb.Local.Port == localPort && tcb.Remote == remote)
                 return tcb;
         }

@@ -71,6 +71,10 @@ public readonly ref struct TcpSegment
     /// <summary>The options as read by <see cref="TryParse"/> (which rejects malformed lists).</summary>
     public TcpOptions ParsedOptions => _options;
 
+    /// <summary><see cref="ParsedOptions"/> without the copy.</summary>
+    [System.Diagnostics.CodeAnalysis.UnscopedRef]
+    internal ref readonly TcpOptions ParsedOptionsRef => ref _options;
+
     /// <summary>The data after the header: SEG.LEN excluding SYN and FIN.</summary>
     public ReadOnlySpan<byte> Payload => _bytes[HeaderLength..];
 
