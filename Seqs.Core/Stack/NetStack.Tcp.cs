@@ -254,14 +254,19 @@ public sealed partial class NetStack
 
     /// <summary>
     /// After any change to a connection: send what it has, rearm its timer, wake its waiters, retire it if done.
+    /// With <paramref name="deferAck"/>, an ACK that <see cref="TcpControlBlock.MayDeferAck"/> waits for the
+    /// transmit phase (the connection stays dirty), and so does the timer, which is rearmed after sending.
     /// </summary>
-    internal void AfterTcpEvent(TcpControlBlock tcb)
+    internal void AfterTcpEvent(TcpControlBlock tcb, bool deferAck = false)
     {
-        FlushTcp(tcb);
-        if (tcb.NextDeadline is TimeSpan deadline)
-            Loop.Schedule(tcb, deadline);
-        else
-            Loop.Cancel(tcb);
+        if (!deferAck || !tcb.MayDeferAck)
+        {
+            FlushTcp(tcb);
+            if (tcb.NextDeadline is TimeSpan deadline)
+                Loop.Schedule(tcb, deadline);
+            else
+                Loop.Cancel(tcb);
+        }
 
         if (tcb.Listener is TcpListener listener)
         {
@@ -347,17 +352,21 @@ public sealed partial class NetStack
             tcb.Dirty = true;
     }
 
-    /// <summary>The end of a receive batch: connections that received segments act on them.</summary>
+    /// <summary>
+    /// The end of a receive batch: connections that received segments send what they have and wake their waiters,
+    /// whose continuations run in this turn's queued work. The ACK of a FIN waits for the transmit phase, after that
+    /// work (<see cref="TcpControlBlock.MayDeferAck"/>), so that an application that closes at once sends one FIN,ACK.
+    /// </summary>
     private void FlushTcpAfterReceive()
     {
         if (!_tcpSegmentsInBatch)
             return;
         _tcpSegmentsInBatch = false;
-        FlushDirtyTcpConnections();
+        FlushDirtyTcpConnections(deferAcks: true);
     }
 
-    /// <summary>The loop's transmit phase: connections the application touched send what they now can.</summary>
-    private void FlushDirtyTcpConnections()
+    /// <summary>The loop's transmit phase: connections that received segments or that the application touched send what they now can.</summary>
+    private void FlushDirtyTcpConnections(bool deferAcks = false)
     {
         for (int i = 0; i < _tcpConnections.Count; i++)
         {
@@ -365,7 +374,7 @@ public sealed partial class NetStack
             if (!tcb.Dirty)
                 continue;
             int before = _tcpConnections.Count;
-            AfterTcpEvent(tcb);
+            AfterTcpEvent(tcb, deferAcks);
             if (_tcpConnections.Count < before)
                 i--;
         }

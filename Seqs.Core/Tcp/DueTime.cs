@@ -21,7 +21,7 @@ internal readonly struct DueTime
 
     public static implicit operator DueTime(TimeSpan at) => new(at);
 
-    /// <summary>The earlier of a time or nothing and a deadline that may not be set.</summary>
-    public static TimeSpan? Earliest(TimeSpan? next, DueTime deadline) =>
-        deadline.IsSet && (next is null || deadline.At < next) ? deadline.At : next;
+    /// <summary>The earlier of two deadlines, either of which may not be set.</summary>
+    public static DueTime Earlier(DueTime a, DueTime b) =>
+        !b.IsSet || (a.IsSet && a._ticksPlusOne <= b._ticksPlusOne) ? a : b;
 }

@@ -286,7 +286,7 @@ internal sealed partial class TcpControlBlock
             _retransmitUna = Synchronized;
             _retransmitAt = now + RetransmissionTimeout;
         }
-        if (KeepAliveDeadline is TimeSpan keepAliveAt && keepAliveAt <= now)
+        if (KeepAliveDeadline.IsDue(now))
         {
             if (_keepAliveProbes >= _options.KeepAliveCount)
             {

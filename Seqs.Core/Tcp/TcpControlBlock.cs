@@ -398,31 +398,40 @@ internal sealed partial class TcpControlBlock
     {
         get
         {
-            TimeSpan? next = DueTime.Earliest(null, _retransmitAt);
+            DueTime next = _retransmitAt;
             // The user timeout runs while sent data waits for its acknowledgment (RFC 9293 §3.8.3).
-            if (_retransmitAt.IsSet && Synchronized && _lastProgress + _options.UserTimeout < next)
-                next = _lastProgress + _options.UserTimeout;
-            next = DueTime.Earliest(next, _persistAt);
-            next = DueTime.Earliest(next, _timeWaitUntil);
-            if (KeepAliveDeadline is TimeSpan keepAlive && (next is null || keepAlive < next))
-                next = keepAlive;
-            next = DueTime.Earliest(next, _finWait2Until);
-            return DueTime.Earliest(next, _delayedAckAt);
+            if (_retransmitAt.IsSet && Synchronized)
+                next = DueTime.Earlier(next, _lastProgress + _options.UserTimeout);
+            next = DueTime.Earlier(next, _persistAt);
+            next = DueTime.Earlier(next, _timeWaitUntil);
+            next = DueTime.Earlier(next, KeepAliveDeadline);
+            next = DueTime.Earlier(next, _finWait2Until);
+            next = DueTime.Earlier(next, _delayedAckAt);
+            return next.IsSet ? next.At : null;
         }
     }
 
     /// <summary>True when <see cref="TryBuildSegment"/> has something to send.</summary>
-    public bool WantsToSend => _resetSeq is not null || _ackPending || _probePending || _keepAlivePending || HasSomethingToSend();
+    public bool WantsToSend => _ackPending || WantsToSendMoreThanAnAck;
+
+    /// <summary>
+    /// The peer has closed (CLOSE-WAIT) and all that is due is a bare ACK, of its FIN: it may wait for the end of the
+    /// loop's turn, so that the FIN of an application that closes in that turn carries it (one FIN,ACK instead of an
+    /// ACK and a FIN, as a delayed ACK lets Linux do). Nothing else is deferred: data ACKs keep their timing.
+    /// </summary>
+    public bool MayDeferAck => State == TcpState.CloseWait && !WantsToSendMoreThanAnAck;
+
+    private bool WantsToSendMoreThanAnAck => _resetSeq is not null || _probePending || _keepAlivePending || HasSomethingToSend();
 
     /// <summary>
     /// RFC 1122 §4.2.3.6: when the next keep-alive probe is due, for an idle synchronized connection with nothing
     /// in flight (FIN-WAIT-2 included, as Linux does: a half-closed connection waiting for data can lose its peer
-    /// too); null when keep-alive is off or does not apply.
+    /// too); not set when keep-alive is off or does not apply.
     /// </summary>
-    private TimeSpan? KeepAliveDeadline =>
+    private DueTime KeepAliveDeadline =>
         _options.KeepAlive && State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait2 && SndUna == _sndMax
             ? _lastReceived + _options.KeepAliveIdle + TimeSpan.FromTicks(_options.KeepAliveInterval.Ticks * _keepAliveProbes)
-            : null;
+            : default(DueTime);
 
     /// <summary>
     /// The peer's SYN (RFC 9293 §3.10.7.2-3): IRS = SEG.SEQ, RCV.NXT = SEG.SEQ+1, the send window and its first
