@@ -10,26 +10,24 @@ namespace Seqs.Benchmarks;
 
 /// <summary>
 /// A whole TCP connection between two in-process stacks on a <see cref="CrossoverNic"/> pair: SYN, SYN-ACK, ACK,
-/// accept, both sides close, FINs and ACKs, until neither stack holds the connection (TIME-WAIT set to zero).
+/// accept, both sides close (FIN, FIN,ACK, ACK), until neither stack holds the connection (TIME-WAIT set to zero).
 /// <see cref="HandshakeAndClose"/> keeps one <see cref="TcpConnection"/> on each side and reuses it, as a server
 /// accepting into kept connections does; <see cref="HandshakeAndClose_NewConnections"/> makes new ones each time
-/// (<see cref="NetStack.ConnectAsync"/> and <see cref="TcpListener.AcceptAsync(CancellationToken)"/>).
+/// (<see cref="NetStack.ConnectAsync"/> and <see cref="TcpListener.AcceptAsync(CancellationToken)"/>). Each
+/// operation takes rounds of turns, one on each loop, until the connection is open or gone.
 /// </summary>
 [MemoryDiagnoser]
 public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner derives from it
 {
+    private const int MaxRounds = 16;
+
     private NetStack _client = null!;
     private NetStack _server = null!;
-    private TcpListener _listener = null!;
-    private TcpConnectionOptions _options = null!;
-    private TcpConnection _clientConnection = null!;
-    private TcpConnection _serverConnection = null!;
-    private ValueTask _connected;
-    private ValueTask _accepted;
+    private KeptPair _full = null!;
+    private KeptPair _mssOnly = null!;
     private Task<TcpConnection> _newConnected = null!;
     private ValueTask<TcpConnection> _newAccepted;
-    private readonly Ipv4EndPoint _serverEndPoint = new(SimulatedPair.AddressB, 80);
-    // The rounds HandshakeAndClose took to open and to close, which LoopTurnsAlone repeats without the connection.
+    // The rounds HandshakeAndClose takes to open and to close, which LoopTurnsAlone repeats without the connection.
     private int _openRounds;
     private int _closeRounds;
 
@@ -39,23 +37,29 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         var stacks = new CrossoverStacks(ringFrames: 16);
         _client = stacks.A;
         _server = stacks.B;
-        _options = new TcpConnectionOptions { TimeWaitDuration = TimeSpan.Zero, SendBufferSize = 2048, ReceiveBufferSize = 2048 };
-        _listener = new TcpListener(_server, 80, _options);
-        _clientConnection = new TcpConnection(_client, _options);
-        _serverConnection = new TcpConnection(_server, _options);
-        _server.Loop.Post(_ => _listener.Start(), null);
+        _full = new KeptPair(this, 80, new TcpConnectionOptions { TimeWaitDuration = TimeSpan.Zero, SendBufferSize = 2048, ReceiveBufferSize = 2048 });
+        _mssOnly = new KeptPair(this, 81, new TcpConnectionOptions
+        {
+            TimeWaitDuration = TimeSpan.Zero,
+            SendBufferSize = 2048,
+            ReceiveBufferSize = 2048,
+            Timestamps = false,
+            WindowScaling = false,
+            Sack = false,
+        });
         HandshakeAndClose();
-        _openRounds = OpenBoth();
-        _closeRounds = CloseBoth();
+        _openRounds = _full.Open();
+        _closeRounds = _full.Close();
         HandshakeAndClose_NewConnections();
         HandshakeThenAbort();
+        HandshakeThenAbort_MssOnly();
     }
 
     [Benchmark(Baseline = true)]
     public void HandshakeAndClose()
     {
-        OpenBoth();
-        CloseBoth();
+        _full.Open();
+        _full.Close();
     }
 
     [Benchmark]
@@ -64,32 +68,33 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         _client.Loop.Post(static s =>
         {
             var b = (TcpBenchmarks)s!;
-            b._newConnected = b._client.ConnectAsync(b._serverEndPoint, b._options);
+            b._newConnected = b._client.ConnectAsync(b._full.ServerEndPoint, b._full.Options);
         }, this);
         _server.Loop.Post(static s =>
         {
             var b = (TcpBenchmarks)s!;
-            b._newAccepted = b._listener.AcceptAsync();
+            b._newAccepted = b._full.Listener.AcceptAsync();
         }, this);
-        TurnUntil(static b => b._newConnected.IsCompleted && b._newAccepted.IsCompleted);
+        TurnUntil(this, static b => b._newConnected.IsCompleted && b._newAccepted.IsCompleted);
         _newConnected.Result.Dispose();
         _newAccepted.Result.Dispose();
         TurnUntilClosed();
     }
 
     /// <summary>
-    /// The shape of lneto's BenchmarkTCPHandshake: SYN, SYN-ACK, ACK and accept, then both sides abort; the client's
-    /// RST closes the server's side, which then has nothing left to reset. Four frames where
-    /// <see cref="HandshakeAndClose"/> has seven.
+    /// The shape of lneto's BenchmarkTCPHandshake: SYN, SYN-ACK, ACK and accept, then both sides abort. The client's
+    /// RST (RFC 9293 §3.10.5: ABORT in ESTABLISHED sends one) closes the server's side, which then has nothing left to
+    /// reset: four frames, where lneto's abort sends nothing and has three.
     /// </summary>
     [Benchmark]
-    public void HandshakeThenAbort()
-    {
-        OpenBoth();
-        _client.Loop.Post(static s => ((TcpBenchmarks)s!).AbortAndLetGo(((TcpBenchmarks)s!)._clientConnection), this);
-        _server.Loop.Post(static s => ((TcpBenchmarks)s!).AbortAndLetGo(((TcpBenchmarks)s!)._serverConnection), this);
-        TurnUntilClosed();
-    }
+    public void HandshakeThenAbort() => _full.OpenThenAbort();
+
+    /// <summary>
+    /// <see cref="HandshakeThenAbort"/> with timestamps, window scaling and SACK off, so that the SYNs carry only the
+    /// MSS option and the other segments none, as lneto's do: the same frames as lneto's benchmark, plus the RST.
+    /// </summary>
+    [Benchmark]
+    public void HandshakeThenAbort_MssOnly() => _mssOnly.OpenThenAbort();
 
     /// <summary>
     /// The harness alone: the same loop turns and cross-thread posts as <see cref="HandshakeAndClose"/> with nothing to
@@ -106,55 +111,20 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         Turn(_closeRounds);
     }
 
-    /// <summary>Opens the kept connections; returns the rounds of turns it took.</summary>
-    private int OpenBoth()
-    {
-        _client.Loop.Post(static s =>
-        {
-            var b = (TcpBenchmarks)s!;
-            b._connected = b._clientConnection.ConnectAsync(b._serverEndPoint);
-        }, this);
-        _server.Loop.Post(static s =>
-        {
-            var b = (TcpBenchmarks)s!;
-            b._accepted = b._listener.AcceptAsync(b._serverConnection);
-        }, this);
-        int rounds = TurnUntil(static b => b._connected.IsCompleted && b._accepted.IsCompleted);
-        if (!_connected.IsCompletedSuccessfully || !_accepted.IsCompletedSuccessfully)
-            throw new InvalidOperationException("The connection did not open.");
-        return rounds;
-    }
-
-    /// <summary>Closes the kept connections on both sides; returns the rounds of turns it took.</summary>
-    private int CloseBoth()
-    {
-        _client.Loop.Post(static s => ((TcpBenchmarks)s!)._clientConnection.Disconnect(), this);
-        _server.Loop.Post(static s => ((TcpBenchmarks)s!)._serverConnection.Disconnect(), this);
-        return TurnUntilClosed();
-    }
-
-    private void AbortAndLetGo(TcpConnection connection)
-    {
-        connection.Abort();
-        connection.Disconnect();
-    }
-
-    private int TurnUntilClosed() => TurnUntil(static b => b._client.TcpConnectionCount + b._server.TcpConnectionCount == 0);
+    private int TurnUntilClosed() => TurnUntil(this, static b => b._client.TcpConnectionCount + b._server.TcpConnectionCount == 0);
 
     /// <summary>Takes rounds of turns, one on each stack, until <paramref name="done"/>; returns how many it took.</summary>
-    private int TurnUntil(Func<TcpBenchmarks, bool> done)
+    private int TurnUntil<TState>(TState state, Func<TState, bool> done)
     {
         for (int rounds = 1; rounds <= MaxRounds; rounds++)
         {
             _client.Loop.RunOnce();
             _server.Loop.RunOnce();
-            if (done(this))
+            if (done(state))
                 return rounds;
         }
         throw new InvalidOperationException($"Not done after {MaxRounds} rounds of turns.");
     }
-
-    private const int MaxRounds = 16;
 
     private void Turn(int rounds)
     {
@@ -162,6 +132,74 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         {
             _client.Loop.RunOnce();
             _server.Loop.RunOnce();
+        }
+    }
+
+    /// <summary>A listener and one kept <see cref="TcpConnection"/> on each side, opened and closed again and again.</summary>
+    private sealed class KeptPair
+    {
+        private readonly TcpBenchmarks _bench;
+        private readonly TcpConnection _clientConnection;
+        private readonly TcpConnection _serverConnection;
+        private ValueTask _connected;
+        private ValueTask _accepted;
+
+        public KeptPair(TcpBenchmarks bench, ushort port, TcpConnectionOptions options)
+        {
+            _bench = bench;
+            Options = options;
+            ServerEndPoint = new Ipv4EndPoint(SimulatedPair.AddressB, port);
+            Listener = new TcpListener(bench._server, port, options);
+            _clientConnection = new TcpConnection(bench._client, options);
+            _serverConnection = new TcpConnection(bench._server, options);
+            bench._server.Loop.Post(static s => ((TcpListener)s!).Start(), Listener);
+        }
+
+        public TcpConnectionOptions Options { get; }
+
+        public Ipv4EndPoint ServerEndPoint { get; }
+
+        public TcpListener Listener { get; }
+
+        /// <summary>Opens both connections; returns the rounds of turns it took.</summary>
+        public int Open()
+        {
+            _bench._client.Loop.Post(static s =>
+            {
+                var p = (KeptPair)s!;
+                p._connected = p._clientConnection.ConnectAsync(p.ServerEndPoint);
+            }, this);
+            _bench._server.Loop.Post(static s =>
+            {
+                var p = (KeptPair)s!;
+                p._accepted = p.Listener.AcceptAsync(p._serverConnection);
+            }, this);
+            int rounds = _bench.TurnUntil(this, static p => p._connected.IsCompleted && p._accepted.IsCompleted);
+            if (!_connected.IsCompletedSuccessfully || !_accepted.IsCompletedSuccessfully)
+                throw new InvalidOperationException("The connection did not open.");
+            return rounds;
+        }
+
+        /// <summary>Both sides close; returns the rounds of turns until neither stack holds the connection.</summary>
+        public int Close()
+        {
+            _bench._client.Loop.Post(static s => ((KeptPair)s!)._clientConnection.Disconnect(), this);
+            _bench._server.Loop.Post(static s => ((KeptPair)s!)._serverConnection.Disconnect(), this);
+            return _bench.TurnUntilClosed();
+        }
+
+        public void OpenThenAbort()
+        {
+            Open();
+            _bench._client.Loop.Post(static s => AbortAndLetGo(((KeptPair)s!)._clientConnection), this);
+            _bench._server.Loop.Post(static s => AbortAndLetGo(((KeptPair)s!)._serverConnection), this);
+            _bench.TurnUntilClosed();
+        }
+
+        private static void AbortAndLetGo(TcpConnection connection)
+        {
+            connection.Abort();
+            connection.Disconnect();
         }
     }
 }
