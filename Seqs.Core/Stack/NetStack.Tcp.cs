@@ -18,6 +18,11 @@ public sealed partial class NetStack
     // The ISN and SYN cookie key is made on first use.
     private SipHash? _isnHash;
 
+    /// <summary>The rings of closed connections, for the next ones: two (send and receive) per pooled control block.</summary>
+    internal RingPool TcpRings => _tcpRings ??= new RingPool(2 * _options.PooledTcpConnections);
+
+    private RingPool? _tcpRings;
+
     /// <summary>The options of connections and listeners made without their own (<see cref="NetStackOptions.Tcp"/>).</summary>
     public TcpConnectionOptions DefaultTcpOptions => _options.Tcp;
 
@@ -388,14 +393,20 @@ public sealed partial class NetStack
     private static Segment ReadSegment(in TcpSegment tcp)
     {
         ref readonly TcpOptions options = ref tcp.ParsedOptionsRef;
-        return new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
+        var seg = new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
             tcp.WindowSize, tcp.Payload.Length, options.MaximumSegmentSize ?? 0,
-            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null)
+            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null);
+        // Most segments carry none of these; setting them costs a copy of the whole segment.
+        if (options.WindowScale is not null || options.SackPermitted || options.SackBlockCount != 0)
         {
-            WindowScale = options.WindowScale,
-            SackPermitted = options.SackPermitted,
-            Sack = options.SackBlockCount == 0 ? default : ReadSackBlocks(options),
-        };
+            seg = seg with
+            {
+                WindowScale = options.WindowScale,
+                SackPermitted = options.SackPermitted,
+                Sack = options.SackBlockCount == 0 ? default : ReadSackBlocks(options),
+            };
+        }
+        return seg;
     }
 
     private static SackBlocks ReadSackBlocks(in TcpOptions options)

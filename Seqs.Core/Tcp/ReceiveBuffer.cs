@@ -1,12 +1,10 @@
-using System.Buffers;
-
 namespace Seqs.Tcp;
 
 /// <summary>
 /// The bytes received and not yet read by the application, with out-of-order data held in place until the gap
 /// before it fills. Positions are stream offsets (octets since the first data byte). At most
 /// <c>maxRanges</c> disjoint out-of-order ranges are kept; a segment that would need more is dropped, and
-/// the peer retransmits it. The ring is rented from <see cref="ArrayPool{T}.Shared"/> and returned by
+/// the peer retransmits it. The ring comes from the stack's <see cref="RingPool"/> and goes back by
 /// <see cref="Release"/>. A mutable struct kept in a field of the control block, to save an object.
 /// </summary>
 internal struct ReceiveBuffer
@@ -23,10 +21,10 @@ internal struct ReceiveBuffer
     /// Starts over for a new connection: an empty stream in a ring rented for <paramref name="capacity"/> bytes. The
     /// previous ring must have been released; the out-of-order range table is kept when it is the same size.
     /// </summary>
-    public void Open(int capacity, int maxRanges)
+    public void Open(int capacity, int maxRanges, RingPool rings)
     {
         _capacity = capacity;
-        _ring = ArrayPool<byte>.Shared.Rent(capacity);
+        _ring = rings.Rent(capacity);
         _ranges.Reset(maxRanges);
         _readOffset = 0;
         _latestOutOfOrder = -1;
@@ -111,9 +109,9 @@ internal struct ReceiveBuffer
     /// Gives the ring back to the pool once the application will read no more; the window stays as it was, so a
     /// connection lingering in TIME-WAIT still answers correctly.
     /// </summary>
-    public void Release()
+    public void Release(RingPool rings)
     {
-        ArrayPool<byte>.Shared.Return(_ring);
+        rings.Return(_ring);
         _ring = [];
         _readOffset = NextOffset;
     }

@@ -1,17 +1,15 @@
-using System.Buffers;
-
 namespace Seqs.Tcp;
 
 /// <summary>
 /// The bytes a connection has accepted from the application and not yet had acknowledged: a ring whose head is
 /// the oldest unacknowledged byte (SND.UNA's data), so retransmission reads from it and an ACK frees it
-/// (RFC 9293 §3.8.1: data is kept until acknowledged). The ring is rented from <see cref="ArrayPool{T}.Shared"/> and
-/// returned by <see cref="Release"/>, so that short connections one after another reuse the same memory. A mutable
+/// (RFC 9293 §3.8.1: data is kept until acknowledged). The ring comes from the stack's <see cref="RingPool"/> and
+/// goes back by <see cref="Release"/>, so that short connections one after another reuse the same memory. A mutable
 /// struct kept in a field of the control block, to save an object.
 /// </summary>
-internal struct SendBuffer(int capacity)
+internal struct SendBuffer(int capacity, RingPool rings)
 {
-    private byte[] _ring = ArrayPool<byte>.Shared.Rent(capacity);
+    private byte[] _ring = rings.Rent(capacity);
     private int _start;
 
     public readonly int Capacity => capacity;
@@ -52,9 +50,9 @@ internal struct SendBuffer(int capacity)
     }
 
     /// <summary>Gives the ring back to the pool; the buffer must not be used again.</summary>
-    public void Release()
+    public void Release(RingPool rings)
     {
-        ArrayPool<byte>.Shared.Return(_ring);
+        rings.Return(_ring);
         _ring = [];
         Count = 0;
     }

@@ -21,6 +21,9 @@ internal sealed partial class TcpControlBlock : LoopTimer
     /// <summary>The stack that runs this block, whose loop fires its timer; null for a block driven alone (tests).</summary>
     public NetStack? Stack { get; set; }
 
+    /// <summary>Where the block's rings come from and go back to: the stack's, or none for a block driven alone.</summary>
+    private RingPool Rings => Stack?.TcpRings ?? RingPool.None;
+
     /// <summary>The listener of a passive open until the connection is established (or dies first); then null.</summary>
     public TcpListener? Listener { get; set; }
 

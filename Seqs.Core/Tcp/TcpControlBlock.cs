@@ -93,8 +93,8 @@ internal sealed partial class TcpControlBlock
     private void Initialize(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now)
     {
         _options = options;
-        _send = new SendBuffer(options.SendBufferSize);
-        _receive.Open(options.ReceiveBufferSize, options.MaxOutOfOrderRanges);
+        _send = new SendBuffer(options.SendBufferSize, Rings);
+        _receive.Open(options.ReceiveBufferSize, options.MaxOutOfOrderRanges, Rings);
         _buffersReleased = false;
         _rto = default;
         _challengeAcks = null;
@@ -376,8 +376,8 @@ internal sealed partial class TcpControlBlock
         if (_buffersReleased || !(IsClosed || State == TcpState.TimeWait))
             return false;
         _buffersReleased = true;
-        _send.Release();
-        _receive.Release();
+        _send.Release(Rings);
+        _receive.Release(Rings);
         return true;
     }
 
