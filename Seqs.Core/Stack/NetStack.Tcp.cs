@@ -184,10 +184,20 @@ public sealed partial class NetStack
             _tcpSegmentsInBatch = true;
             return;
         }
+        OnSegmentWithoutConnection(seg, tcp.Payload, local, remote);
+    }
+
+    /// <summary>
+    /// A segment no connection takes: a listener's, or answered with a reset. Out of line, so that its temporaries do
+    /// not widen the frame <see cref="OnTcp"/> clears for every segment.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnSegmentWithoutConnection(in Segment seg, ReadOnlySpan<byte> payload, Ipv4EndPoint local, Ipv4EndPoint remote)
+    {
         TcpListener? listener = FindTcpListener(local.Port);
         if (listener is not null)
         {
-            OnSegmentToListener(listener, seg, tcp.Payload, local, remote);
+            OnSegmentToListener(listener, seg, payload, local, remote);
             return;
         }
         // RFC 9293 §3.10.7.1: a segment for no connection is answered with a reset (never a reset for a reset).
