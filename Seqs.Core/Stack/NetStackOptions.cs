@@ -41,7 +41,9 @@ public sealed class NetStackOptions
 
     /// <summary>
     /// Control blocks of closed TCP connections kept for the next ones, so that opening a connection allocates
-    /// nothing; each costs about half a kilobyte. 0 keeps none.
+    /// nothing; each costs about half a kilobyte. The stack also keeps up to two rings (send and receive buffers)
+    /// per pooled block from connections that closed, which the next connections of the same buffer sizes take
+    /// instead of renting from the shared pool. 0 keeps none.
     /// </summary>
     public int PooledTcpConnections { get; set; } = 16;
 
