@@ -255,8 +255,7 @@ public sealed partial class NetStack
         {
             Counters.TcpSynCookiesSent++;
             SeqNumber cookie = SynCookie(local, remote, seg.Seq, CookieMssIndex(seg.MaximumSegmentSize), CookieTime());
-            int window = Math.Min(listener.Options.ReceiveBufferSize, ushort.MaxValue);
-            SendTcpSegment(local, remote, new Segment(cookie, seg.Seq + 1, TcpFlags.Syn | TcpFlags.Ack, window, MaximumSegmentSize: TcpMss));
+            SendTcpSegment(local, remote, TcpControlBlock.CookieSynAck(listener.Options, seg, cookie, TcpMss, Loop.Now));
             return;
         }
         TcpControlBlock tcb = TakeTcb(local, remote);

@@ -255,8 +255,9 @@ internal sealed partial class TcpControlBlock
 
     /// <summary>
     /// The connection a valid SYN cookie stands for (RFC 4987 §3.6): the handshake is complete, ISS is SEG.ACK-1
-    /// and IRS is SEG.SEQ-1; the MSS is the one the cookie encoded. The caller then passes the ACK segment itself
-    /// to <see cref="OnSegment"/>, as it may carry data.
+    /// and IRS is SEG.SEQ-1; the MSS is the one the cookie encoded, and timestamps, window scaling and SACK are on
+    /// when <see cref="CookieSynAck"/> offered them, as the ACK's TSecr tells. The caller then passes the ACK segment
+    /// itself to <see cref="OnSegment"/>, as it may carry data.
     /// </summary>
     public void OpenFromSynCookie(TcpConnectionOptions options, ushort ourMss, ushort peerMss, in Segment ack, TimeSpan now)
     {
@@ -269,10 +270,47 @@ internal sealed partial class TcpControlBlock
         RcvNxt = ack.Seq;
         SendMss = Math.Max(1, Math.Min((int)peerMss, ourMss));
         _cc.OnMssKnown(SendMss);
-        SndWnd = ack.Window;
-        _maxSndWnd = ack.Window;
+        // The extensions the cookie's SYN,ACK offered (CookieSynAck), as the ACK's TSecr echoes them.
+        if (_options.Timestamps && ack.Timestamps is TcpTimestamps ts)
+        {
+            _timestamps = true;
+            _tsRecent = ts.Value;
+            _tsRecentAt = now;
+            SynCookieOptions offered = SynCookieOptions.FromEcho(ts.EchoReply);
+            if (_options.WindowScaling && offered.WindowShift is byte shift)
+            {
+                _windowScaling = true;
+                _rcvShift = _ourWindowShift;
+                _sndShift = shift;
+            }
+            _sackPermitted = _options.Sack && offered.SackPermitted;
+        }
+        SndWnd = PeerWindow(ack);
+        _maxSndWnd = SndWnd;
         _sndWl1 = ack.Seq;
         _sndWl2 = ack.Ack;
+    }
+
+    /// <summary>
+    /// The SYN,ACK of a SYN cookie (RFC 4987 §3.6), which keeps no state: ISS is the cookie, the MSS is ours, and
+    /// when the SYN carried timestamps, the extensions it asked for that <paramref name="options"/> allow are
+    /// offered, with the peer's part of them kept in the TSval (<see cref="SynCookieOptions"/>).
+    /// </summary>
+    public static Segment CookieSynAck(TcpConnectionOptions options, in Segment syn, SeqNumber cookie, ushort ourMss, TimeSpan now)
+    {
+        // RFC 7323 §2.2: the window of a SYN is never scaled.
+        var synAck = new Segment(cookie, syn.Seq + 1, TcpFlags.Syn | TcpFlags.Ack, Math.Min(options.ReceiveBufferSize, ushort.MaxValue),
+            MaximumSegmentSize: ourMss);
+        if (!options.Timestamps || syn.Timestamps is not TcpTimestamps ts)
+            return synAck;
+        bool windowScaling = options.WindowScaling && syn.WindowScale is not null;
+        var offered = new SynCookieOptions(windowScaling ? Math.Min(syn.WindowScale!.Value, MaxWindowShift) : null, options.Sack && syn.SackPermitted);
+        return synAck with
+        {
+            Timestamps = new TcpTimestamps(offered.ToTimestamp(TimestampClock(now)), ts.Value),
+            WindowScale = windowScaling ? WindowShiftFor(options.ReceiveBufferSize) : null,
+            SackPermitted = offered.SackPermitted,
+        };
     }
 
     /// <summary>

@@ -56,6 +56,50 @@ public sealed class SynFloodTests
         Assert.That(stack.Counters.TcpSynCookiesAccepted, Is.EqualTo(1));
     }
 
+    /// <summary>
+    /// A client that offers timestamps, window scaling and SACK gets them from a cookie SYN,ACK too (the cookie's
+    /// TSval carries its shift and SACK-permitted, and its ACK echoes them), as from the SYN queue.
+    /// </summary>
+    [Test]
+    public void ACookieHandshake_KeepsWindowScalingSackAndTimestamps()
+    {
+        using var server = new ListeningStack(backlog: 1);
+        (NetLoop loop, RecordingNic nic, NetStack stack, TcpListener listener) = server;
+        nic.Inject(Syn(sourcePort: 30000, seq: 1));
+        loop.RunOnce();
+        nic.TakeSent();
+
+        // The SYN queue is full: this SYN gets a cookie.
+        nic.Inject(SegmentWithOptions(40000, 1000, 0, TcpFlags.Syn, tsval: 555, tsecr: 0, windowShift: 7));
+        loop.RunOnce();
+        byte[] synAck = nic.TakeSent().Single();
+        Assert.That(stack.Counters.TcpSynCookiesSent, Is.EqualTo(1));
+        TcpOptions offered = Options(synAck);
+        Assert.That(offered.HasTimestamps && offered.SackPermitted && offered.WindowScale is not null, Is.True, offered.ToString());
+        Assert.That(offered.TimestampEchoReply, Is.EqualTo(555));
+
+        nic.Inject(SegmentWithOptions(40000, 1001, Field(synAck, seq: true) + 1, TcpFlags.Ack, tsval: 556, tsecr: offered.TimestampValue, data: "GET /"u8.ToArray()));
+        TcpConnection? accepted = null;
+        loop.Post(async _ =>
+        {
+            accepted = await listener.AcceptAsync();
+            await accepted.WriteAsync("HTTP"u8.ToArray());
+        }, null);
+        loop.RunOnce();
+        loop.RunOnce();
+        loop.RunOnce();
+
+        Assert.That(stack.Counters.TcpSynCookiesAccepted, Is.EqualTo(1));
+        TcpControlBlock tcb = accepted!.Tcb!;
+        Assert.That(tcb.WindowScaling, Is.True);
+        Assert.That(tcb.SendWindowShift, Is.EqualTo(7));
+        Assert.That(tcb.SackPermitted, Is.True);
+        Assert.That(tcb.SndWnd, Is.EqualTo(64240 << 7), "the ACK's window is scaled by the peer's shift");
+        TcpOptions answer = Options(nic.TakeSent().Single());
+        Assert.That(answer.HasTimestamps, Is.True, "every segment now carries timestamps");
+        Assert.That(answer.TimestampEchoReply, Is.EqualTo(556));
+    }
+
     [Test]
     public void AckWithAForgedCookie_IsReset()
     {
@@ -112,6 +156,42 @@ public sealed class SynFloodTests
         TcpSegment.WriteHeader(tcp, sourcePort, 80, seq, ack, flags, 64240, 0);
         TcpSegment.WriteChecksum(tcp, Peer, Our);
         return PeerFrames.Ipv4(PeerMac, OurMac, Peer, Our, IpProtocol.Tcp, tcp);
+    }
+
+    /// <summary>A segment with options as Linux lays them out: on a SYN, MSS, SACK-permitted, timestamps and window scale; else timestamps.</summary>
+    private static byte[] SegmentWithOptions(ushort sourcePort, uint seq, uint ack, TcpFlags flags, uint tsval, uint tsecr, byte windowShift = 0, byte[]? data = null)
+    {
+        data ??= [];
+        var tcp = new byte[TcpSegment.MaxHeaderLength + data.Length];
+        var options = new TcpOptionWriter(tcp.AsSpan(TcpSegment.MinHeaderLength));
+        if ((flags & TcpFlags.Syn) != 0)
+        {
+            options.WriteMaximumSegmentSize(1460);
+            options.WriteSackPermitted();
+            options.WriteTimestamps(tsval, tsecr);
+            options.WriteNop();
+            options.WriteWindowScale(windowShift);
+        }
+        else
+        {
+            options.WriteNop();
+            options.WriteNop();
+            options.WriteTimestamps(tsval, tsecr);
+        }
+        int optionsLength = options.Finish();
+        int headerLength = TcpSegment.WriteHeader(tcp, sourcePort, 80, seq, ack, flags, 64240, optionsLength);
+        data.CopyTo(tcp.AsSpan(headerLength));
+        byte[] segment = tcp[..(headerLength + data.Length)];
+        TcpSegment.WriteChecksum(segment, Peer, Our);
+        return PeerFrames.Ipv4(PeerMac, OurMac, Peer, Our, IpProtocol.Tcp, segment);
+    }
+
+    private static TcpOptions Options(byte[] frame)
+    {
+        Assert.That(EthernetFrame.TryParse(frame, out EthernetFrame ethernet, out _), Is.True);
+        Assert.That(Ipv4Packet.TryParse(ethernet.Payload, out Ipv4Packet ip, out _), Is.True);
+        Assert.That(TcpSegment.TryParse(ip.Payload, out TcpSegment tcp, out _), Is.True);
+        return tcp.ParsedOptions;
     }
 
     private static TcpFlags Flags(byte[] frame) => Parse(frame).Flags;
