@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Seqs.Tcp;
 using TcpListener = Seqs.Tcp.TcpListener;
@@ -395,8 +395,8 @@ public sealed partial class NetStack
     }
 
     /// <summary>
-    /// The fields of an arriving segment the control block reasons about. Kept out of line: its temporaries would
-    /// otherwise widen the frame <see cref="OnTcp"/> clears on every call.
+    /// The fields of an arriving segment the control block reasons about. Kept out of line, so that its temporaries do
+    /// not widen the frame of <see cref="OnTcp"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Segment ReadSegment(in TcpSegment tcp)
