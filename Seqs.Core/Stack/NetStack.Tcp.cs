@@ -402,20 +402,14 @@ public sealed partial class NetStack
     private static Segment ReadSegment(in TcpSegment tcp)
     {
         ref readonly TcpOptions options = ref tcp.ParsedOptionsRef;
-        var seg = new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
+        return new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
             tcp.WindowSize, tcp.Payload.Length, options.MaximumSegmentSize ?? 0,
-            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null);
-        // Most segments carry none of these; setting them costs a copy of the whole segment.
-        if (options.WindowScale is not null || options.SackPermitted || options.SackBlockCount != 0)
+            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null)
         {
-            seg = seg with
-            {
-                WindowScale = options.WindowScale,
-                SackPermitted = options.SackPermitted,
-                Sack = options.SackBlockCount == 0 ? default : ReadSackBlocks(options),
-            };
-        }
-        return seg;
+            WindowScale = options.WindowScale,
+            SackPermitted = options.SackPermitted,
+            Sack = ReadSackBlocks(options),
+        };
     }
 
     private static SackBlocks ReadSackBlocks(in TcpOptions options)

@@ -28,10 +28,14 @@ public sealed class SynCookieOptionsTests
         Assert.That(unchecked((int)(clock - tsval)), Is.InRange(0, 63), "the peer's PAWS sees no timestamp from the future");
     }
 
-    [Test]
-    public void AShiftAbove14_IsTakenAs14()
+    [TestCase((byte)20)]
+    [TestCase((byte)15)]
+    public void APeerShiftAbove14_IsOfferedAs14(byte peerShift)
     {
-        Assert.That(SynCookieOptions.FromEcho(0x0E).WindowShift, Is.EqualTo(14));
-        Assert.That(SynCookieOptions.FromEcho(0x0F).WindowShift, Is.Null, "15 means no window scaling");
+        // RFC 7323 §2.3: a shift above 14 is used as 14; 15 would otherwise read back as no scaling at all.
+        var syn = new Segment(new SeqNumber(1000), default, Seqs.Wire.TcpFlags.Syn, 64240, MaximumSegmentSize: 1460,
+            Timestamps: new TcpTimestamps(555, 0)) { WindowScale = peerShift, SackPermitted = true };
+        Segment synAck = TcpControlBlock.CookieSynAck(new TcpConnectionOptions(), syn, new SeqNumber(77), 1460, TimeSpan.FromSeconds(10));
+        Assert.That(SynCookieOptions.FromEcho(synAck.Timestamps!.Value.Value), Is.EqualTo(new SynCookieOptions(14, true)));
     }
 }
