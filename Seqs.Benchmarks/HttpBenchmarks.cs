@@ -106,7 +106,7 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
     private TcpConnection Connect(ushort port)
     {
         Task<TcpConnection>? connect = null;
-        _client.Loop.Post(_ => connect = _client.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, port)), null);
+        _client.Loop.Post(_ => connect = _client.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, port)), null);
         for (int turn = 0; turn < 100 && connect is not { IsCompleted: true }; turn++)
             Turn();
         return connect!.Result;

@@ -68,7 +68,7 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         _client.Loop.Post(static s =>
         {
             var b = (TcpBenchmarks)s!;
-            b._newConnected = b._client.ConnectAsync(b._full.ServerEndPoint, b._full.Options);
+            b._newConnected = b._client.Tcp.ConnectAsync(b._full.ServerEndPoint, b._full.Options);
         }, this);
         _server.Loop.Post(static s =>
         {
@@ -111,7 +111,7 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
         Turn(_closeRounds);
     }
 
-    private int TurnUntilClosed() => TurnUntil(this, static b => b._client.TcpConnectionCount + b._server.TcpConnectionCount == 0);
+    private int TurnUntilClosed() => TurnUntil(this, static b => b._client.Tcp.ConnectionCount + b._server.Tcp.ConnectionCount == 0);
 
     /// <summary>Takes rounds of turns, one on each stack, until <paramref name="done"/>; returns how many it took.</summary>
     private int TurnUntil<TState>(TState state, Func<TState, bool> done)
@@ -149,9 +149,9 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
             _bench = bench;
             Options = options;
             ServerEndPoint = new Ipv4EndPoint(SimulatedPair.AddressB, port);
-            Listener = new TcpListener(bench._server, port, options);
-            _clientConnection = new TcpConnection(bench._client, options);
-            _serverConnection = new TcpConnection(bench._server, options);
+            Listener = new TcpListener(bench._server.Tcp, port, options);
+            _clientConnection = new TcpConnection(bench._client.Tcp, options);
+            _serverConnection = new TcpConnection(bench._server.Tcp, options);
             bench._server.Loop.Post(static s => ((TcpListener)s!).Start(), Listener);
         }
 

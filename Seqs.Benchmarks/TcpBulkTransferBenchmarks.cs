@@ -33,7 +33,7 @@ public class TcpBulkTransferBenchmarks // not sealed: BenchmarkDotNet's generate
         _client = stacks.A;
         _server = stacks.B;
         var options = new TcpConnectionOptions { SendBufferSize = 256 << 10, ReceiveBufferSize = 256 << 10 };
-        var listener = new TcpListener(_server, 5001, options);
+        var listener = new TcpListener(_server.Tcp, 5001, options);
         byte[] chunk = new byte[64 << 10];
         byte[] sink = new byte[64 << 10];
         _server.Loop.Post(_ => _ = ReadForeverAsync(listener, sink), null);
@@ -63,7 +63,7 @@ public class TcpBulkTransferBenchmarks // not sealed: BenchmarkDotNet's generate
 
     private static async Task WriteForeverAsync(NetStack client, TcpConnectionOptions options, byte[] chunk)
     {
-        TcpConnection connection = await client.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 5001), options);
+        TcpConnection connection = await client.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 5001), options);
         while (true)
             await connection.WriteAsync(chunk);
     }

@@ -106,7 +106,7 @@ internal sealed partial class DeviceStack : IDisposable
     private async Task WaitForConnectionsToCloseAsync()
     {
         long deadline = Environment.TickCount64 + (long)CloseGrace.TotalMilliseconds;
-        while (await _stack.Loop.InvokeAsync(() => Task.FromResult(_stack.TcpConnectionCount)).ConfigureAwait(false) > 0 && Environment.TickCount64 < deadline)
+        while (await _stack.Loop.InvokeAsync(() => Task.FromResult(_stack.Tcp.ConnectionCount)).ConfigureAwait(false) > 0 && Environment.TickCount64 < deadline)
             await Task.Delay(CloseGracePoll).ConfigureAwait(false);
     }
 

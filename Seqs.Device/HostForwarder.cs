@@ -70,7 +70,7 @@ internal sealed partial class HostForwarder : IDisposable
         {
             try
             {
-                using TcpConnection device = await _router.ConnectAsync(target, cancellationToken: cancellationToken).ConfigureAwait(false);
+                using TcpConnection device = await _router.Tcp.ConnectAsync(target, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await using var kernel = new NetworkStream(client, ownsSocket: false);
                 Task toDevice = PumpAsync(kernel, device, device.ShutdownSend, cancellationToken);
                 Task toHost = PumpAsync(device, kernel, () => client.Shutdown(SocketShutdown.Send), cancellationToken);

@@ -119,7 +119,7 @@ internal sealed partial class SimulatedDevice : IDevice
         await simulationStop.CancelAsync().ConfigureAwait(false);
         await simulation.ConfigureAwait(false);
         NetStackCounters c = _device.Stack.Counters;
-        Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, c.TcpSegmentsReceived);
+        Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, _device.Stack.Tcp.Counters.SegmentsReceived);
     }
 
     public void Dispose()

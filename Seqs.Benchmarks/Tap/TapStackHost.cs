@@ -42,9 +42,9 @@ internal static class TapStackHost
         Console.In.ReadToEnd();
         stop.Cancel();
         running.Wait(TimeSpan.FromSeconds(5));
-        NetStackCounters counters = stack.Counters;
+        TcpCounters counters = stack.Tcp.Counters;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"segments sent {counters.TcpSegmentsSent}, received {counters.TcpSegmentsReceived}, discarded {discard.OctetsDiscarded} octets"));
+            $"segments sent {counters.SegmentsSent}, received {counters.SegmentsReceived}, discarded {discard.OctetsDiscarded} octets"));
         return 0;
     }
 }

@@ -150,7 +150,7 @@ public sealed class HttpUserAgent : IDisposable
             candidate.Dispose();
         }
         ConnectionsOpened++;
-        TcpConnection connection = await _stack.ConnectAsync(server, _options.TcpOptions, cancellationToken).ConfigureAwait(true);
+        TcpConnection connection = await _stack.Tcp.ConnectAsync(server, _options.TcpOptions, cancellationToken).ConfigureAwait(true);
         // Requests are written whole: Nagle would only delay a body written after its header.
         connection.NoDelay = true;
         return (connection, false);

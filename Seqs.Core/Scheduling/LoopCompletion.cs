@@ -47,19 +47,43 @@ internal sealed class LoopCompletion<T> : IValueTaskSource<T>, IValueTaskSource
         return _core.Version;
     }
 
-
     public void SetResult(T result) => Post(result, null);
 
     public void SetException(Exception error) => Post(default!, error);
 
-    private void Post(T result, Exception? error)
+    /// <summary>
+    /// Completes at once: the awaiter's continuation runs inline, before this returns. Only for loop work that is not
+    /// in the middle of the stack's own processing (a connection's work after a signal), where running application
+    /// code is safe; elsewhere use <see cref="SetResult"/>, which posts.
+    /// </summary>
+    public void SetResultNow(T result)
+    {
+        if (Disarm())
+            _core.SetResult(result);
+    }
+
+    /// <summary>Fails at once; see <see cref="SetResultNow"/>.</summary>
+    public void SetExceptionNow(Exception error)
+    {
+        if (Disarm())
+            _core.SetException(error);
+    }
+
+    private bool Disarm()
     {
         if (!_armed)
-            return;
+            return false;
         _armed = false;
         _registration.Dispose();
         _registration = default;
         _token = default;
+        return true;
+    }
+
+    private void Post(T result, Exception? error)
+    {
+        if (!Disarm())
+            return;
         _result = result;
         _error = error;
         _completionPosted = true;

@@ -15,7 +15,7 @@ public abstract class TcpServer : NetService
     protected TcpServer(NetStack stack, ushort port, TcpConnectionOptions? options = null, int backlog = 16)
         : base(stack)
     {
-        _listener = new TcpListener(stack, port, options, backlog);
+        _listener = new TcpListener(stack.Tcp, port, options, backlog);
     }
 
     public ushort Port => _listener.Port;

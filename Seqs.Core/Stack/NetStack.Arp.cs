@@ -6,9 +6,6 @@ namespace Seqs.Stack;
 
 public sealed partial class NetStack
 {
-    private readonly ArpCache _arpCache;
-    private readonly BoundedFrameQueue _arpPending;
-    private readonly NetTimer _arpTimer;
     private readonly byte[] _arpBuffer = new byte[EthernetFrame.HeaderLength + ArpPacket.Length];
 
     /// <summary>The MAC of <paramref name="address"/> if the ARP cache holds it.</summary>
@@ -146,7 +143,7 @@ public sealed partial class NetStack
             if (failed)
             {
                 Counters.ArpUnresolved += _arpPending.RemoveAll(address);
-                OnNextHopUnreachable(address);
+                Tcp.OnNextHopUnreachable(address);
             }
             else
                 SendArpRequest(address);

@@ -1,3 +1,4 @@
+using Seqs.Scheduling;
 using Seqs.Wire;
 
 namespace Seqs.Stack;
@@ -7,9 +8,6 @@ public sealed partial class NetStack
     /// <summary>Echo data a ping sends by default: 56 octets, as iputils ping does.</summary>
     public const int DefaultPingDataLength = 56;
 
-    private readonly TokenBucket _icmpErrors;
-    private readonly PingSlot?[] _pings;
-    private readonly ushort _pingIdentifier;
     private ushort _pingSequence;
 
     /// <summary>Largest echo data that fits the MTU without fragmentation.</summary>

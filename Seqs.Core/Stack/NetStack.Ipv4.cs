@@ -4,7 +4,6 @@ namespace Seqs.Stack;
 
 public sealed partial class NetStack
 {
-    private readonly Ipv4Address[] _multicastGroups;
 
     /// <summary>The all-systems group 224.0.0.1 (RFC 1112 §4), which every host belongs to.</summary>
     private static readonly Ipv4Address AllSystems = new(224, 0, 0, 1);

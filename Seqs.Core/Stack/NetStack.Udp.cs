@@ -5,12 +5,7 @@ namespace Seqs.Stack;
 
 public sealed partial class NetStack
 {
-    /// <summary>RFC 6056 §2.1 / IANA: the dynamic port range ephemeral ports are drawn from.</summary>
-    private const int EphemeralPortFirst = 49152;
-    private const int EphemeralPortCount = 65536 - EphemeralPortFirst;
-
     private readonly object _udpBindLock = new();
-    private UdpSocket[] _udpSockets;
 
     internal NetStackOptions Options => _options;
 
@@ -32,7 +27,7 @@ public sealed partial class NetStack
             if (sockets.Length >= _options.MaxUdpSockets)
                 throw new SocketException((int)SocketError.TooManyOpenSockets);
             if (port == 0)
-                port = PickEphemeralPort(sockets, static (table, candidate) => FindUdp(table, candidate) is not null);
+                port = _ephemeralPorts.Pick(sockets, static (table, candidate) => FindUdp(table, candidate) is not null);
             else if (FindUdp(sockets, port) is not null)
                 throw new SocketException((int)SocketError.AddressAlreadyInUse);
             var grown = new UdpSocket[sockets.Length + 1];
@@ -56,24 +51,6 @@ public sealed partial class NetStack
             Array.Copy(sockets, index + 1, shrunk, index, sockets.Length - index - 1);
             Volatile.Write(ref _udpSockets, shrunk);
         }
-    }
-
-    /// <summary>
-    /// RFC 6056 §3.3.1, Algorithm 1: a random port from the dynamic range, then the next one after it for which
-    /// <paramref name="inUse"/> says no. Shared by UDP binds and TCP active opens.
-    /// </summary>
-    private ushort PickEphemeralPort<TState>(TState state, Func<TState, ushort, bool> inUse)
-    {
-        int offset;
-        lock (_random)
-            offset = _random.Next(EphemeralPortCount);
-        for (int i = 0; i < EphemeralPortCount; i++)
-        {
-            ushort candidate = (ushort)(EphemeralPortFirst + (offset + i) % EphemeralPortCount);
-            if (!inUse(state, candidate))
-                return candidate;
-        }
-        throw new SocketException((int)SocketError.TooManyOpenSockets);
     }
 
     private static UdpSocket? FindUdp(UdpSocket[] sockets, ushort port)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seqs.Hal;
 using Seqs.Scheduling;
+using Seqs.Tcp;
 using Seqs.Wire;
 
 namespace Seqs.Stack;
@@ -25,7 +26,18 @@ public sealed partial class NetStack : ILoopParticipant
     private readonly byte[] _transmitBuffer;
     private readonly BoundedFrameQueue _transmitQueue;
     private readonly Random _random;
-    private readonly bool _seeded;
+    private readonly EphemeralPorts _ephemeralPorts;
+    private readonly ArpCache _arpCache;
+    // Packets waiting for their next hop's ARP reply.
+    private readonly BoundedFrameQueue _arpPending;
+    private readonly NetTimer _arpTimer;
+    private readonly Ipv4Address[] _multicastGroups;
+    // RFC 1812 §4.3.2.8: the rate limit of ICMP errors.
+    private readonly TokenBucket _icmpErrors;
+    private readonly PingSlot?[] _pings;
+    private readonly ushort _pingIdentifier;
+    // Copied on change, so the loop reads it without a lock while binds happen on other threads.
+    private UdpSocket[] _udpSockets;
     private bool _linkUp;
     private int _linkChanged;
     private ushort _identification;
@@ -40,7 +52,7 @@ public sealed partial class NetStack : ILoopParticipant
             throw new ArgumentException($"The NIC's maximum frame size {nic.MaxFrameSize} is too small for IPv4.", nameof(nic));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _random = randomSeed is int seed ? new Random(seed) : new Random();
-        _seeded = randomSeed is not null;
+        _ephemeralPorts = new EphemeralPorts(_random);
         _receiveBuffer = new byte[Math.Max(nic.MaxFrameSize, nic.MaxReceiveFrameSize)];
         _transmitBuffer = new byte[nic.MaxFrameSize];
         _transmitQueue = new BoundedFrameQueue(_options.TransmitQueueFrames, nic.MaxFrameSize);
@@ -53,6 +65,9 @@ public sealed partial class NetStack : ILoopParticipant
         _pingIdentifier = (ushort)_random.Next(1, ushort.MaxValue);
         _identification = (ushort)_random.Next(ushort.MaxValue + 1);
         _udpSockets = [];
+        ushort mss = (ushort)Math.Min(ushort.MaxValue, Mtu - Ipv4Packet.MinHeaderLength - TcpSegment.MinHeaderLength);
+        Tcp = new TcpTable(loop, this, mss, _options.Tcp, _options.MaxTcpConnections, _options.PooledTcpConnections, _ephemeralPorts,
+            randomSeed is null ? null : _random);
         _linkUp = nic.IsLinkUp;
         nic.LinkStateChanged += (_, _) => Interlocked.Exchange(ref _linkChanged, 1);
         loop.Attach(this);
@@ -171,7 +186,7 @@ public sealed partial class NetStack : ILoopParticipant
                 Log.FrameHandlingFailed(_logger, e);
             }
         }
-        FlushTcpAfterReceive();
+        Tcp.FlushAfterReceive();
         return frames;
     }
 
@@ -182,7 +197,7 @@ public sealed partial class NetStack : ILoopParticipant
             CountTransmitted(_transmitQueue.PeekHead().Length);
             _transmitQueue.DequeueHead();
         }
-        FlushDirtyTcpConnections();
+        Tcp.FlushConnectionsWithWork();
     }
 
     void ILoopParticipant.ArmWakeUp(Action wakeUp) => _nic.ArmWakeUp(wakeUp);

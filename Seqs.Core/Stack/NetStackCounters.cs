@@ -56,25 +56,8 @@ public sealed class NetStackCounters
     /// <summary>Datagrams dropped because the socket's receive queue was full.</summary>
     public long UdpReceiveQueueFull { get; internal set; }
 
-    public long TcpSegmentsReceived { get; internal set; }
-    public long TcpSegmentsSent { get; internal set; }
+    /// <summary>TCP segments with a bad checksum, dropped before TCP sees them (<see cref="Tcp.TcpCounters"/> has the rest).</summary>
     public long TcpChecksumErrors { get; internal set; }
-    /// <summary>Resets sent for segments that reached no connection (RFC 9293 §3.10.7.1).</summary>
-    public long TcpResetsSent { get; internal set; }
-    /// <summary>SYNs dropped because a listener's backlog, or the connection table, was full.</summary>
-    public long TcpSynsDropped { get; internal set; }
-    /// <summary>SYN,ACKs sent with a SYN cookie because a listener's SYN queue was full (RFC 4987 §3.6).</summary>
-    public long TcpSynCookiesSent { get; internal set; }
-    /// <summary>TIME-WAIT connections ended early because the connection table was full.</summary>
-    public long TcpTimeWaitsEvicted { get; internal set; }
-    /// <summary>Connections made from a valid returned SYN cookie.</summary>
-    public long TcpSynCookiesAccepted { get; internal set; }
-    /// <summary>Retransmission timeouts of all connections (RFC 6298 §5.4).</summary>
-    public long TcpRetransmissionTimeouts { get; internal set; }
-    /// <summary>Loss recoveries entered on duplicate ACKs or SACK information (fast retransmit, RFC 5681 §3.2).</summary>
-    public long TcpFastRetransmits { get; internal set; }
-    /// <summary>Octets of TCP data sent more than once, by any mechanism.</summary>
-    public long TcpRetransmittedOctets { get; internal set; }
 
     /// <summary>Packets with no route: off-link with no gateway configured, or no address configured.</summary>
     public long NoRoute { get; internal set; }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Seqs.Wire;
 
@@ -19,6 +20,37 @@ public readonly record struct Segment(SeqNumber Seq, SeqNumber Ack, TcpFlags Fla
 
     /// <summary>The SACK option's blocks (RFC 2018 §3); empty when absent.</summary>
     public SackBlocks Sack { get; init; }
+
+    /// <summary>
+    /// The fields of an arriving segment the control block reasons about. Kept out of line, so that its temporaries do
+    /// not widen the frame of the caller, which runs for every segment.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static Segment Read(in TcpSegment tcp)
+    {
+        ref readonly TcpOptions options = ref tcp.ParsedOptionsRef;
+        return new Segment(new SeqNumber(tcp.SequenceNumber), new SeqNumber(tcp.AcknowledgmentNumber), tcp.Flags,
+            tcp.WindowSize, tcp.Payload.Length, options.MaximumSegmentSize ?? 0,
+            options.HasTimestamps ? new TcpTimestamps(options.TimestampValue, options.TimestampEchoReply) : null)
+        {
+            WindowScale = options.WindowScale,
+            SackPermitted = options.SackPermitted,
+            Sack = ReadSackBlocks(options),
+        };
+    }
+
+    private static SackBlocks ReadSackBlocks(in TcpOptions options)
+    {
+        if (options.SackBlockCount == 0)
+            return default;
+        var blocks = new SackBlocks();
+        for (int i = 0; i < options.SackBlockCount; i++)
+        {
+            (uint left, uint right) = options.GetSackBlock(i);
+            blocks.TryAdd(new SackBlock(new SeqNumber(left), new SeqNumber(right)));
+        }
+        return blocks;
+    }
 
     public bool HasSyn => (Flags & TcpFlags.Syn) != 0;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Seqs.Scheduling;
-using Seqs.Stack;
 using Seqs.Wire;
 
 namespace Seqs.Tcp;
@@ -20,10 +19,17 @@ namespace Seqs.Tcp;
 /// it gracefully and frees it for the next one. The stack finishes each close on its own and reuses its control
 /// blocks, so a client or server that keeps its connections allocates nothing per connection once warm.
 /// </para>
+/// <para>
+/// The stack never calls into a connection while it walks its table: it only signals it (<see cref="Signal"/>), and
+/// the connection's own work, run on the loop before the transmit phase, completes a connect, copies what a waiting
+/// read asked for out of the receive buffer and moves a waiting write's data into the send buffer.
+/// </para>
 /// </summary>
 public sealed class TcpConnection : Stream
 {
-    private readonly NetStack _stack;
+    private static readonly SendOrPostCallback s_onSignaled = static s => ((TcpConnection)s!).OnSignaled();
+
+    private readonly TcpTable _table;
     private readonly TcpConnectionOptions _options;
     private TcpControlBlock? _tcb;
     // The control block's generation when it was attached: once the stack reuses the block, it is no longer ours.
@@ -38,18 +44,21 @@ public sealed class TcpConnection : Stream
     private Memory<byte> _readBuffer;
     private ReadOnlyMemory<byte> _writeRemaining;
     private int _writeTotal;
+    private bool _signaled;
     private bool _disposed;
 
     /// <summary>
     /// A connection not yet open, for <see cref="ConnectAsync"/> or
     /// <see cref="TcpListener.AcceptAsync(TcpConnection, CancellationToken)"/>; <paramref name="options"/> (or the
-    /// stack's <see cref="NetStack.DefaultTcpOptions"/>) apply to every connection it opens with
+    /// table's <see cref="TcpTable.DefaultOptions"/>) apply to every connection it opens with
     /// <see cref="ConnectAsync"/>; an accepted one takes the listener's.
     /// </summary>
-    public TcpConnection(NetStack stack, TcpConnectionOptions? options = null)
+    /// <param name="tcp">The TCP of the stack the connection runs on (<c>NetStack.Tcp</c>).</param>
+    /// <param name="options">The options of the connections it opens.</param>
+    public TcpConnection(TcpTable tcp, TcpConnectionOptions? options = null)
     {
-        _stack = stack ?? throw new ArgumentNullException(nameof(stack));
-        _options = options ?? stack.DefaultTcpOptions;
+        _table = tcp ?? throw new ArgumentNullException(nameof(tcp));
+        _options = options ?? tcp.DefaultOptions;
         _options.Validate();
     }
 
@@ -60,9 +69,7 @@ public sealed class TcpConnection : Stream
     internal TcpControlBlock? Tcb => _tcb is { } tcb && tcb.Generation == _generation ? tcb : null;
 
     /// <summary>The control block of an open connection, or an <see cref="InvalidOperationException"/>.</summary>
-    private TcpControlBlock OpenTcb => Tcb is { } tcb && tcb.Owner == this
-        ? tcb
-        : throw new InvalidOperationException("The connection is not open: connect or accept it first.");
+    private TcpControlBlock OpenTcb => Attached ?? throw new InvalidOperationException("The connection is not open: connect or accept it first.");
 
     /// <summary>
     /// Active open (RFC 9293 §3.10.1): sends a SYN to <paramref name="remote"/> (resolving it or the gateway by ARP)
@@ -73,18 +80,18 @@ public sealed class TcpConnection : Stream
     /// </summary>
     public ValueTask ConnectAsync(Ipv4EndPoint remote, CancellationToken cancellationToken = default)
     {
-        if (!_stack.Loop.IsOnLoopThread)
+        if (!_table.Loop.IsOnLoopThread)
             return ConnectOffLoop(remote, cancellationToken);
         if (NotReusable() is Exception notReusable)
             throw notReusable;
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask(Task.FromCanceled(cancellationToken));
-        TcpControlBlock tcb = _stack.OpenActive(remote, _options);
+        TcpControlBlock tcb = _table.OpenActive(remote, _options);
         Attach(tcb);
-        ValueTask connected = (_connect ??= new LoopCompletion<int>(_stack.Loop)).ArmWithoutResult(CancellationToken.None);
+        ValueTask connected = (_connect ??= new LoopCompletion<int>(_table.Loop)).ArmWithoutResult(CancellationToken.None);
         if (cancellationToken.CanBeCanceled)
             _connectCancellation = cancellationToken.Register(static s => ((TcpConnection)s!).OnConnectCanceled(), this);
-        _stack.AfterTcpEvent(tcb);
+        _table.OnEvent(tcb);
         return connected;
     }
 
@@ -105,11 +112,11 @@ public sealed class TcpConnection : Stream
         tcb.Owner = this;
     }
 
-    /// <summary>For a listener of <paramref name="stack"/>: throws unless this connection belongs to it and can be opened.</summary>
-    internal void ThrowIfNotReusable(NetStack stack)
+    /// <summary>For a listener of <paramref name="table"/>: throws unless this connection belongs to it and can be opened.</summary>
+    internal void ThrowIfNotReusable(TcpTable table)
     {
-        if (stack != _stack)
-            throw new ArgumentException("The connection belongs to another stack.", nameof(stack));
+        if (table != _table)
+            throw new ArgumentException("The connection belongs to another stack.", nameof(table));
         if (NotReusable() is Exception error)
             throw error;
     }
@@ -119,7 +126,7 @@ public sealed class TcpConnection : Stream
     {
         if (_disposed)
             return new ObjectDisposedException(nameof(TcpConnection));
-        if (Tcb is { } tcb && tcb.Owner == this)
+        if (Attached is not null)
             return new InvalidOperationException("The connection is open; disconnect it before opening it again.");
         return null;
     }
@@ -166,7 +173,7 @@ public sealed class TcpConnection : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!_stack.Loop.IsOnLoopThread)
+        if (!_table.Loop.IsOnLoopThread)
             return ReadOffLoop(buffer, cancellationToken);
         ThrowIfDisposed();
         if (cancellationToken.IsCancellationRequested)
@@ -179,7 +186,7 @@ public sealed class TcpConnection : Stream
         if (TryCompleteRead(tcb, buffer.Span, out int read, out Exception? error))
             return error is null ? new ValueTask<int>(read) : new ValueTask<int>(Task.FromException<int>(error));
         _readBuffer = buffer;
-        return (_read ??= new LoopCompletion<int>(_stack.Loop)).Arm(cancellationToken);
+        return (_read ??= new LoopCompletion<int>(_table.Loop)).Arm(cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -187,7 +194,7 @@ public sealed class TcpConnection : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!_stack.Loop.IsOnLoopThread)
+        if (!_table.Loop.IsOnLoopThread)
             return WriteOffLoop(buffer, cancellationToken);
         ThrowIfDisposed();
         if (cancellationToken.IsCancellationRequested)
@@ -198,13 +205,11 @@ public sealed class TcpConnection : Stream
         if (ErrorFor(tcb, sending: true) is Exception error)
             return new ValueTask(Task.FromException(error));
         int written = tcb.Write(buffer.Span);
-        if (written > 0)
-            tcb.Dirty = true;
         if (written == buffer.Length)
             return default;
         _writeRemaining = buffer[written..];
         _writeTotal = buffer.Length;
-        return (_write ??= new LoopCompletion<int>(_stack.Loop)).ArmWithoutResult(cancellationToken);
+        return (_write ??= new LoopCompletion<int>(_table.Loop)).ArmWithoutResult(cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -265,17 +270,15 @@ public sealed class TcpConnection : Stream
         if (c._write is { IsBusy: true })
             throw new InvalidOperationException("Wait for the outstanding write before shutting down the send side.");
         tcb.Close();
-        tcb.Dirty = true;
     });
 
     /// <summary>Resets the connection at once (RFC 9293 §3.10.5 ABORT): unsent data is discarded, the peer gets a RST.</summary>
     public void Abort() => OnLoop(static c =>
     {
-        if (c.Tcb is not { } tcb || tcb.Owner != c)
+        if (c.Attached is not { } tcb)
             return;
         tcb.Abort();
-        tcb.Dirty = true;
-        c.OnStateChanged(tcb);
+        c.Signal();
     });
 
     protected override void Dispose(bool disposing)
@@ -305,82 +308,103 @@ public sealed class TcpConnection : Stream
             _read?.SetException(error);
             _write?.SetException(error);
         }
-        if (Tcb is not { } tcb || tcb.Owner != this)
+        if (Attached is not { } tcb)
             return;
         if (_connect is { IsArmed: true })
-            CompleteConnect(new SocketException((int)SocketError.OperationAborted));
+            CompleteConnect(new SocketException((int)SocketError.OperationAborted), inline: false);
         tcb.Close();
-        tcb.Orphan(_stack.Loop.Now);
-        tcb.Owner = null;
-        _stack.OnOrphaned(tcb);
+        _table.Orphan(tcb);
     }
 
-    /// <summary>Called by the stack on the loop after anything happened to the control block.</summary>
-    internal void OnStateChanged(TcpControlBlock tcb)
+    /// <summary>
+    /// The stack's word that something happened to the control block: the connection's work (<see cref="OnSignaled"/>)
+    /// is queued on the loop, once, if a connect, read or write waits.
+    /// </summary>
+    internal void Signal()
     {
-        if (_connect is { IsArmed: true } && tcb.State is not (TcpState.SynSent or TcpState.SynReceived))
-        {
-            if (tcb.IsClosed)
-            {
-                // A failed open leaves this connection free for another attempt.
-                Exception error = _connectCancellation.Token.IsCancellationRequested
-                    ? new OperationCanceledException(_connectCancellation.Token)
-                    : NetStack.ConnectError(tcb.Error);
-                CompleteConnect(error);
-                tcb.Orphan(_stack.Loop.Now);
-                tcb.Owner = null;
-                _stack.OnOrphaned(tcb);
-                return;
-            }
-            CompleteConnect(null);
-        }
-        if (_read is { IsArmed: true } && TryCompleteRead(tcb, _readBuffer.Span, out int read, out Exception? readError))
-        {
-            _readBuffer = default;
-            if (readError is null)
-                _read.SetResult(read);
-            else
-                _read.SetException(readError);
-        }
-        if (_write is { IsArmed: true })
-        {
-            if (ErrorFor(tcb, sending: true) is Exception error)
-            {
-                _writeRemaining = default;
-                _write.SetException(error);
-            }
-            else
-            {
-                int written = tcb.Write(_writeRemaining.Span);
-                if (written > 0)
-                {
-                    _writeRemaining = _writeRemaining[written..];
-                    tcb.Dirty = true;
-                }
-                if (_writeRemaining.IsEmpty)
-                    _write.SetResult(_writeTotal);
-            }
-        }
+        if (_signaled || !(_connect is { IsArmed: true } || _read is { IsArmed: true } || _write is { IsArmed: true }))
+            return;
+        _signaled = true;
+        _table.Loop.Post(s_onSignaled, this);
     }
 
-    private void CompleteConnect(Exception? error)
+    /// <summary>
+    /// Loop work after a <see cref="Signal"/>, outside the stack's walk of its table: completes what waits, pulling
+    /// from the control block. Each completion runs its continuation here, in the same turn; the application may
+    /// let go of the connection in it, so each step checks that the block is still this connection's.
+    /// </summary>
+    private void OnSignaled()
+    {
+        _signaled = false;
+        CompleteConnectIfDone();
+        CompleteReadIfReady();
+        ContinueWrite();
+    }
+
+    private void CompleteConnectIfDone()
+    {
+        if (_connect is not { IsArmed: true } || Attached is not { } tcb || tcb.State is TcpState.SynSent or TcpState.SynReceived)
+            return;
+        if (!tcb.IsClosed)
+        {
+            CompleteConnect(null, inline: true);
+            return;
+        }
+        Exception error = _connectCancellation.Token.IsCancellationRequested
+            ? new OperationCanceledException(_connectCancellation.Token)
+            : new SocketException((int)tcb.Error.ToSocketError(closed: true));
+        // A failed open leaves this connection free for another attempt, before its continuation can make one.
+        _table.Orphan(tcb);
+        CompleteConnect(error, inline: true);
+    }
+
+    private void CompleteReadIfReady()
+    {
+        if (_read is not { IsArmed: true } || Attached is not { } tcb || !TryCompleteRead(tcb, _readBuffer.Span, out int read, out Exception? error))
+            return;
+        _readBuffer = default;
+        if (error is null)
+            _read.SetResultNow(read);
+        else
+            _read.SetExceptionNow(error);
+    }
+
+    private void ContinueWrite()
+    {
+        if (_write is not { IsArmed: true } || Attached is not { } tcb)
+            return;
+        if (ErrorFor(tcb, sending: true) is Exception error)
+        {
+            _writeRemaining = default;
+            _write.SetExceptionNow(error);
+            return;
+        }
+        _writeRemaining = _writeRemaining[tcb.Write(_writeRemaining.Span)..];
+        if (_writeRemaining.IsEmpty)
+            _write.SetResultNow(_writeTotal);
+    }
+
+    /// <summary>The control block while this connection is attached to it, or null.</summary>
+    private TcpControlBlock? Attached => Tcb is { } tcb && tcb.Owner == this ? tcb : null;
+
+    /// <summary>Ends the connect that waits: <paramref name="inline"/> from the connection's own work, else posted.</summary>
+    private void CompleteConnect(Exception? error, bool inline)
     {
         _connectCancellation.Dispose();
         _connectCancellation = default;
-        if (error is null)
-            _connect!.SetResult(0);
-        else
+        if (error is not null && !inline)
             _connect!.SetException(error);
+        else if (error is not null)
+            _connect!.SetExceptionNow(error);
+        else
+            _connect!.SetResultNow(0);
     }
 
     /// <summary>The connect's token was cancelled: abort the attempt if it is still under way.</summary>
     private void OnConnectCanceled() => OnLoop(static c =>
     {
-        if (c._connect is { IsArmed: true } && c.Tcb is { } tcb && tcb.Owner == c)
-        {
+        if (c._connect is { IsArmed: true } && c.Attached is { } tcb)
             tcb.Abort();
-            c._stack.AfterTcpEvent(tcb);
-        }
     });
 
     private bool TryCompleteRead(TcpControlBlock tcb, Span<byte> buffer, out int read, out Exception? error)
@@ -388,10 +412,7 @@ public sealed class TcpConnection : Stream
         error = null;
         read = tcb.Read(buffer);
         if (read > 0)
-        {
-            tcb.Dirty = true;
             return true;
-        }
         if (tcb.ReceivedFin)
             return true;
         error = ErrorFor(tcb, sending: false);
@@ -400,17 +421,10 @@ public sealed class TcpConnection : Stream
 
     private Exception? ErrorFor(TcpControlBlock tcb, bool sending)
     {
-        SocketError code = tcb.Error switch
-        {
-            TcpError.ConnectionRefused => SocketError.ConnectionRefused,
-            TcpError.ConnectionReset => SocketError.ConnectionReset,
-            TcpError.TimedOut => SocketError.TimedOut,
-            TcpError.HostUnreachable => SocketError.HostUnreachable,
-            TcpError.Aborted => SocketError.OperationAborted,
-            _ => tcb.IsClosed || (sending && tcb.WritableSpace == 0 && tcb.State is not (TcpState.SynSent or TcpState.SynReceived or TcpState.Established or TcpState.CloseWait))
-                ? SocketError.Shutdown
-                : SocketError.Success,
-        };
+        // Sending also ends, without an error, once this side has closed (FIN-WAIT, CLOSING, LAST-ACK, TIME-WAIT).
+        bool closed = tcb.IsClosed || (sending && tcb.WritableSpace == 0
+            && tcb.State is not (TcpState.SynSent or TcpState.SynReceived or TcpState.Established or TcpState.CloseWait));
+        SocketError code = tcb.Error.ToSocketError(closed);
         if (code == SocketError.Success)
             return null;
         string what = code switch
@@ -427,10 +441,10 @@ public sealed class TcpConnection : Stream
 
     private void OnLoop(Action<TcpConnection> action)
     {
-        if (_stack.Loop.IsOnLoopThread)
+        if (_table.Loop.IsOnLoopThread)
             action(this);
         else
-            _stack.Loop.Post(static s =>
+            _table.Loop.Post(static s =>
             {
                 var (a, c) = ((Action<TcpConnection>, TcpConnection))s!;
                 a(c);
@@ -440,17 +454,17 @@ public sealed class TcpConnection : Stream
     // Off-loop paths live in their own methods: a lambda capturing a parameter makes its closure on entry to the
     // method that declares it, on every call.
     private ValueTask ConnectOffLoop(Ipv4EndPoint remote, CancellationToken cancellationToken) =>
-        new(_stack.Loop.InvokeAsync(() => ConnectAsync(remote, cancellationToken).AsTask()));
+        new(_table.Loop.InvokeAsync(() => ConnectAsync(remote, cancellationToken).AsTask()));
 
     private ValueTask<int> ReadOffLoop(Memory<byte> buffer, CancellationToken cancellationToken) =>
-        new(_stack.Loop.InvokeAsync(() => ReadAsync(buffer, cancellationToken).AsTask()));
+        new(_table.Loop.InvokeAsync(() => ReadAsync(buffer, cancellationToken).AsTask()));
 
     private ValueTask WriteOffLoop(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
-        new(_stack.Loop.InvokeAsync(() => WriteAsync(buffer, cancellationToken).AsTask()));
+        new(_table.Loop.InvokeAsync(() => WriteAsync(buffer, cancellationToken).AsTask()));
 
     private void ThrowIfOnLoop()
     {
-        if (_stack.Loop.IsOnLoopThread)
+        if (_table.Loop.IsOnLoopThread)
             throw new InvalidOperationException("Synchronous I/O on the loop thread would block the loop; use ReadAsync/WriteAsync.");
     }
 

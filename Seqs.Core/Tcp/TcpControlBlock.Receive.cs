@@ -1,4 +1,4 @@
-using Seqs.Stack;
+using Seqs.Scheduling;
 using Seqs.Wire;
 
 namespace Seqs.Tcp;
@@ -8,6 +8,8 @@ internal sealed partial class TcpControlBlock
     /// <summary>RFC 9293 §3.10.7: SEGMENT ARRIVES, for a connection in any state but LISTEN and CLOSED.</summary>
     public void OnSegment(in Segment seg, ReadOnlySpan<byte> payload, TimeSpan now)
     {
+        MarkWork();
+        _ownerWake = true;
         // Anything from the peer shows it is alive (RFC 1122 §4.2.3.6 counts any segment as an answer).
         _lastReceived = now;
         _keepAliveProbes = 0;
@@ -32,7 +34,7 @@ internal sealed partial class TcpControlBlock
         if (seg.HasAck)
         {
             // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set) and discard."
-            if (seg.Ack <= Iss || seg.Ack > SndNxt)
+            if (seg.Ack <= _snd.Iss || seg.Ack > _snd.Nxt)
             {
                 if (!seg.HasRst)
                     _resetSeq = seg.Ack;
@@ -50,19 +52,19 @@ internal sealed partial class TcpControlBlock
         if (!seg.HasSyn)
             return;
         TakePeerSyn(seg, now);
-        _sndWl2 = seg.Ack;
+        _snd.Wl2 = seg.Ack;
         if (ackAcceptable)
         {
             AcknowledgeUpTo(seg.Ack, now, RoundTripFromTimestamps(seg, now));
             State = TcpState.Established;
-            _ackPending = true;
+            _ack.Pending = true;
         }
         else
         {
             // Simultaneous open (RFC 9293 §3.5, Figure 8): answer with SYN,ACK from SYN-RECEIVED.
             State = TcpState.SynReceived;
-            SndNxt = Iss;
-            _retransmitAt = default;
+            _snd.Nxt = _snd.Iss;
+            _timers.Retransmit = default;
         }
     }
 
@@ -72,30 +74,30 @@ internal sealed partial class TcpControlBlock
         // The peer's SYN again, in SYN-RECEIVED: either our SYN,ACK was lost (answer it again) or, in a simultaneous
         // open (RFC 9293 Figure 8, line 5), its SYN,ACK acknowledging ours. SEG.SEQ is IRS, before RCV.NXT, so the
         // acceptability test below would only drop it.
-        if (State == TcpState.SynReceived && seg.HasSyn && !seg.HasRst && seg.Seq == Irs)
+        if (State == TcpState.SynReceived && seg.HasSyn && !seg.HasRst && seg.Seq == _rcv.Irs)
         {
-            if (seg.HasAck && SndUna < seg.Ack && seg.Ack <= _sndMax)
-                OnAck(seg with { Seq = seg.Seq + 1, Flags = seg.Flags & ~TcpFlags.Syn, Window = seg.Window >> _sndShift }, now);
+            if (seg.HasAck && _snd.Una < seg.Ack && seg.Ack <= _snd.Max)
+                OnAck(seg with { Seq = seg.Seq + 1, Flags = seg.Flags & ~TcpFlags.Syn, Window = seg.Window >> _rfc7323.SndShift }, now);
             else
-                SndNxt = Iss;
+                _snd.Nxt = _snd.Iss;
             return;
         }
 
         // RFC 9293 §3.10.7.4, TIME-WAIT: "The only thing that can arrive in this state is a retransmission of the
         // remote FIN. Acknowledge it, and restart the 2 MSL timeout." It lies just before RCV.NXT, so it is
         // recognised here rather than rejected as unacceptable.
-        if (State == TcpState.TimeWait && seg.HasFin && !seg.HasRst && seg.Seq + seg.SequenceLength == RcvNxt)
+        if (State == TcpState.TimeWait && seg.HasFin && !seg.HasRst && seg.Seq + seg.SequenceLength == _rcv.Nxt)
         {
-            _ackPending = true;
-            _timeWaitUntil = now + _options.TimeWaitDuration;
+            _ack.Pending = true;
+            _timers.TimeWait = now + _options.TimeWaitDuration;
             return;
         }
 
         // RFC 7323 §5.3 R1, PAWS: a segment whose TSval is older than TS.Recent is an old duplicate.
-        if (_timestamps && !seg.HasRst && seg.Timestamps is TcpTimestamps arriving
-            && unchecked((int)(arriving.Value - _tsRecent)) < 0 && now - _tsRecentAt < PawsIdleLimit)
+        if (_rfc7323.Timestamps && !seg.HasRst && seg.Timestamps is TcpTimestamps arriving
+            && unchecked((int)(arriving.Value - _rfc7323.Recent)) < 0 && now - _rfc7323.RecentAt < PawsIdleLimit)
         {
-            _ackPending = true;
+            _ack.Pending = true;
             Counters.PawsRejected++;
             return;
         }
@@ -106,27 +108,27 @@ internal sealed partial class TcpControlBlock
             // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the RST
             // bit is set)."
             if (!seg.HasRst)
-                _ackPending = true;
+                _ack.Pending = true;
             // "If the RCV.WND is zero, no segments will be acceptable, but special allowance should be made to accept
             // valid ACKs": a peer whose data we cannot take may be acknowledging ours, and a receiver that waits for
             // its send buffer to drain before reading would otherwise never open its window again.
-            if (RcvWnd == 0 && seg.Seq == RcvNxt && seg.HasAck && !seg.HasRst && !seg.HasSyn)
+            if (RcvWnd == 0 && seg.Seq == _rcv.Nxt && seg.HasAck && !seg.HasRst && !seg.HasSyn)
                 OnAck(seg, now);
             return;
         }
 
         // RFC 7323 §5.3 R3: remember the newest TSval of a segment that covers the last ACK we sent.
-        if (_timestamps && seg.Timestamps is TcpTimestamps recent && unchecked((int)(recent.Value - _tsRecent)) >= 0 && seg.Seq <= _lastAckSent)
+        if (_rfc7323.Timestamps && seg.Timestamps is TcpTimestamps recent && unchecked((int)(recent.Value - _rfc7323.Recent)) >= 0 && seg.Seq <= _rfc7323.LastAckSent)
         {
-            _tsRecent = recent.Value;
-            _tsRecentAt = now;
+            _rfc7323.Recent = recent.Value;
+            _rfc7323.RecentAt = now;
         }
 
         // Second: RST. RFC 5961 §3.2: reset only on an exact RCV.NXT match; anywhere else in the window gets a
         // challenge ACK, so a blind attacker must guess the exact sequence number.
         if (seg.HasRst)
         {
-            if (seg.Seq != RcvNxt)
+            if (seg.Seq != _rcv.Nxt)
             {
                 SendChallengeAck(now);
                 return;
@@ -138,10 +140,10 @@ internal sealed partial class TcpControlBlock
         // Fourth: SYN. RFC 5961 §4.2: any SYN in a synchronized state gets a challenge ACK and is dropped.
         if (seg.HasSyn)
         {
-            if (State == TcpState.SynReceived && seg.Seq == Irs)
+            if (State == TcpState.SynReceived && seg.Seq == _rcv.Irs)
             {
                 // A retransmitted SYN: our SYN,ACK was lost; send it again.
-                SndNxt = Iss;
+                _snd.Nxt = _snd.Iss;
                 return;
             }
             SendChallengeAck(now);
@@ -159,7 +161,7 @@ internal sealed partial class TcpControlBlock
             AcceptText(seg.Seq, payload, now);
 
         // Eighth: FIN, once everything before it has arrived.
-        if (seg.HasFin && seg.Seq + seg.DataLength == RcvNxt && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        if (seg.HasFin && seg.Seq + seg.DataLength == _rcv.Nxt && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
             OnFin(now);
     }
 
@@ -172,10 +174,10 @@ internal sealed partial class TcpControlBlock
         int length = seg.SequenceLength;
         int window = RcvWnd;
         if (length == 0)
-            return window == 0 ? seg.Seq == RcvNxt : seg.Seq.InWindow(RcvNxt, window);
+            return window == 0 ? seg.Seq == _rcv.Nxt : seg.Seq.InWindow(_rcv.Nxt, window);
         if (window == 0)
             return false;
-        return seg.Seq.InWindow(RcvNxt, window) || (seg.Seq + (length - 1)).InWindow(RcvNxt, window);
+        return seg.Seq.InWindow(_rcv.Nxt, window) || (seg.Seq + (length - 1)).InWindow(_rcv.Nxt, window);
     }
 
     /// <summary>Fifth check of RFC 9293 §3.10.7.4; returns false when the segment is to be dropped.</summary>
@@ -185,29 +187,29 @@ internal sealed partial class TcpControlBlock
         {
             // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED ... If the segment acknowledgment is not
             // acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>."
-            if (!(SndUna < seg.Ack && seg.Ack <= _sndMax))
+            if (!(_snd.Una < seg.Ack && seg.Ack <= _snd.Max))
             {
                 _resetSeq = seg.Ack;
                 return false;
             }
             State = _sendClosed ? TcpState.FinWait1 : TcpState.Established;
-            SndWnd = PeerWindow(seg);
-            _maxSndWnd = Math.Max(_maxSndWnd, SndWnd);
-            _sndWl1 = seg.Seq;
-            _sndWl2 = seg.Ack;
+            _snd.Wnd = PeerWindow(seg);
+            _snd.MaxWnd = Math.Max(_snd.MaxWnd, _snd.Wnd);
+            _snd.Wl1 = seg.Seq;
+            _snd.Wl2 = seg.Ack;
         }
 
         // RFC 5961 §5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.MAX] gets an ACK back and is dropped.
-        if (seg.Ack > _sndMax || seg.Ack < SndUna - _maxSndWnd)
+        if (seg.Ack > _snd.Max || seg.Ack < _snd.Una - _snd.MaxWnd)
         {
             SendChallengeAck(now);
             return false;
         }
         int newlySacked = TakeSackBlocks(seg);
-        if (seg.Ack > SndUna)
+        if (seg.Ack > _snd.Una)
         {
             int flightBefore = FlightSize;
-            int acked = seg.Ack - SndUna;
+            int acked = seg.Ack - _snd.Una;
             AcknowledgeUpTo(seg.Ack, now, RoundTripFromTimestamps(seg, now));
             OnNewDataAcked(acked, flightBefore, now);
         }
@@ -219,24 +221,24 @@ internal sealed partial class TcpControlBlock
             DetectLostRetransmission();
 
         // RFC 9293 §3.10.7.4: update the send window only from segments newer than the last update.
-        if (_sndWl1 < seg.Seq || (_sndWl1 == seg.Seq && _sndWl2 <= seg.Ack))
+        if (_snd.Wl1 < seg.Seq || (_snd.Wl1 == seg.Seq && _snd.Wl2 <= seg.Ack))
         {
-            bool opened = SndWnd == 0 && seg.Window > 0;
-            SndWnd = PeerWindow(seg);
-            _maxSndWnd = Math.Max(_maxSndWnd, SndWnd);
-            _sndWl1 = seg.Seq;
-            _sndWl2 = seg.Ack;
+            bool opened = _snd.Wnd == 0 && seg.Window > 0;
+            _snd.Wnd = PeerWindow(seg);
+            _snd.MaxWnd = Math.Max(_snd.MaxWnd, _snd.Wnd);
+            _snd.Wl1 = seg.Seq;
+            _snd.Wl2 = seg.Ack;
             if (opened)
-                _persistAt = default;
+                _timers.Persist = default;
         }
 
-        bool finAcked = _sendClosed && SndUna == FinSeq + 1;
+        bool finAcked = _sendClosed && _snd.Una == FinSeq + 1;
         switch (State)
         {
             case TcpState.FinWait1 when finAcked:
                 State = TcpState.FinWait2;
                 if (_orphaned)
-                    _finWait2Until = now + _options.FinWait2Timeout;
+                    _timers.FinWait2 = now + _options.FinWait2Timeout;
                 break;
             case TcpState.Closing when finAcked:
                 EnterTimeWait(now);
@@ -256,7 +258,7 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private TimeSpan? RoundTripFromTimestamps(in Segment seg, TimeSpan now)
     {
-        if (!_timestamps || seg.Timestamps is not TcpTimestamps ts || ts.EchoReply == 0)
+        if (!_rfc7323.Timestamps || seg.Timestamps is not TcpTimestamps ts || ts.EchoReply == 0)
             return null;
         int elapsed = unchecked((int)(TimestampClock(now) - ts.EchoReply));
         return elapsed >= 0 ? TimeSpan.FromMilliseconds(elapsed) : null;
@@ -268,9 +270,9 @@ internal sealed partial class TcpControlBlock
         int dataAcked = Math.Min(Math.Max(ack - _sendHead, 0), _send.Count);
         _send.Discard(dataAcked);
         _sendHead += dataAcked;
-        SndUna = ack;
-        if (SndNxt < ack)
-            SndNxt = ack;
+        _snd.Una = ack;
+        if (_snd.Nxt < ack)
+            _snd.Nxt = ack;
         _lastProgress = now;
         // Karn's rule: only a segment sent once is timed, and the timing stops at a retransmission.
         if (_timing && ack > _timedSeq)
@@ -284,39 +286,39 @@ internal sealed partial class TcpControlBlock
         }
         _rto.OnProgress();
         // RFC 6298 §5.2-5.3: stop the timer when everything is acknowledged, else restart it.
-        _retransmitAt = SndUna == _sndMax ? default(DueTime) : now + RetransmissionTimeout;
+        _timers.Retransmit = _snd.Una == _snd.Max ? default(DueTime) : now + RetransmissionTimeout;
     }
 
     /// <summary>Stores in-window text, trimmed to what is new and what fits.</summary>
     private void AcceptText(SeqNumber seq, ReadOnlySpan<byte> payload, TimeSpan now)
     {
         // Trim what was already received and what lies beyond the window (RFC 9293 §3.10.7.4, first check).
-        int skip = RcvNxt - seq;
+        int skip = _rcv.Nxt - seq;
         if (skip > 0)
         {
             if (skip >= payload.Length)
             {
-                _ackPending = true;
+                _ack.Pending = true;
                 return;
             }
             payload = payload[skip..];
-            seq = RcvNxt;
+            seq = _rcv.Nxt;
         }
-        int offsetInWindow = seq - RcvNxt;
+        int offsetInWindow = seq - _rcv.Nxt;
         int room = _receive.Window - offsetInWindow;
         if (payload.Length > room)
             payload = payload[..Math.Max(0, room)];
         bool gapsBefore = _receive.OutOfOrderRanges > 0;
         int advanced = _receive.Accept(_receive.NextOffset + offsetInWindow, payload);
         if (advanced > 0)
-            RcvNxt += advanced;
+            _rcv.Nxt += advanced;
         // RFC 5681 §4.2: out-of-order data (or data that could not be kept) is answered at once with a duplicate
         // ACK, and so is data that fills a gap; in-order data may wait for a delayed ACK.
         // So is data that leaves the window nearly closed: the sender must learn at once that it has to stop.
         // A segment larger than our MSS is several coalesced into one by the NIC (receive offload): it counts as
         // the second full-sized segment at least.
         if (advanced <= 0 || gapsBefore || RcvWnd < WindowUpdateThreshold || payload.Length > _ourMss)
-            _ackPending = true;
+            _ack.Pending = true;
         else
             DelayAck(now);
     }
@@ -327,21 +329,21 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private void DelayAck(TimeSpan now)
     {
-        if (_options.DelayedAckTimeout == TimeSpan.Zero || ++_segmentsSinceAck >= 2)
+        if (_options.DelayedAckTimeout == TimeSpan.Zero || ++_ack.Segments >= 2)
         {
-            _ackPending = true;
+            _ack.Pending = true;
             return;
         }
-        if (!_delayedAckAt.IsSet)
-            _delayedAckAt = now + _options.DelayedAckTimeout;
+        if (!_ack.DelayedUntil.IsSet)
+            _ack.DelayedUntil = now + _options.DelayedAckTimeout;
     }
 
     /// <summary>RFC 9293 §3.10.7.4, eighth check.</summary>
     private void OnFin(TimeSpan now)
     {
-        RcvNxt += 1;
+        _rcv.Nxt += 1;
         ReceivedFin = true;
-        _ackPending = true;
+        _ack.Pending = true;
         switch (State)
         {
             case TcpState.Established:
@@ -349,7 +351,7 @@ internal sealed partial class TcpControlBlock
                 break;
             case TcpState.FinWait1:
                 // Our FIN not yet acknowledged: simultaneous close (Figure 13).
-                if (_sendClosed && SndUna == FinSeq + 1)
+                if (_sendClosed && _snd.Una == FinSeq + 1)
                     EnterTimeWait(now);
                 else
                     State = TcpState.Closing;
@@ -366,7 +368,7 @@ internal sealed partial class TcpControlBlock
         _challengeAcks ??= new TokenBucket(_options.ChallengeAcksPerSecond, _options.ChallengeAcksPerSecond);
         if (_challengeAcks.TryTake(now))
         {
-            _ackPending = true;
+            _ack.Pending = true;
             Counters.ChallengeAcksSent++;
         }
     }

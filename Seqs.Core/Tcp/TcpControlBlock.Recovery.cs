@@ -13,33 +13,8 @@ internal sealed partial class TcpControlBlock
     private CongestionControl _cc;
     // Made when the first SACK block arrives: a connection without loss never carries it.
     private SackScoreboard? _scoreboard;
-    private int _dupAcks;
-    private bool _inRecovery;
-    /// <summary>RFC 6582 "recover" and RFC 6675 RecoveryPoint: SND.MAX when the recovery (or a timeout) began.</summary>
-    private SeqNumber _recoveryPoint;
-    /// <summary>A retransmission timeout happened and SND.UNA has not yet passed <see cref="_recoveryPoint"/>.</summary>
-    private bool _afterTimeout;
-    /// <summary>RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery, plus one.</summary>
-    private SeqNumber _highRxt;
-    /// <summary>Send the segment at SND.UNA again next (fast retransmit, or a NewReno partial ACK).</summary>
-    private bool _retransmitUna;
-    /// <summary>SND.MAX when the latest retransmission of this recovery left: data above it was sent after it.</summary>
-    private SeqNumber _sndMaxAtRetransmission;
 
-    private SackScoreboard Scoreboard => _scoreboard ??= new SackScoreboard(ScoreboardRanges, SndUna);
-
-    /// <summary>Loss recovery starts over for a new connection (<see cref="Initialize"/>); the scoreboard is kept, emptied.</summary>
-    private void ResetRecovery(SeqNumber iss)
-    {
-        _scoreboard?.Reset(iss);
-        _dupAcks = 0;
-        _inRecovery = false;
-        _recoveryPoint = default;
-        _afterTimeout = false;
-        _highRxt = default;
-        _retransmitUna = false;
-        _sndMaxAtRetransmission = default;
-    }
+    private SackScoreboard Scoreboard => _scoreboard ??= new SackScoreboard(ScoreboardRanges, _snd.Una);
 
     /// <summary>cwnd, in octets.</summary>
     public int CongestionWindow => _cc.Window;
@@ -61,25 +36,25 @@ internal sealed partial class TcpControlBlock
     public long FlightAtLosses => _counters?.FlightAtLosses ?? 0;
 
     /// <summary>In fast recovery, after three duplicate ACKs or SACK information showed a loss.</summary>
-    public bool InRecovery => _inRecovery;
+    public bool InRecovery => _recovery.Active;
 
     /// <summary>FlightSize (RFC 5681 §2): data sent and not yet acknowledged.</summary>
-    private int FlightSize => _sndMax - SndUna;
+    private int FlightSize => _snd.Max - _snd.Una;
 
     /// <summary>RFC 6675 recovery, driven by the scoreboard, on a connection that negotiated SACK.</summary>
-    private bool InSackRecovery => _inRecovery && _sackPermitted;
+    private bool InSackRecovery => _recovery.Active && _sackPermitted;
 
     /// <summary>
     /// RFC 3042: on the first and second duplicate ACK, one new segment each may go beyond cwnd (the receive window
     /// still applies), to keep the ACK clock going so that a loss in a small window is found by fast retransmit.
     /// </summary>
-    private int LimitedTransmitAllowance => !_inRecovery && _dupAcks is 1 or 2 ? _dupAcks * SendMss : 0;
+    private int LimitedTransmitAllowance => !_recovery.Active && _recovery.DupAcks is 1 or 2 ? _recovery.DupAcks * SendMss : 0;
 
     private void CountRetransmitted(int octets)
     {
         Counters.RetransmittedBytes += octets;
-        if (StackCounters is not null)
-            StackCounters.TcpRetransmittedOctets += octets;
+        if (TableCounters is not null)
+            TableCounters.RetransmittedOctets += octets;
     }
 
     /// <summary>Records the SACK blocks of an arriving ACK and returns how many octets they newly SACK.</summary>
@@ -89,7 +64,7 @@ internal sealed partial class TcpControlBlock
             return 0;
         int added = 0;
         for (int i = 0; i < seg.Sack.Count; i++)
-            added += Scoreboard.Add(seg.Sack[i], SndUna, _sndMax);
+            added += Scoreboard.Add(seg.Sack[i], _snd.Una, _snd.Max);
         return added;
     }
 
@@ -98,8 +73,8 @@ internal sealed partial class TcpControlBlock
     /// SND.UNA and the window unchanged; RFC 6675 §2 also counts an ACK whose SACK blocks newly SACK data.
     /// </summary>
     private bool IsDuplicateAck(in Segment seg, int newlySacked) =>
-        seg.Ack == SndUna && _sndMax > SndUna
-        && (newlySacked > 0 || (seg.DataLength == 0 && !seg.HasFin && !seg.HasSyn && PeerWindow(seg) == SndWnd));
+        seg.Ack == _snd.Una && _snd.Max > _snd.Una
+        && (newlySacked > 0 || (seg.DataLength == 0 && !seg.HasFin && !seg.HasSyn && PeerWindow(seg) == _snd.Wnd));
 
     /// <summary>
     /// A retransmission lost again: during SACK recovery, the peer SACKs data sent after the latest retransmission
@@ -110,9 +85,9 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private void DetectLostRetransmission()
     {
-        if (!InSackRecovery || _highRxt <= SndUna || Scoreboard.HighestSacked is not SeqNumber highestSacked || highestSacked <= _sndMaxAtRetransmission)
+        if (!InSackRecovery || _recovery.HighRxt <= _snd.Una || Scoreboard.HighestSacked is not SeqNumber highestSacked || highestSacked <= _recovery.SndMaxAtRetransmission)
             return;
-        _retransmitUna = true;
+        _recovery.RetransmitUna = true;
         Counters.LostRetransmissions++;
     }
 
@@ -122,22 +97,22 @@ internal sealed partial class TcpControlBlock
     /// <summary>SND.UNA advanced by <paramref name="acked"/>: grow the window, or move the recovery along.</summary>
     private void OnNewDataAcked(int acked, int flightBefore, TimeSpan now)
     {
-        _dupAcks = 0;
-        _scoreboard?.Advance(SndUna);
-        if (_afterTimeout && SndUna > _recoveryPoint)
-            _afterTimeout = false;
-        if (_inRecovery)
+        _recovery.DupAcks = 0;
+        _scoreboard?.Advance(_snd.Una);
+        if (_recovery.AfterTimeout && _snd.Una > _recovery.Point)
+            _recovery.AfterTimeout = false;
+        if (_recovery.Active)
         {
-            if (SndUna >= _recoveryPoint)
+            if (_snd.Una >= _recovery.Point)
             {
                 // RFC 6582 §3.2 step 3 / RFC 6675 §5: a full acknowledgment ends the recovery.
-                _inRecovery = false;
+                _recovery.Active = false;
                 _cc.OnRecoveryEnd();
             }
             else if (!InSackRecovery)
             {
                 // RFC 6582 §3.2 step 3, partial acknowledgment: the next hole is lost too; send it at once.
-                _retransmitUna = true;
+                _recovery.RetransmitUna = true;
                 _cc.Deflate(acked, SendMss);
             }
             return;
@@ -150,8 +125,8 @@ internal sealed partial class TcpControlBlock
     /// <summary>RFC 5681 §3.2 steps 1-4, RFC 6582 §3.2 and RFC 6675 §5: a duplicate ACK arrived.</summary>
     private void OnDuplicateAck(TimeSpan now)
     {
-        _dupAcks++;
-        if (_inRecovery)
+        _recovery.DupAcks++;
+        if (_recovery.Active)
         {
             // RFC 5681 §3.2 step 4: each further duplicate ACK means a segment left the network. With SACK, the
             // pipe estimate already accounts for it.
@@ -159,22 +134,22 @@ internal sealed partial class TcpControlBlock
                 _cc.Inflate(SendMss);
             return;
         }
-        bool lost = _dupAcks >= SackScoreboard.DupThresh || (_scoreboard is { Count: > 0 } && _scoreboard.IsLost(SndUna, SendMss));
+        bool lost = _recovery.DupAcks >= SackScoreboard.DupThresh || (_scoreboard is { Count: > 0 } && _scoreboard.IsLost(_snd.Una, SendMss));
         // RFC 6582 §4.1: after a timeout, duplicate ACKs for data sent before it do not start another recovery.
-        if (!lost || _afterTimeout)
+        if (!lost || _recovery.AfterTimeout)
             return;
-        _inRecovery = true;
+        _recovery.Active = true;
         Counters.FastRetransmits++;
-        if (StackCounters is not null)
-            StackCounters.TcpFastRetransmits++;
+        if (TableCounters is not null)
+            TableCounters.FastRetransmits++;
         Counters.FlightAtLosses += FlightSize;
-        _recoveryPoint = _sndMax;
-        _highRxt = SndUna;
+        _recovery.Point = _snd.Max;
+        _recovery.HighRxt = _snd.Una;
         _cc.OnLoss(FlightSize, SendMss, now);
         // RFC 5681 §3.2 step 3: NewReno inflates by the three segments that left; RFC 6675 counts them in pipe.
         if (!InSackRecovery)
             _cc.Inflate(SackScoreboard.DupThresh * SendMss);
-        _retransmitUna = true;
+        _recovery.RetransmitUna = true;
     }
 
     /// <summary>
@@ -186,12 +161,12 @@ internal sealed partial class TcpControlBlock
         Counters.FlightAtLosses += FlightSize;
         if (Synchronized)
             _cc.OnRetransmissionTimeout(FlightSize, SendMss, now);
-        _inRecovery = false;
-        _retransmitUna = false;
-        _dupAcks = 0;
-        _afterTimeout = true;
-        _recoveryPoint = _sndMax;
-        _highRxt = SndUna;
+        _recovery.Active = false;
+        _recovery.RetransmitUna = false;
+        _recovery.DupAcks = 0;
+        _recovery.AfterTimeout = true;
+        _recovery.Point = _snd.Max;
+        _recovery.HighRxt = _snd.Una;
         // RFC 2018 §8: the receiver may have discarded data it SACKed ("reneging"); a second timeout in a row stops
         // trusting the scoreboard, so nothing is left unsent forever.
         if (_rto.Backoff >= 2)
@@ -207,9 +182,9 @@ internal sealed partial class TcpControlBlock
     {
         SackScoreboard scoreboard = Scoreboard;
         segment = default;
-        if (_cc.Window - scoreboard.Pipe(SndUna, _sndMax, _highRxt, SendMss) < SendMss)
+        if (_cc.Window - scoreboard.Pipe(_snd.Una, _snd.Max, _recovery.HighRxt, SendMss) < SendMss)
             return false;
-        SeqNumber seq = SeqNumber.Max(SndUna, _highRxt);
+        SeqNumber seq = SeqNumber.Max(_snd.Una, _recovery.HighRxt);
         SeqNumber? holeEnd;
         while (!scoreboard.IsHole(seq, out holeEnd))
             seq = holeEnd!.Value;
@@ -217,12 +192,12 @@ internal sealed partial class TcpControlBlock
         bool hole = holeEnd is not null;
         if (hole && scoreboard.IsLost(seq, SendMss) && TryBuildRetransmission(seq, holeEnd!.Value, room, now, payload, out segment))
             return true;
-        int length = Math.Min(Math.Min(Unsent, SndUna + SndWnd - SndNxt), room);
-        bool finDue = _sendClosed && SndNxt + length == FinSeq;
-        if (SndNxt == _sndMax && (length > 0 || (finDue && SndNxt == FinSeq)))
+        int length = Math.Min(Math.Min(Unsent, _snd.Una + _snd.Wnd - _snd.Nxt), room);
+        bool finDue = _sendClosed && _snd.Nxt + length == FinSeq;
+        if (_snd.Nxt == _snd.Max && (length > 0 || (finDue && _snd.Nxt == FinSeq)))
         {
-            segment = DataSegment(SndNxt, length, finDue, payload);
-            OnSent(SndNxt, length + (finDue ? 1 : 0), now);
+            segment = DataSegment(_snd.Nxt, length, finDue, payload);
+            OnSent(_snd.Nxt, length + (finDue ? 1 : 0), now);
             return true;
         }
         return hole && TryBuildRetransmission(seq, holeEnd!.Value, room, now, payload, out segment);

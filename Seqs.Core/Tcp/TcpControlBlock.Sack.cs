@@ -6,7 +6,7 @@ internal sealed partial class TcpControlBlock
     /// RFC 2018 §4: the SACK blocks the next segment reports, one per out-of-order range held, as many as fit beside
     /// the timestamps option (three with it, four without).
     /// </summary>
-    private int SackBlocksToSend => _sackPermitted ? Math.Min(_receive.OutOfOrderRanges, _timestamps ? 3 : SackBlocks.MaxCount) : 0;
+    private int SackBlocksToSend => _sackPermitted ? Math.Min(_receive.OutOfOrderRanges, _rfc7323.Timestamps ? 3 : SackBlocks.MaxCount) : 0;
 
     /// <summary>The SACK option with its two leading NOPs: 4 + 8 octets per block, or nothing.</summary>
     private static int SackOptionLength(int blocks) => blocks == 0 ? 0 : 4 + 8 * blocks;
@@ -35,6 +35,6 @@ internal sealed partial class TcpControlBlock
     private SackBlock SackBlockFor(int range)
     {
         (long start, long end) = _receive.GetOutOfOrderRange(range);
-        return new SackBlock(RcvNxt + (int)(start - _receive.NextOffset), RcvNxt + (int)(end - _receive.NextOffset));
+        return new SackBlock(_rcv.Nxt + (int)(start - _receive.NextOffset), _rcv.Nxt + (int)(end - _receive.NextOffset));
     }
 }

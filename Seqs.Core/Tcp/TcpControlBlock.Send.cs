@@ -7,23 +7,23 @@ internal sealed partial class TcpControlBlock
     /// <summary>The sequence number the FIN occupies, right after the last queued byte (valid once the send side closed).</summary>
     private SeqNumber FinSeq => _sendHead + _send.Count;
 
-    private int Unsent => _send.Count - (SndNxt - _sendHead);
+    private int Unsent => _send.Count - (_snd.Nxt - _sendHead);
 
     /// <summary>
     /// What the windows let go from SND.NXT: the peer's receive window and the congestion window (plus RFC 3042
     /// limited transmit), whichever is smaller.
     /// </summary>
-    private int UsableWindow => Math.Min(SndUna + SndWnd - SndNxt, SndUna + _cc.Window + LimitedTransmitAllowance - SndNxt);
+    private int UsableWindow => Math.Min(_snd.Una + _snd.Wnd - _snd.Nxt, _snd.Una + _cc.Window + LimitedTransmitAllowance - _snd.Nxt);
 
     private bool SendsData => State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck;
 
     private bool HasSomethingToSend()
     {
         if (State is TcpState.SynSent or TcpState.SynReceived)
-            return SndNxt == Iss;
+            return _snd.Nxt == _snd.Iss;
         if (!SendsData)
             return false;
-        return _retransmitUna || InSackRecovery || (Unsent > 0 && UsableWindow > 0) || (_sendClosed && SndNxt == FinSeq);
+        return _recovery.RetransmitUna || InSackRecovery || (Unsent > 0 && UsableWindow > 0) || (_sendClosed && _snd.Nxt == FinSeq);
     }
 
     /// <summary>
@@ -39,13 +39,13 @@ internal sealed partial class TcpControlBlock
             return true;
         // RFC 7323 §3.2: once negotiated, every segment but a RST carries TSopt; an active SYN offers it.
         bool offer = segment.HasSyn && !segment.HasAck && _options.Timestamps;
-        if (_timestamps || offer)
-            segment = segment with { Timestamps = new TcpTimestamps(TimestampClock(now), offer ? 0 : _tsRecent) };
+        if (_rfc7323.Timestamps || offer)
+            segment = segment with { Timestamps = new TcpTimestamps(TimestampClock(now), offer ? 0 : _rfc7323.Recent) };
         if (segment.HasAck)
         {
-            _lastAckSent = segment.Ack;
-            _segmentsSinceAck = 0;
-            _delayedAckAt = default;
+            _rfc7323.LastAckSent = segment.Ack;
+            _ack.Segments = 0;
+            _ack.DelayedUntil = default;
         }
         return true;
     }
@@ -61,22 +61,22 @@ internal sealed partial class TcpControlBlock
         }
         switch (State)
         {
-            case TcpState.SynSent when SndNxt == Iss:
-                segment = new Segment(Iss, default, TcpFlags.Syn, AdvertiseWindow(syn: true), MaximumSegmentSize: _ourMss)
+            case TcpState.SynSent when _snd.Nxt == _snd.Iss:
+                segment = new Segment(_snd.Iss, default, TcpFlags.Syn, AdvertiseWindow(syn: true), MaximumSegmentSize: _ourMss)
                 {
-                    WindowScale = _options.WindowScaling ? _ourWindowShift : null,
+                    WindowScale = _options.WindowScaling ? _rfc7323.OfferedShift : null,
                     SackPermitted = _options.Sack,
                 };
-                OnSent(Iss, 1, now);
+                OnSent(_snd.Iss, 1, now);
                 return true;
-            case TcpState.SynReceived when SndNxt == Iss:
+            case TcpState.SynReceived when _snd.Nxt == _snd.Iss:
                 // RFC 7323 §2.2 and RFC 2018 §2: a SYN,ACK carries these options only when the SYN did.
-                segment = new Segment(Iss, RcvNxt, TcpFlags.Syn | TcpFlags.Ack, AdvertiseWindow(syn: true), MaximumSegmentSize: _ourMss)
+                segment = new Segment(_snd.Iss, _rcv.Nxt, TcpFlags.Syn | TcpFlags.Ack, AdvertiseWindow(syn: true), MaximumSegmentSize: _ourMss)
                 {
-                    WindowScale = _windowScaling ? _ourWindowShift : null,
+                    WindowScale = _rfc7323.WindowScaling ? _rfc7323.OfferedShift : null,
                     SackPermitted = _sackPermitted,
                 };
-                OnSent(Iss, 1, now);
+                OnSent(_snd.Iss, 1, now);
                 return true;
         }
         if (SendsData && TryBuildDataSegment(now, payload, out segment))
@@ -86,23 +86,23 @@ internal sealed partial class TcpControlBlock
             // RFC 9293 §3.8.6.1 probes a zero window; like Linux, with a segment just below SND.UNA, which the peer
             // must answer with an ACK carrying its current window, instead of with a byte it may have to drop.
             _probePending = false;
-            segment = new Segment(SndUna - 1, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false));
+            segment = new Segment(_snd.Una - 1, _rcv.Nxt, TcpFlags.Ack, AdvertiseWindow(syn: false));
             return true;
         }
         if (_keepAlivePending)
         {
             // RFC 1122 §4.2.3.6: a probe with SEG.SEQ = SND.NXT-1 and no data, which the peer must acknowledge.
             _keepAlivePending = false;
-            _ackPending = false;
-            segment = new Segment(_sndMax - 1, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false));
+            _ack.Pending = false;
+            segment = new Segment(_snd.Max - 1, _rcv.Nxt, TcpFlags.Ack, AdvertiseWindow(syn: false));
             return true;
         }
-        if (_ackPending && State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent))
+        if (_ack.Pending && State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent))
         {
             // SEQ is the highest SND.NXT so far, as Linux sends it: after a timeout sent SND.NXT back, a lower one would
             // fall before the peer's RCV.NXT, fail its acceptability test and the ACK would be lost with it.
-            segment = new Segment(_sndMax, RcvNxt, TcpFlags.Ack, AdvertiseWindow(syn: false)) { Sack = BuildSackBlocks() };
-            _ackPending = false;
+            segment = new Segment(_snd.Max, _rcv.Nxt, TcpFlags.Ack, AdvertiseWindow(syn: false)) { Sack = BuildSackBlocks() };
+            _ack.Pending = false;
             return true;
         }
         segment = default;
@@ -117,46 +117,46 @@ internal sealed partial class TcpControlBlock
     {
         // RFC 7323 §3.2 (and RFC 9293 §3.7.1): the MSS counts data only, so options in every segment take from it.
         int room = Math.Min(SendMss - DataOptionsLength, payload.Length);
-        if (_retransmitUna)
+        if (_recovery.RetransmitUna)
         {
-            _retransmitUna = false;
-            if (SndUna < _sndMax && TryBuildRetransmission(SndUna, _sndMax, room, now, payload, out segment))
+            _recovery.RetransmitUna = false;
+            if (_snd.Una < _snd.Max && TryBuildRetransmission(_snd.Una, _snd.Max, room, now, payload, out segment))
                 return true;
         }
         if (InSackRecovery)
             return TryBuildSackRecoverySegment(room, now, payload, out segment);
 
         // After a timeout SND.NXT went back to SND.UNA: data the peer SACKed is not sent again (RFC 6675 §5.1).
-        SeqNumber limit = _sndMax;
-        if (SndNxt < _sndMax && _scoreboard is { Count: > 0 })
+        SeqNumber limit = _snd.Max;
+        if (_snd.Nxt < _snd.Max && _scoreboard is { Count: > 0 })
         {
             SeqNumber? edge;
-            while (!_scoreboard.IsHole(SndNxt, out edge))
-                SndNxt = edge!.Value;
+            while (!_scoreboard.IsHole(_snd.Nxt, out edge))
+                _snd.Nxt = edge!.Value;
             if (edge is SeqNumber holeEnd)
                 limit = holeEnd;
         }
         int unsent = Unsent;
         int length = Math.Min(Math.Min(unsent, UsableWindow), room);
-        if (SndNxt < _sndMax && SndNxt + length > limit)
-            length = limit - SndNxt;
-        if (length > 0 && SndNxt == _sndMax && !MaySendNew(length, unsent, room, now))
+        if (_snd.Nxt < _snd.Max && _snd.Nxt + length > limit)
+            length = limit - _snd.Nxt;
+        if (length > 0 && _snd.Nxt == _snd.Max && !MaySendNew(length, unsent, room, now))
         {
             segment = default;
             return false;
         }
-        bool finDue = _sendClosed && SndNxt + length == FinSeq;
-        if (length > 0 || (finDue && SndNxt == FinSeq))
+        bool finDue = _sendClosed && _snd.Nxt + length == FinSeq;
+        if (length > 0 || (finDue && _snd.Nxt == FinSeq))
         {
-            segment = DataSegment(SndNxt, length, finDue, payload);
-            if (SndNxt < _sndMax)
+            segment = DataSegment(_snd.Nxt, length, finDue, payload);
+            if (_snd.Nxt < _snd.Max)
                 CountRetransmitted(length);
-            OnSent(SndNxt, length + (finDue ? 1 : 0), now);
+            OnSent(_snd.Nxt, length + (finDue ? 1 : 0), now);
             return true;
         }
         // A zero window with data waiting and nothing in flight: start the persist timer (RFC 9293 §3.8.6.1).
-        if (unsent > 0 && SndWnd == 0 && !_retransmitAt.IsSet && !_persistAt.IsSet)
-            _persistAt = now + RetransmissionTimeout;
+        if (unsent > 0 && _snd.Wnd == 0 && !_timers.Retransmit.IsSet && !_timers.Persist.IsSet)
+            _timers.Persist = now + RetransmissionTimeout;
         segment = default;
         return false;
     }
@@ -169,14 +169,14 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private bool MaySendNew(int length, int unsent, int room, TimeSpan now)
     {
-        bool idle = SndUna == _sndMax || NoDelay || _sendClosed;
-        if (length == room || (idle && (length == unsent || length >= _maxSndWnd / 2)) || _swsOverride)
+        bool idle = _snd.Una == _snd.Max || NoDelay || _sendClosed;
+        if (length == room || (idle && (length == unsent || length >= _snd.MaxWnd / 2)) || _swsOverride)
         {
             _swsOverride = false;
             return true;
         }
-        if (SndUna == _sndMax && !_persistAt.IsSet)
-            _persistAt = now + RetransmissionTimeout;
+        if (_snd.Una == _snd.Max && !_timers.Persist.IsSet)
+            _timers.Persist = now + RetransmissionTimeout;
         return false;
     }
 
@@ -189,7 +189,7 @@ internal sealed partial class TcpControlBlock
             flags |= TcpFlags.Psh;
         if (fin)
             flags |= TcpFlags.Fin;
-        return new Segment(seq, RcvNxt, flags, AdvertiseWindow(syn: false), length) { Sack = BuildSackBlocks() };
+        return new Segment(seq, _rcv.Nxt, flags, AdvertiseWindow(syn: false), length) { Sack = BuildSackBlocks() };
     }
 
     /// <summary>
@@ -209,18 +209,18 @@ internal sealed partial class TcpControlBlock
         segment = DataSegment(seq, length, fin, payload);
         CountRetransmitted(length);
         SeqNumber sentEnd = seq + length + (fin ? 1 : 0);
-        if (sentEnd > _highRxt)
-            _highRxt = sentEnd;
-        _sndMaxAtRetransmission = _sndMax;
+        if (sentEnd > _recovery.HighRxt)
+            _recovery.HighRxt = sentEnd;
+        _recovery.SndMaxAtRetransmission = _snd.Max;
         // After a timeout SND.NXT went back to SND.UNA; what was just sent need not go again.
-        if (SndNxt < sentEnd)
-            SndNxt = sentEnd;
+        if (_snd.Nxt < sentEnd)
+            _snd.Nxt = sentEnd;
         // Karn's rule (RFC 6298 §3): a retransmitted range gives no RTT sample.
         if (_timing && _timedSeq < sentEnd)
             _timing = false;
-        if (!_retransmitAt.IsSet)
-            _retransmitAt = now + RetransmissionTimeout;
-        _ackPending = false;
+        if (!_timers.Retransmit.IsSet)
+            _timers.Retransmit = now + RetransmissionTimeout;
+        _ack.Pending = false;
         return true;
     }
 
@@ -228,44 +228,44 @@ internal sealed partial class TcpControlBlock
     {
         SeqNumber end = seq + sequenceLength;
         // Karn's rule (RFC 6298 §3): time only segments sent for the first time, one at a time.
-        if (!_timing && seq >= _sndMax && sequenceLength > 0)
+        if (!_timing && seq >= _snd.Max && sequenceLength > 0)
         {
             _timing = true;
             _timedSeq = end - 1;
             _timedAt = now;
         }
-        SndNxt = end;
-        if (end > _sndMax)
-            _sndMax = end;
+        _snd.Nxt = end;
+        if (end > _snd.Max)
+            _snd.Max = end;
         // RFC 6298 §5.1: start the timer when a segment that occupies sequence space leaves and it is not running.
-        if (sequenceLength > 0 && !_retransmitAt.IsSet)
-            _retransmitAt = now + RetransmissionTimeout;
+        if (sequenceLength > 0 && !_timers.Retransmit.IsSet)
+            _timers.Retransmit = now + RetransmissionTimeout;
         if (State is not (TcpState.SynSent))
-            _ackPending = false;
+            _ack.Pending = false;
     }
 
     /// <summary>Handles the timers that are due: retransmission with backoff, the persist probe, the TIME-WAIT end.</summary>
     public void OnTimer(TimeSpan now)
     {
-        if (_timeWaitUntil.IsDue(now))
+        if (_timers.TimeWait.IsDue(now))
         {
             EnterClosed(TcpError.None);
             return;
         }
-        if (_finWait2Until.IsDue(now))
+        if (_timers.FinWait2.IsDue(now))
         {
             // Like Linux after tcp_fin_timeout: the peer acknowledged our FIN but never sent its own.
             EnterClosed(TcpError.None);
             return;
         }
         // RFC 9293 §3.8.3 / RFC 1122 §4.2.3.5: after R2 without progress on sent data, give up and tell the peer.
-        if (_retransmitAt.IsSet && Synchronized && now - _lastProgress >= _options.UserTimeout)
+        if (_timers.Retransmit.IsSet && Synchronized && now - _lastProgress >= _options.UserTimeout)
         {
-            _resetSeq = _sndMax;
+            _resetSeq = _snd.Max;
             EnterClosed(TcpError.TimedOut);
             return;
         }
-        if (_retransmitAt.IsDue(now))
+        if (_timers.Retransmit.IsDue(now))
         {
             // Nothing is acknowledged before the handshake ends, so the last progress is the open.
             if (State is TcpState.SynSent or TcpState.SynReceived && now - _lastProgress >= _options.ConnectTimeout)
@@ -276,46 +276,46 @@ internal sealed partial class TcpControlBlock
             // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off, restart the timer.
             _rto.OnExpired();
             Retransmissions++;
-            if (StackCounters is not null)
-                StackCounters.TcpRetransmissionTimeouts++;
+            if (TableCounters is not null)
+                TableCounters.RetransmissionTimeouts++;
             _timing = false;
             OnRetransmissionTimeout(now);
-            SndNxt = SndUna;
+            _snd.Nxt = _snd.Una;
             // The first segment goes again whatever the windows say now: it fitted them when first sent, and with
             // the peer's window closed meanwhile it is the probe that learns when it opens (RFC 9293 §3.8.6.1).
-            _retransmitUna = Synchronized;
-            _retransmitAt = now + RetransmissionTimeout;
+            _recovery.RetransmitUna = Synchronized;
+            _timers.Retransmit = now + RetransmissionTimeout;
         }
         if (KeepAliveDeadline.IsDue(now))
         {
             if (_keepAliveProbes >= _options.KeepAliveCount)
             {
-                _resetSeq = _sndMax;
+                _resetSeq = _snd.Max;
                 EnterClosed(TcpError.TimedOut);
                 return;
             }
             _keepAliveProbes++;
             _keepAlivePending = true;
         }
-        if (_persistAt.IsDue(now))
+        if (_timers.Persist.IsDue(now))
         {
-            _persistAt = default;
-            if (SndWnd == 0 && Unsent > 0)
+            _timers.Persist = default;
+            if (_snd.Wnd == 0 && Unsent > 0)
             {
                 _probePending = true;
                 _rto.OnExpired();
-                _persistAt = now + RetransmissionTimeout;
+                _timers.Persist = now + RetransmissionTimeout;
             }
-            else if (Unsent > 0 && SndUna == _sndMax)
+            else if (Unsent > 0 && _snd.Una == _snd.Max)
             {
                 // RFC 9293 §3.8.6.2.1: the SWS override timeout; send what the window allows.
                 _swsOverride = true;
             }
         }
-        if (_delayedAckAt.IsDue(now))
+        if (_ack.DelayedUntil.IsDue(now))
         {
-            _delayedAckAt = default;
-            _ackPending = true;
+            _ack.DelayedUntil = default;
+            _ack.Pending = true;
         }
     }
 }

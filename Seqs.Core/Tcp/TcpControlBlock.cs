@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using Seqs.Stack;
+using Seqs.Scheduling;
 using Seqs.Wire;
 
 namespace Seqs.Tcp;
@@ -27,22 +27,25 @@ internal sealed partial class TcpControlBlock
     private TcpConnectionCounters? _counters;
     private ushort _ourMss;
 
+    // The variables of RFC 9293 §3.3.1 and its extensions, each group reset as a whole for a new connection. The
+    // groups that hold 8-octet values come first, so that the 4-octet ones pack after them without gaps.
+    private HighPerformanceState _rfc7323;
+    private AckState _ack;
+    private ConnectionTimers _timers;
+    private SendSequence _snd;
+    private ReceiveSequence _rcv;
+    private RecoveryState _recovery;
+    // RFC 6298 §3, Karn's rule: the one segment being timed for a round-trip sample, and when it left.
+    private bool _timing;
+    private SeqNumber _timedSeq;
+    private TimeSpan _timedAt;
+
     /// <summary>Sequence number of the first byte in the send buffer (ISS+1 until data is acknowledged).</summary>
     private SeqNumber _sendHead;
-    /// <summary>SND.MAX: the highest SND.NXT so far, which ACKs may reach after a go-back retransmission.</summary>
-    private SeqNumber _sndMax;
-    private SeqNumber _sndWl1;
-    private SeqNumber _sndWl2;
-    private int _maxSndWnd;
-    private int _advertisedWindow;
     private bool _sendClosed;
-    private bool _ackPending;
     /// <summary>A reset to send, <c>&lt;SEQ=_resetSeq&gt;&lt;CTL=RST&gt;</c>.</summary>
     private SeqNumber? _resetSeq;
     private bool _probePending;
-    private DueTime _retransmitAt;
-    private DueTime _persistAt;
-    private DueTime _timeWaitUntil;
     /// <summary>When data (or the SYN) was last acknowledged, or the connection opened: the user and connect timeouts run from it.</summary>
     private TimeSpan _lastProgress;
     private TimeSpan _lastReceived;
@@ -50,29 +53,8 @@ internal sealed partial class TcpControlBlock
     private bool _keepAlivePending;
     private bool _orphaned;
     private bool _buffersReleased;
-    /// <summary>RFC 7323 §3.2: both SYNs carried the timestamps option, so every segment now does.</summary>
-    private bool _timestamps;
-    private uint _tsRecent;
-    private TimeSpan _tsRecentAt;
-    private SeqNumber _lastAckSent;
-    private DueTime _finWait2Until;
-    /// <summary>RFC 9293 §3.8.6.2.2: the right edge of the receive window as last advertised; it moves in big steps.</summary>
-    private SeqNumber? _rcvRightEdge;
-    /// <summary>RFC 9293 §3.8.6.3: when a delayed ACK is due, and how many segments it covers so far.</summary>
-    private DueTime _delayedAckAt;
-    private int _segmentsSinceAck;
     /// <summary>The SWS override timer fired (RFC 9293 §3.8.6.2.1): the next small segment may go.</summary>
     private bool _swsOverride;
-    private bool _timing;
-    private SeqNumber _timedSeq;
-    private TimeSpan _timedAt;
-    /// <summary>RFC 7323 §2.2: the shift this end offers for its receive window, from the receive buffer size.</summary>
-    private byte _ourWindowShift;
-    /// <summary>RFC 7323 §2.2: both SYNs carried the window scale option, so window fields are scaled from now on.</summary>
-    private bool _windowScaling;
-    /// <summary>Rcv.Wind.Shift and Snd.Wind.Shift of RFC 7323 §2.3; zero unless <see cref="_windowScaling"/>.</summary>
-    private byte _rcvShift;
-    private byte _sndShift;
     /// <summary>RFC 2018 §2: both SYNs carried SACK-permitted, so SACK blocks may be sent and are understood.</summary>
     private bool _sackPermitted;
 
@@ -87,7 +69,7 @@ internal sealed partial class TcpControlBlock
     /// <summary>
     /// Makes this control block what a new one for these arguments would be, in state CLOSED: every variable starts
     /// over and the rings are rented again; the objects it owns (congestion control, SACK scoreboard, range table)
-    /// are reset and kept. The stack reuses control blocks this way, so opening a connection allocates nothing.
+    /// are reset and kept. The table reuses control blocks this way, so opening a connection allocates nothing.
     /// </summary>
     [MemberNotNull(nameof(_options), nameof(_cc))]
     private void Initialize(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now)
@@ -102,54 +84,33 @@ internal sealed partial class TcpControlBlock
             _cc.Reset(DefaultMss);
         else
             _cc = CongestionControl.Create(options.CongestionControl, DefaultMss);
-        ResetRecovery(iss);
+        _scoreboard?.Reset(iss);
+        _recovery = default;
         _ourMss = ourMss;
-        _ourWindowShift = WindowShiftFor(options.ReceiveBufferSize);
         NoDelay = options.NoDelay;
         State = TcpState.Closed;
         Error = TcpError.None;
-        Iss = iss;
-        Irs = default;
-        SndUna = iss;
-        SndNxt = iss;
-        _sndMax = iss;
+        _snd = SendSequence.Start(iss);
+        _rcv = default;
+        _rfc7323 = new HighPerformanceState { OfferedShift = WindowShiftFor(options.ReceiveBufferSize) };
+        _ack = default;
+        _timers = default;
+        _timing = false;
+        _timedSeq = default;
+        _timedAt = default;
         _sendHead = iss + 1;
-        SndWnd = 0;
-        _sndWl1 = default;
-        _sndWl2 = default;
-        _maxSndWnd = 0;
-        RcvNxt = default;
-        _advertisedWindow = 0;
-        _rcvRightEdge = null;
         // RFC 9293 §3.7.1: without an MSS option the peer takes 536 octets.
         SendMss = Math.Min((int)ourMss, DefaultMss);
         _sendClosed = false;
         ReceivedFin = false;
-        _ackPending = false;
         _resetSeq = null;
         _probePending = false;
-        _retransmitAt = default;
-        _persistAt = default;
-        _timeWaitUntil = default;
-        _finWait2Until = default;
-        _delayedAckAt = default;
-        _segmentsSinceAck = 0;
         _swsOverride = false;
         _lastProgress = now;
         _lastReceived = now;
         _keepAliveProbes = 0;
         _keepAlivePending = false;
         _orphaned = false;
-        _timestamps = false;
-        _tsRecent = 0;
-        _tsRecentAt = default;
-        _lastAckSent = default;
-        _timing = false;
-        _timedSeq = default;
-        _timedAt = default;
-        _windowScaling = false;
-        _rcvShift = 0;
-        _sndShift = 0;
         _sackPermitted = false;
         Retransmissions = 0;
         _counters?.Clear();
@@ -162,17 +123,17 @@ internal sealed partial class TcpControlBlock
 
     public TcpError Error { get; private set; }
 
-    public SeqNumber Iss { get; private set; }
+    public SeqNumber Iss => _snd.Iss;
 
-    public SeqNumber Irs { get; private set; }
+    public SeqNumber Irs => _rcv.Irs;
 
-    public SeqNumber SndUna { get; private set; }
+    public SeqNumber SndUna => _snd.Una;
 
-    public SeqNumber SndNxt { get; private set; }
+    public SeqNumber SndNxt => _snd.Nxt;
 
-    public int SndWnd { get; private set; }
+    public int SndWnd => _snd.Wnd;
 
-    public SeqNumber RcvNxt { get; private set; }
+    public SeqNumber RcvNxt => _rcv.Nxt;
 
     /// <summary>Largest data payload per segment: the peer's MSS option (or 536) and ours, whichever is smaller.</summary>
     public int SendMss { get; private set; }
@@ -181,20 +142,20 @@ internal sealed partial class TcpControlBlock
     /// Option octets the next data segment carries: 12 with timestamps (NOP, NOP, TSopt), plus the SACK option
     /// (NOP, NOP, kind, length, 8 per block) while out-of-order data is held.
     /// </summary>
-    public int DataOptionsLength => (_timestamps ? TimestampsOptionLength : 0) + SackOptionLength(SackBlocksToSend);
+    public int DataOptionsLength => (_rfc7323.Timestamps ? TimestampsOptionLength : 0) + SackOptionLength(SackBlocksToSend);
 
     /// <summary>RFC 7323 §3.2: the timestamps option padded to a 32-bit boundary with two NOPs.</summary>
     public const int TimestampsOptionLength = 12;
 
     /// <summary>RCV.WND as it would be advertised now: the free receive buffer, as far as the window field can say.</summary>
-    public int RcvWnd => Math.Min(_receive.Window, ushort.MaxValue << _rcvShift);
+    public int RcvWnd => Math.Min(_receive.Window, ushort.MaxValue << _rfc7323.RcvShift);
 
     /// <summary>RFC 7323 §2.2-2.3: window scaling was negotiated; the shift counts each side applies.</summary>
-    public bool WindowScaling => _windowScaling;
+    public bool WindowScaling => _rfc7323.WindowScaling;
 
-    public int ReceiveWindowShift => _rcvShift;
+    public int ReceiveWindowShift => _rfc7323.RcvShift;
 
-    public int SendWindowShift => _sndShift;
+    public int SendWindowShift => _rfc7323.SndShift;
 
     /// <summary>Nagle's algorithm (RFC 9293 §3.7.4) is off: small segments go at once even with data in flight.</summary>
     public bool NoDelay { get; set; }
@@ -223,7 +184,7 @@ internal sealed partial class TcpControlBlock
     public TimeSpan SmoothedRoundTripTime => _rto.SmoothedRoundTripTime;
 
     /// <summary>All sent data, SYN and FIN included, has been acknowledged.</summary>
-    public bool AllAcknowledged => SndUna == _sndMax && _send.Count == 0;
+    public bool AllAcknowledged => _snd.Una == _snd.Max && _send.Count == 0;
 
     /// <summary>Finished: CLOSED after a close, a reset or a timeout. The connection can be forgotten.</summary>
     public bool IsClosed => State == TcpState.Closed;
@@ -232,14 +193,15 @@ internal sealed partial class TcpControlBlock
 
     private bool Synchronized => State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent or TcpState.SynReceived);
 
-    /// <summary>The stack's counters, to which retransmissions are added as they happen; null when driven alone.</summary>
-    private NetStackCounters? StackCounters => Stack?.Counters;
+    /// <summary>The table's counters, to which retransmissions are added as they happen; null when driven alone.</summary>
+    private TcpCounters? TableCounters => Table?.Counters;
 
     /// <summary>RFC 9293 §3.10.1: an active OPEN goes to SYN-SENT; the SYN leaves with the next built segment.</summary>
     public void OpenActive(TcpConnectionOptions options, SeqNumber iss, ushort ourMss, TimeSpan now)
     {
         Initialize(options, iss, ourMss, now);
         State = TcpState.SynSent;
+        MarkWork();
     }
 
     /// <summary>
@@ -263,32 +225,32 @@ internal sealed partial class TcpControlBlock
     {
         Initialize(options, ack.Ack - 1, ourMss, now);
         State = TcpState.Established;
-        SndUna = ack.Ack;
-        SndNxt = ack.Ack;
-        _sndMax = ack.Ack;
-        Irs = ack.Seq - 1;
-        RcvNxt = ack.Seq;
+        _snd.Una = ack.Ack;
+        _snd.Nxt = ack.Ack;
+        _snd.Max = ack.Ack;
+        _rcv.Irs = ack.Seq - 1;
+        _rcv.Nxt = ack.Seq;
         SendMss = Math.Max(1, Math.Min((int)peerMss, ourMss));
         _cc.OnMssKnown(SendMss);
         // The extensions the cookie's SYN,ACK offered (CookieSynAck), as the ACK's TSecr echoes them.
         if (_options.Timestamps && ack.Timestamps is TcpTimestamps ts)
         {
-            _timestamps = true;
-            _tsRecent = ts.Value;
-            _tsRecentAt = now;
+            _rfc7323.Timestamps = true;
+            _rfc7323.Recent = ts.Value;
+            _rfc7323.RecentAt = now;
             SynCookieOptions offered = SynCookieOptions.FromEcho(ts.EchoReply);
             if (_options.WindowScaling && offered.WindowShift is byte shift)
             {
-                _windowScaling = true;
-                _rcvShift = _ourWindowShift;
-                _sndShift = shift;
+                _rfc7323.WindowScaling = true;
+                _rfc7323.RcvShift = _rfc7323.OfferedShift;
+                _rfc7323.SndShift = shift;
             }
             _sackPermitted = _options.Sack && offered.SackPermitted;
         }
-        SndWnd = PeerWindow(ack);
-        _maxSndWnd = SndWnd;
-        _sndWl1 = ack.Seq;
-        _sndWl2 = ack.Ack;
+        _snd.Wnd = PeerWindow(ack);
+        _snd.MaxWnd = _snd.Wnd;
+        _snd.Wl1 = ack.Seq;
+        _snd.Wl2 = ack.Ack;
     }
 
     /// <summary>
@@ -327,15 +289,24 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>Queues data; returns how much fit in the send buffer.</summary>
-    public int Write(ReadOnlySpan<byte> data) => WritableSpace == 0 ? 0 : _send.Write(data);
+    public int Write(ReadOnlySpan<byte> data)
+    {
+        int n = WritableSpace == 0 ? 0 : _send.Write(data);
+        if (n > 0)
+            MarkWork();
+        return n;
+    }
 
     /// <summary>Takes in-order received data. Reading can open the window, so it may queue a window update.</summary>
     public int Read(Span<byte> destination)
     {
         int n = _receive.Read(destination);
+        if (n == 0)
+            return 0;
+        MarkWork();
         // RFC 9293 §3.8.6.2.2: tell the peer once the window has grown by a full segment or half the buffer.
-        if (n > 0 && Synchronized && RcvWnd - _advertisedWindow >= WindowUpdateThreshold)
-            _ackPending = true;
+        if (Synchronized && RcvWnd - _rcv.AdvertisedWindow >= WindowUpdateThreshold)
+            _ack.Pending = true;
         return n;
     }
 
@@ -345,6 +316,7 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     public void Close()
     {
+        MarkWork();
         switch (State)
         {
             case TcpState.SynSent:
@@ -364,21 +336,25 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>
-    /// The application closed the connection entirely (disposed it) and will read no more: a FIN-WAIT-2 that never
-    /// ends is then cut short after <see cref="TcpConnectionOptions.FinWait2Timeout"/>.
+    /// Nobody reads or writes the connection any more (it was disposed, its connect failed, or it died before it was
+    /// accepted): it detaches from its owner, and a FIN-WAIT-2 that never ends is cut short after
+    /// <see cref="TcpConnectionOptions.FinWait2Timeout"/>.
     /// </summary>
     public void Orphan(TimeSpan now)
     {
+        MarkWork();
+        Owner = null;
         _orphaned = true;
-        if (State == TcpState.FinWait2 && !_finWait2Until.IsSet)
-            _finWait2Until = now + _options.FinWait2Timeout;
+        if (State == TcpState.FinWait2 && !_timers.FinWait2.IsSet)
+            _timers.FinWait2 = now + _options.FinWait2Timeout;
     }
 
     /// <summary>RFC 9293 §3.10.5 ABORT: a RST goes out in synchronized states and the connection is closed.</summary>
     public void Abort()
     {
+        MarkWork();
         if (State is TcpState.SynReceived or TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.CloseWait)
-            _resetSeq = _sndMax;
+            _resetSeq = _snd.Max;
         EnterClosed(TcpError.Aborted);
     }
 
@@ -399,7 +375,7 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     public bool TryEndTimeWaitFor(in Segment syn)
     {
-        if (State != TcpState.TimeWait || !syn.HasSyn || syn.HasAck || syn.HasRst || syn.Seq <= RcvNxt)
+        if (State != TcpState.TimeWait || !syn.HasSyn || syn.HasAck || syn.HasRst || syn.Seq <= _rcv.Nxt)
             return false;
         EnterClosed(TcpError.None);
         return true;
@@ -429,28 +405,28 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>When TIME-WAIT ends, or null outside it.</summary>
-    public TimeSpan? TimeWaitEnd => _timeWaitUntil.IsSet ? _timeWaitUntil.At : null;
+    public TimeSpan? TimeWaitEnd => _timers.TimeWait.IsSet ? _timers.TimeWait.At : null;
 
     /// <summary>When <see cref="OnTimer"/> next has work, or null.</summary>
     public TimeSpan? NextDeadline
     {
         get
         {
-            DueTime next = _retransmitAt;
+            DueTime next = _timers.Retransmit;
             // The user timeout runs while sent data waits for its acknowledgment (RFC 9293 §3.8.3).
-            if (_retransmitAt.IsSet && Synchronized)
+            if (_timers.Retransmit.IsSet && Synchronized)
                 next = DueTime.Earlier(next, _lastProgress + _options.UserTimeout);
-            next = DueTime.Earlier(next, _persistAt);
-            next = DueTime.Earlier(next, _timeWaitUntil);
+            next = DueTime.Earlier(next, _timers.Persist);
+            next = DueTime.Earlier(next, _timers.TimeWait);
             next = DueTime.Earlier(next, KeepAliveDeadline);
-            next = DueTime.Earlier(next, _finWait2Until);
-            next = DueTime.Earlier(next, _delayedAckAt);
+            next = DueTime.Earlier(next, _timers.FinWait2);
+            next = DueTime.Earlier(next, _ack.DelayedUntil);
             return next.IsSet ? next.At : null;
         }
     }
 
     /// <summary>True when <see cref="TryBuildSegment"/> has something to send.</summary>
-    public bool WantsToSend => _ackPending || WantsToSendMoreThanAnAck;
+    public bool WantsToSend => _ack.Pending || WantsToSendMoreThanAnAck;
 
     /// <summary>
     /// The peer has closed (CLOSE-WAIT) and all that is due is a bare ACK, of its FIN: it may wait for the end of the
@@ -467,7 +443,7 @@ internal sealed partial class TcpControlBlock
     /// too); not set when keep-alive is off or does not apply.
     /// </summary>
     private DueTime KeepAliveDeadline =>
-        _options.KeepAlive && State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait2 && SndUna == _sndMax
+        _options.KeepAlive && State is TcpState.Established or TcpState.CloseWait or TcpState.FinWait2 && _snd.Una == _snd.Max
             ? _lastReceived + _options.KeepAliveIdle + TimeSpan.FromTicks(_options.KeepAliveInterval.Ticks * _keepAliveProbes)
             : default(DueTime);
 
@@ -477,12 +453,12 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private void TakePeerSyn(in Segment syn, TimeSpan now)
     {
-        Irs = syn.Seq;
-        RcvNxt = syn.Seq + 1;
+        _rcv.Irs = syn.Seq;
+        _rcv.Nxt = syn.Seq + 1;
         TakePeerSynOptions(syn, now);
-        SndWnd = syn.Window;
-        _maxSndWnd = syn.Window;
-        _sndWl1 = syn.Seq;
+        _snd.Wnd = syn.Window;
+        _snd.MaxWnd = syn.Window;
+        _snd.Wl1 = syn.Seq;
     }
 
     /// <summary>
@@ -494,16 +470,16 @@ internal sealed partial class TcpControlBlock
         TakePeerMss(syn);
         if (_options.Timestamps && syn.Timestamps is TcpTimestamps ts)
         {
-            _timestamps = true;
-            _tsRecent = ts.Value;
-            _tsRecentAt = now;
+            _rfc7323.Timestamps = true;
+            _rfc7323.Recent = ts.Value;
+            _rfc7323.RecentAt = now;
         }
         if (_options.WindowScaling && syn.WindowScale is byte shift)
         {
-            _windowScaling = true;
-            _rcvShift = _ourWindowShift;
+            _rfc7323.WindowScaling = true;
+            _rfc7323.RcvShift = _rfc7323.OfferedShift;
             // RFC 7323 §2.3: a shift above 14 is taken as 14.
-            _sndShift = Math.Min(shift, MaxWindowShift);
+            _rfc7323.SndShift = Math.Min(shift, MaxWindowShift);
         }
         _sackPermitted = _options.Sack && syn.SackPermitted;
     }
@@ -521,7 +497,7 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>SEG.WND in octets: RFC 7323 §2.2, the window of a SYN is never scaled.</summary>
-    private int PeerWindow(in Segment seg) => seg.HasSyn ? seg.Window : seg.Window << _sndShift;
+    private int PeerWindow(in Segment seg) => seg.HasSyn ? seg.Window : seg.Window << _rfc7323.SndShift;
 
     /// <summary>RFC 9293 §3.8.6.2.2: the receive window opens in steps of min(RCV.BUFF / 2, Eff.snd.MSS) or more.</summary>
     private int WindowUpdateThreshold => Math.Min(_receive.Capacity / 2, (int)_ourMss);
@@ -536,14 +512,14 @@ internal sealed partial class TcpControlBlock
         int available = RcvWnd;
         if (syn)
         {
-            _advertisedWindow = available;
+            _rcv.AdvertisedWindow = available;
             return Math.Min(available, ushort.MaxValue);
         }
-        SeqNumber edge = RcvNxt + available;
-        if (_rcvRightEdge is not SeqNumber advertised || edge - advertised >= WindowUpdateThreshold || available == _receive.Capacity)
-            _rcvRightEdge = edge;
-        _advertisedWindow = Math.Max(0, Math.Min(available, _rcvRightEdge.Value - RcvNxt));
-        return _advertisedWindow >> _rcvShift;
+        SeqNumber edge = _rcv.Nxt + available;
+        if (_rcv.RightEdge is not SeqNumber advertised || edge - advertised >= WindowUpdateThreshold || available == _receive.Capacity)
+            _rcv.RightEdge = edge;
+        _rcv.AdvertisedWindow = Math.Max(0, Math.Min(available, _rcv.RightEdge.Value - _rcv.Nxt));
+        return _rcv.AdvertisedWindow >> _rfc7323.RcvShift;
     }
 
     /// <summary>The timestamp clock: milliseconds of loop time (RFC 7323 §5.4 asks for 1 ms to 1 s a tick).</summary>
@@ -559,24 +535,26 @@ internal sealed partial class TcpControlBlock
 
     private void EnterClosed(TcpError error)
     {
+        _ownerWake = true;
         State = TcpState.Closed;
         if (Error == TcpError.None)
             Error = error;
-        _retransmitAt = default;
-        _persistAt = default;
-        _timeWaitUntil = default;
-        _finWait2Until = default;
-        _delayedAckAt = default;
-        _ackPending = false;
+        _timers.Retransmit = default;
+        _timers.Persist = default;
+        _timers.TimeWait = default;
+        _timers.FinWait2 = default;
+        _ack.DelayedUntil = default;
+        _ack.Pending = false;
         _probePending = false;
     }
 
     private void EnterTimeWait(TimeSpan now)
     {
+        _ownerWake = true;
         State = TcpState.TimeWait;
-        _finWait2Until = default;
-        _retransmitAt = default;
-        _persistAt = default;
-        _timeWaitUntil = now + _options.TimeWaitDuration;
+        _timers.FinWait2 = default;
+        _timers.Retransmit = default;
+        _timers.Persist = default;
+        _timers.TimeWait = now + _options.TimeWaitDuration;
     }
 }

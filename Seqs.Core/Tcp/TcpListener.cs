@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Seqs.Scheduling;
-using Seqs.Stack;
+using Seqs.Wire;
 
 namespace Seqs.Tcp;
 
@@ -9,26 +9,31 @@ namespace Seqs.Tcp;
 /// <see cref="Start"/>, <see cref="AcceptAsync"/>, <see cref="Stop"/>. Connections being set up (the SYN queue)
 /// and connections established but not yet accepted (the backlog) are each bounded by <c>backlog</c>. With the
 /// SYN queue full, SYNs are answered with SYN cookies (no state kept); with the backlog full, SYNs are dropped and
-/// counted, so the client retries later. <see cref="AcceptAsync(TcpConnection, CancellationToken)"/> accepts into a
+/// counted, so the client retries later. The listener also takes the segments that reach its port without a
+/// connection (RFC 9293 §3.10.7.2, LISTEN). <see cref="AcceptAsync(TcpConnection, CancellationToken)"/> accepts into a
 /// connection the caller keeps and reuses (like <see cref="System.Net.Sockets.Socket.AcceptAsync(System.Net.Sockets.Socket?, CancellationToken)"/>),
 /// so that a server accepting one connection after another allocates nothing.
 /// </summary>
 public sealed class TcpListener : IDisposable
 {
-    private readonly NetStack _stack;
+    private readonly TcpTable _table;
     private readonly Queue<TcpControlBlock> _established = new();
     private LoopCompletion<TcpConnection>? _accept;
     /// <summary>The connection the waiting accept fills, or null when it wants a new one.</summary>
     private TcpConnection? _acceptInto;
 
-    public TcpListener(NetStack stack, ushort port, TcpConnectionOptions? options = null, int backlog = 16)
+    /// <param name="tcp">The TCP of the stack to listen on (<c>NetStack.Tcp</c>).</param>
+    /// <param name="port">The port, 1 to 65535.</param>
+    /// <param name="options">The options of the connections it accepts, or the table's defaults.</param>
+    /// <param name="backlog">The bound of the SYN queue and of the backlog, each.</param>
+    public TcpListener(TcpTable tcp, ushort port, TcpConnectionOptions? options = null, int backlog = 16)
     {
-        _stack = stack ?? throw new ArgumentNullException(nameof(stack));
+        _table = tcp ?? throw new ArgumentNullException(nameof(tcp));
         if (port == 0)
             throw new ArgumentOutOfRangeException(nameof(port), port, "A listener needs a port (1 to 65535).");
         if (backlog is < 1 or > 4096)
             throw new ArgumentOutOfRangeException(nameof(backlog), backlog, "The backlog is 1 to 4096 connections.");
-        Options = options ?? stack.DefaultTcpOptions;
+        Options = options ?? tcp.DefaultOptions;
         Options.Validate();
         Port = port;
         Backlog = backlog;
@@ -43,29 +48,29 @@ public sealed class TcpListener : IDisposable
     public bool IsActive { get; private set; }
 
     /// <summary>SYNs dropped because the SYN queue or the backlog was full.</summary>
-    public long DroppedSyns { get; internal set; }
+    public long DroppedSyns { get; private set; }
 
-    internal int HalfOpen { get; set; }
+    private int HalfOpen { get; set; }
 
     /// <summary>The SYN queue (connections being set up) has room; when it does not, SYNs get cookies.</summary>
-    internal bool SynQueueHasRoom => HalfOpen < Backlog;
+    private bool SynQueueHasRoom => HalfOpen < Backlog;
 
     /// <summary>Established connections waiting for <see cref="AcceptAsync"/> fill the backlog: new SYNs are dropped.</summary>
-    internal bool BacklogFull => _established.Count >= Backlog;
+    private bool BacklogFull => _established.Count >= Backlog;
 
     /// <summary>Starts listening. Throws <see cref="SocketException"/> (AddressAlreadyInUse) when the port has a listener.</summary>
     public void Start()
     {
         if (IsActive)
             return;
-        _stack.AddTcpListener(this);
+        _table.AddListener(this);
         IsActive = true;
     }
 
     /// <summary>Completes with the next established connection, a new <see cref="TcpConnection"/>.</summary>
     public ValueTask<TcpConnection> AcceptAsync(CancellationToken cancellationToken = default)
     {
-        if (!_stack.Loop.IsOnLoopThread)
+        if (!_table.Loop.IsOnLoopThread)
             return AcceptOffLoop(cancellationToken);
         if (ReadyToAccept(null, cancellationToken) is ValueTask<TcpConnection> done)
             return done;
@@ -80,9 +85,9 @@ public sealed class TcpListener : IDisposable
     {
         if (connection is null)
             throw new ArgumentNullException(nameof(connection));
-        if (!_stack.Loop.IsOnLoopThread)
+        if (!_table.Loop.IsOnLoopThread)
             return AcceptOffLoop(connection, cancellationToken);
-        connection.ThrowIfNotReusable(_stack);
+        connection.ThrowIfNotReusable(_table);
         if (ReadyToAccept(connection, cancellationToken) is ValueTask<TcpConnection> done)
             return done.IsCompletedSuccessfully ? default : new ValueTask(done.AsTask());
         return _accept!.ArmWithoutResult(cancellationToken);
@@ -99,14 +104,14 @@ public sealed class TcpListener : IDisposable
             return new ValueTask<TcpConnection>(Task.FromCanceled<TcpConnection>(cancellationToken));
         if (_established.Count > 0)
             return new ValueTask<TcpConnection>(Attach(into, _established.Dequeue()));
-        _accept ??= new LoopCompletion<TcpConnection>(_stack.Loop);
+        _accept ??= new LoopCompletion<TcpConnection>(_table.Loop);
         _acceptInto = into;
         return null;
     }
 
     private TcpConnection Attach(TcpConnection? into, TcpControlBlock tcb)
     {
-        TcpConnection connection = into ?? new TcpConnection(_stack, Options);
+        TcpConnection connection = into ?? new TcpConnection(_table, Options);
         connection.Attach(tcb);
         return connection;
     }
@@ -114,21 +119,83 @@ public sealed class TcpListener : IDisposable
     /// <summary>Stops listening: connections not yet accepted are reset, new SYNs get RST.</summary>
     public void Stop()
     {
-        if (!_stack.Loop.IsOnLoopThread)
+        if (!_table.Loop.IsOnLoopThread)
         {
-            _stack.Loop.Post(static s => ((TcpListener)s!).Stop(), this);
+            _table.Loop.Post(static s => ((TcpListener)s!).Stop(), this);
             return;
         }
         if (!IsActive)
             return;
         IsActive = false;
-        _stack.RemoveTcpListener(this);
+        _table.RemoveListener(this);
         while (_established.Count > 0)
-            _stack.AbortUnaccepted(_established.Dequeue());
+            _table.AbortUnaccepted(_established.Dequeue());
         _accept?.SetException(new ObjectDisposedException(nameof(TcpListener), "The listener was stopped."));
     }
 
     public void Dispose() => Stop();
+
+    /// <summary>
+    /// RFC 9293 §3.10.7.2: SEGMENT ARRIVES in LISTEN, for this listener's port and no connection. When the SYN queue
+    /// is full, the SYN is answered with a SYN cookie (RFC 4987 §3.6) instead of new state, so a SYN flood costs no
+    /// memory and real clients still get in.
+    /// </summary>
+    internal void OnSegment(in Segment seg, ReadOnlySpan<byte> payload, Ipv4EndPoint local, Ipv4EndPoint remote, TimeSpan now)
+    {
+        // "First, check for a RST: an incoming RST should be ignored."
+        if (seg.HasRst)
+            return;
+        // "Second, check for an ACK: any acknowledgment is bad ... form a reset <SEQ=SEG.ACK><CTL=RST>" - unless it
+        // completes a handshake this listener answered with a SYN cookie.
+        if (seg.HasAck)
+        {
+            if (!seg.HasSyn && _table.Cookies.TryRedeem(seg, local, remote, now, out ushort peerMss))
+            {
+                if (!HasRoomForConnection())
+                    return;
+                _table.Counters.SynCookiesAccepted++;
+                TcpControlBlock fromCookie = _table.Take(local, remote);
+                fromCookie.OpenFromSynCookie(Options, _table.Mss, peerMss, seg, now);
+                Adopt(fromCookie);
+                fromCookie.OnSegment(seg, payload, now);
+                _table.OnEvent(fromCookie);
+                return;
+            }
+            _table.SendReset(local, remote, new Segment(seg.Ack, default, TcpFlags.Rst, 0));
+            return;
+        }
+        // "Third, check for a SYN"; anything else is dropped.
+        if (!seg.HasSyn || !HasRoomForConnection())
+            return;
+        if (!SynQueueHasRoom)
+        {
+            _table.Counters.SynCookiesSent++;
+            _table.Send(local, remote, TcpControlBlock.CookieSynAck(Options, seg, _table.Cookies.Issue(local, remote, seg, now), _table.Mss, now));
+            return;
+        }
+        TcpControlBlock tcb = _table.Take(local, remote);
+        tcb.OpenPassive(Options, _table.InitialSequenceNumber(local, remote), _table.Mss, seg, now);
+        Adopt(tcb);
+        _table.OnEvent(tcb);
+    }
+
+    /// <summary>Room for one more connection: the backlog is not full and the table has room; otherwise the SYN is dropped and counted.</summary>
+    private bool HasRoomForConnection()
+    {
+        if (!BacklogFull && _table.HasRoomForConnection())
+            return true;
+        DroppedSyns++;
+        _table.Counters.SynsDropped++;
+        return false;
+    }
+
+    /// <summary>A connection this listener opened joins its SYN queue and the table.</summary>
+    private void Adopt(TcpControlBlock tcb)
+    {
+        tcb.Listener = this;
+        HalfOpen++;
+        _table.List(tcb);
+    }
 
     /// <summary>A connection of this listener reached ESTABLISHED: hand it to a waiting accept or queue it.</summary>
     internal void OnEstablished(TcpControlBlock tcb)
@@ -157,8 +224,8 @@ public sealed class TcpListener : IDisposable
 
     // Its own method: a lambda capturing a parameter makes its closure on entry to the method that declares it.
     private ValueTask AcceptOffLoop(TcpConnection connection, CancellationToken cancellationToken) =>
-        new(_stack.Loop.InvokeAsync(() => AcceptAsync(connection, cancellationToken).AsTask()));
+        new(_table.Loop.InvokeAsync(() => AcceptAsync(connection, cancellationToken).AsTask()));
 
     private ValueTask<TcpConnection> AcceptOffLoop(CancellationToken cancellationToken) =>
-        new(_stack.Loop.InvokeAsync(() => AcceptAsync(cancellationToken).AsTask()));
+        new(_table.Loop.InvokeAsync(() => AcceptAsync(cancellationToken).AsTask()));
 }

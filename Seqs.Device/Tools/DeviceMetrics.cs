@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Seqs.Device.Web;
 using Seqs.Http;
 using Seqs.Stack;
+using Seqs.Tcp;
 using Seqs.Wire;
 
 namespace Seqs.Device.Tools;
@@ -24,26 +25,26 @@ internal sealed class DeviceMetrics : IDisposable
 
     private readonly Meter _meter = new(MeterName);
     private readonly NetStackCounters _stack;
-    private readonly NetStack _netStack;
+    private readonly TcpTable _tcp;
     private readonly HttpServerCounters _http;
     private readonly DeviceNic _nic;
     private readonly NicStatus _nicStatus = new();
 
     public DeviceMetrics(NetStack stack, HttpServerCounters http, DeviceNic nic)
     {
-        _netStack = stack;
+        _tcp = stack.Tcp;
         _stack = stack.Counters;
         _http = http;
         _nic = nic;
         _meter.CreateObservableCounter("seqs.frames", () => ByDirection(_stack.FramesReceived, _stack.FramesTransmitted), "{frame}", "Ethernet frames the stack received and sent");
         _meter.CreateObservableCounter("seqs.bytes", () => ByDirection(_stack.BytesReceived, _stack.BytesTransmitted), "By", "Ethernet frame bytes the stack received and sent");
         _meter.CreateObservableCounter("seqs.drops", Drops, "{frame}", "Frames and packets dropped, by reason");
-        _meter.CreateObservableCounter("seqs.tcp.segments", () => ByDirection(_stack.TcpSegmentsReceived, _stack.TcpSegmentsSent), "{segment}", "TCP segments received and sent");
-        _meter.CreateObservableCounter("seqs.tcp.resets_sent", () => _stack.TcpResetsSent, "{segment}", "TCP resets sent");
-        _meter.CreateObservableCounter("seqs.tcp.retransmission_timeouts", () => _stack.TcpRetransmissionTimeouts, "{timeout}", "TCP retransmission timeouts");
-        _meter.CreateObservableCounter("seqs.tcp.fast_retransmits", () => _stack.TcpFastRetransmits, "{recovery}", "TCP loss recoveries started by duplicate ACKs or SACK");
-        _meter.CreateObservableCounter("seqs.tcp.retransmitted", () => _stack.TcpRetransmittedOctets, "By", "TCP data octets sent more than once");
-        _meter.CreateObservableUpDownCounter("seqs.tcp.connections", () => _netStack.TcpConnectionCount, "{connection}", "Open TCP connections");
+        _meter.CreateObservableCounter("seqs.tcp.segments", () => ByDirection(_tcp.Counters.SegmentsReceived, _tcp.Counters.SegmentsSent), "{segment}", "TCP segments received and sent");
+        _meter.CreateObservableCounter("seqs.tcp.resets_sent", () => _tcp.Counters.ResetsSent, "{segment}", "TCP resets sent");
+        _meter.CreateObservableCounter("seqs.tcp.retransmission_timeouts", () => _tcp.Counters.RetransmissionTimeouts, "{timeout}", "TCP retransmission timeouts");
+        _meter.CreateObservableCounter("seqs.tcp.fast_retransmits", () => _tcp.Counters.FastRetransmits, "{recovery}", "TCP loss recoveries started by duplicate ACKs or SACK");
+        _meter.CreateObservableCounter("seqs.tcp.retransmitted", () => _tcp.Counters.RetransmittedOctets, "By", "TCP data octets sent more than once");
+        _meter.CreateObservableUpDownCounter("seqs.tcp.connections", () => _tcp.ConnectionCount, "{connection}", "Open TCP connections");
         _meter.CreateObservableCounter("seqs.http.requests", () => _http.Requests, "{request}", "HTTP requests served");
         _meter.CreateObservableCounter("seqs.nic.errors", NicErrors, "{frame}", "Frames the NIC failed to receive or send");
     }
@@ -61,7 +62,7 @@ internal sealed class DeviceMetrics : IDisposable
         yield return Drop(_stack.Fragments, "Fragment");
         yield return Drop(_stack.UdpNoPort, "UdpNoPort");
         yield return Drop(_stack.UdpReceiveQueueFull, "UdpReceiveQueueFull");
-        yield return Drop(_stack.TcpSynsDropped, "TcpSynDropped");
+        yield return Drop(_tcp.Counters.SynsDropped, "TcpSynDropped");
         yield return Drop(_stack.ArpUnresolved, "ArpUnresolved");
         yield return Drop(_stack.NoRoute, "NoRoute");
         yield return Drop(_stack.TransmitDropped, "TransmitDropped");

@@ -1,6 +1,7 @@
 using Seqs.Drivers.Enc28j60;
 using Seqs.Http;
 using Seqs.Stack;
+using Seqs.Tcp;
 
 namespace Seqs.Device.Web;
 
@@ -10,6 +11,8 @@ public sealed class DeviceStats
     public long UptimeSeconds { get; set; }
 
     public required NetStackCounters Stack { get; init; }
+
+    public required TcpCounters Tcp { get; init; }
 
     public required HttpServerCounters Http { get; init; }
 

@@ -38,7 +38,7 @@ internal sealed class DeviceStatusCollector
         Status.Mac = stack.MacAddress.ToString();
         Status.Led = led.Description;
         Status.TimeServer = time?.Server;
-        Stats = new DeviceStats { Stack = stack.Counters, Http = http, Enc28j60 = nic.Nic is Enc28j60 chip ? chip.Counters : null };
+        Stats = new DeviceStats { Stack = stack.Counters, Tcp = stack.Tcp.Counters, Http = http, Enc28j60 = nic.Nic is Enc28j60 chip ? chip.Counters : null };
     }
 
     public DeviceStatus Status { get; } = new();
@@ -83,8 +83,8 @@ internal sealed class DeviceStatusCollector
         t.BytesReceived = c.BytesReceived;
         t.BytesTransmitted = c.BytesTransmitted;
         t.Malformed = c.Malformed;
-        t.TcpConnections = _stack.TcpConnectionCount;
-        t.TcpSegmentsReceived = c.TcpSegmentsReceived;
+        t.TcpConnections = _stack.Tcp.ConnectionCount;
+        t.TcpSegmentsReceived = _stack.Tcp.Counters.SegmentsReceived;
         t.UdpDatagramsReceived = c.UdpDatagramsReceived;
         t.IcmpEchoRepliesSent = c.IcmpEchoRepliesSent;
         t.HttpRequests = _http.Requests;

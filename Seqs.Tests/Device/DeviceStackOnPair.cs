@@ -39,7 +39,7 @@ internal sealed class DeviceStackOnPair : IDisposable
         string? response = null;
         _ = Pair.LoopA.InvokeAsync(async () =>
         {
-            await using TcpConnection connection = await Pair.A.ConnectAsync(Site);
+            await using TcpConnection connection = await Pair.A.Tcp.ConnectAsync(Site);
             await connection.WriteAsync(Encoding.ASCII.GetBytes(request));
             var received = new MemoryStream();
             await connection.CopyToAsync(received);

@@ -81,7 +81,7 @@ public sealed class StatusSiteTests
         using var stop = new CancellationTokenSource();
         Task client = device.Pair.LoopA.InvokeAsync(async () =>
         {
-            TcpConnection connection = await device.Pair.A.ConnectAsync(Site);
+            TcpConnection connection = await device.Pair.A.Tcp.ConnectAsync(Site);
             while (!stop.IsCancellationRequested)
             {
                 await connection.WriteAsync(request);

@@ -39,7 +39,7 @@ public sealed class HttpAllocationTests
 
         _ = pair.LoopA.InvokeAsync(async () =>
         {
-            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 8080));
+            TcpConnection connection = await pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 8080));
             while (!stop.IsCancellationRequested)
             {
                 await connection.WriteAsync(Request);

@@ -59,7 +59,7 @@ public sealed class HttpFuzzTests
         Assert.That(sim.Pair.LoopB.UnhandledExceptionCount, Is.Zero);
         Assert.That(sim.Running.IsCompleted, Is.False, "the accept loop still runs");
         Assert.That(sim.Server.Counters.ActiveConnections, Is.Zero);
-        Assert.That(sim.Pair.B.TcpConnectionCount, Is.Zero);
+        Assert.That(sim.Pair.B.Tcp.ConnectionCount, Is.Zero);
         TestContext.Out.WriteLine($"seed {seed}: {sim.Server.Connections} connections, {sim.Server.Counters.Requests} requests routed, {sim.Server.Counters.Rejected} rejected");
         Assert.That(sim.Exchange("GET /items/ok HTTP/1.1\r\nHost: b\r\n\r\n"), Does.EndWith("\r\n\r\nok"));
     }

@@ -82,7 +82,7 @@ public sealed class HttpMemoryTests
 
     private static TcpListener StartHolding(SimulatedPair pair, List<TcpConnection> held)
     {
-        var listener = new TcpListener(pair.B, 80, TcpOptions, backlog: 256);
+        var listener = new TcpListener(pair.B.Tcp, 80, TcpOptions, backlog: 256);
         pair.LoopB.Post(_ =>
         {
             listener.Start();
@@ -104,7 +104,7 @@ public sealed class HttpMemoryTests
         {
             Task<TcpConnection> exchange = pair.LoopA.InvokeAsync(async () =>
             {
-                TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80), TcpOptions);
+                TcpConnection connection = await pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80), TcpOptions);
                 await connection.WriteAsync(Request);
                 for (int got = 0; http && got < response.Length;)
                     got += await connection.ReadAsync(response.AsMemory(got));

@@ -95,7 +95,7 @@ public sealed class HttpServerConnectionTests
         Assert.That(client.TakeText(), Is.Empty);
         Assert.That(sim.Server.Counters.IdleTimeouts, Is.EqualTo(1));
         sim.Simulation.RunFor(TimeSpan.FromMinutes(2));
-        Assert.That(sim.Pair.B.TcpConnectionCount, Is.Zero);
+        Assert.That(sim.Pair.B.Tcp.ConnectionCount, Is.Zero);
     }
 
     [Test]
@@ -134,7 +134,7 @@ public sealed class HttpServerConnectionTests
         client.Connection.Abort();
         sim.Simulation.RunFor(TimeSpan.FromMinutes(2));
         Assert.That(sim.Server.Counters.ActiveConnections, Is.Zero);
-        Assert.That(sim.Pair.B.TcpConnectionCount, Is.Zero);
+        Assert.That(sim.Pair.B.Tcp.ConnectionCount, Is.Zero);
     }
 
     [Test]
@@ -147,6 +147,6 @@ public sealed class HttpServerConnectionTests
         Assert.That(client.TakeText(), Does.Contain("Connection: close"));
         client.Close();
         sim.Simulation.RunFor(TimeSpan.FromMilliseconds(100));
-        Assert.That(sim.Pair.B.TcpConnectionCount, Is.Zero, "the server closed second, so TIME-WAIT is the client's");
+        Assert.That(sim.Pair.B.Tcp.ConnectionCount, Is.Zero, "the server closed second, so TIME-WAIT is the client's");
     }
 }

@@ -38,7 +38,7 @@ internal sealed class HttpSimulation : IDisposable
     public RawClient Connect()
     {
         // Like curl, the raw client turns Nagle off: each piece it sends leaves at once.
-        Task<TcpConnection> connect = Pair.LoopA.InvokeAsync(() => Pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, Port), new TcpConnectionOptions { NoDelay = true }));
+        Task<TcpConnection> connect = Pair.LoopA.InvokeAsync(() => Pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, Port), new TcpConnectionOptions { NoDelay = true }));
         Assert.That(Simulation.RunUntil(() => connect.IsCompleted, TimeSpan.FromSeconds(10)), Is.True, "connect");
         var client = new RawClient(this, connect.Result);
         client.StartReading();

@@ -41,8 +41,8 @@ public sealed class TcpHostileInputTests
             using (Assert.EnterMultipleScope())
             {
                 Assert.That(device.Stack.Counters.InternalErrors, Is.Zero);
-                Assert.That(device.Stack.Counters.TcpSynCookiesSent, Is.GreaterThan(0), "the flood overflowed the SYN queue");
-                Assert.That(device.Stack.TcpConnectionCount, Is.LessThanOrEqualTo(64), "the connection table stays bounded");
+                Assert.That(device.Stack.Tcp.Counters.SynCookiesSent, Is.GreaterThan(0), "the flood overflowed the SYN queue");
+                Assert.That(device.Stack.Tcp.ConnectionCount, Is.LessThanOrEqualTo(64), "the connection table stays bounded");
                 Assert.That(device.Stack.Counters.Malformed, Is.GreaterThan(0), "the malformed options were counted");
                 Assert.That(GC.GetTotalMemory(forceFullCollection: true) - memoryBefore, Is.LessThan(32L << 20), "managed memory stays bounded");
             }

@@ -238,8 +238,8 @@ public sealed class TcpInteropTests
                 Assert.That(int.Parse(kernelSacks, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0), "the kernel sent SACK blocks");
                 Assert.That(tcb.FastRetransmits, Is.GreaterThan(0), "losses were repaired by fast recovery");
                 Assert.That(tcb.RetransmittedBytes, Is.LessThan(tcb.FlightAtLosses / 2), "far fewer octets than go-back-N");
-                NetStackCounters counters = device.Stack.Counters;
-                Assert.That((counters.TcpFastRetransmits, counters.TcpRetransmissionTimeouts, counters.TcpRetransmittedOctets),
+                TcpCounters counters = device.Stack.Tcp.Counters;
+                Assert.That((counters.FastRetransmits, counters.RetransmissionTimeouts, counters.RetransmittedOctets),
                     Is.EqualTo(((long)tcb.FastRetransmits, (long)tcb.Retransmissions, tcb.RetransmittedBytes)), "the stack's counters add up the connection's");
             }
         }
@@ -257,7 +257,7 @@ public sealed class TcpInteropTests
     {
         using BackgroundCommand server = ns.Start($"socat -u TCP4-LISTEN:{port},reuseaddr OPEN:{output},creat,trunc");
         Assert.That(StackOnTap.WaitFor(() => ns.Exec($"ss -Hltn sport = :{port}").StandardOutput.Contains("LISTEN", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), Is.True, "socat is listening");
-        TcpConnection connection = device.Stack.ConnectAsync(new Ipv4EndPoint(KernelSide.Address, (ushort)port), options).WaitAsync(timeout).GetAwaiter().GetResult();
+        TcpConnection connection = device.Stack.Tcp.ConnectAsync(new Ipv4EndPoint(KernelSide.Address, (ushort)port), options).WaitAsync(timeout).GetAwaiter().GetResult();
         for (int at = 0; at < data.Length; at += 64 << 10)
             connection.WriteAsync(data.AsMemory(at, Math.Min(64 << 10, data.Length - at))).AsTask().WaitAsync(timeout).GetAwaiter().GetResult();
         connection.Dispose();

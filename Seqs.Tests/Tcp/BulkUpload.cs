@@ -21,7 +21,7 @@ internal sealed class BulkUpload : IDisposable
         byte[] chunk = new byte[chunkSize];
         _ = pair.LoopA.InvokeAsync(async () =>
         {
-            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpDiscardServer.DefaultPort), options);
+            TcpConnection connection = await pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpDiscardServer.DefaultPort), options);
             while (!_stop.IsCancellationRequested)
                 await connection.WriteAsync(chunk);
         });

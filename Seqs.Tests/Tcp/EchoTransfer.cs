@@ -40,7 +40,7 @@ internal sealed class EchoTransfer
         var transfer = new EchoTransfer(data);
         Task run = client.Loop.InvokeAsync(async () =>
         {
-            TcpConnection connection = await client.ConnectAsync(new Ipv4EndPoint(server, TcpEchoServer.DefaultPort), options);
+            TcpConnection connection = await client.Tcp.ConnectAsync(new Ipv4EndPoint(server, TcpEchoServer.DefaultPort), options);
             Task reading = transfer.ReadAllAsync(connection);
             for (int at = 0; at < data.Length; at += chunk)
                 await connection.WriteAsync(data.AsMemory(at, Math.Min(chunk, data.Length - at)));

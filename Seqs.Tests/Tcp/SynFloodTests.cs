@@ -32,8 +32,8 @@ public sealed class SynFloodTests
         loop.RunOnce();
         List<byte[]> answers = nic.TakeSent();
 
-        Assert.That(stack.TcpConnectionCount, Is.EqualTo(4), "only the SYN queue holds state");
-        Assert.That(stack.Counters.TcpSynCookiesSent, Is.EqualTo(5000 - 4));
+        Assert.That(stack.Tcp.ConnectionCount, Is.EqualTo(4), "only the SYN queue holds state");
+        Assert.That(stack.Tcp.Counters.SynCookiesSent, Is.EqualTo(5000 - 4));
         Assert.That(answers.Count(f => Flags(f) == (TcpFlags.Syn | TcpFlags.Ack)), Is.EqualTo(5000));
 
         // A real client among the flood: its SYN,ACK carried a cookie; its ACK completes the connection.
@@ -53,7 +53,7 @@ public sealed class SynFloodTests
         Assert.That(accepted, Is.Not.Null, "the cookie client was accepted");
         Assert.That(accepted!.State, Is.EqualTo(TcpState.Established));
         Assert.That(accepted.RemoteEndPoint.Port, Is.EqualTo(40000));
-        Assert.That(stack.Counters.TcpSynCookiesAccepted, Is.EqualTo(1));
+        Assert.That(stack.Tcp.Counters.SynCookiesAccepted, Is.EqualTo(1));
     }
 
     /// <summary>
@@ -73,7 +73,7 @@ public sealed class SynFloodTests
         nic.Inject(SegmentWithOptions(40000, 1000, 0, TcpFlags.Syn, tsval: 555, tsecr: 0, windowShift: 7));
         loop.RunOnce();
         byte[] synAck = nic.TakeSent().Single();
-        Assert.That(stack.Counters.TcpSynCookiesSent, Is.EqualTo(1));
+        Assert.That(stack.Tcp.Counters.SynCookiesSent, Is.EqualTo(1));
         TcpOptions offered = Options(synAck);
         Assert.That(offered.HasTimestamps && offered.SackPermitted && offered.WindowScale is not null, Is.True, offered.ToString());
         Assert.That(offered.TimestampEchoReply, Is.EqualTo(555));
@@ -89,7 +89,7 @@ public sealed class SynFloodTests
         loop.RunOnce();
         loop.RunOnce();
 
-        Assert.That(stack.Counters.TcpSynCookiesAccepted, Is.EqualTo(1));
+        Assert.That(stack.Tcp.Counters.SynCookiesAccepted, Is.EqualTo(1));
         TcpControlBlock tcb = accepted!.Tcb!;
         Assert.That(tcb.WindowScaling, Is.True);
         Assert.That(tcb.SendWindowShift, Is.EqualTo(7));
@@ -110,7 +110,7 @@ public sealed class SynFloodTests
         loop.RunOnce();
 
         Assert.That(Flags(nic.TakeSent().Single()), Is.EqualTo(TcpFlags.Rst));
-        Assert.That(stack.TcpConnectionCount, Is.Zero);
+        Assert.That(stack.Tcp.ConnectionCount, Is.Zero);
     }
 
     /// <summary>A stack on a recording NIC with a listener on port 80, the peer's MAC already learnt.</summary>
@@ -123,7 +123,7 @@ public sealed class SynFloodTests
             Stack = new NetStack(Loop, Nic, randomSeed: 3);
             Stack.Configure(new Ipv4Cidr(Our, 24));
             Nic.Inject(PeerFrames.Arp(ArpOperation.Request, PeerMac, Peer, MacAddress.Zero, Our));
-            Listener = new TcpListener(Stack, 80, backlog: backlog);
+            Listener = new TcpListener(Stack.Tcp, 80, backlog: backlog);
             Listener.Start();
             Loop.RunOnce();
             Nic.TakeSent();

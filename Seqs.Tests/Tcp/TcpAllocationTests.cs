@@ -22,12 +22,12 @@ public sealed class TcpAllocationTests
         using var stop = new CancellationTokenSource();
         _ = echo.RunAsync(stop.Token);
         int roundTrips = 0;
-        byte[] chunk = new byte[pair.A.TcpMss];
+        byte[] chunk = new byte[pair.A.Tcp.Mss];
         byte[] back = new byte[chunk.Length];
 
         _ = pair.LoopA.InvokeAsync(async () =>
         {
-            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpEchoServer.DefaultPort));
+            TcpConnection connection = await pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpEchoServer.DefaultPort));
             while (!stop.IsCancellationRequested)
             {
                 await connection.WriteAsync(chunk);
@@ -75,9 +75,9 @@ public sealed class TcpAllocationTests
     {
         using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
         var options = new TcpConnectionOptions { SendBufferSize = 2048, ReceiveBufferSize = 2048 };
-        var listener = new TcpListener(pair.B, 80, options);
-        var served = new TcpConnection(pair.B, options);
-        var client = new TcpConnection(pair.A, options);
+        var listener = new TcpListener(pair.B.Tcp, 80, options);
+        var served = new TcpConnection(pair.B.Tcp, options);
+        var client = new TcpConnection(pair.A.Tcp, options);
         byte[] buffer = new byte[16];
         int connections = 0;
         using var stop = new CancellationTokenSource();
@@ -110,7 +110,7 @@ public sealed class TcpAllocationTests
         Func<bool> done = () => connections >= target;
         long allocated = AllocatedUntil(pair, done);
         Assert.That(allocated, Is.Zero, $"{allocated} B over 1000 connections");
-        Assert.That(pair.A.Counters.TcpTimeWaitsEvicted, Is.GreaterThan(0), "the table filled with TIME-WAITs, which made room");
+        Assert.That(pair.A.Tcp.Counters.TimeWaitsEvicted, Is.GreaterThan(0), "the table filled with TIME-WAITs, which made room");
         stop.Cancel();
     }
 

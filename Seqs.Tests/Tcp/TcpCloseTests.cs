@@ -18,7 +18,7 @@ public sealed class TcpCloseTests
     {
         using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = Delay });
         List<(TimeSpan Time, bool ToB, TcpFlags Flags)> segments = Record(pair);
-        using var listener = new TcpListener(pair.B, 80);
+        using var listener = new TcpListener(pair.B.Tcp, 80);
         _ = pair.LoopB.InvokeAsync(async () =>
         {
             listener.Start();
@@ -28,11 +28,11 @@ public sealed class TcpCloseTests
             }
             served.Dispose();
         });
-        Task<TcpConnection> client = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80)));
+        Task<TcpConnection> client = pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80)));
         Assert.That(pair.Simulation.RunUntil(() => client.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
         pair.LoopA.Post(_ => client.Result.Dispose(), null);
 
-        Assert.That(pair.Simulation.RunUntil(() => pair.B.TcpConnectionCount == 0, TimeSpan.FromSeconds(1)), Is.True);
+        Assert.That(pair.Simulation.RunUntil(() => pair.B.Tcp.ConnectionCount == 0, TimeSpan.FromSeconds(1)), Is.True);
 
         TcpFlags[] fromB = segments.Where(s => !s.ToB).Select(s => s.Flags).ToArray();
         Assert.That(fromB, Is.EqualTo(new[] { TcpFlags.Syn | TcpFlags.Ack, TcpFlags.Fin | TcpFlags.Ack }),
@@ -47,14 +47,14 @@ public sealed class TcpCloseTests
     {
         using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = Delay });
         List<(TimeSpan Time, bool ToB, TcpFlags Flags)> segments = Record(pair);
-        using var listener = new TcpListener(pair.B, 80);
+        using var listener = new TcpListener(pair.B.Tcp, 80);
         TcpConnection? served = null;
         _ = pair.LoopB.InvokeAsync(async () =>
         {
             listener.Start();
             served = await listener.AcceptAsync();
         });
-        Task<TcpConnection> client = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80)));
+        Task<TcpConnection> client = pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80)));
         Assert.That(pair.Simulation.RunUntil(() => client.IsCompleted && served is not null, TimeSpan.FromSeconds(1)), Is.True);
         pair.LoopA.Post(_ => client.Result.Dispose(), null);
 

@@ -22,7 +22,7 @@ public sealed class TcpConnectionReuseTests
         using var pair = new SimulatedPair();
         using var echo = new TcpEchoServer(pair.B);
         _ = echo.RunAsync(CancellationToken.None);
-        var connection = new TcpConnection(pair.A);
+        var connection = new TcpConnection(pair.A.Tcp);
         var ports = new List<int>();
         var replies = new List<string>();
         Task run = pair.LoopA.InvokeAsync(async () =>
@@ -50,7 +50,7 @@ public sealed class TcpConnectionReuseTests
         }
         // The old connections finish their close on their own: FIN, ACK, then TIME-WAIT on this side.
         pair.Simulation.RunFor(TimeSpan.FromSeconds(1));
-        Assert.That(pair.A.TcpConnectionCount + pair.B.TcpConnectionCount, Is.EqualTo(3), "three TIME-WAITs on A, nothing on B");
+        Assert.That(pair.A.Tcp.ConnectionCount + pair.B.Tcp.ConnectionCount, Is.EqualTo(3), "three TIME-WAITs on A, nothing on B");
     }
 
     [Test]
@@ -59,7 +59,7 @@ public sealed class TcpConnectionReuseTests
         using var pair = new SimulatedPair();
         using var echo = new TcpEchoServer(pair.B);
         _ = echo.RunAsync(CancellationToken.None);
-        var connection = new TcpConnection(pair.A);
+        var connection = new TcpConnection(pair.A.Tcp);
         Task open = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(Echo).AsTask());
         Assert.That(pair.Simulation.RunUntil(() => open.IsCompleted, TimeSpan.FromSeconds(5)), Is.True);
 
@@ -67,7 +67,7 @@ public sealed class TcpConnectionReuseTests
         Assert.That(pair.Simulation.RunUntil(() => again.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
         Assert.That(again.Exception?.InnerException, Is.InstanceOf<InvalidOperationException>());
 
-        var listener = new TcpListener(pair.A, 8080);
+        var listener = new TcpListener(pair.A.Tcp, 8080);
         Task accept = pair.LoopA.InvokeAsync(() =>
         {
             listener.Start();
@@ -83,7 +83,7 @@ public sealed class TcpConnectionReuseTests
         using var pair = new SimulatedPair();
         using var echo = new TcpEchoServer(pair.B);
         _ = echo.RunAsync(CancellationToken.None);
-        var connection = new TcpConnection(pair.A);
+        var connection = new TcpConnection(pair.A.Tcp);
         Task refused = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 4444)).AsTask());
         Assert.That(pair.Simulation.RunUntil(() => refused.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
         Assert.That(((SocketException)refused.Exception!.InnerException!).SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
@@ -101,7 +101,7 @@ public sealed class TcpConnectionReuseTests
     public void CancelledConnect_ThrowsOperationCanceled_AbortsTheAttempt_AndFreesTheConnection()
     {
         using var pair = new SimulatedPair();
-        var connection = new TcpConnection(pair.A);
+        var connection = new TcpConnection(pair.A.Tcp);
         using var cancel = new CancellationTokenSource();
         // No host has this address: the SYN waits in SYN-SENT for ARP, which gives up only after three seconds.
         var nobody = new Ipv4EndPoint(new Ipv4Address(10, 0, 0, 99), 7);
@@ -113,7 +113,7 @@ public sealed class TcpConnectionReuseTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(attempt.IsCanceled, Is.True, attempt.Exception?.ToString());
-            Assert.That(pair.A.TcpConnectionCount, Is.Zero, "the SYN-SENT control block is gone");
+            Assert.That(pair.A.Tcp.ConnectionCount, Is.Zero, "the SYN-SENT control block is gone");
         }
 
         using var echo = new TcpEchoServer(pair.B);
@@ -130,13 +130,13 @@ public sealed class TcpConnectionReuseTests
         using var pair = new SimulatedPair(options: new NetStackOptions { Tcp = noTimeWait });
         using var echo = new TcpEchoServer(pair.B);
         _ = echo.RunAsync(CancellationToken.None);
-        var first = new TcpConnection(pair.A);
-        var second = new TcpConnection(pair.A);
+        var first = new TcpConnection(pair.A.Tcp);
+        var second = new TcpConnection(pair.A.Tcp);
         Task firstOpen = pair.LoopA.InvokeAsync(() => first.ConnectAsync(Echo).AsTask());
         Assert.That(pair.Simulation.RunUntil(() => firstOpen.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
         TcpControlBlock reused = first.Tcb!;
         pair.LoopA.Post(_ => first.Disconnect(), null);
-        Assert.That(pair.Simulation.RunUntil(() => pair.A.TcpConnectionCount == 0, TimeSpan.FromSeconds(5)), Is.True);
+        Assert.That(pair.Simulation.RunUntil(() => pair.A.Tcp.ConnectionCount == 0, TimeSpan.FromSeconds(5)), Is.True);
 
         Task secondOpen = pair.LoopA.InvokeAsync(() => second.ConnectAsync(Echo).AsTask());
         Assert.That(pair.Simulation.RunUntil(() => secondOpen.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
@@ -158,7 +158,7 @@ public sealed class TcpConnectionReuseTests
         using var pair = new SimulatedPair();
         using var echo = new TcpEchoServer(pair.B);
         _ = echo.RunAsync(CancellationToken.None);
-        var connection = new TcpConnection(pair.A);
+        var connection = new TcpConnection(pair.A.Tcp);
         Task<int> read = pair.LoopA.InvokeAsync(async () =>
         {
             await connection.ConnectAsync(Echo);
@@ -175,7 +175,7 @@ public sealed class TcpConnectionReuseTests
     public void DisposedConnection_CannotBeOpened()
     {
         using var pair = new SimulatedPair();
-        var connection = new TcpConnection(pair.A);
+        var connection = new TcpConnection(pair.A.Tcp);
         connection.Dispose();
         Task open = pair.LoopA.InvokeAsync(() => connection.ConnectAsync(Echo).AsTask());
         Assert.That(pair.Simulation.RunUntil(() => open.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
@@ -186,8 +186,8 @@ public sealed class TcpConnectionReuseTests
     public void AcceptIntoAKeptConnection_ServesConnectionsOneAfterAnother()
     {
         using var pair = new SimulatedPair();
-        var listener = new TcpListener(pair.B, 7000);
-        var served = new TcpConnection(pair.B);
+        var listener = new TcpListener(pair.B.Tcp, 7000);
+        var served = new TcpConnection(pair.B.Tcp);
         var clients = new List<int>();
         Task server = pair.LoopB.InvokeAsync(async () =>
         {
@@ -207,7 +207,7 @@ public sealed class TcpConnectionReuseTests
         {
             for (byte i = 1; i <= 3; i++)
             {
-                using TcpConnection client = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7000));
+                using TcpConnection client = await pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7000));
                 await client.WriteAsync(new[] { i });
                 byte[] back = new byte[1];
                 Assert.That(await client.ReadAsync(back), Is.EqualTo(1));
@@ -263,7 +263,7 @@ public sealed class TcpConnectionReuseTests
             };
             byte[] data = new byte[random.Next(1, 30_000)];
             random.NextBytes(data);
-            var connection = new TcpConnection(pair.A, options);
+            var connection = new TcpConnection(pair.A.Tcp, options);
             var received = new MemoryStream();
             Task run = pair.LoopA.InvokeAsync(async () =>
             {
@@ -292,7 +292,7 @@ public sealed class TcpConnectionReuseTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(reused, Has.Count.LessThan(opened), "control blocks were reused");
-            Assert.That(pair.A.TcpConnectionCount + pair.B.TcpConnectionCount, Is.Zero);
+            Assert.That(pair.A.Tcp.ConnectionCount + pair.B.Tcp.ConnectionCount, Is.Zero);
         }
     }
 
@@ -300,8 +300,8 @@ public sealed class TcpConnectionReuseTests
     public void ConnectionDisposedWhileAnAcceptWaitsForIt_FailsThatAccept_AndTheNextAcceptGetsThePeer()
     {
         using var pair = new SimulatedPair();
-        var listener = new TcpListener(pair.B, 7000);
-        var served = new TcpConnection(pair.B);
+        var listener = new TcpListener(pair.B.Tcp, 7000);
+        var served = new TcpConnection(pair.B.Tcp);
         Task firstAccept = pair.LoopB.InvokeAsync(() =>
         {
             listener.Start();
@@ -309,7 +309,7 @@ public sealed class TcpConnectionReuseTests
         });
         pair.Simulation.RunFor(TimeSpan.FromMilliseconds(1));
         served.Dispose();
-        Task<TcpConnection> client = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7000)));
+        Task<TcpConnection> client = pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7000)));
         Assert.That(pair.Simulation.RunUntil(() => firstAccept.IsCompleted && client.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
         Assert.That(firstAccept.Exception?.InnerException, Is.InstanceOf<ObjectDisposedException>());
 

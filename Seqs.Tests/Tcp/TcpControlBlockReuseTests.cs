@@ -15,11 +15,11 @@ namespace Seqs.Tests.Tcp;
 public sealed class TcpControlBlockReuseTests
 {
     /// <summary>
-    /// What ties the block to the stack and the application, and its place on the loop's timer heap, are kept or
-    /// managed by the stack, not by Open.
+    /// What ties the block to its table and the application, and its place on the loop's timer heap, are kept or
+    /// managed by the table, not by Open.
     /// </summary>
     private static readonly string[] StackBindings =
-        ["Stack", "Listener", "Owner", "Dirty", "Listed", "Generation", "Local", "Remote", "HeapIndex", "Sequence", "Deadline"];
+        ["Table", "Listener", "Owner", "HasWork", "_ownerWake", "Listed", "Generation", "Local", "Remote", "HeapIndex", "Sequence", "Deadline"];
 
     [TestCase(CongestionControlAlgorithm.NewReno)]
     [TestCase(CongestionControlAlgorithm.Cubic)]
@@ -30,7 +30,7 @@ public sealed class TcpControlBlockReuseTests
         using var pair = new SimulatedPair(faults, new NetStackOptions { Tcp = options });
         using var echo = new TcpEchoServer(pair.B);
         _ = echo.RunAsync(CancellationToken.None);
-        var connection = new TcpConnection(pair.A);
+        var connection = new TcpConnection(pair.A.Tcp);
         TcpControlBlock? used = null;
         byte[] data = new byte[300_000];
         new Random(1).NextBytes(data);
@@ -54,7 +54,7 @@ public sealed class TcpControlBlockReuseTests
             used = connection.Tcb;
             connection.Disconnect();
         });
-        Assert.That(pair.Simulation.RunUntil(() => run.IsCompleted && pair.A.TcpConnectionCount == 0, TimeSpan.FromMinutes(5)), Is.True);
+        Assert.That(pair.Simulation.RunUntil(() => run.IsCompleted && pair.A.Tcp.ConnectionCount == 0, TimeSpan.FromMinutes(5)), Is.True);
         run.GetAwaiter().GetResult();
         TcpControlBlock tcb = used!;
         Assert.That(tcb.RetransmittedBytes + tcb.FastRetransmits, Is.GreaterThan(0), "the connection recovered from loss, so recovery state was in use");

@@ -22,7 +22,7 @@ public sealed class TcpMemoryTests
         _ = echo.RunAsync(CancellationToken.None);
         var server = new Ipv4EndPoint(SimulatedPair.AddressB, TcpEchoServer.DefaultPort);
         // A first connection resolves the peer by ARP and grows the connection table.
-        Task<TcpConnection> first = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(server, options));
+        Task<TcpConnection> first = pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(server, options));
         Assert.That(pair.Simulation.RunUntil(() => first.IsCompleted, TimeSpan.FromSeconds(5)), Is.True);
         // The rings come from ArrayPool.Shared: two of that size are put in it first, so that taking them costs
         // nothing and what is counted is the connection's own objects.
@@ -35,7 +35,7 @@ public sealed class TcpMemoryTests
         pair.LoopA.Post(_ =>
         {
             long start = GC.GetAllocatedBytesForCurrentThread();
-            connection = new TcpConnection(pair.A, options);
+            connection = new TcpConnection(pair.A.Tcp, options);
             handle = GC.GetAllocatedBytesForCurrentThread() - start;
             start = GC.GetAllocatedBytesForCurrentThread();
             _ = connection.ConnectAsync(server);
@@ -75,7 +75,7 @@ public sealed class TcpMemoryTests
         pair.LoopB.Post(_ =>
         {
             long start = GC.GetAllocatedBytesForCurrentThread();
-            var listener = new TcpListener(pair.B, 8080, backlog: 128);
+            var listener = new TcpListener(pair.B.Tcp, 8080, backlog: 128);
             listener.Start();
             idle = GC.GetAllocatedBytesForCurrentThread() - start;
             start = GC.GetAllocatedBytesForCurrentThread();

@@ -62,7 +62,7 @@ public sealed class TcpRandomActionTests
         using var pair = new SimulatedPair(faults);
         if (trace)
             SegmentTrace.Attach(pair);
-        var listener = new TcpListener(pair.B, 5000, options);
+        var listener = new TcpListener(pair.B.Tcp, 5000, options);
         var endA = new End(new Random(seed * 31 + 1));
         var endB = new End(new Random(seed * 31 + 2));
 
@@ -77,7 +77,7 @@ public sealed class TcpRandomActionTests
         });
         Task client = pair.LoopA.InvokeAsync(async () =>
         {
-            TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 5000), options);
+            TcpConnection connection = await pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 5000), options);
             await endA.PlayAsync(connection, endB);
         });
         pair.Simulation.RunUntil(() => server.IsCompleted && client.IsCompleted, TimeSpan.FromMinutes(10));
@@ -85,7 +85,7 @@ public sealed class TcpRandomActionTests
 
         // A client that aborted right after its handshake, with its ACK and its RST both lost, leaves the server a
         // half-open connection that a later RST closes before it is ever accepted: nothing to accept, no failure.
-        if (!server.IsCompleted && !accepted && client.IsCompleted && pair.B.TcpConnectionCount == 0)
+        if (!server.IsCompleted && !accepted && client.IsCompleted && pair.B.Tcp.ConnectionCount == 0)
             return null;
         foreach ((string name, Task task) in new[] { ("client", client), ("server", server) })
         {
@@ -96,8 +96,8 @@ public sealed class TcpRandomActionTests
         }
         if (endA.Corrupt || endB.Corrupt)
             return "a byte arrived that the other side did not write next";
-        if (pair.A.TcpConnectionCount + pair.B.TcpConnectionCount != 0)
-            return $"connections left: A {pair.A.TcpConnectionCount}, B {pair.B.TcpConnectionCount}";
+        if (pair.A.Tcp.ConnectionCount + pair.B.Tcp.ConnectionCount != 0)
+            return $"connections left: A {pair.A.Tcp.ConnectionCount}, B {pair.B.Tcp.ConnectionCount}";
         if (pair.LoopA.UnhandledExceptionCount + pair.LoopB.UnhandledExceptionCount + pair.A.Counters.InternalErrors + pair.B.Counters.InternalErrors != 0)
             return "an exception escaped into the loop";
         return null;

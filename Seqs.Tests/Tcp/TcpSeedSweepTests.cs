@@ -72,10 +72,10 @@ public sealed class TcpSeedSweepTests
         stop.Cancel();
         // TIME-WAIT (60 s) and any last retransmissions end; then nothing may be left.
         pair.Simulation.RunFor(TimeSpan.FromMinutes(5));
-        if (pair.A.TcpConnectionCount != 0 || pair.B.TcpConnectionCount != 0)
-            return $"connections left: A {pair.A.TcpConnectionCount} ({StateOfFirst(pair.A)}), B {pair.B.TcpConnectionCount} ({faultText})";
+        if (pair.A.Tcp.ConnectionCount != 0 || pair.B.Tcp.ConnectionCount != 0)
+            return $"connections left: A {pair.A.Tcp.ConnectionCount} ({StateOfFirst(pair.A)}), B {pair.B.Tcp.ConnectionCount} ({faultText})";
         return null;
     }
 
-    private static string StateOfFirst(NetStack stack) => stack.TcpConnectionCount == 0 ? "-" : "open";
+    private static string StateOfFirst(NetStack stack) => stack.Tcp.ConnectionCount == 0 ? "-" : "open";
 }

@@ -43,27 +43,27 @@ public sealed class TcpSimulationTests
     public void ConnectToAClosedPort_IsRefusedAtOnce()
     {
         using var pair = new SimulatedPair();
-        Task<TcpConnection> connect = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 4444)));
+        Task<TcpConnection> connect = pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 4444)));
         Assert.That(pair.Simulation.RunUntil(() => connect.IsCompleted, TimeSpan.FromSeconds(1)), Is.True);
         var error = (SocketException)connect.Exception!.InnerException!;
         Assert.That(error.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
-        Assert.That(pair.B.Counters.TcpResetsSent, Is.EqualTo(1));
+        Assert.That(pair.B.Tcp.Counters.ResetsSent, Is.EqualTo(1));
     }
 
     [Test]
     public void ConnectToAListenerWhoseBacklogIsFull_TimesOut()
     {
         using var pair = new SimulatedPair();
-        using var listener = new TcpListener(pair.B, 7, backlog: 1);
+        using var listener = new TcpListener(pair.B.Tcp, 7, backlog: 1);
         pair.LoopB.Post(_ => listener.Start(), null);
         // The first connection fills the backlog (never accepted); B then drops SYNs silently while answering ARP.
-        Task<TcpConnection> first = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7)));
+        Task<TcpConnection> first = pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7)));
         Assert.That(pair.Simulation.RunUntil(() => first.IsCompleted, TimeSpan.FromSeconds(5)), Is.True);
         var options = new TcpConnectionOptions { ConnectTimeout = TimeSpan.FromSeconds(10) };
-        Task<TcpConnection> second = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7), options));
+        Task<TcpConnection> second = pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 7), options));
         Assert.That(pair.Simulation.RunUntil(() => second.IsCompleted, TimeSpan.FromMinutes(1)), Is.True);
         Assert.That(((SocketException)second.Exception!.InnerException!).SocketErrorCode, Is.EqualTo(SocketError.TimedOut));
-        Assert.That(pair.B.Counters.TcpSynsDropped, Is.GreaterThan(0));
+        Assert.That(pair.B.Tcp.Counters.SynsDropped, Is.GreaterThan(0));
     }
 
     [Test]
@@ -71,11 +71,11 @@ public sealed class TcpSimulationTests
     {
         using var pair = new SimulatedPair();
         var nobody = new Ipv4EndPoint(new Ipv4Address(10, 0, 0, 99), 80);
-        Task<TcpConnection> connect = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(nobody));
+        Task<TcpConnection> connect = pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(nobody));
         Assert.That(pair.Simulation.RunUntil(() => connect.IsCompleted, TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(((SocketException)connect.Exception!.InnerException!).SocketErrorCode, Is.EqualTo(SocketError.HostUnreachable));
         Assert.That(pair.Simulation.Now, Is.LessThan(TimeSpan.FromSeconds(4)), "three ARP requests a second apart, not the 75 s connect timeout");
-        Assert.That(pair.A.TcpConnectionCount, Is.Zero);
+        Assert.That(pair.A.Tcp.ConnectionCount, Is.Zero);
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public sealed class TcpSimulationTests
     public void ShortConnectionsClosedByTheServer_NeverFillTheTableWithTimeWait()
     {
         using var pair = new SimulatedPair(options: new NetStackOptions { MaxTcpConnections = 4 });
-        using var listener = new TcpListener(pair.B, 80);
+        using var listener = new TcpListener(pair.B.Tcp, 80);
         _ = pair.LoopB.InvokeAsync(async () =>
         {
             listener.Start();
@@ -103,7 +103,7 @@ public sealed class TcpSimulationTests
             var buffer = new byte[16];
             for (int i = 0; i < 20; i++)
             {
-                using TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80));
+                using TcpConnection connection = await pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80));
                 int total = 0, n;
                 while ((n = await connection.ReadAsync(buffer.AsMemory(total))) > 0)
                     total += n;
@@ -114,28 +114,28 @@ public sealed class TcpSimulationTests
         });
         Assert.That(pair.Simulation.RunUntil(() => client.IsCompleted, TimeSpan.FromMinutes(2)), Is.True);
         Assert.That(client.Result, Is.EqualTo(20));
-        Assert.That(pair.B.Counters.TcpTimeWaitsEvicted, Is.GreaterThan(0));
+        Assert.That(pair.B.Tcp.Counters.TimeWaitsEvicted, Is.GreaterThan(0));
     }
 
     [Test]
     public void ServerThatClosesFirst_ForgetsAClientThatNeverCloses()
     {
         using var pair = new SimulatedPair();
-        using var listener = new TcpListener(pair.B, 80);
+        using var listener = new TcpListener(pair.B.Tcp, 80);
         _ = pair.LoopB.InvokeAsync(async () =>
         {
             listener.Start();
             (await listener.AcceptAsync()).Dispose();
         });
         TcpConnection? client = null;
-        _ = pair.LoopA.InvokeAsync(async () => client = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80)));
+        _ = pair.LoopA.InvokeAsync(async () => client = await pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 80)));
         pair.Simulation.RunFor(TimeSpan.FromSeconds(1));
         Assert.That(client, Is.Not.Null);
-        Assert.That(pair.B.TcpConnectionCount, Is.EqualTo(1), "in FIN-WAIT-2, waiting for the client's FIN");
+        Assert.That(pair.B.Tcp.ConnectionCount, Is.EqualTo(1), "in FIN-WAIT-2, waiting for the client's FIN");
 
         pair.Simulation.RunFor(TimeSpan.FromSeconds(61));
 
-        Assert.That(pair.B.TcpConnectionCount, Is.Zero, "dropped after the FIN-WAIT-2 timeout");
+        Assert.That(pair.B.Tcp.ConnectionCount, Is.Zero, "dropped after the FIN-WAIT-2 timeout");
         Assert.That(client!.State, Is.EqualTo(TcpState.CloseWait), "the client never closed");
     }
 
@@ -151,8 +151,8 @@ public sealed class TcpSimulationTests
         if (transfer.Error is not null)
             throw transfer.Error;
         stop.Cancel();
-        TestContext.Out.WriteLine($"seed {seed}: {transfer.ReceivedLength} of {length} bytes echoed by {pair.Simulation.Now}, A sent {pair.A.Counters.TcpSegmentsSent} segments");
+        TestContext.Out.WriteLine($"seed {seed}: {transfer.ReceivedLength} of {length} bytes echoed by {pair.Simulation.Now}, A sent {pair.A.Tcp.Counters.SegmentsSent} segments");
         pair.Simulation.RunFor(TimeSpan.FromMinutes(2));
-        return transfer.Complete && pair.A.TcpConnectionCount == 0;
+        return transfer.Complete && pair.A.Tcp.ConnectionCount == 0;
     }
 }

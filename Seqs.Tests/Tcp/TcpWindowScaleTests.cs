@@ -103,13 +103,13 @@ public sealed class TcpWindowScaleTests
     {
         var stackOptions = new NetStackOptions { Tcp = { ReceiveBufferSize = 200_000 } };
         using var pair = new SimulatedPair(options: stackOptions);
-        var listener = new Seqs.Tcp.TcpListener(pair.B, 5000);
+        var listener = new Seqs.Tcp.TcpListener(pair.B.Tcp, 5000);
         Task<TcpConnection> accepted = pair.LoopB.InvokeAsync(async () =>
         {
             listener.Start();
             return await listener.AcceptAsync();
         });
-        Task<TcpConnection> connected = pair.LoopA.InvokeAsync(() => pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 5000)));
+        Task<TcpConnection> connected = pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, 5000)));
         Assert.That(pair.Simulation.RunUntil(() => accepted.IsCompleted && connected.IsCompleted, TimeSpan.FromSeconds(5)), Is.True);
         using (Assert.EnterMultipleScope())
         {

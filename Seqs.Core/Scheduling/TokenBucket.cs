@@ -1,4 +1,4 @@
-namespace Seqs.Stack;
+namespace Seqs.Scheduling;
 
 /// <summary>
 /// A token bucket for rate limits (ICMP errors, RFC 1812 §4.3.2.8): <c>rate</c> tokens a second up to

@@ -1,0 +1,28 @@
+namespace Seqs.Tcp;
+
+/// <summary>
+/// What a stack's TCP did: segments in and out, and the events of its connections and listeners. Updated on the
+/// loop thread; reads from other threads see recent, not atomic, values.
+/// </summary>
+public sealed class TcpCounters
+{
+    /// <summary>Segments that passed the IP layer's checks (checksum, unicast) and reached TCP.</summary>
+    public long SegmentsReceived { get; internal set; }
+    public long SegmentsSent { get; internal set; }
+    /// <summary>Resets sent for segments that reached no connection (RFC 9293 §3.10.7.1).</summary>
+    public long ResetsSent { get; internal set; }
+    /// <summary>SYNs dropped because a listener's backlog, or the connection table, was full.</summary>
+    public long SynsDropped { get; internal set; }
+    /// <summary>SYN,ACKs sent with a SYN cookie because a listener's SYN queue was full (RFC 4987 §3.6).</summary>
+    public long SynCookiesSent { get; internal set; }
+    /// <summary>Connections made from a valid returned SYN cookie.</summary>
+    public long SynCookiesAccepted { get; internal set; }
+    /// <summary>TIME-WAIT connections ended early because the connection table was full.</summary>
+    public long TimeWaitsEvicted { get; internal set; }
+    /// <summary>Retransmission timeouts of all connections (RFC 6298 §5.4).</summary>
+    public long RetransmissionTimeouts { get; internal set; }
+    /// <summary>Loss recoveries entered on duplicate ACKs or SACK information (fast retransmit, RFC 5681 §3.2).</summary>
+    public long FastRetransmits { get; internal set; }
+    /// <summary>Octets of TCP data sent more than once, by any mechanism.</summary>
+    public long RetransmittedOctets { get; internal set; }
+}
