@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Seqs.Tests.Interop;
 
 namespace Seqs.Tests.Packaging;
 
