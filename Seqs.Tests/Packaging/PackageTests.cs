@@ -19,10 +19,8 @@ public sealed class PackageTests
     public void Pack()
     {
         _output = Directory.CreateTempSubdirectory("seqs-pack-").FullName;
-        // bin/<configuration>/<framework>/ of the test assembly names the configuration the solution was built in.
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         CommandResult pack = HostCommand.Run("dotnet",
-            ["pack", Path.Combine(RepositoryDirectory.Find(), "Seqs.sln"), "--no-build", "-c", configuration, "-o", _output, "-p:Version=0.0.0-test"],
+            ["pack", Path.Combine(RepositoryDirectory.Find(), "Seqs.sln"), "--no-build", "-c", BuildConfiguration.Name, "-o", _output, "-p:Version=0.0.0-test"],
             TimeSpan.FromMinutes(2));
         Assert.That(pack.ExitCode, Is.Zero, pack.ToString());
     }
