@@ -1,5 +1,3 @@
-using Seqs.Tests.Simulation;
-
 namespace Seqs.Tests.Cyw43;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using Seqs.Drivers.Cyw43;
 using Seqs.Drivers.Cyw43.Emulation;
 using Seqs.Simulation;
-using Seqs.Tests.Enc28j60;
 
 namespace Seqs.Tests.Cyw43;
 

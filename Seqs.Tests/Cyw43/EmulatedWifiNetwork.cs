@@ -2,7 +2,6 @@ using Seqs.Drivers.Cyw43;
 using Seqs.Drivers.Cyw43.Emulation;
 using Seqs.Simulation;
 using Seqs.Stack;
-using Seqs.Tests.Simulation;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Cyw43;

@@ -1,7 +1,6 @@
 using Seqs.Drivers.Cyw43;
 using Seqs.Drivers.Cyw43.Emulation;
 using Seqs.Simulation;
-using Seqs.Tests.Enc28j60;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Cyw43;
@@ -36,7 +35,7 @@ internal sealed class JoinedBoard : IDisposable
     public CrossoverNic Peer { get; }
 
     /// <summary>A full-size (1514-byte) frame, or shorter, to the chip's address.</summary>
-    public byte[] Frame(int length = Cyw43439.MaxEthernetFrameSize, byte seed = 0) => EmulatedBoard.Frame(length, Chip.MacAddress, seed);
+    public byte[] Frame(int length = Cyw43439.MaxEthernetFrameSize, byte seed = 0) => PatternFrame.Create(length, Chip.MacAddress, seed);
 
     public void Dispose() => Board.Dispose();
 }

@@ -101,13 +101,13 @@ public sealed class TransportTests
     [Test]
     public void BitBanged_RefusesSharedPins()
     {
-        Assert.Throws<ArgumentException>(() => new BitBangedCyw43Bus(Clock, Clock, ChipSelect, new GpioController(new Hal.FakeGpioDriver())));
+        Assert.Throws<ArgumentException>(() => new BitBangedCyw43Bus(Clock, Clock, ChipSelect, new GpioController(new FakeGpioDriver())));
     }
 
     [Test]
     public void BindingsConstructor_OpensWlRegOnLowAndTheHostWakeInput_AndDisposesWhatItOwns()
     {
-        var gpio = new Hal.FakeGpioDriver();
+        var gpio = new FakeGpioDriver();
         var chip = new Cyw43Emulator();
         var bus = new FullDuplexCyw43Bus(chip);
 
@@ -126,7 +126,7 @@ public sealed class TransportTests
     [Test]
     public void BindingsConstructor_LeavesASharedControllerOpen_ClosingItsPins()
     {
-        var gpio = new Hal.FakeGpioDriver();
+        var gpio = new FakeGpioDriver();
 
         new Cyw43439(new FullDuplexCyw43Bus(new Cyw43Emulator()), powerOnPin: 23, hostWakePin: 24, new GpioController(gpio), shouldDispose: false).Dispose();
 
@@ -145,8 +145,8 @@ public sealed class TransportTests
         VirtualTime.Run(board.Clock, join);
         Assert.That(join.Result, Is.EqualTo(WifiJoinResult.Joined));
 
-        byte[] outbound = Enc28j60.EmulatedBoard.Frame(1514, JoinedBoard.PeerMac, seed: 1);
-        byte[] inbound = Enc28j60.EmulatedBoard.Frame(1514, board.Chip.MacAddress, seed: 2);
+        byte[] outbound = PatternFrame.Create(1514, JoinedBoard.PeerMac, seed: 1);
+        byte[] inbound = PatternFrame.Create(1514, board.Chip.MacAddress, seed: 2);
         var buffer = new byte[1514];
         Assert.That(board.Driver.TryTransmit(outbound), Is.True);
         Assert.That(peer.TryReceive(buffer, out int length) && buffer.AsSpan(0, length).SequenceEqual(outbound), Is.True, "frame to the air");

@@ -1,4 +1,5 @@
 using Seqs.Diagnostics;
+using Seqs.Simulation;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Diagnostics;
@@ -13,7 +14,7 @@ public sealed class CapturingNicTests
     public void ReceivedAndTransmittedFrames_AreRecordedInOrderWithTheClocksTime()
     {
         var inner = new QueuedNic(MacAddress.Parse("02:00:00:00:00:01"));
-        var clock = new ManualTimeProvider(Start);
+        var clock = new VirtualClock(Start);
         using var stream = new MemoryStream();
         using var writer = new PcapWriter(stream, leaveOpen: true);
         var nic = new CapturingNic(inner, writer, clock);
@@ -21,7 +22,7 @@ public sealed class CapturingNicTests
         byte[] buffer = new byte[nic.MaxFrameSize];
 
         Assert.That(nic.TryReceive(buffer, out int length), Is.True);
-        clock.Now = Start.AddMilliseconds(250);
+        clock.Advance(TimeSpan.FromMilliseconds(250));
         Assert.That(nic.TryTransmit(Filled(70, 0xBB)), Is.True);
         writer.Flush();
 
@@ -45,7 +46,7 @@ public sealed class CapturingNicTests
     {
         var inner = new QueuedNic(MacAddress.Parse("02:00:00:00:00:01")) { HasTransmitRoom = false };
         using var writer = new PcapWriter(new MemoryStream());
-        var nic = new CapturingNic(inner, writer, new ManualTimeProvider(Start));
+        var nic = new CapturingNic(inner, writer, new VirtualClock(Start));
 
         Assert.Multiple(() =>
         {
@@ -60,7 +61,7 @@ public sealed class CapturingNicTests
     {
         var inner = new QueuedNic(MacAddress.Parse("02:00:00:00:00:07"));
         using var writer = new PcapWriter(new MemoryStream());
-        var nic = new CapturingNic(inner, writer, new ManualTimeProvider(Start));
+        var nic = new CapturingNic(inner, writer, new VirtualClock(Start));
         object? sender = null;
         nic.LinkStateChanged += (s, _) => sender = s;
         Action wakeUp = () => { };

@@ -1,5 +1,4 @@
 using Seqs.Diagnostics;
-using Seqs.Tests.Interop;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Diagnostics;

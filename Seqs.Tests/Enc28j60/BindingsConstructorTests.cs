@@ -2,7 +2,6 @@ using System.Device.Gpio;
 using System.Device.Spi;
 using Seqs.Drivers.Enc28j60;
 using Seqs.Drivers.Enc28j60.Emulation;
-using Seqs.Tests.Hal;
 
 namespace Seqs.Tests.Enc28j60;
 

@@ -57,9 +57,9 @@ public sealed class DriverInitTests
     {
         var chip = new Enc28j60Emulator();
         using var driver = new Drivers.Enc28j60.Enc28j60(chip, options: new Enc28j60Options { MacAddress = EmulatedBoard.Mac, AcceptMulticast = false });
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(60, new MacAddress(0x01_00_5E_00_00_FB))), Is.False);
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(60, new MacAddress(0x02_00_00_00_00_55))), Is.False);
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(60, EmulatedBoard.Mac)), Is.True);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(60, new MacAddress(0x01_00_5E_00_00_FB))), Is.False);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(60, new MacAddress(0x02_00_00_00_00_55))), Is.False);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(60, EmulatedBoard.Mac)), Is.True);
     }
 
     [Test]
@@ -77,12 +77,12 @@ public sealed class DriverInitTests
         using var board = new EmulatedBoard();
         board.Driver.EnterPowerSave();
         Assert.That(board.Chip.PeekRegister(ControlRegister.Econ2) & Econ2.PwrSv, Is.Not.Zero);
-        Assert.That(board.Chip.DeliverFrame(EmulatedBoard.Frame(60, EmulatedBoard.Mac)), Is.False);
-        Assert.That(board.Driver.TryTransmit(EmulatedBoard.Frame(60, MacAddress.Broadcast)), Is.False);
+        Assert.That(board.Chip.DeliverFrame(PatternFrame.Create(60, EmulatedBoard.Mac)), Is.False);
+        Assert.That(board.Driver.TryTransmit(PatternFrame.Create(60, MacAddress.Broadcast)), Is.False);
 
         board.Driver.LeavePowerSave();
 
-        Assert.That(board.Chip.DeliverFrame(EmulatedBoard.Frame(60, EmulatedBoard.Mac)), Is.True);
+        Assert.That(board.Chip.DeliverFrame(PatternFrame.Create(60, EmulatedBoard.Mac)), Is.True);
         Assert.That(board.Receive(), Is.Not.Null);
     }
 
@@ -100,7 +100,7 @@ public sealed class DriverInitTests
         int wakes = 0;
         board.Driver.ArmWakeUp(() => wakes++);
         Assert.That(wakes, Is.Zero);
-        board.Chip.DeliverFrame(EmulatedBoard.Frame(60, EmulatedBoard.Mac));
+        board.Chip.DeliverFrame(PatternFrame.Create(60, EmulatedBoard.Mac));
         Assert.That(wakes, Is.EqualTo(1), "INT falling edge");
         board.Driver.ArmWakeUp(() => wakes++);
         Assert.That(wakes, Is.EqualTo(2), "frame already waiting");

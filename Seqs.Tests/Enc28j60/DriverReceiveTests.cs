@@ -10,7 +10,7 @@ public sealed class DriverReceiveTests
         using var board = new EmulatedBoard();
         for (int length = 60; length <= 1514; length++)
         {
-            byte[] frame = EmulatedBoard.Frame(length, EmulatedBoard.Mac, (byte)length);
+            byte[] frame = PatternFrame.Create(length, EmulatedBoard.Mac, (byte)length);
             Assert.That(board.Chip.DeliverFrame(frame), Is.True, $"chip refused {length}");
             byte[]? received = board.Receive();
             Assert.That(received, Is.EqualTo(frame).AsCollection, $"length {length}");
@@ -23,7 +23,7 @@ public sealed class DriverReceiveTests
     public void QueuedFrames_AreReceivedInOrder()
     {
         using var board = new EmulatedBoard();
-        var frames = Enumerable.Range(0, 4).Select(i => EmulatedBoard.Frame(1000 + i * 100, MacAddress.Broadcast, (byte)i)).ToList();
+        var frames = Enumerable.Range(0, 4).Select(i => PatternFrame.Create(1000 + i * 100, MacAddress.Broadcast, (byte)i)).ToList();
         foreach (byte[] frame in frames)
             Assert.That(board.Chip.DeliverFrame(frame), Is.True);
 

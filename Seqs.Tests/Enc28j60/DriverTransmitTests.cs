@@ -2,6 +2,7 @@ using Seqs.Drivers.Enc28j60;
 using Seqs.Drivers.Enc28j60.Emulation;
 using Seqs.Drivers.Enc28j60.Register.Control;
 using Seqs.Drivers.Enc28j60.Register.Phy;
+using Seqs.Simulation;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Enc28j60;
@@ -14,7 +15,7 @@ public sealed class DriverTransmitTests
         using var board = new EmulatedBoard();
         for (int length = 14; length <= 1514; length++)
         {
-            byte[] frame = EmulatedBoard.Frame(length, MacAddress.Broadcast, (byte)length);
+            byte[] frame = PatternFrame.Create(length, MacAddress.Broadcast, (byte)length);
             Assert.That(board.Driver.TryTransmit(frame), Is.True);
             byte[] sent = board.Sent[^1];
             Assert.That(sent[..length], Is.EqualTo(frame).AsCollection, $"length {length}");
@@ -41,11 +42,11 @@ public sealed class DriverTransmitTests
         int first = bus.Frames.Count;
         for (int i = 0; i < 10; i++)
         {
-            while (!driver.TryTransmit(EmulatedBoard.Frame(60 + 140 * i, MacAddress.Broadcast)))
+            while (!driver.TryTransmit(PatternFrame.Create(60 + 140 * i, MacAddress.Broadcast)))
             {
             }
         }
-        driver.TryTransmit(EmulatedBoard.Frame(60, MacAddress.Broadcast));
+        driver.TryTransmit(PatternFrame.Create(60, MacAddress.Broadcast));
 
         byte econ1 = 0;
         bool pulsed = false;
@@ -90,7 +91,7 @@ public sealed class DriverTransmitTests
         using var board = new EmulatedBoard(duplex: duplex, beforeInit: chip => chip.TransmitResetReleaseSetsTxErIf = true);
         for (int i = 0; i < 50; i++)
         {
-            Assert.That(board.Driver.TryTransmit(EmulatedBoard.Frame(100 + i, MacAddress.Broadcast)), Is.True);
+            Assert.That(board.Driver.TryTransmit(PatternFrame.Create(100 + i, MacAddress.Broadcast)), Is.True);
             Assert.That(board.Chip.InterruptLine.Read(), Is.True, "INT stays high");
         }
 
@@ -104,7 +105,7 @@ public sealed class DriverTransmitTests
     {
         using var board = new EmulatedBoard();
         board.Chip.TransmitBusyPolls = 3;
-        byte[] frame = EmulatedBoard.Frame(100, MacAddress.Broadcast);
+        byte[] frame = PatternFrame.Create(100, MacAddress.Broadcast);
 
         Assert.That(board.Driver.TryTransmit(frame), Is.True);
         Assert.That(board.Driver.TryTransmit(frame), Is.False);
@@ -118,10 +119,10 @@ public sealed class DriverTransmitTests
     [Test]
     public void StalledTransmitLogic_IsResetAfterTheTimeout_AndTheNicKeepsWorking()
     {
-        var time = new SteppingTimeProvider();
+        var time = new VirtualClock();
         using var board = new EmulatedBoard(time: time);
         board.Chip.InjectTransmitStall();
-        byte[] frame = EmulatedBoard.Frame(200, MacAddress.Broadcast);
+        byte[] frame = PatternFrame.Create(200, MacAddress.Broadcast);
 
         Assert.That(board.Driver.TryTransmit(frame), Is.True);
         Assert.That(board.Driver.TryTransmit(frame), Is.False);
@@ -140,7 +141,7 @@ public sealed class DriverTransmitTests
         Assert.That(board.Chip.PeekPhy(PhyRegister.Phcon2) & Phcon2.HdlDis, Is.Not.Zero);
         Assert.That(board.Chip.PeekRegister(ControlRegister.Macon3) & 0x01, Is.Zero, "FULDPX");
         board.Chip.InjectLateCollisions(2);
-        byte[] frame = EmulatedBoard.Frame(300, MacAddress.Broadcast);
+        byte[] frame = PatternFrame.Create(300, MacAddress.Broadcast);
 
         Assert.That(board.Driver.TryTransmit(frame), Is.True);
         Assert.That(board.Driver.TryTransmit(frame), Is.False, "first retry");
@@ -161,7 +162,7 @@ public sealed class DriverTransmitTests
         Assert.That(board.Driver.IsLinkUp, Is.False);
         long exchanges = board.Chip.SpiExchanges;
 
-        Assert.That(board.Driver.TryTransmit(EmulatedBoard.Frame(100, MacAddress.Broadcast)), Is.True);
+        Assert.That(board.Driver.TryTransmit(PatternFrame.Create(100, MacAddress.Broadcast)), Is.True);
 
         Assert.That(board.Chip.SpiExchanges, Is.EqualTo(exchanges));
         Assert.That(board.Driver.Counters.FramesDroppedLinkDown, Is.EqualTo(1));

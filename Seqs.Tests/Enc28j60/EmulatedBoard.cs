@@ -28,18 +28,6 @@ internal sealed class EmulatedBoard : IDisposable
 
     public List<byte[]> Sent { get; } = [];
 
-    public static byte[] Frame(int length, MacAddress destination, byte seed = 0)
-    {
-        var frame = new byte[length];
-        destination.Write(frame);
-        new MacAddress(0x02_00_00_00_00_77).Write(frame.AsSpan(6));
-        frame[12] = 0x88; // local experimental EtherType 88B5
-        frame[13] = 0xB5;
-        for (int i = 14; i < length; i++)
-            frame[i] = (byte)(i + seed);
-        return frame;
-    }
-
     public byte[]? Receive()
     {
         var buffer = new byte[1514];

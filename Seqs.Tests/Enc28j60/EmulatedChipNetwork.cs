@@ -2,7 +2,6 @@ using Seqs.Drivers.Enc28j60;
 using Seqs.Drivers.Enc28j60.Emulation;
 using Seqs.Simulation;
 using Seqs.Stack;
-using Seqs.Tests.Simulation;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Enc28j60;

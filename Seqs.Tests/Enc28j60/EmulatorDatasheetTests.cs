@@ -126,7 +126,7 @@ public sealed class EmulatorDatasheetTests
     {
         var chip = new Enc28j60Emulator();
         var spi = EnableReception(chip);
-        byte[] frame = EmulatedBoard.Frame(61, MacAddress.Broadcast);
+        byte[] frame = PatternFrame.Create(61, MacAddress.Broadcast);
 
         Assert.That(chip.DeliverFrame(frame), Is.True);
 
@@ -144,8 +144,8 @@ public sealed class EmulatorDatasheetTests
     {
         var chip = new Enc28j60Emulator();
         var spi = EnableReception(chip);
-        chip.DeliverFrame(EmulatedBoard.Frame(60, MacAddress.Broadcast));
-        chip.DeliverFrame(EmulatedBoard.Frame(60, MacAddress.Broadcast));
+        chip.DeliverFrame(PatternFrame.Create(60, MacAddress.Broadcast));
+        chip.DeliverFrame(PatternFrame.Create(60, MacAddress.Broadcast));
 
         spi.Exchange(0x80 | 0x1E, 0x40); // BFS ECON2.PKTDEC
         Assert.That(spi.ReadEth(1, 0x19), Is.EqualTo(1));
@@ -162,8 +162,8 @@ public sealed class EmulatorDatasheetTests
         var chip = new Enc28j60Emulator();
         var spi = EnableReception(chip);
         spi.WritePair(0, 0x0C, 0x00FF); // ERXRDPT: 255 bytes of room from 0000h
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(200, MacAddress.Broadcast)), Is.True);
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(200, MacAddress.Broadcast)), Is.False);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(200, MacAddress.Broadcast)), Is.True);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(200, MacAddress.Broadcast)), Is.False);
         Assert.That(spi.ReadEth(0, 0x1C) & 0x01, Is.EqualTo(0x01), "EIR.RXERIF");
         Assert.That(chip.ReceiveOverflows, Is.EqualTo(1));
     }
@@ -180,13 +180,13 @@ public sealed class EmulatorDatasheetTests
         for (int i = 0; i < 6; i++)
             spi.Write(3, addressOf[i], mac[i]);
 
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(60, own)), Is.True);
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(60, MacAddress.Broadcast)), Is.True);
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(60, new MacAddress(0x02_12_34_56_78_9B))), Is.False);
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(60, new MacAddress(0x01_00_5E_00_00_01))), Is.False, "MCEN off");
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(60, own), crcValid: false), Is.False);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(60, own)), Is.True);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(60, MacAddress.Broadcast)), Is.True);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(60, new MacAddress(0x02_12_34_56_78_9B))), Is.False);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(60, new MacAddress(0x01_00_5E_00_00_01))), Is.False, "MCEN off");
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(60, own), crcValid: false), Is.False);
         spi.Write(1, 0x18, 0x00); // promiscuous, no CRC check
-        Assert.That(chip.DeliverFrame(EmulatedBoard.Frame(60, new MacAddress(0x02_12_34_56_78_9B)), crcValid: false), Is.True);
+        Assert.That(chip.DeliverFrame(PatternFrame.Create(60, new MacAddress(0x02_12_34_56_78_9B)), crcValid: false), Is.True);
     }
 
     [Test]
@@ -197,7 +197,7 @@ public sealed class EmulatorDatasheetTests
         chip.FrameTransmitted += f => sent.Add(f.ToArray());
         var spi = new RawSpi(chip);
         spi.Write(2, 0x02, 0x30); // MACON3: PADCFG0 | TXCRCEN
-        byte[] frame = EmulatedBoard.Frame(50, MacAddress.Broadcast);
+        byte[] frame = PatternFrame.Create(50, MacAddress.Broadcast);
         spi.WritePair(0, 0x02, 0x1A00);
         spi.WriteBuffer([0x00, .. frame]);
         spi.WritePair(0, 0x04, 0x1A00); // ETXST
@@ -313,7 +313,7 @@ public sealed class EmulatorDatasheetTests
         chip.InterruptLine.EdgeDetected += (_, high) => edges.Add(high);
 
         spi.Write(0, 0x1B, 0x40); // PKTIE without INTIE
-        chip.DeliverFrame(EmulatedBoard.Frame(60, MacAddress.Broadcast));
+        chip.DeliverFrame(PatternFrame.Create(60, MacAddress.Broadcast));
         Assert.That(chip.InterruptLine.Read(), Is.True);
         spi.Write(0, 0x1B, 0xC0); // INTIE | PKTIE
         Assert.That(chip.InterruptLine.Read(), Is.False);
@@ -363,7 +363,7 @@ public sealed class EmulatorDatasheetTests
         var spi = new RawSpi(chip);
         spi.Write(2, 0x02, 0x30); // MACON3: PADCFG0 | TXCRCEN
         spi.WritePair(0, 0x02, 0x1A00); // EWRPT
-        spi.WriteBuffer([0x00, .. EmulatedBoard.Frame(50, MacAddress.Broadcast)]);
+        spi.WriteBuffer([0x00, .. PatternFrame.Create(50, MacAddress.Broadcast)]);
         spi.WritePair(0, 0x04, 0x1A00); // ETXST
         spi.WritePair(0, 0x06, 0x1A00 + 50); // ETXND: last byte
         return (chip, spi, sent);

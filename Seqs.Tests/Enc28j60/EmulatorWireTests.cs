@@ -1,4 +1,3 @@
-using Seqs.Tests.Diagnostics;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Enc28j60;
@@ -55,7 +54,7 @@ public sealed class EmulatorWireTests
         var burst = new List<byte[]>();
         for (int i = 0; i < BurstFrames; i++)
         {
-            byte[] frame = EmulatedBoard.Frame(1514, EmulatedBoard.Mac, (byte)i);
+            byte[] frame = PatternFrame.Create(1514, EmulatedBoard.Mac, (byte)i);
             burst.Add(frame);
             wire.Incoming.Enqueue(frame);
         }

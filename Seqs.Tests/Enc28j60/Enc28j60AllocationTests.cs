@@ -1,5 +1,3 @@
-using Seqs.Tests.Simulation;
-
 namespace Seqs.Tests.Enc28j60;
 
 /// <summary>

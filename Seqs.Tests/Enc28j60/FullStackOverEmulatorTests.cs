@@ -56,7 +56,7 @@ public sealed class FullStackOverEmulatorTests
     public void ReceiveOverflow_IsCountedAndRecoveredFrom()
     {
         using var net = new EmulatedChipNetwork();
-        byte[] flood = EmulatedBoard.Frame(1514, MacAddress.Broadcast);
+        byte[] flood = PatternFrame.Create(1514, MacAddress.Broadcast);
         // Straight into the chip, with no loop turn in between: the FIFO holds four full frames.
         for (int i = 0; i < 10; i++)
             net.Chip.DeliverFrame(flood);

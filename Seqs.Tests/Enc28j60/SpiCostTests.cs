@@ -67,8 +67,8 @@ public sealed class SpiCostTests
     public void AlternatingFrameLengths_CostTwoMoreExchangesToTransmit()
     {
         using var board = new EmulatedBoard();
-        byte[] longFrame = EmulatedBoard.Frame(1514, MacAddress.Broadcast);
-        byte[] shortFrame = EmulatedBoard.Frame(1000, MacAddress.Broadcast);
+        byte[] longFrame = PatternFrame.Create(1514, MacAddress.Broadcast);
+        byte[] shortFrame = PatternFrame.Create(1000, MacAddress.Broadcast);
         board.Driver.TryTransmit(longFrame);
         board.Driver.TryTransmit(longFrame);
         board.Chip.ResetCounters();
@@ -84,7 +84,7 @@ public sealed class SpiCostTests
     private static (double Exchanges, double ExtraBytes) ReceiveCost(int length, bool interruptLine)
     {
         using var board = new EmulatedBoard(interruptLine);
-        byte[] frame = EmulatedBoard.Frame(length, EmulatedBoard.Mac);
+        byte[] frame = PatternFrame.Create(length, EmulatedBoard.Mac);
         var buffer = new byte[1514];
         for (int i = 0; i < Warmup; i++)
             DeliverAndDrain(board, frame, buffer);
@@ -100,7 +100,7 @@ public sealed class SpiCostTests
     private static (double Exchanges, double ExtraBytes) TransmitCost(int length, DuplexMode duplex = DuplexMode.Full)
     {
         using var board = new EmulatedBoard(duplex: duplex);
-        byte[] frame = EmulatedBoard.Frame(length, MacAddress.Broadcast);
+        byte[] frame = PatternFrame.Create(length, MacAddress.Broadcast);
         for (int i = 0; i < Warmup; i++)
             Assert.That(board.Driver.TryTransmit(frame), Is.True);
         board.Chip.ResetCounters();

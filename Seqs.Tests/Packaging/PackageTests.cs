@@ -1,11 +1,11 @@
 using System.IO.Compression;
-using Seqs.Tests.Interop;
 
 namespace Seqs.Tests.Packaging;
 
 /// <summary>
 /// <c>dotnet pack</c> of the solution, on the assemblies the test run was built with (<c>--no-build</c>, so it takes
-/// seconds): the packages a driver author consumes, with their README, both target frameworks and a symbol package.
+/// seconds): the packages a driver author consumes, with their README, the MIT licence, both target frameworks and a
+/// symbol package.
 /// </summary>
 [TestFixture]
 public sealed class PackageTests
@@ -19,10 +19,8 @@ public sealed class PackageTests
     public void Pack()
     {
         _output = Directory.CreateTempSubdirectory("seqs-pack-").FullName;
-        // bin/<configuration>/<framework>/ of the test assembly names the configuration the solution was built in.
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         CommandResult pack = HostCommand.Run("dotnet",
-            ["pack", Path.Combine(RepositoryDirectory.Find(), "Seqs.sln"), "--no-build", "-c", configuration, "-o", _output, "-p:Version=0.0.0-test"],
+            ["pack", Path.Combine(RepositoryDirectory.Find(), "Seqs.sln"), "--no-build", "-c", BuildConfiguration.Name, "-o", _output, "-p:Version=0.0.0-test"],
             TimeSpan.FromMinutes(2));
         Assert.That(pack.ExitCode, Is.Zero, pack.ToString());
     }
@@ -38,7 +36,7 @@ public sealed class PackageTests
     }
 
     [TestCaseSource(nameof(PackedProjects))]
-    public void Package_HoldsItsReadmeAndTheAssemblyForBothTargetFrameworks(string project)
+    public void Package_HoldsItsReadmeLicenceAndTheAssemblyForBothTargetFrameworks(string project)
     {
         using ZipArchive package = ZipFile.OpenRead(Path.Combine(_output, $"{project}.0.0.0-test.nupkg"));
         string[] entries = package.Entries.Select(e => e.FullName).ToArray();
@@ -48,6 +46,7 @@ public sealed class PackageTests
         using var nuspec = new StreamReader(package.GetEntry($"{project}.nuspec")!.Open());
         string manifest = nuspec.ReadToEnd();
         Assert.That(manifest, Does.Contain("<readme>README.md</readme>"));
+        Assert.That(manifest, Does.Contain("<license type=\"expression\">MIT</license>"));
         // Source link's git half: the commit the package was built from (the URL follows once origin is set).
         Assert.That(manifest, Does.Match("<repository type=\"git\"[^>]* commit=\"[0-9a-f]{40}\""));
     }

@@ -1,7 +1,7 @@
 using Seqs.Simulation;
 using Seqs.Wire;
 
-namespace Seqs.Tests.Simulation;
+namespace Seqs.Tests.Support;
 
 /// <summary>The allocation check of a driver over its emulator: B pings A through the driver, frame by frame.</summary>
 internal static class EchoAllocation

@@ -3,7 +3,7 @@ using Seqs.Simulation;
 using Seqs.Stack;
 using Seqs.Wire;
 
-namespace Seqs.Tests.Dns;
+namespace Seqs.Tests.Mdns;
 
 /// <summary>The mDNS responder on stack B ("seqs"), watched and queried from stack A, in virtual time.</summary>
 public sealed class MdnsResponderSimulationTests

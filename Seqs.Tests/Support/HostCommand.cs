@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Seqs.Tests.Interop;
+namespace Seqs.Tests.Support;
 
 /// <summary>Runs a program in the test process's own network namespace and waits for it, with a timeout.</summary>
 internal static class HostCommand

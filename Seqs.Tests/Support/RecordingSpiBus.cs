@@ -1,6 +1,6 @@
 using Seqs.Hal;
 
-namespace Seqs.Tests.Enc28j60;
+namespace Seqs.Tests.Support;
 
 /// <summary>Passes exchanges through to a chip and records the MOSI bytes of each chip-select frame.</summary>
 internal sealed class RecordingSpiBus(ISpiBus inner) : ISpiBus

@@ -1,7 +1,7 @@
 using Seqs.Hal;
 using Seqs.Wire;
 
-namespace Seqs.Tests.Diagnostics;
+namespace Seqs.Tests.Support;
 
 /// <summary>A NIC whose received frames are queued by the test and whose transmitted frames are kept for it to inspect.</summary>
 internal sealed class QueuedNic(MacAddress macAddress) : IEthernetNic

@@ -1,4 +1,4 @@
-namespace Seqs.Tests;
+namespace Seqs.Tests.Support;
 
 /// <summary>The checkout the tests were built from, found by walking up from the test assembly to Seqs.sln.</summary>
 internal static class RepositoryDirectory

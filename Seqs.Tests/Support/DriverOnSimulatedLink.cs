@@ -3,7 +3,7 @@ using Seqs.Simulation;
 using Seqs.Stack;
 using Seqs.Wire;
 
-namespace Seqs.Tests.Simulation;
+namespace Seqs.Tests.Support;
 
 /// <summary>
 /// A driver-over-emulator network: stack A (10.0.0.1) on a chip driver whose wire side is <see cref="ChipPort"/>,

@@ -1,4 +1,4 @@
-namespace Seqs.Tests.Interop;
+namespace Seqs.Tests.Support;
 
 /// <summary>How a finished command ended and what it printed.</summary>
 internal readonly record struct CommandResult(string Command, int ExitCode, string StandardOutput, string StandardError)

@@ -1,6 +1,6 @@
 using System.Device.Gpio;
 
-namespace Seqs.Tests.Hal;
+namespace Seqs.Tests.Support;
 
 /// <summary>
 /// An in-memory GpioDriver: records every level written, and lets a test drive an input pin, firing the

@@ -1,6 +1,6 @@
 using Seqs.Device.HostNics;
 
-namespace Seqs.Tests.Interop;
+namespace Seqs.Tests.Support;
 
 /// <summary>
 /// Decides whether an interop test can run here. When it cannot, the test is ignored with the reason, except under
