@@ -45,7 +45,7 @@ public sealed class DiscardServerTests
 
         Task<int> client = pair.LoopA.InvokeAsync(async () =>
         {
-            using TcpConnection connection = await pair.A.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpDiscardServer.DefaultPort));
+            using TcpConnection connection = await pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, TcpDiscardServer.DefaultPort));
             await connection.WriteAsync(new byte[Length]);
             connection.ShutdownSend();
             return await connection.ReadAsync(new byte[100]); // 0: the server's FIN, with no data before it

@@ -22,7 +22,7 @@ public sealed class TcpChargenServerTests
 
         Task<byte[]> client = pair.LoopA.InvokeAsync(async () =>
         {
-            using TcpConnection connection = await pair.A.ConnectAsync(Chargen);
+            using TcpConnection connection = await pair.A.Tcp.ConnectAsync(Chargen);
             var received = new byte[Length];
             await connection.ReadExactlyAsync(received);
             return received;
@@ -53,13 +53,13 @@ public sealed class TcpChargenServerTests
 
         Task client = pair.LoopA.InvokeAsync(async () =>
         {
-            using TcpConnection connection = await pair.A.ConnectAsync(Chargen);
+            using TcpConnection connection = await pair.A.Tcp.ConnectAsync(Chargen);
             await connection.ReadExactlyAsync(new byte[1000]);
         });
 
         Assert.That(pair.Simulation.RunUntil(() => client.IsCompleted, TimeSpan.FromMinutes(1)), Is.True);
         client.GetAwaiter().GetResult();
-        Assert.That(pair.Simulation.RunUntil(() => pair.B.TcpConnectionCount == 0, TimeSpan.FromMinutes(5)), Is.True, "B's side closed");
+        Assert.That(pair.Simulation.RunUntil(() => pair.B.Tcp.ConnectionCount == 0, TimeSpan.FromMinutes(5)), Is.True, "B's side closed");
         Assert.That(chargen.Connections, Is.EqualTo(1));
         Assert.That(chargen.OctetsSent, Is.GreaterThanOrEqualTo(1000));
         stop.Cancel();

@@ -1,6 +1,6 @@
-using Seqs.Stack;
+using Seqs.Scheduling;
 
-namespace Seqs.Tests.Stack;
+namespace Seqs.Tests.Scheduling;
 
 /// <summary>The rate limit of ICMP errors: 4 tokens a second, a burst of 3, with time passed in.</summary>
 public sealed class TokenBucketTests
