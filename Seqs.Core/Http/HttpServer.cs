@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seqs.Services;
@@ -51,7 +52,10 @@ public sealed partial class HttpServer : TcpServer
             Log.HandlerFailed(_logger, request.ToString(), request.RoutePattern ?? "", exception);
     }
 
-    protected override async Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    protected override async ValueTask HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
     {
         if (Counters.ActiveConnections >= _options.MaxConnections)
         {
@@ -64,7 +68,7 @@ public sealed partial class HttpServer : TcpServer
         HttpServerConnection served = _spareConnections.Count > 0 ? _spareConnections.Pop() : new HttpServerConnection(this, _options);
         try
         {
-            await served.RunAsync(connection, cancellationToken).ConfigureAwait(true);
+            await served.RunAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not IOException and not OperationCanceledException)
         {

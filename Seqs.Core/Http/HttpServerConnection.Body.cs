@@ -128,7 +128,7 @@ internal sealed partial class HttpServerConnection
         {
             n = await Tcp.ReadAsync(destination, cancellationToken).ConfigureAwait(true);
         }
-        catch (ObjectDisposedException e) when (_timedOut)
+        catch (Exception e) when (_timedOut && e is IOException or InvalidOperationException)
         {
             _bodyState = HttpBodyState.Failed;
             throw new HttpRequestBodyException("The client sent the request content too slowly.", e);

@@ -67,7 +67,10 @@ internal sealed partial class HttpServerConnection
     private NetLoop Loop => Server.Stack.Loop;
 
     /// <summary>Serves requests until the client closes, a request says close, a timeout, or the server stops.</summary>
-    public async Task RunAsync(TcpConnection tcp, CancellationToken stopping)
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    public async ValueTask RunAsync(TcpConnection tcp, CancellationToken stopping)
     {
         _tcp = tcp;
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_options.RequestBufferSize, _options.MaxRequestHeadersSize));
@@ -110,7 +113,7 @@ internal sealed partial class HttpServerConnection
                     Server.Counters.Rejected++;
                     Response.SetError(HttpStatusCodes.ForRejection(rejection));
                     await Response.CompleteAsync().ConfigureAwait(true);
-                    await LingerAsync().ConfigureAwait(true);
+                    await LingerAsync().ConfigureAwait(false);
                     return;
                 }
                 _headStart = _start;
@@ -144,7 +147,7 @@ internal sealed partial class HttpServerConnection
                     {
                         return;
                     }
-                    catch (ObjectDisposedException) when (_timedOut || _stopping)
+                    catch (InvalidOperationException) when (_timedOut || _stopping)
                     {
                         return;
                     }
@@ -170,7 +173,7 @@ internal sealed partial class HttpServerConnection
                 if (!_keepAlive)
                 {
                     if (Response.Framing != HttpResponseFraming.CloseDelimited)
-                        await LingerAsync().ConfigureAwait(true);
+                        await LingerAsync().ConfigureAwait(false);
                     return;
                 }
                 if (_bodyState != HttpBodyState.Done)
@@ -186,7 +189,7 @@ internal sealed partial class HttpServerConnection
         {
             // The client reset the connection, or went away mid-response.
         }
-        catch (ObjectDisposedException) when (_timedOut || _stopping)
+        catch (InvalidOperationException) when (_timedOut || _stopping)
         {
         }
         finally
@@ -207,6 +210,9 @@ internal sealed partial class HttpServerConnection
     /// it then also takes the TIME-WAIT state, which would otherwise hold one of this device's TCP connections
     /// for a minute per request.
     /// </summary>
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
     private async ValueTask LingerAsync()
     {
         Schedule(HttpTimerPurpose.Linger);
@@ -381,12 +387,12 @@ internal sealed partial class HttpServerConnection
                 _ = write.AsTask();
         }
         _timerPurpose = HttpTimerPurpose.None;
-        _tcp.Dispose();
+        _tcp.Disconnect();
     }
 
     private void OnStopping()
     {
         _stopping = true;
-        _tcp?.Dispose();
+        _tcp?.Disconnect();
     }
 }

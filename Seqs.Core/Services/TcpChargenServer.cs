@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using Seqs.Stack;
 using Seqs.Tcp;
 
@@ -33,25 +35,41 @@ public sealed class TcpChargenServer(NetStack stack, ushort port = TcpChargenSer
         return bytes;
     }
 
-    protected override async Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    protected override async ValueTask HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
     {
         // The client's FIN (or any data it sends, which chargen ignores) is watched for while sending.
-        Task<int> watch = WatchForEndAsync(connection, cancellationToken);
+        ValueTask watch = WatchForEndAsync(connection, cancellationToken);
         while (!watch.IsCompleted)
         {
             await connection.WriteAsync(s_block, cancellationToken);
             OctetsSent += s_block.Length;
         }
+        await watch;
     }
 
-    private static async Task<int> WatchForEndAsync(TcpConnection connection, CancellationToken cancellationToken)
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private static async ValueTask WatchForEndAsync(TcpConnection connection, CancellationToken cancellationToken)
     {
-        var buffer = new byte[512];
-        int total = 0;
-        int n;
-        while ((n = await connection.ReadAsync(buffer, cancellationToken)) > 0)
-            total += n;
-        return total;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(512);
+        try
+        {
+            while (await connection.ReadAsync(buffer, cancellationToken) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // A reset ends the watch as a FIN does; the next write fails on its own.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static byte[] BuildBlock()

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using Seqs.Stack;
 using Seqs.Tcp;
 
@@ -11,11 +13,21 @@ public sealed class TcpDiscardServer(NetStack stack, ushort port = TcpDiscardSer
 
     public long OctetsDiscarded { get; private set; }
 
-    protected override async Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    protected override async ValueTask HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
     {
-        var buffer = new byte[CopyBufferSize];
-        int n;
-        while ((n = await connection.ReadAsync(buffer, cancellationToken)) > 0)
-            OctetsDiscarded += n;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            int n;
+            while ((n = await connection.ReadAsync(buffer, cancellationToken)) > 0)
+                OctetsDiscarded += n;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

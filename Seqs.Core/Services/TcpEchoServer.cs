@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using Seqs.Stack;
 using Seqs.Tcp;
 
@@ -11,14 +13,24 @@ public sealed class TcpEchoServer(NetStack stack, ushort port = TcpEchoServer.De
 
     public long OctetsEchoed { get; private set; }
 
-    protected override async Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    protected override async ValueTask HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
     {
-        var buffer = new byte[CopyBufferSize];
-        int n;
-        while ((n = await connection.ReadAsync(buffer, cancellationToken)) > 0)
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
         {
-            await connection.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
-            OctetsEchoed += n;
+            int n;
+            while ((n = await connection.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await connection.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+                OctetsEchoed += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

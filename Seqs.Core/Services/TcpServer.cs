@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Seqs.Scheduling;
 using Seqs.Stack;
 using Seqs.Tcp;
 using TcpListener = Seqs.Tcp.TcpListener;
@@ -6,11 +8,15 @@ namespace Seqs.Services;
 
 /// <summary>
 /// A TCP service on one port that serves every connection it accepts at the same time, each in its own
-/// asynchronous handler on the stack's loop.
+/// asynchronous handler on the stack's loop. Handlers are kept for the next connections, each with its
+/// <see cref="TcpConnection"/> (accepted into again and again) and its asynchronous state, so that a server under a
+/// connection-per-request load allocates nothing per connection once it has served as many at once as it sees.
 /// </summary>
 public abstract class TcpServer : NetService
 {
     private readonly TcpListener _listener;
+    // Handlers that served a connection and wait for the next one; at most as many as the listener's backlog.
+    private readonly Stack<ConnectionHandler> _idleHandlers = new();
 
     protected TcpServer(NetStack stack, ushort port, TcpConnectionOptions? options = null, int backlog = 16)
         : base(stack)
@@ -39,8 +45,12 @@ public abstract class TcpServer : NetService
         base.Dispose(disposing);
     }
 
-    /// <summary>Serves one connection on the loop; the connection is disposed (closed gracefully) afterwards.</summary>
-    protected abstract Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken);
+    /// <summary>
+    /// Serves one connection on the loop; the connection is closed gracefully afterwards. Implementations on
+    /// net10.0 use <see cref="PoolingAsyncValueTaskMethodBuilder"/> (the services of this library do), so that serving
+    /// a connection allocates no state of its own.
+    /// </summary>
+    protected abstract ValueTask HandleAsync(TcpConnection connection, CancellationToken cancellationToken);
 
     protected sealed override async Task ServeAsync(CancellationToken cancellationToken)
     {
@@ -49,9 +59,19 @@ public abstract class TcpServer : NetService
         {
             while (true)
             {
-                TcpConnection connection = await _listener.AcceptAsync(cancellationToken);
+                ConnectionHandler handler = _idleHandlers.Count > 0 ? _idleHandlers.Pop() : new ConnectionHandler(this, cancellationToken);
+                try
+                {
+                    await _listener.AcceptAsync(handler.Connection, cancellationToken);
+                }
+                catch
+                {
+                    // Stopping: the handler waits for its next connection with the same token, so it ends too.
+                    _idleHandlers.Push(handler);
+                    throw;
+                }
                 Connections++;
-                _ = ServeConnectionAsync(connection, cancellationToken);
+                handler.Serve();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -63,22 +83,83 @@ public abstract class TcpServer : NetService
         }
     }
 
-    private async Task ServeConnectionAsync(TcpConnection connection, CancellationToken cancellationToken)
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private async ValueTask ServeConnectionAsync(TcpConnection connection, CancellationToken cancellationToken)
     {
-        using (connection)
+        try
         {
-            try
+            // Not back through the loop's context: that would cost a post and an allocation per connection, and
+            // the handler ends on the loop anyway, where its awaits resume.
+            await HandleAsync(connection, cancellationToken).ConfigureAwait(false);
+            ThrowIfOffLoop();
+        }
+        catch (IOException)
+        {
+            FailedConnections++;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The server is stopping: the connection closes gracefully (a FIN after what was queued) rather than
+            // with a reset.
+        }
+        finally
+        {
+            connection.Disconnect();
+        }
+    }
+
+    private void ThrowIfOffLoop()
+    {
+        if (!Stack.Loop.IsOnLoopThread)
+            throw new InvalidOperationException($"{GetType().Name}.HandleAsync ended off the loop's thread: its last await must resume on the loop (ConfigureAwait(true), the default).");
+    }
+
+    /// <summary>
+    /// One handler: a connection to accept into and a loop that serves it each time <see cref="Serve"/> is called,
+    /// then waits among the idle handlers for the next. It ends, disposing its connection, when the server stops or
+    /// when the idle handlers are already as many as the backlog.
+    /// </summary>
+    private sealed class ConnectionHandler
+    {
+        private readonly TcpServer _server;
+        private readonly LoopCompletion<int> _next;
+
+        public ConnectionHandler(TcpServer server, CancellationToken stopping)
+        {
+            _server = server;
+            _next = new LoopCompletion<int>(server.Stack.Loop);
+            Connection = new TcpConnection(server.Stack.Tcp, server._listener.Options);
+            _ = RunAsync(stopping);
+        }
+
+        public TcpConnection Connection { get; }
+
+        /// <summary>
+        /// Serves the connection just accepted into <see cref="Connection"/>. The handler runs at once, until its
+        /// first wait, as a new asynchronous handler would; the caller is loop work, where that is safe.
+        /// </summary>
+        public void Serve() => _next.SetResultNow(0);
+
+        private async Task RunAsync(CancellationToken stopping)
+        {
+            using (Connection)
             {
-                await HandleAsync(connection, cancellationToken);
-            }
-            catch (IOException)
-            {
-                FailedConnections++;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The server is stopping: the connection closes gracefully (a FIN after what was queued) as it
-                // is disposed, rather than with a reset.
+                try
+                {
+                    while (true)
+                    {
+                        await _next.ArmWithoutResult(stopping);
+                        await _server.ServeConnectionAsync(Connection, stopping).ConfigureAwait(false);
+                        if (stopping.IsCancellationRequested || _server._idleHandlers.Count >= _server._listener.Backlog)
+                            return;
+                        _server._idleHandlers.Push(this);
+                    }
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                }
             }
         }
     }

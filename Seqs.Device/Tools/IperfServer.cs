@@ -38,7 +38,7 @@ internal sealed partial class IperfServer(NetStack stack, ILogger log) : TcpServ
     /// <summary>Tests served, both directions.</summary>
     public long Tests { get; private set; }
 
-    protected override async Task HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
+    protected override async ValueTask HandleAsync(TcpConnection connection, CancellationToken cancellationToken)
     {
         byte[] header = new byte[ExtendedHeaderPrefix];
         int got = 0;

@@ -14,6 +14,8 @@ namespace Seqs.Tests.Http;
 [NonParallelizable]
 public sealed class HttpAllocationTests
 {
+    private static readonly byte[] Body = "{\"id\":42}"u8.ToArray();
+
     private static readonly byte[] Request = Encoding.ASCII.GetBytes(
         "GET /api/items/42?x=1 HTTP/1.1\r\nHost: 10.0.0.2\r\nUser-Agent: test\r\nAccept: */*\r\n\r\n");
 
@@ -63,6 +65,62 @@ public sealed class HttpAllocationTests
         Assert.That(finished, Is.True);
         TestContext.Out.WriteLine($"2000 request/response round trips over the simulated pair (both stacks) in {clock.Elapsed.TotalMilliseconds:F0} ms: {clock.Elapsed.TotalMicroseconds / 2000:F1} µs each");
         Assert.That(allocated, Is.Zero, $"{allocated} B over 2000 keep-alive GETs");
+        stop.Cancel();
+    }
+
+    /// <summary>
+    /// A client that opens a connection per request ("Connection: close", as <c>wrk -H 'Connection: close'</c> does):
+    /// once warm, the server accepts, serves and closes each connection without allocating, and so does the client,
+    /// which reuses one <see cref="TcpConnection"/>.
+    /// </summary>
+    [Test]
+    public void ConnectionPerRequest_AllocatesNothingPerConnection()
+    {
+        using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
+        var router = new HttpRouter().MapGet("/api/items/{id}", static (req, res, ct) =>
+        {
+            res.ContentType = "application/json";
+            res.Write("{\"id\":"u8);
+            res.Write(req.GetRouteValue("id"));
+            res.Write("}"u8);
+            return default;
+        });
+        using var server = new HttpServer(pair.B, router, new HttpServerOptions { Port = 8080 });
+        using var stop = new CancellationTokenSource();
+        _ = server.RunAsync(stop.Token);
+        byte[] request = Encoding.ASCII.GetBytes("GET /api/items/42 HTTP/1.1\r\nHost: 10.0.0.2\r\nConnection: close\r\n\r\n");
+        byte[] received = new byte[4096];
+        int responses = 0;
+        int length = 0;
+        var client = new TcpConnection(pair.A.Tcp, new TcpConnectionOptions { NoDelay = true });
+        _ = pair.LoopA.InvokeAsync(async () =>
+        {
+            var site = new Ipv4EndPoint(SimulatedPair.AddressB, 8080);
+            while (!stop.IsCancellationRequested)
+            {
+                await client.ConnectAsync(site);
+                await client.WriteAsync(request);
+                // The client knows where the response ends (Content-Length) and closes first, as wrk and curl do.
+                int got = 0;
+                while (!received.AsSpan(0, got).EndsWith(Body))
+                    got += await client.ReadAsync(received.AsMemory(got));
+                length = got;
+                client.Disconnect();
+                responses++;
+            }
+        });
+        Assert.That(pair.Simulation.RunUntil(() => responses >= 300, TimeSpan.FromMinutes(1)), Is.True);
+        Assert.That(Encoding.ASCII.GetString(received, 0, length), Does.StartWith("HTTP/1.1 200 OK\r\n").And.Contain("Connection: close\r\n").And.EndWith("{\"id\":42}"));
+
+        int target = responses + 1000;
+        Func<bool> done = () => responses >= target;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool finished = pair.Simulation.RunUntil(done, TimeSpan.FromMinutes(1));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(finished, Is.True);
+        Assert.That(server.Connections, Is.GreaterThanOrEqualTo(target), "each request came on a connection of its own");
+        Assert.That(allocated, Is.Zero, $"{allocated} B over 1000 connections of one request each");
         stop.Cancel();
     }
 

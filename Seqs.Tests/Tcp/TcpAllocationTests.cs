@@ -48,6 +48,47 @@ public sealed class TcpAllocationTests
     }
 
     /// <summary>
+    /// A client that opens a connection for each exchange with the echo service: once warm, the service accepts each
+    /// connection into a kept handler and its <see cref="TcpConnection"/>, so neither side allocates per connection.
+    /// </summary>
+    [Test]
+    public void EchoServer_ConnectionPerExchange_AllocatesNothingPerConnection()
+    {
+        using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
+        using var echo = new TcpEchoServer(pair.B);
+        using var stop = new CancellationTokenSource();
+        _ = echo.RunAsync(stop.Token);
+        byte[] hello = "hello, echo"u8.ToArray();
+        byte[] back = new byte[hello.Length];
+        int exchanges = 0;
+        var client = new TcpConnection(pair.A.Tcp);
+        _ = pair.LoopA.InvokeAsync(async () =>
+        {
+            var server = new Ipv4EndPoint(SimulatedPair.AddressB, TcpEchoServer.DefaultPort);
+            while (!stop.IsCancellationRequested)
+            {
+                await client.ConnectAsync(server);
+                await client.WriteAsync(hello);
+                int received = 0;
+                while (received < back.Length)
+                    received += await client.ReadAsync(back.AsMemory(received));
+                client.Disconnect();
+                exchanges++;
+            }
+        });
+        Func<bool> warm = () => exchanges >= 300;
+        Assert.That(pair.Simulation.RunUntil(warm, TimeSpan.FromMinutes(1)), Is.True);
+        Assert.That(back, Is.EqualTo(hello));
+
+        int target = exchanges + 1000;
+        Func<bool> done = () => exchanges >= target;
+        long allocated = AllocatedUntil(pair, done);
+        Assert.That(echo.Connections, Is.GreaterThanOrEqualTo(target), "each exchange came on a connection of its own");
+        Assert.That(allocated, Is.Zero, $"{allocated} B over 1000 connections");
+        stop.Cancel();
+    }
+
+    /// <summary>
     /// One-way bulk transfer with 256 KiB buffers (window scaling, SACK, timestamps, delayed ACKs, congestion
     /// control all in play): nothing is allocated per segment once warm, on either side.
     /// </summary>
