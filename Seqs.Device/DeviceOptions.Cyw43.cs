@@ -141,10 +141,10 @@ public sealed partial class DeviceOptions
                 return Fail($"{spi} sets up spidev; --wifi-transport {GpioTransportName} bit-bangs the bus on --gspi-clk-pin, --gspi-data-pin and --gspi-cs-pin instead.", out error);
             string? missing = GspiPinOptions.FirstOrDefault(option => !values.ContainsKey(option));
             if (missing is not null)
-                return Fail($"--wifi-transport {GpioTransportName} needs {missing}, such as {DeviceSwitch.Find(missing, Switches)!.Example}.", out error);
+                return Fail($"--wifi-transport {GpioTransportName} needs {missing}, such as {CommandLineSwitch.Find(missing, Switches)!.Example}.", out error);
         }
         if (!values.ContainsKey(PowerPinOption))
-            return Fail($"--nic cyw43 needs --wl-on-pin, the GPIO of WL_REG_ON (the driver power-cycles the chip to boot it), such as {DeviceSwitch.Find(PowerPinOption, Switches)!.Example}.", out error);
+            return Fail($"--nic cyw43 needs --wl-on-pin, the GPIO of WL_REG_ON (the driver power-cycles the chip to boot it), such as {CommandLineSwitch.Find(PowerPinOption, Switches)!.Example}.", out error);
         var pins = new Dictionary<string, int>();
         foreach (string option in (string[])[.. GspiPinOptions, PowerPinOption, HostWakePinOption])
         {

@@ -81,7 +81,7 @@ public sealed partial class DeviceOptions
         if (!values.TryGetValue(option, out string? text))
             return true;
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out number) || number < minimum)
-            return Fail($"{option} '{text}' is not {what}; give a whole number of {minimum} or more, such as {DeviceSwitch.Find(option, Switches)!.Example}.", out error);
+            return Fail($"{option} '{text}' is not {what}; give a whole number of {minimum} or more, such as {CommandLineSwitch.Find(option, Switches)!.Example}.", out error);
         return true;
     }
 }

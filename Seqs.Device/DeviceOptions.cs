@@ -31,7 +31,7 @@ public sealed partial class DeviceOptions
     private const string NicOption = "--nic", TapNameOption = "--tap-name", IpOption = "--ip", GatewayOption = "--gateway", PcapOption = "--pcap", MacOption = "--mac";
 
     /// <summary>Every switch, in the order the help and the unknown-option message list them.</summary>
-    public static IReadOnlyList<DeviceSwitch> Switches { get; } =
+    public static IReadOnlyList<CommandLineSwitch> Switches { get; } =
     [
         new(NicOption, "Nic", "--nic tap"),
         new(TapNameOption, "TapName", "--tap-name tap0"),
@@ -116,7 +116,7 @@ public sealed partial class DeviceOptions
     }
 
     /// <summary>
-    /// Reads the options from <paramref name="configuration"/>, whose keys are <see cref="DeviceSwitch.Key"/>s. On
+    /// Reads the options from <paramref name="configuration"/>, whose keys are <see cref="CommandLineSwitch.Key"/>s. On
     /// false, <paramref name="error"/> has one line per problem, and <paramref name="options"/> holds the defaults.
     /// </summary>
     public static bool TryRead(IConfiguration configuration, out DeviceOptions options, out string error)
@@ -125,7 +125,7 @@ public sealed partial class DeviceOptions
         options = new DeviceOptions();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<string>();
-        foreach (DeviceSwitch option in Switches)
+        foreach (CommandLineSwitch option in Switches)
         {
             string? value = option.IsRepeatable ? RepeatedValue(configuration, option.Key) : configuration[option.Key];
             if (string.IsNullOrWhiteSpace(value))

@@ -10,7 +10,7 @@ namespace Seqs.Device;
 
 /// <summary>
 /// The device on a TAP interface, an ENC28J60 or a CYW43439 (real or emulated): its stack on a loop thread of its own in real
-/// time, the <see cref="DeviceStack"/> services on it, and as asked a pcap capture of every frame.
+/// time, the <see cref="DeviceServices"/> on it, and as asked a pcap capture of every frame.
 /// </summary>
 internal sealed partial class NicDevice : IDevice
 {
@@ -20,7 +20,7 @@ internal sealed partial class NicDevice : IDevice
     private readonly FileStream? _pcapFile;
     private readonly PcapWriter? _pcap;
     private readonly NetLoop _loop;
-    private readonly DeviceStack _device;
+    private readonly DeviceServices _services;
 
     private NicDevice(DeviceOptions options, ILoggerFactory loggers, DeviceLink link, FileStream? pcapFile)
     {
@@ -36,10 +36,10 @@ internal sealed partial class NicDevice : IDevice
         }
         _loop = new NetLoop(TimeProvider.System);
         ILed? led = link.WifiChip is { } chip ? new Cyw43Led(chip, _log) : null;
-        _device = new DeviceStack(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), new DeviceNic(link.Nic, link.Description), options, loggers, led);
+        _services = new DeviceServices(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), new DeviceNic(link.Nic, link.Description), options, loggers, led);
     }
 
-    public DeviceStack Services => _device;
+    public DeviceServices Services => _services;
 
     /// <exception cref="DeviceStartException">The NIC, the capture file or the lease file cannot be opened.</exception>
     public static NicDevice Open(DeviceOptions options, ILoggerFactory loggers)
@@ -64,19 +64,19 @@ internal sealed partial class NicDevice : IDevice
     {
         using var loopStop = new CancellationTokenSource();
         Task loopTask = _loop.Start(loopStop.Token);
-        NetStack stack = _device.Stack;
+        NetStack stack = _services.Stack;
         Log.Started(_log, _link.Description, stack.MacAddress.ToString(), _options.Address?.ToString() ?? "with an address from DHCP", _options.HttpPort);
-        await _device.RunAsync(cancellationToken).ConfigureAwait(false);
+        await _services.RunAsync(cancellationToken).ConfigureAwait(false);
         // The services stop on the loop, so the loop stops last.
         await loopStop.CancelAsync().ConfigureAwait(false);
         await loopTask.ConfigureAwait(false);
         NetStackCounters c = stack.Counters;
-        Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, c.IcmpEchoRepliesSent, _device.UdpEchoes);
+        Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, c.IcmpEchoRepliesSent, _services.UdpEchoes);
     }
 
     public void Dispose()
     {
-        _device.Dispose();
+        _services.Dispose();
         _loop.Dispose();
         _pcap?.Dispose();
         _pcapFile?.Dispose();

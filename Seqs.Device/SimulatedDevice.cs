@@ -51,7 +51,7 @@ internal sealed partial class SimulatedDevice : IDevice
     private readonly SimulatedNtpServer _ntpServer;
     private readonly SimulatedDnsServer _dnsServer;
     private readonly HttpServer _webServer;
-    private readonly DeviceStack _device;
+    private readonly DeviceServices _services;
     private readonly HostForwarder? _forwarder;
     private readonly int _httpPort;
 
@@ -97,35 +97,35 @@ internal sealed partial class SimulatedDevice : IDevice
         _webServer = new HttpServer(Router, new HttpRouter().MapGet("/", ServeRouterPageAsync), logger: NullLogger<HttpServer>.Instance);
 
         var stack = new NetStack(_simulation.CreateLoop(), _driver, logger: loggers.CreateLogger<NetStack>());
-        _device = new DeviceStack(stack, new DeviceNic(_driver, $"{_chip} on a simulated switch"), options.OnSimulatedNetwork(RouterAddress.Address), loggers, led);
+        _services = new DeviceServices(stack, new DeviceNic(_driver, $"{_chip} on a simulated switch"), options.OnSimulatedNetwork(RouterAddress.Address), loggers, led);
         _forwarder = options.Forward is { } forward ? new HostForwarder(forward, Router, _log) : null;
     }
 
     /// <summary>The simulated router: DHCP and NTP server, and the host bridge's side of the forwarded connections.</summary>
     public NetStack Router { get; }
 
-    public DeviceStack Services => _device;
+    public DeviceServices Services => _services;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var simulationStop = new CancellationTokenSource();
         Task simulation = DriveAsync(simulationStop.Token);
-        Log.Started(_log, _chip, _device.Stack.MacAddress.ToString(), RouterAddress.Address.ToString());
+        Log.Started(_log, _chip, _services.Stack.MacAddress.ToString(), RouterAddress.Address.ToString());
         Task router = Task.WhenAll(_dhcpServer.RunAsync(cancellationToken), _ntpServer.RunAsync(cancellationToken),
             _dnsServer.RunAsync(cancellationToken), _webServer.RunAsync(cancellationToken));
         Task announce = AnnounceAsync(cancellationToken);
-        await _device.RunAsync(cancellationToken).ConfigureAwait(false);
+        await _services.RunAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(router, announce).ConfigureAwait(false);
         await simulationStop.CancelAsync().ConfigureAwait(false);
         await simulation.ConfigureAwait(false);
-        NetStackCounters c = _device.Stack.Counters;
+        NetStackCounters c = _services.Stack.Counters;
         Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, c.TcpSegmentsReceived);
     }
 
     public void Dispose()
     {
         _forwarder?.Dispose();
-        _device.Dispose();
+        _services.Dispose();
         _webServer.Dispose();
         _dnsServer.Dispose();
         _ntpServer.Dispose();
@@ -175,8 +175,8 @@ internal sealed partial class SimulatedDevice : IDevice
     {
         try
         {
-            await _device.Stack.WhenConfiguredAsync(cancellationToken).ConfigureAwait(false);
-            Ipv4Address address = _device.Stack.Address!.Value.Address;
+            await _services.Stack.WhenConfiguredAsync(cancellationToken).ConfigureAwait(false);
+            Ipv4Address address = _services.Stack.Address!.Value.Address;
             if (_forwarder is null)
             {
                 Log.Serving(_log, address.ToString(), _httpPort);

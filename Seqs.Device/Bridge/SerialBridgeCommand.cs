@@ -16,7 +16,7 @@ internal static class SerialBridgeCommand
 
     private const string SerialOption = "--serial", TapNameOption = "--tap-name", BaudOption = "--baud";
 
-    private static readonly DeviceSwitch[] Switches =
+    private static readonly CommandLineSwitch[] Switches =
     [
         new(SerialOption, "Serial", "--serial /dev/ttyUSB0"),
         new(TapNameOption, "TapName", "--tap-name tap0"),

@@ -15,7 +15,7 @@ namespace Seqs.Device;
 /// chargen (RFC 864) on TCP 19, an iperf 2 server on TCP 5001, the web pages, and as configured a DHCP client for the address, a DHCP server for
 /// the subnet, an mDNS name and NTP time.
 /// </summary>
-internal sealed partial class DeviceStack : IDisposable
+internal sealed partial class DeviceServices : IDisposable
 {
     private readonly NetStack _stack;
     private readonly ILogger _log;
@@ -45,7 +45,7 @@ internal sealed partial class DeviceStack : IDisposable
 
     /// <exception cref="DeviceStartException">The LED pin, the access token file or the DHCP server's lease file cannot be opened.</exception>
     /// <param name="led">The LED of <c>/api/led</c> when the NIC has one (the CYW43439's); else that of <c>--led-pin</c>, or a simulated one.</param>
-    public DeviceStack(NetStack stack, DeviceNic nic, DeviceOptions options, ILoggerFactory loggers, ILed? led = null)
+    public DeviceServices(NetStack stack, DeviceNic nic, DeviceOptions options, ILoggerFactory loggers, ILed? led = null)
     {
         _stack = stack;
         _log = loggers.CreateLogger("Seqs.Device");
