@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Seqs.Device.HostNics;
+using Seqs.Device.Nics;
 
 namespace Seqs.Device.Bridge;
 
@@ -40,7 +41,7 @@ internal static class SerialBridgeCommand
         TapNic tap;
         try
         {
-            serial = DeviceLink.OpenSerial(port, baudRate, macAddress: null);
+            serial = SerialNicKind.OpenPort(port, baudRate, macAddress: null);
         }
         catch (DeviceStartException e)
         {

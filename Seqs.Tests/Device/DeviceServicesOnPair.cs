@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seqs.Device;
+using Seqs.Device.Nics;
 using Seqs.Device.Web;
 using Seqs.Simulation;
 using Seqs.Tcp;
@@ -24,7 +25,14 @@ internal sealed class DeviceServicesOnPair : IDisposable
         Pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
         string[] args = ["--nic", "tap", "--tap-name", "t0", "--ip", $"{SimulatedPair.AddressB}/24", "--access-token", Token, .. extra];
         Assert.That(DeviceOptions.TryParse(args, out DeviceOptions options, out string error), Is.True, error);
-        Services = new DeviceServices(Pair.B, new DeviceNic(Pair.NicB, "a virtual NIC"), options, NullLoggerFactory.Instance);
+        VirtualNic cable = Pair.NicB;
+        var nic = new OpenedNic(cable, "a virtual NIC", status =>
+        {
+            status.FramesReceived = cable.FramesReceived;
+            status.FramesTransmitted = cable.FramesTransmitted;
+            status.ReceiveErrors = cable.FramesDropped;
+        });
+        Services = new DeviceServices(Pair.B, nic, options, NullLoggerFactory.Instance);
         _ = Services.RunAsync(_stop.Token);
         Pair.Simulation.RunFor(TimeSpan.FromMilliseconds(1));
     }
