@@ -19,7 +19,7 @@ namespace Seqs.Device.Nics;
 internal sealed class Cyw43NicKind : INicKind
 {
     /// <summary>The emulated chip's MAC address when <c>--mac</c> gives none (locally administered).</summary>
-    public static readonly MacAddress DefaultEmulatorMacAddress = MacAddress.Parse("02:53:45:51:57:02");
+    private static readonly MacAddress DefaultEmulatorMacAddress = MacAddress.Parse("02:53:45:51:57:02");
 
     /// <summary>What the emulator boots when no <c>--firmware</c> is given: it accepts any non-empty image.</summary>
     private static readonly Cyw43Firmware EmulatorImages = new(new byte[] { 0x53, 0x45, 0x51, 0x53 }, "emulated=1\0"u8.ToArray());

@@ -47,7 +47,7 @@ internal sealed record Cyw43NicOptions
     ];
 
     /// <summary>What <c>--nic cyw43 --chip-emulator</c> sees when no <c>--emulator-ap</c> is given: a WPA2 network and an open one.</summary>
-    public static IReadOnlyList<EmulatedAccessPoint> DefaultEmulatorAccessPoints { get; } = CreateEmulatorAccessPoints([("seqs-sim", "seqs-sim-pass"), ("seqs-sim-open", null)]);
+    private static IReadOnlyList<EmulatedAccessPoint> DefaultEmulatorAccessPoints { get; } = CreateEmulatorAccessPoints([("seqs-sim", "seqs-sim-pass"), ("seqs-sim-open", null)]);
 
     /// <summary>spidev's, with <see cref="Cyw43439.SpiClockFrequency"/> unless <c>--spi-hz</c> says otherwise; unused with the bit-banged gSPI.</summary>
     public SpidevOptions Spi { get; private init; } = new(0, 0, Cyw43439.SpiClockFrequency);
