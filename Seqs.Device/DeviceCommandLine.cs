@@ -2,13 +2,13 @@ namespace Seqs.Device;
 
 /// <summary>
 /// The device's command line as configuration: each <c>--switch value</c> (or <c>--switch=value</c>) becomes its
-/// <see cref="DeviceSwitch.Key"/>, and a flag becomes <c>true</c>. Unknown switches, missing values and repeats
+/// <see cref="CommandLineSwitch.Key"/>, and a flag becomes <c>true</c>. Unknown switches, missing values and repeats
 /// are refused here, since configuration could not tell them apart afterwards.
 /// </summary>
 public static class DeviceCommandLine
 {
     /// <summary>On false, <paramref name="error"/> is one line that says what to fix.</summary>
-    public static bool TryRead(string[] args, IReadOnlyList<DeviceSwitch> switches, out Dictionary<string, string?> keys, out string error)
+    public static bool TryRead(string[] args, IReadOnlyList<CommandLineSwitch> switches, out Dictionary<string, string?> keys, out string error)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(switches);
@@ -21,7 +21,7 @@ public static class DeviceCommandLine
                 return Fail($"Unexpected argument '{arg}': options start with --, such as --nic tap.", out error);
             int equals = arg.IndexOf('=', StringComparison.Ordinal);
             string name = equals < 0 ? arg : arg[..equals];
-            if (DeviceSwitch.Find(name, switches) is not { } option)
+            if (CommandLineSwitch.Find(name, switches) is not { } option)
                 return Fail($"Unknown option '{name}'; the options are {string.Join(", ", switches.Select(s => s.Name))}.", out error);
             string? value;
             if (option.IsFlag)

@@ -1,3 +1,4 @@
+using Seqs.Device.Nics;
 using Seqs.Dhcp;
 using Seqs.Wire;
 
@@ -28,18 +29,18 @@ public sealed partial class DeviceOptions
     /// <summary>The DHCP server's lease file: <c>--dhcp-leases</c>, else <see cref="DefaultDhcpLeasesPath"/>; null without a server.</summary>
     public string? DhcpLeasesPath { get; private set; }
 
-    private bool TryReadDhcp(Dictionary<string, string> values, out string error)
+    private bool TryReadDhcp(GivenSwitches values, out string error)
     {
         error = "";
         bool useDhcp = values.ContainsKey(DhcpOption);
         if (useDhcp && Address is { } address)
             return Fail($"--ip {address} and --dhcp exclude each other; give a static --ip or --dhcp, not both.", out error);
         if (useDhcp && IsSimulated)
-            return Fail("--dhcp needs a real link, --nic tap, enc28j60, cyw43 or serial; the simulated LAN has fixed addresses.", out error);
+            return Fail($"--dhcp needs a real link, {RealLinks}; the simulated LAN has fixed addresses.", out error);
         if (values.TryGetValue(HostNameOption, out string? hostName))
         {
             if (IsSimulated)
-                return Fail("--hostname names the device on a real link, --nic tap, enc28j60, cyw43 or serial; the simulated LAN has no mDNS peers.", out error);
+                return Fail($"--hostname names the device on a real link, {RealLinks}; the simulated LAN has no mDNS peers.", out error);
             if (!IsHostNameLabel(hostName))
                 return Fail($"--hostname '{hostName}' is not a host name; use 1 to {MaxHostNameLength} letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123), such as seqs-device.", out error);
             HostName = hostName;
@@ -48,7 +49,7 @@ public sealed partial class DeviceOptions
         return TryReadDhcpServer(values, out error);
     }
 
-    private bool TryReadDhcpServer(Dictionary<string, string> values, out string error)
+    private bool TryReadDhcpServer(GivenSwitches values, out string error)
     {
         error = "";
         bool hasLeases = values.TryGetValue(DhcpLeasesOption, out string? leasesPath);
@@ -57,7 +58,7 @@ public sealed partial class DeviceOptions
         if (UseDhcp)
             return Fail("--dhcp-server needs the device's static --ip, not --dhcp: a DHCP server must not depend on a lease of its own.", out error);
         if (IsSimulated)
-            return Fail("--dhcp-server needs a real link, --nic tap, enc28j60, cyw43 or serial; the simulated LAN has fixed addresses.", out error);
+            return Fail($"--dhcp-server needs a real link, {RealLinks}; the simulated LAN has fixed addresses.", out error);
         if (Address is not { } subnet)
             return Fail("--dhcp-server needs the device's static --ip, such as --ip 10.0.0.1/24.", out error);
         int dash = rangeText.IndexOf('-', StringComparison.Ordinal);

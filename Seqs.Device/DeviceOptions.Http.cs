@@ -1,4 +1,5 @@
 using System.Globalization;
+using Seqs.Device.Nics;
 
 namespace Seqs.Device;
 
@@ -9,7 +10,7 @@ public sealed partial class DeviceOptions
     /// <summary>The port of the device's web pages (<c>/</c> and <c>/api/status</c>); <c>--http-port</c>, 80 by default.</summary>
     public int HttpPort { get; private set; } = 80;
 
-    private bool TryReadHttp(Dictionary<string, string> values, out string error)
+    private bool TryReadHttp(GivenSwitches values, out string error)
     {
         error = "";
         if (!values.TryGetValue(HttpPortOption, out string? text))

@@ -1,3 +1,4 @@
+using Seqs.Device.Nics;
 using Seqs.Wire;
 
 namespace Seqs.Device;
@@ -12,13 +13,13 @@ public sealed partial class DeviceOptions
     /// </summary>
     public string? NtpServer { get; private set; }
 
-    private bool TryReadNtp(Dictionary<string, string> values, out string error)
+    private bool TryReadNtp(GivenSwitches values, out string error)
     {
         error = "";
         if (!values.TryGetValue(NtpOption, out string? server))
             return true;
         if (IsSimulated)
-            return Fail("--ntp needs a real link, --nic tap, enc28j60, cyw43 or serial; the simulated LAN has no time server.", out error);
+            return Fail($"--ntp needs a real link, {RealLinks}; the simulated LAN has no time server.", out error);
         if (!Ipv4Address.TryParse(server.AsSpan(), out _))
         {
             if (DnsName.Encode(server) is null || server.Split('.').Any(label => !IsHostNameLabel(label)))

@@ -1,4 +1,5 @@
 using System.Net;
+using Seqs.Device.Nics;
 using Seqs.Wire;
 
 namespace Seqs.Device;
@@ -16,7 +17,7 @@ public sealed partial class DeviceOptions
     /// </summary>
     public IPEndPoint? Forward { get; private set; }
 
-    private bool TryReadForward(Dictionary<string, string> values, out string error)
+    private bool TryReadForward(GivenSwitches values, out string error)
     {
         error = "";
         if (!values.TryGetValue(ForwardOption, out string? text))

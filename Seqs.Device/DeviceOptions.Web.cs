@@ -1,4 +1,5 @@
 using System.Globalization;
+using Seqs.Device.Nics;
 
 namespace Seqs.Device;
 
@@ -39,15 +40,15 @@ public sealed partial class DeviceOptions
         return config.Length > 0 ? Path.Combine(config, "seqs", TokenFileName) : TokenFileName;
     }
 
-    private bool TryReadWeb(Dictionary<string, string> values, out string error)
+    private bool TryReadWeb(GivenSwitches values, out string error)
     {
         error = "";
         if (values.TryGetValue(LedPinOption, out string? pinText))
         {
             if (!int.TryParse(pinText, NumberStyles.None, CultureInfo.InvariantCulture, out int pin))
                 return Fail($"--led-pin '{pinText}' is not a GPIO number; give a whole number of 0 or more, such as --led-pin 17.", out error);
-            if (Nic == Cyw43NicName)
-                return Fail("--led-pin: with --nic cyw43, /api/led switches the CYW43439's own LED on its GPIO 0; drop --led-pin.", out error);
+            if (NicKind.OwnLed is string ownLed)
+                return Fail($"--led-pin: with --nic {Nic}, /api/led switches {ownLed}; drop --led-pin.", out error);
             if (IsSimulated)
                 return Fail("--led-pin drives a real GPIO; the simulated network has a simulated LED, so drop --led-pin.", out error);
             LedPin = pin;

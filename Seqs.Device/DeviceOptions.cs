@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Seqs.Device.Nics;
 using Seqs.Wire;
 
 namespace Seqs.Device;
@@ -6,32 +7,33 @@ namespace Seqs.Device;
 /// <summary>
 /// The device's settings, from the command line (<see cref="Switches"/>), the SEQS_ environment and appsettings.json
 /// alike (<see cref="TryRead"/>): <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp) [--hostname NAME] [--gateway A.B.C.D]
-/// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--http-port N] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>, or
-/// <c>--nic enc28j60</c> with the SPI and pin options of <see cref="SpiBus"/> to <see cref="ResetPin"/> (real chip)
-/// or <c>--chip-emulator</c> (the chip emulated, on <c>--tap-name</c> or the simulated network); <c>--nic cyw43</c>
-/// with <c>--wifi-ssid</c>, <c>--wifi-pass</c>, the firmware files and the transport of <see cref="WifiTransport"/>, or
-/// <c>--chip-emulator</c> with <c>--emulator-ap</c>; <c>--nic serial --serial-port PATH [--baud N]</c>
-/// (<see cref="SerialPortPath"/>); the web interface's
-/// <c>--led-pin</c>, <c>--access-token</c>, <c>--token-file</c> and <c>--public-status</c>; and <c>--forward</c> for
-/// the simulated network, which is what no <c>--nic</c> selects. Each option with a value also accepts
-/// <c>--option=value</c>. A new NIC kind adds its name to <see cref="KnownNics"/>, its switches to
-/// <see cref="Switches"/> and a partial file with its reader, as <c>DeviceOptions.Enc28j60.cs</c> does.
+/// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--http-port N] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>,
+/// or another <c>--nic</c> of <see cref="NicKinds.All"/> with the switches of its own (<see cref="INicKind.Switches"/>),
+/// which that kind reads into <see cref="NicOptions{T}"/>; <c>--chip-emulator</c> for a chip's emulator, on
+/// <c>--tap-name</c> or the simulated network; the web interface's <c>--led-pin</c>, <c>--access-token</c>,
+/// <c>--token-file</c> and <c>--public-status</c>; and <c>--forward</c> for the simulated network, which is what no
+/// <c>--nic</c> selects. Each option with a value also accepts <c>--option=value</c>.
 /// </summary>
 public sealed partial class DeviceOptions
 {
-    public const string SimulatedNicName = "sim";
-    public const string TapNicName = "tap";
-    public const string Enc28j60NicName = "enc28j60";
-    public const string SerialNicName = "serial";
-
     /// <summary>The lease file of <c>--dhcp-server</c> when <c>--dhcp-leases</c> is not given, in the working directory.</summary>
     public const string DefaultDhcpLeasesPath = "seqs-dhcp.leases";
 
-    private const int MaxInterfaceNameLength = 15; // IFNAMSIZ - 1
-    private const string NicOption = "--nic", TapNameOption = "--tap-name", IpOption = "--ip", GatewayOption = "--gateway", PcapOption = "--pcap", MacOption = "--mac";
+    internal const string ChipEmulatorOption = "--chip-emulator", MacOption = "--mac";
 
-    /// <summary>Every switch, in the order the help and the unknown-option message list them.</summary>
-    public static IReadOnlyList<DeviceSwitch> Switches { get; } =
+    private const int MaxInterfaceNameLength = 15; // IFNAMSIZ - 1
+    private const string NicOption = "--nic", TapNameOption = "--tap-name", IpOption = "--ip", GatewayOption = "--gateway", PcapOption = "--pcap";
+
+    /// <summary>"--nic tap, enc28j60, cyw43 or serial": the kinds that are a real link, for the options that need one.</summary>
+    private static readonly string RealLinks = $"--nic {NicKinds.Either(NicKinds.All.Where(kind => kind != NicKinds.Simulated))}";
+
+    private object? _nicOptions;
+
+    /// <summary>
+    /// Every switch, in the order the help and the unknown-option message list them: the device's, each NIC kind's,
+    /// then the simulated network's and the web interface's.
+    /// </summary>
+    public static IReadOnlyList<CommandLineSwitch> Switches { get; } =
     [
         new(NicOption, "Nic", "--nic tap"),
         new(TapNameOption, "TapName", "--tap-name tap0"),
@@ -46,41 +48,26 @@ public sealed partial class DeviceOptions
         new(PcapOption, "Pcap", "--pcap seqs.pcap"),
         new(MacOption, "Mac", "--mac 02:00:00:00:00:01"),
         new(ChipEmulatorOption, "ChipEmulator", null),
-        new(SpiBusOption, "SpiBus", "--spi-bus 0"),
-        new(SpiChipSelectOption, "SpiChipSelect", "--spi-cs 0"),
-        new(SpiClockOption, "SpiClockHz", "--spi-hz 20000000"),
-        new(InterruptPinOption, "InterruptPin", "--int-pin 25"),
-        new(ResetPinOption, "ResetPin", "--reset-pin 24"),
-        new(SerialPortOption, "SerialPort", "--serial-port /dev/ttyUSB0"),
-        new(BaudOption, "Baud", "--baud 115200"),
+        .. NicKinds.All.SelectMany(kind => kind.Switches).DistinctBy(option => option.Name),
         new(ForwardOption, "Forward", "--forward 127.0.0.1:8080"),
         new(LedPinOption, "LedPin", "--led-pin 17"),
         new(AccessTokenOption, "AccessToken", "--access-token 5f0c2a9e81b34d6f8e27c1a0b9d4e3f2"),
         new(TokenFileOption, "TokenFile", "--token-file /var/lib/seqs/access-token"),
         new(PublicStatusOption, "PublicStatus", "--public-status false"),
-        new(WifiSsidOption, "WifiSsid", "--wifi-ssid seqs-sim"),
-        new(WifiPassOption, "WifiPass", "--wifi-pass seqs-sim-pass"),
-        new(FirmwareOption, "Firmware", "--firmware 43439A0.bin"),
-        new(NvramOption, "Nvram", "--nvram nvram_rp2040.bin"),
-        new(ClmOption, "Clm", "--clm 43439A0_clm.bin"),
-        new(WifiTransportOption, "WifiTransport", "--wifi-transport spidev"),
-        new(GspiClockPinOption, "GspiClockPin", "--gspi-clk-pin 11"),
-        new(GspiDataPinOption, "GspiDataPin", "--gspi-data-pin 10"),
-        new(GspiChipSelectPinOption, "GspiChipSelectPin", "--gspi-cs-pin 8"),
-        new(PowerPinOption, "WlOnPin", "--wl-on-pin 23"),
-        new(HostWakePinOption, "HostWakePin", "--host-wake-pin 24"),
-        new(EmulatorAccessPointOption, "EmulatorAp", "--emulator-ap seqs-sim:seqs-sim-pass") { IsRepeatable = true },
     ];
 
     private DeviceOptions()
     {
     }
 
-    /// <summary>The known NIC kinds, as given to <c>--nic</c>.</summary>
-    public static IReadOnlyList<string> KnownNics { get; } = [SimulatedNicName, TapNicName, Enc28j60NicName, Cyw43NicName, SerialNicName];
+    /// <summary>The name of <see cref="NicKind"/>, as given to <c>--nic</c>.</summary>
+    public string Nic => NicKind.Name;
 
-    /// <summary>One of <see cref="KnownNics"/>; <see cref="SimulatedNicName"/> unless <c>--nic</c> says otherwise.</summary>
-    public string Nic { get; private set; } = SimulatedNicName;
+    /// <summary>One of <see cref="NicKinds.All"/>; <see cref="NicKinds.Simulated"/> unless <c>--nic</c> says otherwise.</summary>
+    internal INicKind NicKind { get; private set; } = NicKinds.Simulated;
+
+    /// <summary>True with <c>--chip-emulator</c>: the NIC's driver runs against the chip's emulator instead of the chip.</summary>
+    public bool ChipEmulator { get; private set; }
 
     /// <summary>
     /// The TAP device to create or attach to: the stack's NIC with <c>--nic tap</c>, the emulated chip's wire with
@@ -89,7 +76,7 @@ public sealed partial class DeviceOptions
     public string? TapName { get; private set; }
 
     /// <summary>True when the device runs on the simulated LAN: no TAP and no hardware.</summary>
-    public bool IsSimulated => TapName is null && (Nic == SimulatedNicName || ChipEmulator);
+    public bool IsSimulated => TapName is null && (NicKind == NicKinds.Simulated || ChipEmulator);
 
     /// <summary>The stack's static address and subnet (<c>--ip</c>), or null when none was given.</summary>
     public Ipv4Cidr? Address { get; private set; }
@@ -102,6 +89,9 @@ public sealed partial class DeviceOptions
 
     /// <summary>The stack's unicast MAC, or null for the NIC's default.</summary>
     public MacAddress? MacAddress { get; private set; }
+
+    /// <summary>The options <see cref="NicKind"/> read from its switches, as its own record <typeparamref name="T"/>.</summary>
+    internal T NicOptions<T>() where T : class => (T)_nicOptions!;
 
     /// <summary>
     /// Parses <paramref name="args"/> alone, with no file or environment. On false, <paramref name="error"/> has one
@@ -116,7 +106,7 @@ public sealed partial class DeviceOptions
     }
 
     /// <summary>
-    /// Reads the options from <paramref name="configuration"/>, whose keys are <see cref="DeviceSwitch.Key"/>s. On
+    /// Reads the options from <paramref name="configuration"/>, whose keys are <see cref="CommandLineSwitch.Key"/>s. On
     /// false, <paramref name="error"/> has one line per problem, and <paramref name="options"/> holds the defaults.
     /// </summary>
     public static bool TryRead(IConfiguration configuration, out DeviceOptions options, out string error)
@@ -125,7 +115,7 @@ public sealed partial class DeviceOptions
         options = new DeviceOptions();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<string>();
-        foreach (DeviceSwitch option in Switches)
+        foreach (CommandLineSwitch option in Switches)
         {
             string? value = option.IsRepeatable ? RepeatedValue(configuration, option.Key) : configuration[option.Key];
             if (string.IsNullOrWhiteSpace(value))
@@ -174,19 +164,17 @@ public sealed partial class DeviceOptions
     {
         options = new DeviceOptions();
         var parsed = new DeviceOptions();
-        string error;
-        if (!parsed.TryReadNic(values, out error))
+        var given = new GivenSwitches(values);
+        if (!parsed.TryReadNic(given, out string error))
         {
             problems.Add(error);
             return false;
         }
-        OptionReader[][] groups =
+        List<OptionReader[]> groups =
         [
             [parsed.TryReadAddress, parsed.TryReadDhcp, parsed.TryReadGateway, parsed.TryReadNtp, parsed.TryReadAddressing],
             [parsed.TryReadMac],
-            [parsed.TryReadEnc28j60],
-            [parsed.TryReadCyw43],
-            [parsed.TryReadSerial],
+            .. NicKinds.All.Select(kind => new OptionReader[] { kind == parsed.NicKind ? parsed.TryReadNicOptions : parsed.RefuserOfSwitchesOf(kind) }),
             [parsed.TryReadHttp],
             [parsed.TryReadForward],
             [parsed.TryReadWeb],
@@ -195,7 +183,7 @@ public sealed partial class DeviceOptions
         {
             foreach (OptionReader read in group)
             {
-                if (!read(values, out error))
+                if (!read(given, out error))
                 {
                     problems.Add(error);
                     break;
@@ -204,15 +192,38 @@ public sealed partial class DeviceOptions
         }
         if (problems.Count > 0)
             return false;
-        parsed.PcapPath = values.GetValueOrDefault(PcapOption);
+        parsed.PcapPath = given.GetValueOrDefault(PcapOption);
         options = parsed;
         return true;
     }
 
-    private delegate bool OptionReader(Dictionary<string, string> values, out string error);
+    private delegate bool OptionReader(GivenSwitches values, out string error);
+
+    private bool TryReadNicOptions(GivenSwitches values, out string error)
+    {
+        if (!NicKind.TryReadOptions(values, out object? nicOptions, out error))
+            return false;
+        _nicOptions = nicOptions;
+        return true;
+    }
+
+    /// <summary>
+    /// Refuses the switches of <paramref name="kind"/>, which <c>--nic</c> did not pick, that the picked kind does not
+    /// read either; a switch of several kinds is refused once, with the first of them.
+    /// </summary>
+    private OptionReader RefuserOfSwitchesOf(INicKind kind) => (GivenSwitches values, out string error) =>
+    {
+        error = "";
+        string? given = values.FirstGiven(kind.Switches.Select(option => option.Name)
+            .Where(name => !NicKind.Switches.Any(option => option.Name == name) && ReadersOf(name).First() == kind));
+        return given is null || Fail($"{given} applies only to {NicKinds.Selecting(ReadersOf(given))}, not to --nic {Nic}.", out error);
+    };
+
+    private static IEnumerable<INicKind> ReadersOf(string switchName) =>
+        NicKinds.All.Where(kind => kind.Switches.Any(option => option.Name == switchName));
 
     /// <summary>A real link needs an address from somewhere.</summary>
-    private bool TryReadAddressing(Dictionary<string, string> values, out string error)
+    private bool TryReadAddressing(GivenSwitches values, out string error)
     {
         error = "";
         if (!IsSimulated && Address is null && !UseDhcp)
@@ -220,29 +231,30 @@ public sealed partial class DeviceOptions
         return true;
     }
 
-    private bool TryReadNic(Dictionary<string, string> values, out string error)
+    private bool TryReadNic(GivenSwitches values, out string error)
     {
         error = "";
-        string nic = values.GetValueOrDefault(NicOption, SimulatedNicName);
-        if (!KnownNics.Contains(nic))
-            return Fail($"Unknown NIC '{nic}' for --nic; the known NICs are {string.Join(", ", KnownNics)}.", out error);
-        bool chipEmulator = values.ContainsKey(ChipEmulatorOption);
-        if (chipEmulator && nic is not (Enc28j60NicName or Cyw43NicName))
-            return Fail($"--chip-emulator applies only to --nic enc28j60 and --nic cyw43, not to --nic {nic}.", out error);
+        string nic = values.GetValueOrDefault(NicOption, NicKinds.Simulated.Name);
+        if (NicKinds.Find(nic) is not { } kind)
+            return Fail($"Unknown NIC '{nic}' for --nic; the known NICs are {string.Join(", ", NicKinds.All.Select(known => known.Name))}.", out error);
+        INicKind[] emulated = [.. NicKinds.All.Where(known => known.HasChipEmulator)];
+        bool chipEmulator = values.ChipEmulator;
+        if (chipEmulator && !kind.HasChipEmulator)
+            return Fail($"--chip-emulator applies only to {NicKinds.Selecting(emulated)}, not to --nic {nic}.", out error);
         string? tapName = values.GetValueOrDefault(TapNameOption);
-        if (nic == TapNicName && tapName is null)
-            return Fail("--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).", out error);
-        if (tapName is not null && nic != TapNicName && !chipEmulator)
-            return Fail($"--tap-name applies only to --nic tap and to --nic enc28j60 or cyw43 with --chip-emulator, not to --nic {nic}{(nic is Enc28j60NicName or Cyw43NicName ? " on real hardware" : "")}.", out error);
+        if (kind == NicKinds.Tap && tapName is null)
+            return Fail($"--nic {nic} needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).", out error);
+        if (tapName is not null && kind != NicKinds.Tap && !chipEmulator)
+            return Fail($"--tap-name applies only to --nic {NicKinds.Tap.Name} and to --nic {NicKinds.Either(emulated)} with --chip-emulator, not to --nic {nic}{(kind.HasChipEmulator ? " on real hardware" : "")}.", out error);
         if (tapName is not null && (tapName.Length > MaxInterfaceNameLength || tapName.Contains('/') || tapName.Any(char.IsWhiteSpace)))
             return Fail($"--tap-name '{tapName}' is not a Linux interface name; use 1 to {MaxInterfaceNameLength} characters without '/' or spaces, such as tap0.", out error);
-        Nic = nic;
+        NicKind = kind;
         ChipEmulator = chipEmulator;
         TapName = tapName;
         return true;
     }
 
-    private bool TryReadAddress(Dictionary<string, string> values, out string error)
+    private bool TryReadAddress(GivenSwitches values, out string error)
     {
         error = "";
         if (!values.TryGetValue(IpOption, out string? ipText))
@@ -256,7 +268,7 @@ public sealed partial class DeviceOptions
         return true;
     }
 
-    private bool TryReadGateway(Dictionary<string, string> values, out string error)
+    private bool TryReadGateway(GivenSwitches values, out string error)
     {
         error = "";
         if (!values.TryGetValue(GatewayOption, out string? gatewayText))
@@ -275,7 +287,7 @@ public sealed partial class DeviceOptions
         return true;
     }
 
-    private bool TryReadMac(Dictionary<string, string> values, out string error)
+    private bool TryReadMac(GivenSwitches values, out string error)
     {
         error = "";
         if (!values.TryGetValue(MacOption, out string? macText))
@@ -288,7 +300,8 @@ public sealed partial class DeviceOptions
         return true;
     }
 
-    private static bool Fail(string message, out string error)
+    /// <summary>Sets <paramref name="error"/> to <paramref name="message"/> and returns false, for the readers' one-line refusals.</summary>
+    internal static bool Fail(string message, out string error)
     {
         error = message;
         return false;

@@ -4,7 +4,7 @@ namespace Seqs.Device;
 internal interface IDevice : IDisposable
 {
     /// <summary>The device's stack and what it serves on it.</summary>
-    DeviceStack Services { get; }
+    DeviceServices Services { get; }
 
     /// <summary>
     /// Runs until <paramref name="cancellationToken"/> is cancelled, then stops gracefully: the DHCP lease

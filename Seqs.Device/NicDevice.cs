@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Seqs.Device.Web;
+using Seqs.Device.Nics;
 using Seqs.Diagnostics;
 using Seqs.Hal;
 using Seqs.Scheduling;
@@ -10,52 +10,51 @@ namespace Seqs.Device;
 
 /// <summary>
 /// The device on a TAP interface, an ENC28J60 or a CYW43439 (real or emulated): its stack on a loop thread of its own in real
-/// time, the <see cref="DeviceStack"/> services on it, and as asked a pcap capture of every frame.
+/// time, the <see cref="DeviceServices"/> on it, and as asked a pcap capture of every frame.
 /// </summary>
 internal sealed partial class NicDevice : IDevice
 {
     private readonly DeviceOptions _options;
     private readonly ILogger _log;
-    private readonly DeviceLink _link;
+    private readonly OpenedNic _nic;
     private readonly FileStream? _pcapFile;
     private readonly PcapWriter? _pcap;
     private readonly NetLoop _loop;
-    private readonly DeviceStack _device;
+    private readonly DeviceServices _services;
 
-    private NicDevice(DeviceOptions options, ILoggerFactory loggers, DeviceLink link, FileStream? pcapFile)
+    private NicDevice(DeviceOptions options, ILoggerFactory loggers, OpenedNic opened, FileStream? pcapFile)
     {
         _options = options;
         _log = loggers.CreateLogger("Seqs.Device");
-        _link = link;
+        _nic = opened;
         _pcapFile = pcapFile;
-        IEthernetNic nic = link.Nic;
+        IEthernetNic nic = opened.Nic;
         if (pcapFile is not null)
         {
             _pcap = new PcapWriter(pcapFile);
-            nic = new CapturingNic(link.Nic, _pcap, TimeProvider.System);
+            nic = new CapturingNic(opened.Nic, _pcap, TimeProvider.System);
         }
         _loop = new NetLoop(TimeProvider.System);
-        ILed? led = link.WifiChip is { } chip ? new Cyw43Led(chip, _log) : null;
-        _device = new DeviceStack(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), new DeviceNic(link.Nic, link.Description), options, loggers, led);
+        _services = new DeviceServices(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), opened, options, loggers);
     }
 
-    public DeviceStack Services => _device;
+    public DeviceServices Services => _services;
 
     /// <exception cref="DeviceStartException">The NIC, the capture file or the lease file cannot be opened.</exception>
     public static NicDevice Open(DeviceOptions options, ILoggerFactory loggers)
     {
-        DeviceLink link = DeviceLink.Open(options, loggers);
+        OpenedNic opened = options.NicKind.Open(options, loggers);
         FileStream? pcapFile = null;
         try
         {
             if (options.PcapPath is string path)
                 pcapFile = OpenCapture(path);
-            return new NicDevice(options, loggers, link, pcapFile);
+            return new NicDevice(options, loggers, opened, pcapFile);
         }
         catch
         {
             pcapFile?.Dispose();
-            link.Dispose();
+            opened.Dispose();
             throw;
         }
     }
@@ -64,23 +63,23 @@ internal sealed partial class NicDevice : IDevice
     {
         using var loopStop = new CancellationTokenSource();
         Task loopTask = _loop.Start(loopStop.Token);
-        NetStack stack = _device.Stack;
-        Log.Started(_log, _link.Description, stack.MacAddress.ToString(), _options.Address?.ToString() ?? "with an address from DHCP", _options.HttpPort);
-        await _device.RunAsync(cancellationToken).ConfigureAwait(false);
+        NetStack stack = _services.Stack;
+        Log.Started(_log, _nic.Description, stack.MacAddress.ToString(), _options.Address?.ToString() ?? "with an address from DHCP", _options.HttpPort);
+        await _services.RunAsync(cancellationToken).ConfigureAwait(false);
         // The services stop on the loop, so the loop stops last.
         await loopStop.CancelAsync().ConfigureAwait(false);
         await loopTask.ConfigureAwait(false);
         NetStackCounters c = stack.Counters;
-        Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, c.IcmpEchoRepliesSent, _device.UdpEchoes);
+        Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, c.IcmpEchoRepliesSent, _services.UdpEchoes);
     }
 
     public void Dispose()
     {
-        _device.Dispose();
+        _services.Dispose();
         _loop.Dispose();
         _pcap?.Dispose();
         _pcapFile?.Dispose();
-        _link.Dispose();
+        _nic.Dispose();
     }
 
     private static FileStream OpenCapture(string path)

@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Seqs.Device.Web;
+using Seqs.Device.Nics;
 using Seqs.Dhcp;
-using Seqs.Drivers.Cyw43;
-using Seqs.Drivers.Enc28j60;
-using Seqs.Hal;
 using Seqs.Http;
 using Seqs.Simulation;
 using Seqs.Stack;
@@ -14,8 +11,9 @@ using Seqs.Wire;
 namespace Seqs.Device;
 
 /// <summary>
-/// The device with no hardware and no root: the real ENC28J60 driver against the chip's emulator, or with
-/// <c>--nic cyw43</c> the real CYW43439 driver against its emulator, booted and joined; the chip's wire (or air) on a
+/// The device with no hardware and no root: the NIC its kind opens on the simulated LAN
+/// (<see cref="INicKind.OpenOnSimulatedLan"/>: the real ENC28J60 driver against the chip's emulator, or with
+/// <c>--nic cyw43</c> the real CYW43439 driver against its emulator, booted and joined), the chip's wire (or air) on a
 /// port of a virtual switch, and on another port a simulated router (a second stack) that serves DHCP, NTP, DNS
 /// (<see cref="RouterName"/>) and a web page.
 /// Virtual time follows the wall clock, driven on a thread of its own, so the network is live: the device leases
@@ -36,48 +34,39 @@ internal sealed partial class SimulatedDevice : IDevice
     /// <summary>A 10BASE-T cable with the delay of a short run through a switch.</summary>
     private static readonly LinkFaults Cable = new() { PropagationDelay = TimeSpan.FromMilliseconds(1), BitsPerSecond = 10_000_000 };
 
-    /// <summary>The most virtual time the CYW43439's boot and join may take: the power-up waits and the join timeout, with room.</summary>
-    private static readonly TimeSpan WifiStartLimit = TimeSpan.FromSeconds(60);
-
     /// <summary>How often the driving thread catches virtual time up with the wall clock.</summary>
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
 
     private readonly ILogger _log;
     private readonly NetworkSimulation _simulation;
-    private readonly IEthernetNic _driver;
-    private readonly IDisposable _ownedDriver;
-    private readonly string _chip;
+    private readonly OpenedNic _nic;
     private readonly DhcpServer _dhcpServer;
     private readonly SimulatedNtpServer _ntpServer;
     private readonly SimulatedDnsServer _dnsServer;
     private readonly HttpServer _webServer;
-    private readonly DeviceStack _device;
+    private readonly DeviceServices _services;
     private readonly HostForwarder? _forwarder;
     private readonly int _httpPort;
 
-    /// <exception cref="DeviceStartException">The forward address cannot be listened on, or the CYW43439 did not boot or join.</exception>
+    /// <exception cref="DeviceStartException">The forward address cannot be listened on, or the NIC did not start (the CYW43439 did not boot or join).</exception>
     public SimulatedDevice(DeviceOptions options, ILoggerFactory loggers)
     {
         _log = loggers.CreateLogger("Seqs.Device");
         _httpPort = options.HttpPort;
-        Cyw43Firmware? firmware = options.Nic == DeviceOptions.Cyw43NicName ? Cyw43Startup.LoadFirmware(options) : null;
         _simulation = new NetworkSimulation();
         VirtualSwitch lan = _simulation.CreateSwitch(4);
         var cable = new VirtualNic(options.MacAddress ?? DefaultDeviceMac);
         var routerNic = new VirtualNic(RouterMac);
         lan.Connect(0, cable, Cable);
         lan.Connect(1, routerNic, Cable);
-        ILed? led = null;
-        if (firmware is not null)
+        try
         {
-            Cyw43439 wifi = StartCyw43439(cable, firmware, options, loggers);
-            (_driver, _ownedDriver, _chip) = (wifi, wifi, $"an emulated CYW43439 joined to '{options.WifiSsid}'");
-            led = new Cyw43Led(wifi, _log);
+            _nic = options.NicKind.OpenOnSimulatedLan(cable, _simulation, options, loggers);
         }
-        else
+        catch
         {
-            Enc28j60 enc28j60 = EmulatedEnc28j60.Attach(cable, cable.MacAddress, _simulation.Clock, loggers, holdWhileFull: false);
-            (_driver, _ownedDriver, _chip) = (enc28j60, enc28j60, $"an emulated ENC28J60 rev {enc28j60.Revision:X2}h");
+            _simulation.Dispose();
+            throw;
         }
 
         Router = new NetStack(_simulation.CreateLoop(), routerNic);
@@ -96,70 +85,42 @@ internal sealed partial class SimulatedDevice : IDevice
         _dnsServer.Hosts[RouterName] = [RouterAddress.Address];
         _webServer = new HttpServer(Router, new HttpRouter().MapGet("/", ServeRouterPageAsync), logger: NullLogger<HttpServer>.Instance);
 
-        var stack = new NetStack(_simulation.CreateLoop(), _driver, logger: loggers.CreateLogger<NetStack>());
-        _device = new DeviceStack(stack, new DeviceNic(_driver, $"{_chip} on a simulated switch"), options.OnSimulatedNetwork(RouterAddress.Address), loggers, led);
+        var stack = new NetStack(_simulation.CreateLoop(), _nic.Nic, logger: loggers.CreateLogger<NetStack>());
+        _services = new DeviceServices(stack, _nic.DescribedAs($"{_nic.Description} on a simulated switch"), options.OnSimulatedNetwork(RouterAddress.Address), loggers);
         _forwarder = options.Forward is { } forward ? new HostForwarder(forward, Router, _log) : null;
     }
 
     /// <summary>The simulated router: DHCP and NTP server, and the host bridge's side of the forwarded connections.</summary>
     public NetStack Router { get; }
 
-    public DeviceStack Services => _device;
+    public DeviceServices Services => _services;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var simulationStop = new CancellationTokenSource();
         Task simulation = DriveAsync(simulationStop.Token);
-        Log.Started(_log, _chip, _device.Stack.MacAddress.ToString(), RouterAddress.Address.ToString());
+        Log.Started(_log, _nic.Description, _services.Stack.MacAddress.ToString(), RouterAddress.Address.ToString());
         Task router = Task.WhenAll(_dhcpServer.RunAsync(cancellationToken), _ntpServer.RunAsync(cancellationToken),
             _dnsServer.RunAsync(cancellationToken), _webServer.RunAsync(cancellationToken));
         Task announce = AnnounceAsync(cancellationToken);
-        await _device.RunAsync(cancellationToken).ConfigureAwait(false);
+        await _services.RunAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(router, announce).ConfigureAwait(false);
         await simulationStop.CancelAsync().ConfigureAwait(false);
         await simulation.ConfigureAwait(false);
-        NetStackCounters c = _device.Stack.Counters;
-        Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, _device.Stack.Tcp.Counters.SegmentsReceived);
+        NetStackCounters c = _services.Stack.Counters;
+        Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, _services.Stack.Tcp.Counters.SegmentsReceived);
     }
 
     public void Dispose()
     {
         _forwarder?.Dispose();
-        _device.Dispose();
+        _services.Dispose();
         _webServer.Dispose();
         _dnsServer.Dispose();
         _ntpServer.Dispose();
         _dhcpServer.Dispose();
-        _ownedDriver.Dispose();
+        _nic.Dispose();
         _simulation.Dispose();
-    }
-
-    /// <summary>
-    /// The CYW43439 driver on its emulator, the air side on <paramref name="air"/>, booted and joined in virtual time,
-    /// which runs here as fast as the steps allow; the simulation's own thread starts later, in <see cref="RunAsync"/>.
-    /// </summary>
-    private Cyw43439 StartCyw43439(IEthernetNic air, Cyw43Firmware firmware, DeviceOptions options, ILoggerFactory loggers)
-    {
-        Cyw43439 driver = EmulatedCyw43439.Attach(air, options, _simulation.Clock, loggers);
-        try
-        {
-            RunToCompletion(Cyw43Startup.BootAsync(driver, firmware, CancellationToken.None));
-            RunToCompletion(Cyw43Startup.JoinAsync(driver, options, CancellationToken.None));
-            return driver;
-        }
-        catch
-        {
-            driver.Dispose();
-            _simulation.Dispose();
-            throw;
-        }
-    }
-
-    private void RunToCompletion(Task task)
-    {
-        if (!_simulation.RunUntil(() => task.IsCompleted, WifiStartLimit))
-            throw new DeviceStartException($"The emulated CYW43439 did not boot and join within {WifiStartLimit.TotalSeconds} s of simulated time.");
-        task.GetAwaiter().GetResult();
     }
 
     /// <summary>The router's web page, for <c>seqs-device get http://router.sim/</c>.</summary>
@@ -175,8 +136,8 @@ internal sealed partial class SimulatedDevice : IDevice
     {
         try
         {
-            await _device.Stack.WhenConfiguredAsync(cancellationToken).ConfigureAwait(false);
-            Ipv4Address address = _device.Stack.Address!.Value.Address;
+            await _services.Stack.WhenConfiguredAsync(cancellationToken).ConfigureAwait(false);
+            Ipv4Address address = _services.Stack.Address!.Value.Address;
             if (_forwarder is null)
             {
                 Log.Serving(_log, address.ToString(), _httpPort);

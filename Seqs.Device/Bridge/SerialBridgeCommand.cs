@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Seqs.Device.HostNics;
+using Seqs.Device.Nics;
 
 namespace Seqs.Device.Bridge;
 
@@ -16,7 +17,7 @@ internal static class SerialBridgeCommand
 
     private const string SerialOption = "--serial", TapNameOption = "--tap-name", BaudOption = "--baud";
 
-    private static readonly DeviceSwitch[] Switches =
+    private static readonly CommandLineSwitch[] Switches =
     [
         new(SerialOption, "Serial", "--serial /dev/ttyUSB0"),
         new(TapNameOption, "TapName", "--tap-name tap0"),
@@ -40,7 +41,7 @@ internal static class SerialBridgeCommand
         TapNic tap;
         try
         {
-            serial = DeviceLink.OpenSerial(port, baudRate, macAddress: null);
+            serial = SerialNicKind.OpenPort(port, baudRate, macAddress: null);
         }
         catch (DeviceStartException e)
         {

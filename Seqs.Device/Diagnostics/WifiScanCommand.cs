@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Seqs.Device.Nics;
 using Seqs.Drivers.Cyw43;
-using Seqs.Simulation;
 
 namespace Seqs.Device.Diagnostics;
 
@@ -17,19 +17,16 @@ internal static class WifiScanCommand
 
     public static async Task<int> RunAsync(DeviceOptions options, ILoggerFactory loggers, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
-        if (options.Nic != DeviceOptions.Cyw43NicName)
+        if (options.NicKind is not Cyw43NicKind)
         {
             await errors.WriteLineAsync($"seqs: scan needs a Wi-Fi NIC: --nic cyw43 (with --chip-emulator for the emulated chip), not --nic {options.Nic}.").ConfigureAwait(false);
             return 2;
         }
         try
         {
-            Cyw43Firmware firmware = Cyw43Startup.LoadFirmware(options);
-            // A scan needs no network behind the chip: the emulator's air side goes nowhere.
-            using Cyw43439 chip = options.ChipEmulator
-                ? EmulatedCyw43439.Attach(new VirtualNic(options.MacAddress ?? EmulatedCyw43439.DefaultMacAddress), options, TimeProvider.System, loggers)
-                : Cyw43Startup.OpenHardware(options, loggers);
-            await Cyw43Startup.BootAsync(chip, firmware, cancellationToken).ConfigureAwait(false);
+            Cyw43Firmware firmware = Cyw43NicKind.LoadFirmware(options.NicOptions<Cyw43NicOptions>());
+            using Cyw43439 chip = Cyw43NicKind.OpenForScan(options, loggers);
+            await Cyw43NicKind.BootAsync(chip, firmware, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<WifiNetwork> networks = await chip.ScanAsync(cancellationToken).ConfigureAwait(false);
             int ssidWidth = Math.Max("SSID".Length, networks.Count == 0 ? 0 : networks.Max(n => n.Ssid.Length));
             await output.WriteLineAsync($"{"SSID".PadRight(ssidWidth)}  BSSID              CHANNEL  RSSI     SECURITY").ConfigureAwait(false);
@@ -38,7 +35,7 @@ internal static class WifiScanCommand
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{network.Ssid.PadRight(ssidWidth)}  {network.Bssid}  {network.Channel,7}  {network.Rssi,3} dBm  {Security(network.Security)}")).ConfigureAwait(false);
             }
-            await errors.WriteLineAsync($"seqs: {networks.Count} network{(networks.Count == 1 ? "" : "s")} found on {Cyw43Startup.BusDescription(options)}.").ConfigureAwait(false);
+            await errors.WriteLineAsync($"seqs: {networks.Count} network{(networks.Count == 1 ? "" : "s")} found on {Cyw43NicKind.BusDescription(options)}.").ConfigureAwait(false);
             return 0;
         }
         catch (DeviceStartException e)
@@ -48,7 +45,7 @@ internal static class WifiScanCommand
         }
         catch (IOException e)
         {
-            await errors.WriteLineAsync($"seqs: the scan failed: {DeviceLink.OneLine(e.Message)}").ConfigureAwait(false);
+            await errors.WriteLineAsync($"seqs: the scan failed: {DeviceStartException.OneLine(e.Message)}").ConfigureAwait(false);
             return 1;
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Seqs.Device.Nics;
 using Seqs.Device.Web;
 using Seqs.Http;
 using Seqs.Stack;
@@ -27,10 +28,10 @@ internal sealed class DeviceMetrics : IDisposable
     private readonly NetStackCounters _stack;
     private readonly TcpTable _tcp;
     private readonly HttpServerCounters _http;
-    private readonly DeviceNic _nic;
+    private readonly OpenedNic _nic;
     private readonly NicStatus _nicStatus = new();
 
-    public DeviceMetrics(NetStack stack, HttpServerCounters http, DeviceNic nic)
+    public DeviceMetrics(NetStack stack, HttpServerCounters http, OpenedNic nic)
     {
         _tcp = stack.Tcp;
         _stack = stack.Counters;
@@ -72,7 +73,7 @@ internal sealed class DeviceMetrics : IDisposable
 
     private Measurement<long>[] NicErrors()
     {
-        _nic.Read(_nicStatus);
+        _nic.ReadStatus(_nicStatus);
         return ByDirection(_nicStatus.ReceiveErrors, _nicStatus.TransmitErrors);
     }
 }

@@ -1,3 +1,4 @@
+using Seqs.Device.Nics;
 using Seqs.Dhcp;
 using Seqs.Drivers.Enc28j60;
 using Seqs.Http;
@@ -13,7 +14,7 @@ namespace Seqs.Device.Web;
 internal sealed class DeviceStatusCollector
 {
     private readonly NetStack _stack;
-    private readonly DeviceNic _nic;
+    private readonly OpenedNic _nic;
     private readonly HttpServerCounters _http;
     private readonly ILed _led;
     private readonly NetworkTimeService? _time;
@@ -25,7 +26,7 @@ internal sealed class DeviceStatusCollector
     private IReadOnlyList<Ipv4Address>? _dnsServers;
     private Ipv4Address _leaseServer;
 
-    public DeviceStatusCollector(NetStack stack, string name, DeviceNic nic, HttpServerCounters http, ILed led, NetworkTimeService? time, Func<DhcpClientLease?> lease)
+    public DeviceStatusCollector(NetStack stack, string name, OpenedNic nic, HttpServerCounters http, ILed led, NetworkTimeService? time, Func<DhcpClientLease?> lease)
     {
         _stack = stack;
         _nic = nic;
@@ -88,14 +89,14 @@ internal sealed class DeviceStatusCollector
         t.UdpDatagramsReceived = c.UdpDatagramsReceived;
         t.IcmpEchoRepliesSent = c.IcmpEchoRepliesSent;
         t.HttpRequests = _http.Requests;
-        _nic.Read(s.Nic);
+        _nic.ReadStatus(s.Nic);
         return s;
     }
 
     public DeviceStats RefreshStats()
     {
         Stats.UptimeSeconds = UptimeSeconds;
-        _nic.Read(Stats.Nic);
+        _nic.ReadStatus(Stats.Nic);
         ProcessStats process = Stats.Process;
         process.ManagedHeapBytes = GC.GetTotalMemory(forceFullCollection: false);
         process.AllocatedBytes = GC.GetTotalAllocatedBytes();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Seqs.Device;
+using Seqs.Device.Nics;
 using Seqs.Drivers.Cyw43.Emulation;
 using Seqs.Wire;
 
@@ -19,13 +20,13 @@ public sealed class Cyw43DeviceOptionsTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(options.Nic, Is.EqualTo("cyw43"));
-            Assert.That(options.WifiSsid, Is.EqualTo("home"));
-            Assert.That(options.WifiPassphrase, Is.EqualTo("correct horse"));
-            Assert.That((options.FirmwarePath, options.NvramPath, options.ClmPath), Is.EqualTo(("fw.bin", "nvram.txt", "clm.bin")));
-            Assert.That(options.WifiTransport, Is.EqualTo("spidev"));
-            Assert.That((options.SpiBus, options.SpiChipSelect, options.SpiClockFrequency), Is.EqualTo((1, 2, 25_000_000)));
-            Assert.That((options.PowerPin, options.HostWakePin), Is.EqualTo((23, 24)));
-            Assert.That((options.GspiClockPin, options.GspiDataPin, options.GspiChipSelectPin), Is.EqualTo((-1, -1, -1)));
+            Assert.That(Wifi(options).WifiSsid, Is.EqualTo("home"));
+            Assert.That(Wifi(options).WifiPassphrase, Is.EqualTo("correct horse"));
+            Assert.That((Wifi(options).FirmwarePath, Wifi(options).NvramPath, Wifi(options).ClmPath), Is.EqualTo(("fw.bin", "nvram.txt", "clm.bin")));
+            Assert.That(Wifi(options).WifiTransport, Is.EqualTo("spidev"));
+            Assert.That((Wifi(options).Spi.Bus, Wifi(options).Spi.ChipSelect, Wifi(options).Spi.ClockFrequency), Is.EqualTo((1, 2, 25_000_000)));
+            Assert.That((Wifi(options).PowerPin, Wifi(options).HostWakePin), Is.EqualTo((23, 24)));
+            Assert.That((Wifi(options).GspiClockPin, Wifi(options).GspiDataPin, Wifi(options).GspiChipSelectPin), Is.EqualTo((-1, -1, -1)));
             Assert.That(options.ChipEmulator, Is.False);
         }
     }
@@ -36,10 +37,10 @@ public sealed class Cyw43DeviceOptionsTests
         Assert.That(DeviceOptions.TryParse(Hardware, out DeviceOptions options, out string error), Is.True, error);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That((options.SpiBus, options.SpiChipSelect, options.SpiClockFrequency), Is.EqualTo((0, 0, Drivers.Cyw43.Cyw43439.SpiClockFrequency)));
-            Assert.That(options.HostWakePin, Is.EqualTo(-1));
-            Assert.That(options.WifiSsid, Is.Null, "checked when the device joins, so that scan needs none");
-            Assert.That(options.WifiPassphrase, Is.Null);
+            Assert.That((Wifi(options).Spi.Bus, Wifi(options).Spi.ChipSelect, Wifi(options).Spi.ClockFrequency), Is.EqualTo((0, 0, Drivers.Cyw43.Cyw43439.SpiClockFrequency)));
+            Assert.That(Wifi(options).HostWakePin, Is.EqualTo(-1));
+            Assert.That(Wifi(options).WifiSsid, Is.Null, "checked when the device joins, so that scan needs none");
+            Assert.That(Wifi(options).WifiPassphrase, Is.Null);
         }
     }
 
@@ -49,7 +50,7 @@ public sealed class Cyw43DeviceOptionsTests
         string[] args = [.. Hardware, "--wifi-transport", "gpio", "--gspi-clk-pin", "11", "--gspi-data-pin", "10", "--gspi-cs-pin", "8"];
 
         Assert.That(DeviceOptions.TryParse(args, out DeviceOptions options, out string error), Is.True, error);
-        Assert.That((options.WifiTransport, options.GspiClockPin, options.GspiDataPin, options.GspiChipSelectPin), Is.EqualTo(("gpio", 11, 10, 8)));
+        Assert.That((Wifi(options).WifiTransport, Wifi(options).GspiClockPin, Wifi(options).GspiDataPin, Wifi(options).GspiChipSelectPin), Is.EqualTo(("gpio", 11, 10, 8)));
     }
 
     [Test]
@@ -59,9 +60,9 @@ public sealed class Cyw43DeviceOptionsTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(options.IsSimulated, Is.True);
-            Assert.That(options.EmulatorAccessPoints.Select(ap => (ap.Ssid, ap.Passphrase)), Is.EqualTo(new (string, string?)[] { ("seqs-sim", "seqs-sim-pass"), ("seqs-sim-open", null) }));
-            Assert.That((options.WifiSsid, options.WifiPassphrase), Is.EqualTo(("seqs-sim", "seqs-sim-pass")));
-            Assert.That(options.FirmwarePath, Is.Null);
+            Assert.That(Wifi(options).EmulatorAccessPoints.Select(ap => (ap.Ssid, ap.Passphrase)), Is.EqualTo(new (string, string?)[] { ("seqs-sim", "seqs-sim-pass"), ("seqs-sim-open", null) }));
+            Assert.That((Wifi(options).WifiSsid, Wifi(options).WifiPassphrase), Is.EqualTo(("seqs-sim", "seqs-sim-pass")));
+            Assert.That(Wifi(options).FirmwarePath, Is.Null);
         }
     }
 
@@ -71,12 +72,12 @@ public sealed class Cyw43DeviceOptionsTests
         string[] args = ["--nic", "cyw43", "--chip-emulator", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--emulator-ap", "cafe", "--emulator-ap", "home:pass:with:colons", "--wifi-ssid", "cafe"];
 
         Assert.That(DeviceOptions.TryParse(args, out DeviceOptions options, out string error), Is.True, error);
-        IReadOnlyList<EmulatedAccessPoint> aps = options.EmulatorAccessPoints;
+        IReadOnlyList<EmulatedAccessPoint> aps = Wifi(options).EmulatorAccessPoints;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(aps.Select(ap => (ap.Ssid, ap.Passphrase)), Is.EqualTo(new (string, string?)[] { ("cafe", null), ("home", "pass:with:colons") }));
             Assert.That(aps.Select(ap => ap.Bssid).Distinct().Count(), Is.EqualTo(2));
-            Assert.That((options.WifiSsid, options.WifiPassphrase), Is.EqualTo(("cafe", (string?)null)), "open: no --wifi-pass");
+            Assert.That((Wifi(options).WifiSsid, Wifi(options).WifiPassphrase), Is.EqualTo(("cafe", (string?)null)), "open: no --wifi-pass");
             Assert.That(options.TapName, Is.EqualTo("tap0"));
         }
     }
@@ -92,7 +93,7 @@ public sealed class Cyw43DeviceOptionsTests
             ["EmulatorAp:1"] = "second",
         }).Build();
         Assert.That(DeviceOptions.TryRead(configuration, out DeviceOptions options, out string error), Is.True, error);
-        Assert.That(options.EmulatorAccessPoints.Select(ap => ap.Ssid), Is.EqualTo(new[] { "first", "second" }));
+        Assert.That(Wifi(options).EmulatorAccessPoints.Select(ap => ap.Ssid), Is.EqualTo(new[] { "first", "second" }));
 
         IConfiguration single = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -101,7 +102,7 @@ public sealed class Cyw43DeviceOptionsTests
             ["EmulatorAp"] = "only",
         }).Build();
         Assert.That(DeviceOptions.TryRead(single, out options, out error), Is.True, error);
-        Assert.That((options.WifiSsid, options.WifiPassphrase), Is.EqualTo(("only", (string?)null)));
+        Assert.That((Wifi(options).WifiSsid, Wifi(options).WifiPassphrase), Is.EqualTo(("only", (string?)null)));
     }
 
     [Test]
@@ -110,8 +111,10 @@ public sealed class Cyw43DeviceOptionsTests
         string[] args = ["--nic", "cyw43", "--chip-emulator", "--mac", "02:00:00:00:00:07", "--firmware", "fw.bin", "--nvram", "nv.txt"];
 
         Assert.That(DeviceOptions.TryParse(args, out DeviceOptions options, out string error), Is.True, error);
-        Assert.That((options.MacAddress, options.FirmwarePath, options.NvramPath), Is.EqualTo(((MacAddress?)new MacAddress(0x02_00_00_00_00_07), "fw.bin", "nv.txt")));
+        Assert.That((options.MacAddress, Wifi(options).FirmwarePath, Wifi(options).NvramPath), Is.EqualTo(((MacAddress?)new MacAddress(0x02_00_00_00_00_07), "fw.bin", "nv.txt")));
     }
+
+    private static Cyw43NicOptions Wifi(DeviceOptions options) => options.NicOptions<Cyw43NicOptions>();
 
     [TestCase(new[] { "--nic", "cyw43", "--dhcp" }, "--nic cyw43 needs --firmware PATH, the CYW43439 WLAN firmware (43439A0.bin); Seqs does not ship it: see Seqs.Drivers.Cyw43/README.md, \"Firmware\".")]
     [TestCase(new[] { "--nic", "cyw43", "--dhcp", "--firmware", "fw.bin", "--wl-on-pin", "23" }, "--nic cyw43 needs --nvram PATH with --firmware, the board's NVRAM (nvram_rp2040.bin for a Pico W module): see Seqs.Drivers.Cyw43/README.md, \"Firmware\".")]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Seqs.Device;
 using Seqs.Device.HostNics;
+using Seqs.Device.Nics;
 
 namespace Seqs.Tests.Device;
 
@@ -8,15 +9,17 @@ namespace Seqs.Tests.Device;
 [TestFixture]
 public sealed class DeviceOptionsSerialTests
 {
+    private static SerialNicOptions Line(DeviceOptions options) => options.NicOptions<SerialNicOptions>();
+
     [Test]
     public void SerialCommandLine_IsParsed()
     {
         Assert.That(DeviceOptions.TryParse(["--nic", "serial", "--serial-port", "/dev/ttyUSB0", "--baud", "921600", "--dhcp"], out DeviceOptions options, out string error), Is.True, error);
         Assert.Multiple(() =>
         {
-            Assert.That(options.Nic, Is.EqualTo(DeviceOptions.SerialNicName));
-            Assert.That(options.SerialPortPath, Is.EqualTo("/dev/ttyUSB0"));
-            Assert.That(options.BaudRate, Is.EqualTo(921600));
+            Assert.That(options.Nic, Is.EqualTo("serial"));
+            Assert.That(Line(options).PortPath, Is.EqualTo("/dev/ttyUSB0"));
+            Assert.That(Line(options).BaudRate, Is.EqualTo(921600));
             Assert.That(options.IsSimulated, Is.False);
         });
     }
@@ -25,7 +28,7 @@ public sealed class DeviceOptionsSerialTests
     public void Baud_DefaultsTo115200()
     {
         Assert.That(DeviceOptions.TryParse(["--nic", "serial", "--serial-port", "/dev/ttyAMA0", "--ip", "10.0.0.2/24"], out DeviceOptions options, out string error), Is.True, error);
-        Assert.That(options.BaudRate, Is.EqualTo(SerialNic.DefaultBaudRate).And.EqualTo(115200));
+        Assert.That(Line(options).BaudRate, Is.EqualTo(SerialNic.DefaultBaudRate).And.EqualTo(115200));
     }
 
     [Test]
@@ -39,7 +42,7 @@ public sealed class DeviceOptionsSerialTests
             ["Ip"] = "10.0.0.2/24",
         }).Build();
         Assert.That(DeviceOptions.TryRead(configuration, out DeviceOptions options, out string error), Is.True, error);
-        Assert.That((options.SerialPortPath, options.BaudRate), Is.EqualTo(("/dev/ttyS1", 57600)));
+        Assert.That((Line(options).PortPath, Line(options).BaudRate), Is.EqualTo(("/dev/ttyS1", 57600)));
     }
 
     [TestCase(new[] { "--nic", "serial", "--ip", "10.0.0.2/24" }, "--nic serial needs --serial-port PATH, such as --serial-port /dev/ttyUSB0.")]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Seqs.Device;
+using Seqs.Device.Nics;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Device;
@@ -116,11 +117,11 @@ public sealed class DeviceOptionsTests
             Assert.That(options.Nic, Is.EqualTo("enc28j60"));
             Assert.That(options.ChipEmulator, Is.False);
             Assert.That(options.IsSimulated, Is.False);
-            Assert.That(options.SpiBus, Is.EqualTo(1));
-            Assert.That(options.SpiChipSelect, Is.EqualTo(2));
-            Assert.That(options.SpiClockFrequency, Is.EqualTo(8_000_000));
-            Assert.That(options.InterruptPin, Is.EqualTo(25));
-            Assert.That(options.ResetPin, Is.EqualTo(24));
+            Assert.That(Wiring(options).Spi.Bus, Is.EqualTo(1));
+            Assert.That(Wiring(options).Spi.ChipSelect, Is.EqualTo(2));
+            Assert.That(Wiring(options).Spi.ClockFrequency, Is.EqualTo(8_000_000));
+            Assert.That(Wiring(options).InterruptPin, Is.EqualTo(25));
+            Assert.That(Wiring(options).ResetPin, Is.EqualTo(24));
         });
     }
 
@@ -130,11 +131,11 @@ public sealed class DeviceOptionsTests
         Assert.That(DeviceOptions.TryParse(["--nic", "enc28j60", "--ip", "10.0.0.2/24"], out DeviceOptions options, out string error), Is.True, error);
         Assert.Multiple(() =>
         {
-            Assert.That(options.SpiBus, Is.Zero);
-            Assert.That(options.SpiChipSelect, Is.Zero);
-            Assert.That(options.SpiClockFrequency, Is.EqualTo(20_000_000));
-            Assert.That(options.InterruptPin, Is.EqualTo(-1));
-            Assert.That(options.ResetPin, Is.EqualTo(-1));
+            Assert.That(Wiring(options).Spi.Bus, Is.Zero);
+            Assert.That(Wiring(options).Spi.ChipSelect, Is.Zero);
+            Assert.That(Wiring(options).Spi.ClockFrequency, Is.EqualTo(20_000_000));
+            Assert.That(Wiring(options).InterruptPin, Is.EqualTo(-1));
+            Assert.That(Wiring(options).ResetPin, Is.EqualTo(-1));
         });
     }
 
@@ -178,9 +179,9 @@ public sealed class DeviceOptionsTests
             Assert.That(options.Nic, Is.EqualTo("enc28j60"));
             Assert.That(options.UseDhcp, Is.True);
             Assert.That(options.HostName, Is.EqualTo("seqs-9"));
-            Assert.That(options.SpiChipSelect, Is.EqualTo(1));
-            Assert.That(options.SpiClockFrequency, Is.EqualTo(10_000_000));
-            Assert.That(options.InterruptPin, Is.EqualTo(25));
+            Assert.That(Wiring(options).Spi.ChipSelect, Is.EqualTo(1));
+            Assert.That(Wiring(options).Spi.ClockFrequency, Is.EqualTo(10_000_000));
+            Assert.That(Wiring(options).InterruptPin, Is.EqualTo(25));
             Assert.That(options.ChipEmulator, Is.False);
         });
     }
@@ -207,8 +208,8 @@ public sealed class DeviceOptionsTests
             Assert.That(options.Nic, Is.EqualTo("enc28j60"));
             Assert.That(options.UseDhcp, Is.True);
             Assert.That(options.HostName, Is.EqualTo("seqs-1"));
-            Assert.That(options.InterruptPin, Is.EqualTo(25));
-            Assert.That(options.ResetPin, Is.EqualTo(24));
+            Assert.That(Wiring(options).InterruptPin, Is.EqualTo(25));
+            Assert.That(Wiring(options).ResetPin, Is.EqualTo(24));
             Assert.That(options.PublicStatus, Is.False);
         });
     }
@@ -261,7 +262,9 @@ public sealed class DeviceOptionsTests
     public void SlashThirtyOne_AllowsBothAddresses() =>
         Assert.That(DeviceOptions.TryParse(["--ip", "10.0.0.0/31", "--gateway", "10.0.0.1"], out _, out string error), Is.True, error);
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap.")]
+    private static Enc28j60NicOptions Wiring(DeviceOptions options) => options.NicOptions<Enc28j60NicOptions>();
+
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60, cyw43, serial.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]

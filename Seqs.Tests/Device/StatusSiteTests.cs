@@ -15,21 +15,21 @@ namespace Seqs.Tests.Device;
 [NonParallelizable]
 public sealed class StatusSiteTests
 {
-    private const string Token = DeviceStackOnPair.Token;
-    private static readonly Ipv4EndPoint Site = DeviceStackOnPair.Site;
+    private const string Token = DeviceServicesOnPair.Token;
+    private static readonly Ipv4EndPoint Site = DeviceServicesOnPair.Site;
 
     [Test]
     public void Led_WithoutAToken_WithAWrongOne_AndWithTheRightOne_Is401_401_200()
     {
-        using var device = new DeviceStackOnPair();
+        using var device = new DeviceServicesOnPair();
 
         Assert.That(device.Send("POST /api/led?on=true HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), Does.StartWith("HTTP/1.1 401 "));
         Assert.That(device.Send(Post("/api/led?on=true", "wrong-token")), Does.StartWith("HTTP/1.1 401 ").And.Contain("WWW-Authenticate: Bearer"));
-        Assert.That(device.Stack.Collector.RefreshStatus().LedOn, Is.False);
+        Assert.That(device.Services.Collector.RefreshStatus().LedOn, Is.False);
         string accepted = device.Send(Post("/api/led?on=true", Token));
 
         Assert.That(accepted, Does.StartWith("HTTP/1.1 200 ").And.EndWith("{\"ledOn\":true}"));
-        Assert.That(device.Stack.Collector.RefreshStatus().LedOn, Is.True);
+        Assert.That(device.Services.Collector.RefreshStatus().LedOn, Is.True);
         Assert.That(device.Send(Post("/api/led", Token)), Does.EndWith("{\"ledOn\":false}"), "no value toggles");
         Assert.That(device.Send(Post("/api/led?on=maybe", Token)), Does.StartWith("HTTP/1.1 400 "));
     }
@@ -37,7 +37,7 @@ public sealed class StatusSiteTests
     [Test]
     public void ABurstOfWrongTokens_IsRateLimited_AndEvenTheRightTokenWaits()
     {
-        using var device = new DeviceStackOnPair();
+        using var device = new DeviceServicesOnPair();
         for (int i = 0; i < FailedAccessLimiter.Burst; i++)
             Assert.That(device.Send(Post("/api/led", "guess-" + i)), Does.StartWith("HTTP/1.1 401 "), $"guess {i}");
 
@@ -51,7 +51,7 @@ public sealed class StatusSiteTests
     [Test]
     public void StatusAndStats_ArePublicByDefault_AndNeedTheTokenWithPublicStatusFalse()
     {
-        using (var open = new DeviceStackOnPair("--hostname", "seqs-test"))
+        using (var open = new DeviceServicesOnPair("--hostname", "seqs-test"))
         {
             string status = open.Send(Get("/api/status", token: null));
             using JsonDocument json = JsonDocument.Parse(Body(status));
@@ -62,7 +62,7 @@ public sealed class StatusSiteTests
             Assert.That(open.Send(Get("/api/stats", token: null)), Does.Contain("\"stack\":{\"framesReceived\":"));
             Assert.That(open.Send(Get("/", token: null)), Does.Contain("<title>Seqs device</title>").And.Contain(SimulatedPair.MacB.ToString()));
         }
-        using var closed = new DeviceStackOnPair("--public-status", "false");
+        using var closed = new DeviceServicesOnPair("--public-status", "false");
         Assert.That(closed.Send(Get("/api/status", token: null)), Does.StartWith("HTTP/1.1 401 "));
         Assert.That(closed.Send(Get("/api/stats", token: null)), Does.StartWith("HTTP/1.1 401 "));
         Assert.That(closed.Send(Get("/api/status", Token)), Does.StartWith("HTTP/1.1 200 "));
@@ -74,7 +74,7 @@ public sealed class StatusSiteTests
     [TestCase("/")]
     public void WarmKeepAliveRequests_AllocateNothing(string path)
     {
-        using var device = new DeviceStackOnPair();
+        using var device = new DeviceServicesOnPair();
         byte[] request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: d\r\n\r\n");
         byte[] received = new byte[16 * 1024];
         int responses = 0;

@@ -24,14 +24,7 @@ public sealed class HttpAllocationTests
     public void WarmKeepAliveGet_AllocatesNothing(bool withDate)
     {
         using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
-        var router = new HttpRouter().MapGet("/api/items/{id}", static (req, res, ct) =>
-        {
-            res.ContentType = "application/json";
-            res.Write("{\"id\":"u8);
-            res.Write(req.GetRouteValue("id"));
-            res.Write("}"u8);
-            return default;
-        });
+        HttpRouter router = ItemsRouter();
         using var server = new HttpServer(pair.B, router, new HttpServerOptions { Port = 8080 }) { IsClockSynchronized = withDate };
         using var stop = new CancellationTokenSource();
         _ = server.RunAsync(stop.Token);
@@ -77,14 +70,7 @@ public sealed class HttpAllocationTests
     public void ConnectionPerRequest_AllocatesNothingPerConnection()
     {
         using var pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
-        var router = new HttpRouter().MapGet("/api/items/{id}", static (req, res, ct) =>
-        {
-            res.ContentType = "application/json";
-            res.Write("{\"id\":"u8);
-            res.Write(req.GetRouteValue("id"));
-            res.Write("}"u8);
-            return default;
-        });
+        HttpRouter router = ItemsRouter();
         using var server = new HttpServer(pair.B, router, new HttpServerOptions { Port = 8080 });
         using var stop = new CancellationTokenSource();
         _ = server.RunAsync(stop.Token);
@@ -147,6 +133,16 @@ public sealed class HttpAllocationTests
     private static bool ParseAndRoute(HttpRouter router, HttpRequestHead head, HttpServerOptions options, TextRange[] values) =>
         HttpRequestParser.TryParseHead(Request, head, options, out _, out _) == HttpParseStatus.Complete
         && router.Match(head.Method, head.Path.Of(Request), head.Path.Start, values, out _) is not null;
+
+    /// <summary>GET /api/items/{id} answers <c>{"id":...}</c> as JSON.</summary>
+    private static HttpRouter ItemsRouter() => new HttpRouter().MapGet("/api/items/{id}", static (req, res, ct) =>
+    {
+        res.ContentType = "application/json";
+        res.Write("{\"id\":"u8);
+        res.Write(req.GetRouteValue("id"));
+        res.Write("}"u8);
+        return default;
+    });
 
     private static int ResponseLength(bool withDate) =>
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"id\":42}".Length

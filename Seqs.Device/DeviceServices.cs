@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Device.Nics;
 using Seqs.Device.Tools;
 using Seqs.Device.Web;
 using Seqs.Dhcp;
@@ -15,7 +16,7 @@ namespace Seqs.Device;
 /// chargen (RFC 864) on TCP 19, an iperf 2 server on TCP 5001, the web pages, and as configured a DHCP client for the address, a DHCP server for
 /// the subnet, an mDNS name and NTP time.
 /// </summary>
-internal sealed partial class DeviceStack : IDisposable
+internal sealed partial class DeviceServices : IDisposable
 {
     private readonly NetStack _stack;
     private readonly ILogger _log;
@@ -44,13 +45,13 @@ internal sealed partial class DeviceStack : IDisposable
     public const string DefaultName = "seqs-device";
 
     /// <exception cref="DeviceStartException">The LED pin, the access token file or the DHCP server's lease file cannot be opened.</exception>
-    /// <param name="led">The LED of <c>/api/led</c> when the NIC has one (the CYW43439's); else that of <c>--led-pin</c>, or a simulated one.</param>
-    public DeviceStack(NetStack stack, DeviceNic nic, DeviceOptions options, ILoggerFactory loggers, ILed? led = null)
+    public DeviceServices(NetStack stack, OpenedNic nic, DeviceOptions options, ILoggerFactory loggers)
     {
         _stack = stack;
         _log = loggers.CreateLogger("Seqs.Device");
         AccessToken token = AccessToken.Load(options.AccessToken, options.TokenPath, _log);
-        _led = led ?? (options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed());
+        // The LED of /api/led: the NIC's own (the CYW43439's), else that of --led-pin, or a simulated one.
+        _led = nic.Led ?? (options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed());
         if (options.Address is Ipv4Cidr address)
             stack.Configure(address, options.Gateway ?? default);
         _echo = new UdpEchoServer(stack);

@@ -8,7 +8,7 @@ namespace Seqs.Device;
 /// <param name="Name">The switch, such as <c>--ip</c>.</param>
 /// <param name="Key">The configuration key, such as <c>Ip</c>.</param>
 /// <param name="Example">A switch with a value as the user would write it; null for a flag (present or absent, <c>true</c> or <c>false</c> as a key).</param>
-public sealed record DeviceSwitch(string Name, string Key, string? Example)
+public sealed record CommandLineSwitch(string Name, string Key, string? Example)
 {
     public bool IsFlag => Example is null;
 
@@ -18,6 +18,6 @@ public sealed record DeviceSwitch(string Name, string Key, string? Example)
     /// </summary>
     public bool IsRepeatable { get; init; }
 
-    public static DeviceSwitch? Find(string name, IReadOnlyList<DeviceSwitch> switches) =>
+    public static CommandLineSwitch? Find(string name, IReadOnlyList<CommandLineSwitch> switches) =>
         switches.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
 }

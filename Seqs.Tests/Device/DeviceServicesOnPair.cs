@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seqs.Device;
+using Seqs.Device.Nics;
 using Seqs.Device.Web;
 using Seqs.Simulation;
 using Seqs.Tcp;
@@ -9,29 +10,36 @@ using Seqs.Wire;
 namespace Seqs.Tests.Device;
 
 /// <summary>
-/// A <see cref="DeviceStack"/> as on a TAP with the address of stack B, the client on A. No --hostname unless
+/// A <see cref="DeviceServices"/> as on a TAP with the address of stack B, the client on A. No --hostname unless
 /// asked for: the mDNS responder's announcements would fall into the allocation measurements.
 /// </summary>
-internal sealed class DeviceStackOnPair : IDisposable
+internal sealed class DeviceServicesOnPair : IDisposable
 {
     public const string Token = "0123456789abcdef0123456789abcdef";
     public static readonly Ipv4EndPoint Site = new(SimulatedPair.AddressB, 80);
 
     private readonly CancellationTokenSource _stop = new();
 
-    public DeviceStackOnPair(params string[] extra)
+    public DeviceServicesOnPair(params string[] extra)
     {
         Pair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromTicks(10) });
         string[] args = ["--nic", "tap", "--tap-name", "t0", "--ip", $"{SimulatedPair.AddressB}/24", "--access-token", Token, .. extra];
         Assert.That(DeviceOptions.TryParse(args, out DeviceOptions options, out string error), Is.True, error);
-        Stack = new DeviceStack(Pair.B, new DeviceNic(Pair.NicB, "a virtual NIC"), options, NullLoggerFactory.Instance);
-        _ = Stack.RunAsync(_stop.Token);
+        VirtualNic cable = Pair.NicB;
+        var nic = new OpenedNic(cable, "a virtual NIC", status =>
+        {
+            status.FramesReceived = cable.FramesReceived;
+            status.FramesTransmitted = cable.FramesTransmitted;
+            status.ReceiveErrors = cable.FramesDropped;
+        });
+        Services = new DeviceServices(Pair.B, nic, options, NullLoggerFactory.Instance);
+        _ = Services.RunAsync(_stop.Token);
         Pair.Simulation.RunFor(TimeSpan.FromMilliseconds(1));
     }
 
     public SimulatedPair Pair { get; }
 
-    public DeviceStack Stack { get; }
+    public DeviceServices Services { get; }
 
     /// <summary>Sends one request on a new connection and returns everything until the server closes.</summary>
     public string Send(string request)
@@ -53,7 +61,7 @@ internal sealed class DeviceStackOnPair : IDisposable
     {
         _stop.Cancel();
         Pair.Simulation.RunFor(TimeSpan.FromSeconds(1));
-        Stack.Dispose();
+        Services.Dispose();
         Pair.Dispose();
         _stop.Dispose();
     }
