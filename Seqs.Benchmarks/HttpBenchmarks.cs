@@ -15,7 +15,9 @@ namespace Seqs.Benchmarks;
 /// <see cref="KeepAliveGet"/> is a whole request and response, handler and response head included, through the TCP
 /// and IP layers of two stacks on a <see cref="CrossoverNic"/> pair (no simulator, no kernel); <see cref="EchoOfTheRequest"/>
 /// sends the same request to a TCP echo server on the same pair, so that the difference is the HTTP server's share.
-/// The request and handler are those of <c>HttpAllocationTests</c>, which asserts that the same exchange allocates
+/// <see cref="ConnectionPerRequestGet"/> is the same GET with "Connection: close" on a connection of its own, as
+/// <c>wrk -H 'Connection: close'</c> sends it: handshake, request, response and close, the client closing first.
+/// The request and handler are those of <c>HttpAllocationTests</c>, which asserts that the same exchanges allocate
 /// nothing.
 /// </summary>
 [MemoryDiagnoser]
@@ -27,6 +29,9 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"id\":42}".Length;
     private static readonly SendOrPostCallback s_sendRequest = static s => SendRequest(((HttpBenchmarks)s!)._connection);
     private static readonly SendOrPostCallback s_sendEcho = static s => SendRequest(((HttpBenchmarks)s!)._echo);
+    private static readonly byte[] s_closingRequest = "GET /api/items/42 HTTP/1.1\r\nHost: 10.0.0.2\r\nConnection: close\r\n\r\n"u8.ToArray();
+    private static readonly byte[] s_body = "{\"id\":42}"u8.ToArray();
+    private static readonly SendOrPostCallback s_openOne = static s => ((HttpBenchmarks)s!)._next!.SetResultNow(0);
 
     private readonly HttpServerOptions _options = new() { Port = 80 };
     private readonly HttpRequestHead _head = new(new HttpServerOptions().MaxRequestHeaderCount);
@@ -39,6 +44,10 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
     private TcpConnection _connection = null!;
     private TcpConnection _echo = null!;
     private int _receivedLength;
+    private LoopCompletion<int>? _next;
+    private TcpConnection _perRequest = null!;
+    private readonly byte[] _perRequestReceived = new byte[4096];
+    private int _closedConnections;
 
     [GlobalSetup]
     public void Setup()
@@ -63,10 +72,14 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
         _echo = Connect(TcpEchoServer.DefaultPort);
         _client.Loop.Post(_ => _ = ReadResponsesAsync(_connection), null);
         _client.Loop.Post(_ => _ = ReadResponsesAsync(_echo), null);
+        _next = new LoopCompletion<int>(_client.Loop);
+        _perRequest = new TcpConnection(_client.Tcp, new TcpConnectionOptions { NoDelay = true });
+        _client.Loop.Post(_ => _ = ConnectionPerRequestLoopAsync(), null);
         for (int i = 0; i < 100; i++)
         {
             KeepAliveGet();
             EchoOfTheRequest();
+            ConnectionPerRequestGet();
         }
     }
 
@@ -88,6 +101,36 @@ public class HttpBenchmarks // not sealed: BenchmarkDotNet's generated runner de
 
     [Benchmark]
     public void EchoOfTheRequest() => Exchange(s_sendEcho, s_request.Length);
+
+    [Benchmark]
+    public void ConnectionPerRequestGet()
+    {
+        int closed = _closedConnections;
+        _client.Loop.Post(s_openOne, this);
+        for (int turn = 0; _closedConnections == closed; turn++)
+        {
+            if (turn == 100)
+                throw new InvalidOperationException("No response on a new connection after 100 turns.");
+            Turn();
+        }
+    }
+
+    /// <summary>The client of <see cref="ConnectionPerRequestGet"/>: one connection per go, closed once the response is in.</summary>
+    private async Task ConnectionPerRequestLoopAsync()
+    {
+        var site = new Ipv4EndPoint(SimulatedPair.AddressB, 80);
+        while (true)
+        {
+            await _next!.ArmWithoutResult(CancellationToken.None);
+            await _perRequest.ConnectAsync(site);
+            await _perRequest.WriteAsync(s_closingRequest);
+            int got = 0;
+            while (!_perRequestReceived.AsSpan(0, got).EndsWith(s_body))
+                got += await _perRequest.ReadAsync(_perRequestReceived.AsMemory(got));
+            _perRequest.Disconnect();
+            _closedConnections++;
+        }
+    }
 
     private void Exchange(SendOrPostCallback send, int expected)
     {
