@@ -5,12 +5,18 @@
 #   build/bench.sh --throughput [seconds] [buffer]  only the TAP throughput table (build/throughput.sh; needs root)
 #   build/bench.sh --http-vs-kestrel [runs]         wrk against the device and a Kestrel reference
 #                                                   (build/http-vs-kestrel.sh; needs root)
+#   build/bench.sh --churn [seconds]                connection-per-request wrk against the device and Kestrel,
+#                                                   per-5-second rates (build/churn.sh; needs root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
   --http-vs-kestrel)
     shift
     exec build/http-vs-kestrel.sh "$@"
+    ;;
+  --churn)
+    shift
+    exec build/churn.sh "$@"
     ;;
   --throughput)
     shift

@@ -10,59 +10,8 @@ runs=${1:-5}
 duration=${DURATION:-5s}
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-16}
-kernel_side=10.213.99.1/24
-device_ip=10.213.99.2
-kestrel_url=http://127.0.0.1:5080
-
-if [[ $(id -u) != 0 ]]; then
-  echo "http-vs-kestrel: needs root for a network namespace and a TAP" >&2
-  exit 1
-fi
-for tool in ip wrk curl; do
-  command -v "$tool" >/dev/null || { echo "http-vs-kestrel: $tool is missing (build/test.sh installs it)" >&2; exit 1; }
-done
-
-dotnet build Seqs.Device/Seqs.Device.csproj -c Release -v q -nologo | grep -E "error|Warn|Elapsed" || true
-dotnet build build/kestrel-reference/KestrelReference.csproj -c Release -v q -nologo | grep -E "error|Warn|Elapsed" || true
-device_dll=Seqs.Device/bin/Release/net10.0/Seqs.Device.dll
-kestrel_dll=build/kestrel-reference/bin/Release/net10.0/KestrelReference.dll
-
-ns="seqs-httpbench-$$"
-tap="sqhb$$"
-logs="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$logs"
-}
-trap cleanup EXIT
-
-ip netns add "$ns"
-in_ns() { ip netns exec "$ns" "$@"; }
-in_ns ip link set lo up
-in_ns ip tuntap add dev "$tap" mode tap
-in_ns ip addr add "$kernel_side" dev "$tap"
-in_ns ip link set "$tap" up
-
-in_ns dotnet "$device_dll" --nic tap --tap-name "$tap" --ip "$device_ip/24" --mac 02:53:45:51:0a:02 --http-port 80 >"$logs/device" 2>&1 &
-pids+=($!)
-in_ns dotnet "$kestrel_dll" "$kestrel_url" >"$logs/kestrel" 2>&1 &
-pids+=($!)
-
-wait_for() {
-  for _ in $(seq 100); do
-    in_ns curl -sf -o /dev/null --max-time 1 "$1" && return 0
-    sleep 0.2
-  done
-  echo "http-vs-kestrel: $1 does not answer" >&2
-  cat "$logs/device" "$logs/kestrel" >&2
-  exit 1
-}
-device_url="http://$device_ip/api/status"
-wait_for "$device_url"
-wait_for "$kestrel_url/api/status"
+name=httpbench octet=99 kestrel_port=5080 mac=02:53:45:51:0a:02
+source build/netlab/device-beside-kestrel.sh
 echo "device:  $(in_ns curl -s "$device_url")"
 echo "kestrel: $(in_ns curl -s "$kestrel_url/api/status")"
 

@@ -40,6 +40,13 @@ public sealed class NetStackOptions
     public int MaxTcpConnections { get; set; } = 64;
 
     /// <summary>
+    /// TCP connections in TIME-WAIT that no application holds, kept apart from <see cref="MaxTcpConnections"/> in a
+    /// compact form (about 48 bytes each, as Linux's TIME-WAIT sockets); when full, the oldest wait ends early, as with
+    /// Linux's <c>tcp_max_tw_buckets</c>. 0 keeps TIME-WAIT in the connection table instead.
+    /// </summary>
+    public int MaxTcpTimeWaits { get; set; } = 256;
+
+    /// <summary>
     /// Control blocks of closed TCP connections kept for the next ones, so that opening a connection allocates
     /// nothing; each costs about half a kilobyte. The stack also keeps up to two rings (send and receive buffers)
     /// per pooled block from connections that closed, which the next connections of the same buffer sizes take
@@ -76,6 +83,7 @@ public sealed class NetStackOptions
         Require(MaxUdpSockets is >= 0 and <= 65535, nameof(MaxUdpSockets), "0 to 65535");
         Require(UdpReceiveQueueDatagrams is >= 1 and <= 4096, nameof(UdpReceiveQueueDatagrams), "1 to 4096");
         Require(MaxTcpConnections is >= 0 and <= 65535, nameof(MaxTcpConnections), "0 to 65535");
+        Require(MaxTcpTimeWaits is >= 0 and <= 65535, nameof(MaxTcpTimeWaits), "0 to 65535");
         Require(PooledTcpConnections is >= 0 and <= 65535, nameof(PooledTcpConnections), "0 to 65535");
         Require(MaxMulticastGroups is >= 0 and <= 256, nameof(MaxMulticastGroups), "0 to 256");
         Require(MaxOutstandingPings is >= 1 and <= 1024, nameof(MaxOutstandingPings), "1 to 1024");

@@ -52,8 +52,8 @@ internal sealed partial class TcpControlBlock : LoopTimer
     private void MarkWork() => HasWork = true;
 
     /// <summary>
-    /// Something the application may be waiting for happened: a segment arrived (data, a FIN, an ACK that frees send
-    /// buffer space, a state change) or the connection closed or entered TIME-WAIT. Returns whether it did since the
+    /// Something the application may be waiting for happened: a segment brought data or the FIN, freed send buffer
+    /// space or changed the state, or the connection closed or entered TIME-WAIT. Returns whether it did since the
     /// last call, and forgets it: the table wakes the owner once per such change, not on every pass.
     /// </summary>
     public bool TakeOwnerWake()

@@ -9,10 +9,12 @@ internal sealed partial class TcpControlBlock
     public void OnSegment(in Segment seg, ReadOnlySpan<byte> payload, TimeSpan now)
     {
         MarkWork();
-        _ownerWake = true;
         // Anything from the peer shows it is alive (RFC 1122 §4.2.3.6 counts any segment as an answer).
         _lastReceived = now;
         _keepAliveProbes = 0;
+        TcpState state = State;
+        int readable = _receive.Readable;
+        SeqNumber una = _snd.Una;
         switch (State)
         {
             case TcpState.SynSent:
@@ -25,6 +27,9 @@ internal sealed partial class TcpControlBlock
                 OnSegmentSynchronizing(seg, payload, now);
                 break;
         }
+        // What an application waits for: data or the FIN to read, send buffer space, a new state.
+        if (State != state || _receive.Readable != readable || _snd.Una != una)
+            _ownerWake = true;
     }
 
     /// <summary>RFC 9293 §3.10.7.3: SYN-SENT.</summary>

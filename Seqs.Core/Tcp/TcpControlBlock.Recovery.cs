@@ -158,9 +158,12 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private void OnRetransmissionTimeout(TimeSpan now)
     {
-        Counters.FlightAtLosses += FlightSize;
+        // A lost SYN or SYN,ACK is no flight of data: go-back-N would have nothing more to send again.
         if (Synchronized)
+        {
+            Counters.FlightAtLosses += FlightSize;
             _cc.OnRetransmissionTimeout(FlightSize, SendMss, now);
+        }
         _recovery.Active = false;
         _recovery.RetransmitUna = false;
         _recovery.DupAcks = 0;

@@ -369,17 +369,50 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>
-    /// RFC 1122 §4.2.2.13: a SYN for a connection in TIME-WAIT may open a new incarnation when its sequence number
-    /// is above everything the old one used. The old connection then ends quietly; the caller hands the SYN to
-    /// the listener.
+    /// A SYN for this connection in TIME-WAIT that <see cref="AllowsNewIncarnation"/> lets open a new incarnation
+    /// ends the old one quietly; the caller hands the SYN to the listener.
     /// </summary>
-    public bool TryEndTimeWaitFor(in Segment syn)
+    /// <param name="syn">The arriving segment.</param>
+    /// <param name="timestampsForNew">Timestamps would be on for the new incarnation: the SYN offers them and the listener takes them.</param>
+    public bool TryEndTimeWaitFor(in Segment syn, bool timestampsForNew)
     {
-        if (State != TcpState.TimeWait || !syn.HasSyn || syn.HasAck || syn.HasRst || syn.Seq <= _rcv.Nxt)
+        if (State != TcpState.TimeWait || !syn.HasSyn || syn.HasAck || syn.HasRst
+            || !AllowsNewIncarnation(syn, _rcv.Nxt, _rfc7323.Timestamps, _rfc7323.Recent, timestampsForNew))
             return false;
         EnterClosed(TcpError.None);
         return true;
     }
+
+    /// <summary>
+    /// RFC 6191 §2 (after RFC 1122 §4.2.2.13): whether a SYN may open a new incarnation of a connection in TIME-WAIT.
+    /// When the old one used timestamps and the new one would, the SYN's TSval must be above TS.Recent, or equal with
+    /// SEG.SEQ above RCV.NXT; when the new one would not, SEG.SEQ above RCV.NXT decides. When the old one did not use
+    /// them, a new one that would is let in, and one that would not needs SEG.SEQ above RCV.NXT. Otherwise the SYN
+    /// is silently dropped and the old connection stays in TIME-WAIT.
+    /// </summary>
+    internal static bool AllowsNewIncarnation(in Segment syn, SeqNumber rcvNxt, bool oldUsedTimestamps, uint tsRecent, bool timestampsForNew)
+    {
+        bool sequenceAdvanced = syn.Seq > rcvNxt;
+        if (!timestampsForNew || syn.Timestamps is not TcpTimestamps ts)
+            return sequenceAdvanced;
+        if (!oldUsedTimestamps)
+            return true;
+        int newer = unchecked((int)(ts.Value - tsRecent));
+        return newer > 0 || (newer == 0 && sequenceAdvanced);
+    }
+
+    /// <summary>What TIME-WAIT needs of this connection once the control block itself is let go of.</summary>
+    public TimeWaitEntry ToTimeWait() => new()
+    {
+        Local = Local,
+        Remote = Remote,
+        SndNxt = _snd.Max,
+        RcvNxt = _rcv.Nxt,
+        TsRecent = _rfc7323.Recent,
+        Timestamps = _rfc7323.Timestamps,
+        Window = (ushort)Math.Min(ushort.MaxValue, _rcv.AdvertisedWindow >> _rfc7323.RcvShift),
+        Until = _timers.TimeWait,
+    };
 
     /// <summary>
     /// The application is done with the connection (disposed it) and the connection needs its buffers no more
@@ -395,8 +428,11 @@ internal sealed partial class TcpControlBlock
         return true;
     }
 
-    /// <summary>Ends a TIME-WAIT early to make room for a new connection (the table is full); false in other states.</summary>
-    public bool TryEvictTimeWait()
+    /// <summary>
+    /// Ends a TIME-WAIT in the control block: early, to make room for a new connection (the table is full), or because
+    /// the wait goes on in the table's compact set; false in other states.
+    /// </summary>
+    public bool TryEndTimeWait()
     {
         if (State != TcpState.TimeWait)
             return false;
@@ -523,7 +559,7 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>The timestamp clock: milliseconds of loop time (RFC 7323 §5.4 asks for 1 ms to 1 s a tick).</summary>
-    private static uint TimestampClock(TimeSpan now) => unchecked((uint)(now.Ticks / TimeSpan.TicksPerMillisecond));
+    internal static uint TimestampClock(TimeSpan now) => unchecked((uint)(now.Ticks / TimeSpan.TicksPerMillisecond));
 
     private void TakePeerMss(in Segment syn)
     {

@@ -17,8 +17,10 @@ public sealed class TcpCounters
     public long SynCookiesSent { get; internal set; }
     /// <summary>Connections made from a valid returned SYN cookie.</summary>
     public long SynCookiesAccepted { get; internal set; }
-    /// <summary>TIME-WAIT connections ended early because the connection table was full.</summary>
+    /// <summary>TIME-WAITs ended early to make room: the connection table or the compact TIME-WAIT set was full.</summary>
     public long TimeWaitsEvicted { get; internal set; }
+    /// <summary>TIME-WAITs ended by a SYN that opened a new incarnation of the connection (RFC 6191).</summary>
+    public long TimeWaitsReused { get; internal set; }
     /// <summary>Retransmission timeouts of all connections (RFC 6298 §5.4).</summary>
     public long RetransmissionTimeouts { get; internal set; }
     /// <summary>Loss recoveries entered on duplicate ACKs or SACK information (fast retransmit, RFC 5681 §3.2).</summary>

@@ -19,7 +19,8 @@ public sealed partial class TcpTable
         Counters.SegmentsReceived++;
         Segment seg = Segment.Read(tcp);
         TcpControlBlock? connection = Find(local.Port, remote);
-        if (connection is not null && connection.TryEndTimeWaitFor(seg))
+        if (connection is not null && connection.State == TcpState.TimeWait && seg.HasSyn
+            && connection.TryEndTimeWaitFor(seg, TimestampsForNew(local.Port, seg)))
         {
             OnEvent(connection);
             connection = null;
@@ -41,6 +42,8 @@ public sealed partial class TcpTable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void OnSegmentWithoutConnection(in Segment seg, ReadOnlySpan<byte> payload, Ipv4EndPoint local, Ipv4EndPoint remote, TimeSpan now)
     {
+        if (_timeWaits is not null && _timeWaits.TryTake(seg, local, remote, TimestampsForNew(local.Port, seg), now, out bool reopen) && !reopen)
+            return;
         if (FindListener(local.Port) is TcpListener listener)
         {
             listener.OnSegment(seg, payload, local, remote, now);
@@ -50,4 +53,8 @@ public sealed partial class TcpTable
         if (TcpControlBlock.ResetFor(seg) is Segment reset)
             SendReset(local, remote, reset);
     }
+
+    /// <summary>RFC 6191: a new connection for this SYN would use timestamps (it offers them and the port's listener takes them).</summary>
+    private bool TimestampsForNew(ushort port, in Segment syn) =>
+        syn.HasSyn && syn.Timestamps is not null && FindListener(port) is TcpListener listener && listener.Options.Timestamps;
 }

@@ -3,9 +3,9 @@ using Seqs.Wire;
 namespace Seqs.Tcp;
 
 /// <summary>
-/// What the table does after something happened to a connection (a segment, a timer, the application), in five
-/// named steps: send what is pending, re-arm the timer, promote an established connection to its listener's accept
-/// queue, wake the owner, and retire the block once it is closed. The control block marks itself as having work
+/// What the table does after something happened to a connection (a segment, a timer, the application), in named
+/// steps: send what is pending, re-arm the timer, promote an established connection to its listener's accept
+/// queue, wake the owner, move a TIME-WAIT nobody holds to the compact set, and retire the block once it is closed. The control block marks itself as having work
 /// (<see cref="TcpControlBlock.HasWork"/>); the table only clears it once done. The owner is only signalled: its
 /// completion runs later on the loop, before the transmit phase, and pulls from the control block itself.
 /// </summary>
@@ -32,8 +32,21 @@ public sealed partial class TcpTable
         }
         PromoteToAcceptQueue(tcb);
         WakeOwner(tcb);
+        CompactTimeWait(tcb);
         if (tcb.IsOrphaned)
             tcb.TryReleaseBuffers();
+    }
+
+    /// <summary>
+    /// A connection in TIME-WAIT that nobody holds goes on waiting in the compact set, and its control block is
+    /// retired like a closed one (unless the stack keeps no TIME-WAITs apart).
+    /// </summary>
+    private void CompactTimeWait(TcpControlBlock tcb)
+    {
+        if (tcb.State != TcpState.TimeWait || !tcb.IsOrphaned || _maxTimeWaits == 0)
+            return;
+        TimeWaits.Add(tcb.ToTimeWait());
+        tcb.TryEndTimeWait();
     }
 
     /// <summary>

@@ -18,11 +18,14 @@ public sealed partial class TcpTable
     private readonly InitialSequenceNumbers _initialSequenceNumbers;
     private readonly int _maxConnections;
     private readonly int _pooledConnections;
+    private readonly int _maxTimeWaits;
     private readonly List<TcpControlBlock> _connections = [];
     // Closed control blocks kept for the next connections, so opening one allocates nothing.
     private readonly Stack<TcpControlBlock> _spare = new();
     private readonly List<TcpListener> _listeners = [];
     private RingPool? _rings;
+    // Made when the first connection nobody holds enters TIME-WAIT.
+    private TimeWaitSet? _timeWaits;
 
     /// <param name="loop">The loop that runs the stack.</param>
     /// <param name="network">The IPv4 layer.</param>
@@ -30,10 +33,11 @@ public sealed partial class TcpTable
     /// <param name="defaultOptions">The options of connections and listeners made without their own.</param>
     /// <param name="maxConnections">Connections in the table at most, TIME-WAIT included.</param>
     /// <param name="pooledConnections">Closed control blocks kept for reuse, each with its two rings.</param>
+    /// <param name="maxTimeWaits">Connections nobody holds kept in TIME-WAIT, compactly, at most.</param>
     /// <param name="ports">The stack's ephemeral ports, shared with UDP.</param>
     /// <param name="seeded">The seeded generator of a simulated stack, or null for the operating system's key.</param>
     internal TcpTable(NetLoop loop, ITcpSegmentSink network, ushort mss, TcpConnectionOptions defaultOptions,
-        int maxConnections, int pooledConnections, EphemeralPorts ports, Random? seeded)
+        int maxConnections, int pooledConnections, int maxTimeWaits, EphemeralPorts ports, Random? seeded)
     {
         Loop = loop;
         _network = network;
@@ -41,6 +45,7 @@ public sealed partial class TcpTable
         DefaultOptions = defaultOptions;
         _maxConnections = maxConnections;
         _pooledConnections = pooledConnections;
+        _maxTimeWaits = maxTimeWaits;
         _ports = ports;
         var key = new SequenceKey(seeded);
         _initialSequenceNumbers = new InitialSequenceNumbers(key);
@@ -55,8 +60,13 @@ public sealed partial class TcpTable
     /// <summary>The MSS this host announces: the MTU less the IPv4 and TCP headers (RFC 9293 §3.7.1).</summary>
     public ushort Mss { get; }
 
-    /// <summary>Open connections, TIME-WAIT included.</summary>
+    /// <summary>Connections in the table: open ones, and those in TIME-WAIT that an application still holds.</summary>
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>Connections in TIME-WAIT that nobody holds, kept compactly outside the table (<c>NetStackOptions.MaxTcpTimeWaits</c>).</summary>
+    public int TimeWaitCount => _timeWaits?.Count ?? 0;
+
+    private TimeWaitSet TimeWaits => _timeWaits ??= new TimeWaitSet(this, _maxTimeWaits);
 
     public TcpCounters Counters { get; } = new();
 
@@ -186,7 +196,7 @@ public sealed partial class TcpTable
             if (tcb.TimeWaitEnd is TimeSpan end && (oldest is null || end < oldest.TimeWaitEnd))
                 oldest = tcb;
         }
-        if (oldest is null || !oldest.TryEvictTimeWait())
+        if (oldest is null || !oldest.TryEndTimeWait())
             return false;
         Counters.TimeWaitsEvicted++;
         OnEvent(oldest);

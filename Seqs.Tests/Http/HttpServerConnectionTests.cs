@@ -137,16 +137,23 @@ public sealed class HttpServerConnectionTests
         Assert.That(sim.Pair.B.Tcp.ConnectionCount, Is.Zero);
     }
 
+    /// <summary>
+    /// RFC 9112 §9.6: after a response that said "close", the server half-closes at once (the client reads to the
+    /// end), then reads until the client closes. TIME-WAIT is then the server's, kept compactly outside its
+    /// connection table, and the client's port is free again at once.
+    /// </summary>
     [Test]
-    public void ClientThatClosesFirstAfterAClose_LeavesNoTimeWaitOnTheServer()
+    public void ConnectionClose_ServerHalfClosesFirst_AndKeepsItsTimeWaitCompact()
     {
         using var sim = new HttpSimulation(Router());
         HttpSimulation.RawClient client = sim.Connect();
         client.Send("GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n");
         sim.Simulation.RunFor(TimeSpan.FromMilliseconds(50));
         Assert.That(client.TakeText(), Does.Contain("Connection: close"));
+        Assert.That(client.Closed, Is.True, "the server's FIN came right after the response");
         client.Close();
         sim.Simulation.RunFor(TimeSpan.FromMilliseconds(100));
-        Assert.That(sim.Pair.B.Tcp.ConnectionCount, Is.Zero, "the server closed second, so TIME-WAIT is the client's");
+        Assert.That((sim.Pair.B.Tcp.ConnectionCount, sim.Pair.B.Tcp.TimeWaitCount), Is.EqualTo((0, 1)), "the server closed first; its TIME-WAIT is compact");
+        Assert.That(sim.Pair.A.Tcp.ConnectionCount, Is.Zero, "the client closed second: no TIME-WAIT ties up its port");
     }
 }

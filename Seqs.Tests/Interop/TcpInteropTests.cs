@@ -219,7 +219,7 @@ public sealed class TcpInteropTests
         try
         {
             var options = new TcpConnectionOptions { SendBufferSize = 256 << 10, ReceiveBufferSize = 256 << 10 };
-            TcpConnection connection = UploadFromStack(ns, device, 5002, data, received, TimeSpan.FromSeconds(120), options);
+            TcpControlBlock tcb = UploadFromStack(ns, device, 5002, data, received, TimeSpan.FromSeconds(120), options);
             Assert.That(Sha256(received), Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(data))));
             device.Stop();
 
@@ -229,7 +229,6 @@ public sealed class TcpInteropTests
             Assert.That(syns.Select(line => line.Split('\t')), Has.All.Matches<string[]>(f => f.Length == 4 && f.Skip(1).All(v => v.Length > 0)),
                 "each SYN carries wscale, SACK_PERM and TSval:\n" + string.Join("\n", syns));
             string kernelSacks = HostCommand.Run("sh", ["-c", $"tshark -r {device.PcapPath} -Y 'ip.src == {KernelSide.Address} && tcp.options.sack_le' | wc -l"], TimeSpan.FromSeconds(60)).StandardOutput.Trim();
-            TcpControlBlock tcb = connection.Tcb!;
             TestContext.Out.WriteLine($"kernel segments with SACK blocks: {kernelSacks}; retransmitted {tcb.RetransmittedBytes} B; "
                 + $"go-back-N would have resent {tcb.FlightAtLosses} B; fast retransmits {tcb.FastRetransmits}, timeouts {tcb.Retransmissions}");
             using (Assert.EnterMultipleScope())
@@ -253,16 +252,22 @@ public sealed class TcpInteropTests
     /// The stack as client: a kernel socat listener writes what it receives to <paramref name="output"/>; the stack
     /// connects, sends <paramref name="data"/> in 64 KiB writes and closes, and socat must see the FIN.
     /// </summary>
-    private static TcpConnection UploadFromStack(NetworkNamespace ns, StackOnTap device, int port, byte[] data, string output, TimeSpan timeout, TcpConnectionOptions? options = null)
+    /// <summary>
+    /// Uploads <paramref name="data"/> from the stack to a socat on the kernel's side and closes. Returns the control
+    /// block that carried it: once closed (and its TIME-WAIT moved to the compact set) it waits in the pool with its
+    /// counters until another connection reuses it, which none does here.
+    /// </summary>
+    private static TcpControlBlock UploadFromStack(NetworkNamespace ns, StackOnTap device, int port, byte[] data, string output, TimeSpan timeout, TcpConnectionOptions? options = null)
     {
         using BackgroundCommand server = ns.Start($"socat -u TCP4-LISTEN:{port},reuseaddr OPEN:{output},creat,trunc");
         Assert.That(StackOnTap.WaitFor(() => ns.Exec($"ss -Hltn sport = :{port}").StandardOutput.Contains("LISTEN", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), Is.True, "socat is listening");
         TcpConnection connection = device.Stack.Tcp.ConnectAsync(new Ipv4EndPoint(KernelSide.Address, (ushort)port), options).WaitAsync(timeout).GetAwaiter().GetResult();
         for (int at = 0; at < data.Length; at += 64 << 10)
             connection.WriteAsync(data.AsMemory(at, Math.Min(64 << 10, data.Length - at))).AsTask().WaitAsync(timeout).GetAwaiter().GetResult();
+        TcpControlBlock tcb = connection.Tcb!;
         connection.Dispose();
         Assert.That(server.WaitForExit(timeout), Is.True, "socat did not see the FIN");
-        return connection;
+        return tcb;
     }
 
     internal static string TempFile(NetworkNamespace ns, string name) => Path.Combine(Path.GetTempPath(), $"{ns.Name}-{name}");

@@ -39,7 +39,7 @@ public sealed class TcpCloseTests
             "SYN,ACK, then the client's FIN answered by one FIN,ACK");
         TcpFlags[] fromA = segments.Where(s => s.ToB).Select(s => s.Flags).ToArray();
         Assert.That(fromA, Is.EqualTo(new[] { TcpFlags.Syn, TcpFlags.Ack, TcpFlags.Fin | TcpFlags.Ack, TcpFlags.Ack }));
-        Assert.That(client.Result.State, Is.EqualTo(TcpState.TimeWait));
+        Assert.That(pair.A.Tcp.TimeWaitCount, Is.EqualTo(1), "the client, which closed first and let go, waits in TIME-WAIT");
     }
 
     [Test]

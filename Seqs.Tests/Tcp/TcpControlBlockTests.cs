@@ -330,7 +330,7 @@ public sealed class TcpControlBlockTests
         tcp.Close();
         tcp.Arrives(10, Seg(301, 102, Fin | Ack));
         tcp.ExpectState(TcpState.TimeWait);
-        Assert.That(tcp.Tcb.TryEndTimeWaitFor(Seg(seq, 0, Syn)), Is.EqualTo(ends));
+        Assert.That(tcp.Tcb.TryEndTimeWaitFor(Seg(seq, 0, Syn), timestampsForNew: false), Is.EqualTo(ends));
         Assert.That(tcp.Tcb.State, Is.EqualTo(ends ? TcpState.Closed : TcpState.TimeWait));
     }
 

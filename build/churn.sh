@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Connection-per-request HTTP load, sustained: `wrk -H 'Connection: close'` against the device's /api/status
+# (Seqs.Device on a TAP as the README starts it) and against a Kestrel minimal API on the kernel's stack
+# (build/kestrel-reference), both in one network namespace. Each is loaded for SECONDS in back-to-back 5-second wrk
+# runs, so that a fall-off shows in the per-5-second rates; socket errors and non-2xx answers are reported per run.
+# Usage: build/churn.sh [seconds]      (default 60; THREADS/CONNECTIONS override wrk's -t/-c, default 2 and 16)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-60}
+threads=${THREADS:-2}
+connections=${CONNECTIONS:-16}
+name=churn octet=98 kestrel_port=5081 mac=02:53:45:51:0b:02
+source build/netlab/device-beside-kestrel.sh
+
+# Back-to-back 5-second runs for $seconds: one line per run with requests/s and any errors.
+load() {
+  local name=$1 url=$2 out rate errors runs=0
+  for _ in $(seq $((seconds / 5))); do
+    out="$(in_ns wrk -t"$threads" -c"$connections" -d5s -H 'Connection: close' "$url")"
+    rate="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+    errors="$(grep -E "Socket errors|Non-2xx" <<<"$out" | tr -s ' ' | tr '\n' ' ' || true)"
+    runs=$((runs + 1))
+    echo "$name ${runs}: $rate requests/s ${errors}"
+  done
+}
+echo "wrk -t$threads -c$connections -H 'Connection: close', 5-second runs back to back for ${seconds}s each"
+load device "$device_url"
+load kestrel "$kestrel_url/api/status"
