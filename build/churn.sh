@@ -17,9 +17,9 @@ source build/netlab/device-beside-kestrel.sh
 load() {
   local name=$1 url=$2 out rate errors runs=0
   for _ in $(seq $((seconds / 5))); do
-    out="$(in_ns wrk -t"$threads" -c"$connections" -d5s -H 'Connection: close' "$url")"
+    out="$(in_ns wrk -t"$threads" -c"$connections" -d5s -H 'Connection: close' "$url" 2>&1 || true)"
     rate="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-    errors="$(grep -E "Socket errors|Non-2xx" <<<"$out" | tr -s ' ' | tr '\n' ' ' || true)"
+    errors="$(grep -E "Socket errors|Non-2xx|unable to connect" <<<"$out" | tr -s " " | tr "\n" " " || true)"
     runs=$((runs + 1))
     echo "$name ${runs}: $rate requests/s ${errors}"
   done
