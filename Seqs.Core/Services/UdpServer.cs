@@ -24,6 +24,9 @@ public abstract class UdpServer : NetService
     /// <summary>Datagrams handled so far.</summary>
     public long Datagrams { get; private set; }
 
+    /// <summary>Datagrams whose handling threw; each was dropped and the service went on.</summary>
+    public long FailedDatagrams { get; private set; }
+
     protected UdpSocket Socket { get; }
 
     protected override void Dispose(bool disposing)
@@ -44,7 +47,15 @@ public abstract class UdpServer : NetService
             {
                 UdpReceiveResult received = await Socket.ReceiveFromAsync(_buffer, cancellationToken);
                 Datagrams++;
-                OnDatagram(_buffer.AsSpan(0, received.ReceivedBytes), received.RemoteEndPoint);
+                try
+                {
+                    OnDatagram(_buffer.AsSpan(0, received.ReceivedBytes), received.RemoteEndPoint);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One datagram, however it is made, must cost only itself: the service goes on.
+                    FailedDatagrams++;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

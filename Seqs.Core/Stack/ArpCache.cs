@@ -5,7 +5,9 @@ namespace Seqs.Stack;
 /// <summary>
 /// The bounded IPv4-to-MAC translation table of RFC 826, with the timeouts and retransmission limits of
 /// RFC 1122 §2.3.2.1. It holds no clock and sends nothing: the stack passes the time in and sends the requests
-/// the cache asks for.
+/// the cache asks for. Entries being resolved are at most a quarter of the table (at least one): a host that is
+/// made to look up many unused addresses (pings from spoofed senders) recycles those entries among themselves and
+/// never pushes out resolved neighbours; the default router's entry is never the one evicted.
 /// </summary>
 internal sealed class ArpCache
 {
@@ -21,6 +23,12 @@ internal sealed class ArpCache
         _requestInterval = requestInterval;
         _requestAttempts = requestAttempts;
     }
+
+    /// <summary>Entries being resolved at once: a quarter of the table, at least one.</summary>
+    private int MaxUnresolved => Math.Max(1, _entries.Length / 4);
+
+    /// <summary>The default router: its entry is kept when another must make room.</summary>
+    public Ipv4Address Gateway { get; set; }
 
     public int Capacity => _entries.Length;
 
@@ -38,10 +46,13 @@ internal sealed class ArpCache
     /// <summary>
     /// Looks up the MAC of <paramref name="address"/> for a packet about to be sent. A resolved entry past its
     /// lifetime is still used while it is refreshed (like Linux's STALE state), so traffic does not stall every
-    /// lifetime; an unknown address gets an incomplete entry.
+    /// lifetime; an unknown address gets an incomplete entry. When that entry takes the place of the oldest entry
+    /// being resolved, <paramref name="displaced"/> is the address that was given up (its held packets are
+    /// dropped); otherwise it is unspecified.
     /// </summary>
-    public ArpLookup Lookup(Ipv4Address address, TimeSpan now, out MacAddress mac)
+    public ArpLookup Lookup(Ipv4Address address, TimeSpan now, out MacAddress mac, out Ipv4Address displaced)
     {
+        displaced = default;
         int index = IndexOf(address);
         if (index >= 0)
         {
@@ -64,9 +75,11 @@ internal sealed class ArpCache
             }
         }
         mac = default;
-        index = Allocate();
+        index = AllocateUnresolved();
         if (index < 0)
             return ArpLookup.TableFull;
+        if (_entries[index].State == ArpEntryState.Incomplete)
+            displaced = _entries[index].Address;
         _entries[index] = new Entry
         {
             Address = address,
@@ -178,7 +191,26 @@ internal sealed class ArpCache
         return -1;
     }
 
-    /// <summary>A free slot, else the least recently used resolved entry; entries being resolved are never evicted.</summary>
+    /// <summary>
+    /// A slot for an address to resolve: while fewer than the cap are being resolved, a free slot or the least recently
+    /// used resolved entry (<see cref="Allocate"/>); at the cap, the entry being resolved the longest.
+    /// </summary>
+    private int AllocateUnresolved()
+    {
+        int unresolved = 0;
+        int oldest = -1;
+        for (int i = 0; i < _entries.Length; i++)
+        {
+            if (_entries[i].State != ArpEntryState.Incomplete)
+                continue;
+            unresolved++;
+            if (oldest < 0 || _entries[i].LastUsed < _entries[oldest].LastUsed)
+                oldest = i;
+        }
+        return unresolved >= MaxUnresolved ? oldest : Allocate();
+    }
+
+    /// <summary>A free slot, else the least recently used resolved entry other than the gateway's; -1 when there is none.</summary>
     private int Allocate()
     {
         int victim = -1;
@@ -187,7 +219,7 @@ internal sealed class ArpCache
             ref Entry entry = ref _entries[i];
             if (entry.State == ArpEntryState.Free)
                 return i;
-            if (entry.State == ArpEntryState.Reachable && (victim < 0 || entry.LastUsed < _entries[victim].LastUsed))
+            if (entry.State == ArpEntryState.Reachable && entry.Address != Gateway && (victim < 0 || entry.LastUsed < _entries[victim].LastUsed))
                 victim = i;
         }
         return victim;

@@ -95,7 +95,9 @@ public sealed partial class NetStack
     /// </summary>
     private bool TryResolve(Ipv4Address nextHop, int frameLength, out MacAddress mac)
     {
-        ArpLookup lookup = _arpCache.Lookup(nextHop, Loop.Now, out mac);
+        ArpLookup lookup = _arpCache.Lookup(nextHop, Loop.Now, out mac, out Ipv4Address displaced);
+        if (!displaced.IsUnspecified)
+            Counters.ArpUnresolved += _arpPending.RemoveAll(displaced);
         switch (lookup)
         {
             case ArpLookup.Resolved:

@@ -27,7 +27,7 @@ public sealed partial class NetStack
             if (sockets.Length >= _options.MaxUdpSockets)
                 throw new SocketException((int)SocketError.TooManyOpenSockets);
             if (port == 0)
-                port = _ephemeralPorts.Pick(sockets, static (table, candidate) => FindUdp(table, candidate) is not null);
+                port = new EphemeralPorts(_random).Pick(sockets, static (table, candidate) => FindUdp(table, candidate) is not null);
             else if (FindUdp(sockets, port) is not null)
                 throw new SocketException((int)SocketError.AddressAlreadyInUse);
             var grown = new UdpSocket[sockets.Length + 1];
@@ -76,6 +76,13 @@ public sealed partial class NetStack
             return;
         }
         Counters.UdpDatagramsReceived++;
+        // RFC 768: source port 0 means "no reply expected", and nothing can be sent back to it; a service that
+        // answers (echo, mDNS, DNS) would fail on the reply, so the datagram goes no further.
+        if (udp.SourcePort == 0)
+        {
+            Counters.UdpSourcePortZero++;
+            return;
+        }
         UdpSocket? socket = FindUdp(Volatile.Read(ref _udpSockets), udp.DestinationPort);
         if (socket is null || socket.IsDisposed)
         {

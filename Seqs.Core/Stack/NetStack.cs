@@ -26,7 +26,6 @@ public sealed partial class NetStack : ILoopParticipant
     private readonly byte[] _transmitBuffer;
     private readonly BoundedFrameQueue _transmitQueue;
     private readonly Random _random;
-    private readonly EphemeralPorts _ephemeralPorts;
     private readonly ArpCache _arpCache;
     // Packets waiting for their next hop's ARP reply.
     private readonly BoundedFrameQueue _arpPending;
@@ -52,7 +51,6 @@ public sealed partial class NetStack : ILoopParticipant
             throw new ArgumentException($"The NIC's maximum frame size {nic.MaxFrameSize} is too small for IPv4.", nameof(nic));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _random = randomSeed is int seed ? new Random(seed) : new Random();
-        _ephemeralPorts = new EphemeralPorts(_random);
         _receiveBuffer = new byte[Math.Max(nic.MaxFrameSize, nic.MaxReceiveFrameSize)];
         _transmitBuffer = new byte[nic.MaxFrameSize];
         _transmitQueue = new BoundedFrameQueue(_options.TransmitQueueFrames, nic.MaxFrameSize);
@@ -66,7 +64,7 @@ public sealed partial class NetStack : ILoopParticipant
         _identification = (ushort)_random.Next(ushort.MaxValue + 1);
         _udpSockets = [];
         ushort mss = (ushort)Math.Min(ushort.MaxValue, Mtu - Ipv4Packet.MinHeaderLength - TcpSegment.MinHeaderLength);
-        Tcp = new TcpTable(loop, this, mss, _options.Tcp, _options.MaxTcpConnections, _options.PooledTcpConnections, _options.MaxTcpTimeWaits, _ephemeralPorts,
+        Tcp = new TcpTable(loop, this, mss, _options.Tcp, _options.MaxTcpConnections, _options.PooledTcpConnections, _options.MaxTcpTimeWaits, new EphemeralPorts(_random),
             randomSeed is null ? null : _random);
         _linkUp = nic.IsLinkUp;
         nic.LinkStateChanged += (_, _) => Interlocked.Exchange(ref _linkChanged, 1);
@@ -108,6 +106,7 @@ public sealed partial class NetStack : ILoopParticipant
         bool changed = Address != address;
         Address = address;
         Gateway = gateway;
+        _arpCache.Gateway = gateway;
         DnsServers = dnsServers ?? [];
         if (changed)
         {
@@ -159,6 +158,7 @@ public sealed partial class NetStack : ILoopParticipant
         bool changed = Address is not null;
         Address = null;
         Gateway = default;
+        _arpCache.Gateway = default;
         DnsServers = [];
         _arpCache.Clear();
         _arpPending.Clear();

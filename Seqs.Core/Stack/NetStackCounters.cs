@@ -53,6 +53,8 @@ public sealed class NetStackCounters
     public long UdpDatagramsSent { get; internal set; }
     public long UdpChecksumErrors { get; internal set; }
     public long UdpNoPort { get; internal set; }
+    /// <summary>Datagrams from source port 0 (RFC 768: no reply possible), dropped before any socket sees them.</summary>
+    public long UdpSourcePortZero { get; internal set; }
     /// <summary>Datagrams dropped because the socket's receive queue was full.</summary>
     public long UdpReceiveQueueFull { get; internal set; }
 

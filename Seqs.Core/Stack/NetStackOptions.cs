@@ -4,7 +4,7 @@ namespace Seqs.Stack;
 public sealed class NetStackOptions
 {
     /// <summary>Entries in the ARP cache; when full, the least recently used resolved entry is replaced.</summary>
-    public int ArpCacheSize { get; set; } = 8;
+    public int ArpCacheSize { get; set; } = 32;
 
     /// <summary>How long a resolved ARP entry is trusted before it is refreshed (Linux uses 15–45 s; RFC 1122 §2.3.2.1 leaves it open).</summary>
     public TimeSpan ArpEntryLifetime { get; set; } = TimeSpan.FromSeconds(60);

@@ -4,8 +4,8 @@ namespace Seqs.Wire;
 
 /// <summary>
 /// RFC 6056 §3.3.1, Algorithm 1: ephemeral ports drawn at random from the dynamic range (RFC 6056 §2.1, IANA
-/// 49152-65535), then the next one after the draw that is free. One per stack, shared by UDP binds and TCP active
-/// opens; its random source is the stack's, so a seeded stack draws the same ports on every run. Safe from any thread.
+/// 49152-65535), then the next one after the draw that is free, for UDP binds and TCP active opens. A value over the
+/// stack's random source, so a seeded stack draws the same ports on every run. Safe from any thread.
 /// </summary>
 internal readonly struct EphemeralPorts(Random random)
 {

@@ -60,4 +60,33 @@ public sealed class UdpEchoServerTests
         Assert.That(echo.Datagrams, Is.GreaterThanOrEqualTo(client.Result));
         cts.Cancel();
     }
+
+    /// <summary>
+    /// RFC 768 allows source port 0 ("no reply expected"), to which no answer can go: such a datagram is dropped and
+    /// counted by the stack, and the echo service goes on answering the next one.
+    /// </summary>
+    [Test]
+    public void DatagramFromSourcePortZero_IsDroppedAndCounted_AndTheServiceGoesOn()
+    {
+        using var net = new SimulatedPair();
+        using var echo = new UdpEchoServer(net.B);
+        using var cts = new CancellationTokenSource();
+        Task serving = echo.RunAsync(cts.Token);
+        var attacker = new Ipv4EndPoint(SimulatedPair.AddressA, 0);
+        var service = new Ipv4EndPoint(SimulatedPair.AddressB, UdpEchoServer.DefaultPort);
+        Assert.That(net.NicA.TryTransmit(PeerFrames.Udp(net.NicA.MacAddress, net.NicB.MacAddress, attacker, service, [1, 2, 3])), Is.True);
+        net.Simulation.RunFor(TimeSpan.FromMilliseconds(10));
+
+        using var socket = new UdpSocket(net.A);
+        Task<UdpReceiveResult> reply = net.LoopA.InvokeAsync(async () =>
+        {
+            await socket.SendToAsync("still here"u8.ToArray(), service);
+            return await socket.ReceiveFromAsync(new byte[64]);
+        });
+        Assert.That(net.Simulation.RunUntil(() => reply.IsCompleted, TimeSpan.FromSeconds(1)), Is.True, "the echo service still answers");
+        Assert.That(reply.Result.ReceivedBytes, Is.EqualTo(10));
+        Assert.That(net.B.Counters.UdpSourcePortZero, Is.EqualTo(1));
+        Assert.That((serving.IsFaulted, echo.Datagrams), Is.EqualTo((false, 1)), "only the real datagram reached the service");
+        cts.Cancel();
+    }
 }

@@ -25,8 +25,8 @@ public sealed class ArpCacheTests
     {
         ArpCache cache = Create();
 
-        Assert.That(cache.Lookup(AddressA, At(0), out _), Is.EqualTo(ArpLookup.PendingSendRequest));
-        Assert.That(cache.Lookup(AddressA, At(0.5), out _), Is.EqualTo(ArpLookup.Pending));
+        Assert.That(cache.Lookup(AddressA, At(0), out _, out _), Is.EqualTo(ArpLookup.PendingSendRequest));
+        Assert.That(cache.Lookup(AddressA, At(0.5), out _, out _), Is.EqualTo(ArpLookup.Pending));
         Assert.That(cache.TryGet(AddressA, out _), Is.False);
         Assert.That(cache.Count, Is.EqualTo(1));
         Assert.That(cache.NextRequestDeadline, Is.EqualTo(At(1)));
@@ -36,10 +36,10 @@ public sealed class ArpCacheTests
     public void ReplyForAPendingAddress_ResolvesIt_AndSaysHeldPacketsCanGo()
     {
         ArpCache cache = Create();
-        cache.Lookup(AddressA, At(0), out _);
+        cache.Lookup(AddressA, At(0), out _, out _);
 
         Assert.That(cache.Update(AddressA, MacA, At(0.2), create: false), Is.True);
-        Assert.That(cache.Lookup(AddressA, At(0.3), out MacAddress mac), Is.EqualTo(ArpLookup.Resolved));
+        Assert.That(cache.Lookup(AddressA, At(0.3), out MacAddress mac, out _), Is.EqualTo(ArpLookup.Resolved));
         Assert.That(mac, Is.EqualTo(MacA));
         Assert.That(cache.NextRequestDeadline, Is.Null);
     }
@@ -73,10 +73,10 @@ public sealed class ArpCacheTests
         ArpCache cache = Create();
         cache.Update(AddressA, MacA, At(0), create: true);
 
-        Assert.That(cache.Lookup(AddressA, Lifetime - At(0.001), out _), Is.EqualTo(ArpLookup.Resolved));
-        Assert.That(cache.Lookup(AddressA, Lifetime, out MacAddress mac), Is.EqualTo(ArpLookup.ResolvedSendRequest));
+        Assert.That(cache.Lookup(AddressA, Lifetime - At(0.001), out _, out _), Is.EqualTo(ArpLookup.Resolved));
+        Assert.That(cache.Lookup(AddressA, Lifetime, out MacAddress mac, out _), Is.EqualTo(ArpLookup.ResolvedSendRequest));
         Assert.That(mac, Is.EqualTo(MacA));
-        Assert.That(cache.Lookup(AddressA, Lifetime + At(0.5), out _), Is.EqualTo(ArpLookup.Resolved), "one refresh at a time");
+        Assert.That(cache.Lookup(AddressA, Lifetime + At(0.5), out _, out _), Is.EqualTo(ArpLookup.Resolved), "one refresh at a time");
         Assert.That(cache.NextRequestDeadline, Is.EqualTo(Lifetime + At(1)));
     }
 
@@ -84,7 +84,7 @@ public sealed class ArpCacheTests
     public void UnansweredAddress_IsRequestedAgainEachInterval_ThenReportedAsFailedAndRemoved()
     {
         ArpCache cache = Create();
-        cache.Lookup(AddressA, At(0), out _);
+        cache.Lookup(AddressA, At(0), out _, out _);
 
         Assert.That(cache.TryTakeDue(At(0.9), out _, out _), Is.False, "not due yet");
         Assert.That(TakeDue(cache, At(1)), Is.EqualTo((AddressA, false)));
@@ -99,7 +99,7 @@ public sealed class ArpCacheTests
     {
         ArpCache cache = Create();
         cache.Update(AddressA, MacA, At(0), create: true);
-        cache.Lookup(AddressA, Lifetime, out _);
+        cache.Lookup(AddressA, Lifetime, out _, out _);
 
         Assert.That(TakeDue(cache, Lifetime + At(1)), Is.EqualTo((AddressA, false)));
         Assert.That(TakeDue(cache, Lifetime + At(2)), Is.EqualTo((AddressA, false)));
@@ -114,25 +114,48 @@ public sealed class ArpCacheTests
         ArpCache cache = Create();
         cache.Update(AddressA, MacA, At(0), create: true);
         cache.Update(AddressB, MacB, At(1), create: true);
-        cache.Lookup(AddressA, At(2), out _);
+        cache.Lookup(AddressA, At(2), out _, out _);
 
-        Assert.That(cache.Lookup(AddressC, At(3), out _), Is.EqualTo(ArpLookup.PendingSendRequest));
+        Assert.That(cache.Lookup(AddressC, At(3), out _, out _), Is.EqualTo(ArpLookup.PendingSendRequest));
         Assert.That(cache.TryGet(AddressA, out _), Is.True);
         Assert.That(cache.TryGet(AddressB, out _), Is.False);
         Assert.That(cache.Count, Is.EqualTo(cache.Capacity));
     }
 
+    /// <summary>
+    /// Entries being resolved are at most a quarter of the table (here one): a new address to resolve takes the place
+    /// of the oldest one, whose held packets the stack drops, instead of filling the table with unanswered lookups.
+    /// </summary>
     [Test]
-    public void TableFullOfPendingEntries_EvictsNone()
+    public void UnresolvedEntriesAtTheirCap_GiveUpTheOldestForANewOne()
     {
         ArpCache cache = Create();
-        cache.Lookup(AddressA, At(0), out _);
-        cache.Lookup(AddressB, At(0), out _);
+        Assert.That(cache.Lookup(AddressA, At(0), out _, out Ipv4Address first), Is.EqualTo(ArpLookup.PendingSendRequest));
+        Assert.That(first.IsUnspecified, Is.True);
 
-        Assert.That(cache.Lookup(AddressC, At(0), out _), Is.EqualTo(ArpLookup.TableFull));
-        Assert.That(cache.Update(AddressC, MacA, At(0), create: true), Is.False);
-        Assert.That(cache.TryGet(AddressC, out _), Is.False);
-        Assert.That(cache.Count, Is.EqualTo(2));
+        Assert.That(cache.Lookup(AddressB, At(0.5), out _, out Ipv4Address displaced), Is.EqualTo(ArpLookup.PendingSendRequest));
+        Assert.That(displaced, Is.EqualTo(AddressA));
+        Assert.That(cache.Count, Is.EqualTo(1), "the other slot stays free for a resolved neighbour");
+        Assert.That(cache.Update(AddressC, MacA, At(0.5), create: true), Is.False, "learnt: it was not being resolved");
+        Assert.That(cache.TryGet(AddressC, out _), Is.True);
+    }
+
+    /// <summary>
+    /// Issue 16's ARP starvation: lookups of many unused addresses (pings from spoofed senders) recycle the entries
+    /// being resolved among themselves; resolved neighbours and the gateway stay.
+    /// </summary>
+    [Test]
+    public void ManyUnansweredLookups_KeepTheGatewayAndResolvedNeighbours()
+    {
+        var cache = new ArpCache(size: 8, Lifetime, requestInterval: TimeSpan.FromSeconds(1), requestAttempts: 3) { Gateway = AddressA };
+        cache.Update(AddressA, MacA, At(0), create: true);
+        cache.Update(AddressB, MacB, At(0), create: true);
+        for (int i = 0; i < 100; i++)
+            cache.Lookup(new Ipv4Address(10, 0, 1, (byte)i), At(1 + i * 0.01), out _, out _);
+
+        Assert.That((cache.TryGet(AddressA, out MacAddress gateway), cache.TryGet(AddressB, out MacAddress neighbour)), Is.EqualTo((true, true)));
+        Assert.That((gateway, neighbour), Is.EqualTo((MacA, MacB)));
+        Assert.That(cache.Count, Is.EqualTo(4), "the two resolved entries and two being resolved (a quarter of eight)");
     }
 
     [Test]
@@ -143,7 +166,7 @@ public sealed class ArpCacheTests
 
         cache.MarkStale(AddressA, At(10));
 
-        Assert.That(cache.Lookup(AddressA, At(10), out MacAddress mac), Is.EqualTo(ArpLookup.ResolvedSendRequest));
+        Assert.That(cache.Lookup(AddressA, At(10), out MacAddress mac, out _), Is.EqualTo(ArpLookup.ResolvedSendRequest));
         Assert.That(mac, Is.EqualTo(MacA));
     }
 
@@ -152,13 +175,13 @@ public sealed class ArpCacheTests
     {
         ArpCache cache = Create();
         cache.Update(AddressA, MacA, At(0), create: true);
-        cache.Lookup(AddressB, At(0), out _);
+        cache.Lookup(AddressB, At(0), out _, out _);
 
         cache.Clear();
 
         Assert.That(cache.Count, Is.Zero);
         Assert.That(cache.NextRequestDeadline, Is.Null);
-        Assert.That(cache.Lookup(AddressA, At(1), out _), Is.EqualTo(ArpLookup.PendingSendRequest));
+        Assert.That(cache.Lookup(AddressA, At(1), out _, out _), Is.EqualTo(ArpLookup.PendingSendRequest));
     }
 
     private static (Ipv4Address Address, bool Failed) TakeDue(ArpCache cache, TimeSpan now)
