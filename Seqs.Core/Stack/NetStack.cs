@@ -64,7 +64,7 @@ public sealed partial class NetStack : ILoopParticipant
         _identification = (ushort)_random.Next(ushort.MaxValue + 1);
         _udpSockets = [];
         ushort mss = (ushort)Math.Min(ushort.MaxValue, Mtu - Ipv4Packet.MinHeaderLength - TcpSegment.MinHeaderLength);
-        Tcp = new TcpTable(loop, this, mss, _options.Tcp, _options.MaxTcpConnections, _options.PooledTcpConnections, _options.MaxTcpTimeWaits, new EphemeralPorts(_random),
+        Tcp = new TcpTable(loop, this, mss, _options.Tcp, _options.MaxTcpConnections, _options.PooledTcpConnections, _options.MaxTcpTimeWaits,
             randomSeed is null ? null : _random);
         _linkUp = nic.IsLinkUp;
         nic.LinkStateChanged += (_, _) => Interlocked.Exchange(ref _linkChanged, 1);

@@ -10,6 +10,11 @@ namespace Seqs.Tcp;
 /// </summary>
 internal readonly struct SynCookies(SequenceKey key)
 {
+    /// <summary>How long a cookie is redeemed after it is issued at most: two periods of the time counter.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2 * PeriodSeconds);
+
+    private const int PeriodSeconds = 64;
+
     /// <summary>The MSS values a cookie can carry in its 2-bit index (the common ones, as Linux's table does).</summary>
     private static readonly ushort[] s_mss = [536, 1220, 1440, 1460];
 
@@ -48,7 +53,7 @@ internal readonly struct SynCookies(SequenceKey key)
     }
 
     /// <summary>A 5-bit counter that moves every 64 s: a cookie is good for one to two periods.</summary>
-    private static uint Period(TimeSpan now) => (uint)(now.Ticks / (64 * TimeSpan.TicksPerSecond)) & 0x1F;
+    private static uint Period(TimeSpan now) => (uint)(now.Ticks / (PeriodSeconds * TimeSpan.TicksPerSecond)) & 0x1F;
 
     private SeqNumber Cookie(Ipv4EndPoint local, Ipv4EndPoint remote, SeqNumber clientIsn, int mssIndex, uint time)
     {

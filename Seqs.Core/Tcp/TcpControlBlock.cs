@@ -563,11 +563,19 @@ internal sealed partial class TcpControlBlock
 
     private void TakePeerMss(in Segment syn)
     {
-        // RFC 9293 §3.7.1: the send MSS is the peer's option, bounded by what our interface can carry.
+        // RFC 9293 §3.7.1: the send MSS is the peer's option, bounded by what our interface can carry; a peer's
+        // option below MinimumPeerMss is raised to it.
         int peer = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultMss;
-        SendMss = Math.Max(1, Math.Min(peer, _ourMss));
+        SendMss = Math.Max(1, Math.Min(Math.Max(peer, MinimumPeerMss), _ourMss));
         _cc.OnMssKnown(SendMss);
     }
+
+    /// <summary>
+    /// The smallest MSS taken from a peer's option, Linux's <c>TCP_MIN_MSS</c>: 88 = (60 + 60 + 8) - (20 + 20), the
+    /// largest IPv4 and TCP headers and 8 octets of data, less the smallest headers. A peer announcing a few octets
+    /// would make each one a segment, which costs this host a full segment's work per octet.
+    /// </summary>
+    public const int MinimumPeerMss = 88;
 
     private void EnterClosed(TcpError error)
     {

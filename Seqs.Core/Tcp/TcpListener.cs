@@ -21,6 +21,12 @@ public sealed class TcpListener : IDisposable
     private LoopCompletion<TcpConnection>? _accept;
     /// <summary>The connection the waiting accept fills, or null when it wants a new one.</summary>
     private TcpConnection? _acceptInto;
+    /// <summary>
+    /// Until when an ACK may be the echo of a cookie this listener sent (<see cref="SynCookies.Lifetime"/> after the
+    /// last one), as Linux checks a recent SYN queue overflow: without a flood, no ACK is taken for a cookie, so a
+    /// blind attacker cannot open a connection by guessing one.
+    /// </summary>
+    private DueTime _cookiesValidUntil;
 
     /// <param name="tcp">The TCP of the stack to listen on (<c>NetStack.Tcp</c>).</param>
     /// <param name="port">The port, 1 to 65535.</param>
@@ -149,7 +155,7 @@ public sealed class TcpListener : IDisposable
         // completes a handshake this listener answered with a SYN cookie.
         if (seg.HasAck)
         {
-            if (!seg.HasSyn && _table.Cookies.TryRedeem(seg, local, remote, now, out ushort peerMss))
+            if (!seg.HasSyn && _cookiesValidUntil.IsSet && now < _cookiesValidUntil.At && _table.Cookies.TryRedeem(seg, local, remote, now, out ushort peerMss))
             {
                 if (!HasRoomForConnection())
                     return;
@@ -170,6 +176,7 @@ public sealed class TcpListener : IDisposable
         if (!SynQueueHasRoom)
         {
             _table.Counters.SynCookiesSent++;
+            _cookiesValidUntil = now + SynCookies.Lifetime;
             _table.Send(local, remote, TcpControlBlock.CookieSynAck(Options, seg, _table.Cookies.Issue(local, remote, seg, now), _table.Mss, now));
             return;
         }

@@ -14,8 +14,7 @@ namespace Seqs.Tcp;
 public sealed partial class TcpTable
 {
     private readonly ITcpSegmentSink _network;
-    private readonly EphemeralPorts _ports;
-    private readonly InitialSequenceNumbers _initialSequenceNumbers;
+    private readonly SequenceKey _key;
     private readonly int _maxConnections;
     private readonly int _pooledConnections;
     private readonly int _maxTimeWaits;
@@ -34,10 +33,9 @@ public sealed partial class TcpTable
     /// <param name="maxConnections">Connections in the table at most, TIME-WAIT included.</param>
     /// <param name="pooledConnections">Closed control blocks kept for reuse, each with its two rings.</param>
     /// <param name="maxTimeWaits">Connections nobody holds kept in TIME-WAIT, compactly, at most.</param>
-    /// <param name="ports">The stack's ephemeral ports, shared with UDP.</param>
     /// <param name="seeded">The seeded generator of a simulated stack, or null for the operating system's key.</param>
     internal TcpTable(NetLoop loop, ITcpSegmentSink network, ushort mss, TcpConnectionOptions defaultOptions,
-        int maxConnections, int pooledConnections, int maxTimeWaits, EphemeralPorts ports, Random? seeded)
+        int maxConnections, int pooledConnections, int maxTimeWaits, Random? seeded)
     {
         Loop = loop;
         _network = network;
@@ -46,10 +44,7 @@ public sealed partial class TcpTable
         _maxConnections = maxConnections;
         _pooledConnections = pooledConnections;
         _maxTimeWaits = maxTimeWaits;
-        _ports = ports;
-        var key = new SequenceKey(seeded);
-        _initialSequenceNumbers = new InitialSequenceNumbers(key);
-        Cookies = new SynCookies(key);
+        _key = new SequenceKey(seeded);
     }
 
     public NetLoop Loop { get; }
@@ -70,7 +65,10 @@ public sealed partial class TcpTable
 
     public TcpCounters Counters { get; } = new();
 
-    internal SynCookies Cookies { get; }
+    internal SynCookies Cookies => new(_key);
+
+    // RFC 6056 §3.3.3 next_ephemeral: how far the ports of active opens have moved on.
+    private int _nextEphemeral;
 
     /// <summary>The rings of closed connections, for the next ones: two (send and receive) per pooled control block.</summary>
     internal RingPool Rings => _rings ??= new RingPool(2 * _pooledConnections);
@@ -107,18 +105,24 @@ public sealed partial class TcpTable
             throw new SocketException((int)SocketError.NetworkUnreachable);
         if (!HasRoomForConnection())
             throw new SocketException((int)SocketError.TooManyOpenSockets);
-        // RFC 6056: a port not in use toward this remote and not a listener's.
-        ushort port = _ports.Pick((Table: this, Remote: remote),
-            static (s, candidate) => s.Table.Find(candidate, s.Remote) is not null || s.Table.FindListener(candidate) is not null);
+        // RFC 6056 §3.3.3, Algorithm 3, as Linux picks them: the ports toward one destination follow each other from a
+        // keyed offset, so a port comes back to the same peer only after the whole range, long after a TIME-WAIT of
+        // its last use ended on either side; it must not be a connection's, a waiting TIME-WAIT's or a listener's.
+        int offset = (int)(uint)_key.Hash(new Ipv4EndPoint(source, 0), new Ipv4EndPoint(remote.Address, 0), default);
+        ushort port = EphemeralPorts.PickFrom(offset + _nextEphemeral, (Table: this, Remote: remote, Source: source),
+            static (s, candidate) => s.Table.Find(candidate, s.Remote) is not null || s.Table.FindListener(candidate) is not null
+                || s.Table._timeWaits?.Holds(new Ipv4EndPoint(s.Source, candidate), s.Remote) == true,
+            out int tried);
+        _nextEphemeral += tried;
         var local = new Ipv4EndPoint(source, port);
         TcpControlBlock tcb = Take(local, remote);
-        tcb.OpenActive(options, _initialSequenceNumbers.For(local, remote, Loop.Now), Mss, Loop.Now);
+        tcb.OpenActive(options, new InitialSequenceNumbers(_key).For(local, remote, Loop.Now), Mss, Loop.Now);
         List(tcb);
         return tcb;
     }
 
     /// <summary>RFC 9293 §3.10.7.2: the ISS of a connection a listener opens for a SYN.</summary>
-    internal SeqNumber InitialSequenceNumber(Ipv4EndPoint local, Ipv4EndPoint remote) => _initialSequenceNumbers.For(local, remote, Loop.Now);
+    internal SeqNumber InitialSequenceNumber(Ipv4EndPoint local, Ipv4EndPoint remote) => new InitialSequenceNumbers(_key).For(local, remote, Loop.Now);
 
     /// <summary>A control block for a new connection: a spare one when there is one, else a new one.</summary>
     internal TcpControlBlock Take(Ipv4EndPoint local, Ipv4EndPoint remote)

@@ -109,6 +109,9 @@ internal sealed class TimeWaitSet(TcpTable table, int capacity) : LoopTimer
         Schedule();
     }
 
+    /// <summary>A connection of this 4-tuple waits here.</summary>
+    public bool Holds(Ipv4EndPoint local, Ipv4EndPoint remote) => Find(local, remote) >= 0;
+
     private TimeSpan NewestEnd => _ring[(_head + _count - 1) % _ring.Length].Until.At;
 
     private int Find(Ipv4EndPoint local, Ipv4EndPoint remote)

@@ -3,24 +3,35 @@ using System.Net.Sockets;
 namespace Seqs.Wire;
 
 /// <summary>
-/// RFC 6056 §3.3.1, Algorithm 1: ephemeral ports drawn at random from the dynamic range (RFC 6056 §2.1, IANA
-/// 49152-65535), then the next one after the draw that is free, for UDP binds and TCP active opens. A value over the
-/// stack's random source, so a seeded stack draws the same ports on every run. Safe from any thread.
+/// Ephemeral ports from the dynamic range (RFC 6056 §2.1, IANA 49152-65535). <see cref="Pick"/> is RFC 6056
+/// §3.3.1's Algorithm 1, a random draw and then the next free port, for UDP binds; <see cref="PickFrom"/> scans from a
+/// given place, for Algorithm 3 (TCP active opens). A value over the stack's random source, so a seeded stack draws
+/// the same ports on every run. Safe from any thread.
 /// </summary>
 internal readonly struct EphemeralPorts(Random random)
 {
     private const int First = 49152;
-    private const int Count = 65536 - First;
+    public const int Count = 65536 - First;
 
-    /// <summary>A port for which <paramref name="inUse"/> says no; TooManyOpenSockets when every port is taken.</summary>
+    /// <summary>A random port for which <paramref name="inUse"/> says no, or the next one after it.</summary>
     public ushort Pick<TState>(TState state, Func<TState, ushort, bool> inUse)
     {
         int offset;
         lock (random)
             offset = random.Next(Count);
-        for (int i = 0; i < Count; i++)
+        return PickFrom(offset, state, inUse, out _);
+    }
+
+    /// <summary>
+    /// The first port at or after place <paramref name="start"/> of the range (modulo its size) for which
+    /// <paramref name="inUse"/> says no, and how many places were <paramref name="tried"/>; TooManyOpenSockets when
+    /// every port is taken.
+    /// </summary>
+    public static ushort PickFrom<TState>(int start, TState state, Func<TState, ushort, bool> inUse, out int tried)
+    {
+        for (tried = 1; tried <= Count; tried++)
         {
-            ushort candidate = (ushort)(First + (offset + i) % Count);
+            ushort candidate = (ushort)(First + (int)((uint)(start + tried - 1) % Count));
             if (!inUse(state, candidate))
                 return candidate;
         }

@@ -108,4 +108,25 @@ public sealed class SynFloodTests
         Assert.That(Flags(nic.TakeSent().Single()), Is.EqualTo(TcpFlags.Rst));
         Assert.That(stack.Tcp.ConnectionCount, Is.Zero);
     }
+
+    /// <summary>
+    /// An ACK is taken as a cookie's echo only while the listener has recently sent cookies (as Linux checks a recent
+    /// SYN queue overflow): an ACK carrying a correct cookie that this listener never sent (computed here with the
+    /// stack's own key, as a lucky guess would be) is answered with a reset and opens nothing.
+    /// </summary>
+    [Test]
+    public void ValidCookieAck_WithoutACookieSentRecently_IsReset()
+    {
+        using var server = new ListeningStack(backlog: 4);
+        (NetLoop loop, RecordingNic nic, NetStack stack, TcpListener _) = server;
+        var local = new Ipv4EndPoint(Our, 80);
+        var remote = new Ipv4EndPoint(Peer, 40000);
+        SeqNumber cookie = stack.Tcp.Cookies.Issue(local, remote, new Segment(new SeqNumber(1000), default, TcpFlags.Syn, 64240), loop.Now);
+
+        nic.Inject(Segment(40000, 1001, cookie.Value + 1, TcpFlags.Ack, []));
+        loop.RunOnce();
+
+        Assert.That(Flags(nic.TakeSent().Single()), Is.EqualTo(TcpFlags.Rst));
+        Assert.That((stack.Tcp.ConnectionCount, stack.Tcp.Counters.SynCookiesAccepted), Is.EqualTo((0, 0L)));
+    }
 }

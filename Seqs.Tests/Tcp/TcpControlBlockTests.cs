@@ -40,6 +40,16 @@ public sealed class TcpControlBlockTests
         Assert.That(tcp.Tcb.SendMss, Is.EqualTo(1000), "the peer's MSS bounds ours");
     }
 
+    /// <summary>A peer that announces a one-octet MSS would make every octet a segment: its option is raised to 88, as Linux does.</summary>
+    [Test]
+    public void PeerMssBelowTheMinimum_IsRaisedToIt()
+    {
+        var tcp = PassiveOpen(iss: 300, Seg(100, 0, Syn, mss: 1));
+        tcp.Arrives(5, Seg(101, 301, Ack));
+        tcp.ExpectState(TcpState.Established);
+        Assert.That(tcp.Tcb.SendMss, Is.EqualTo(TcpControlBlock.MinimumPeerMss));
+    }
+
     [Test]
     public void PassiveOpen_Figure6_AnswersWithSynAckAndEstablishesOnAck()
     {
