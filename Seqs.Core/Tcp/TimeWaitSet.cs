@@ -7,7 +7,8 @@ namespace Seqs.Tcp;
 /// The connections in TIME-WAIT that nobody holds, kept compactly (<see cref="TimeWaitEntry"/>) outside the
 /// connection table, at most a fixed number like Linux's <c>tcp_max_tw_buckets</c>: when full, the oldest wait ends
 /// early, so TIME-WAIT never crowds out live connections nor makes a SYN wait. Entries form a ring in the order they
-/// entered, which is the order their waits end; the set is its own entry on the loop's timer heap.
+/// entered, which is the order their waits end (all waits are as long, and a restarted one enters again at the
+/// back); the set is its own entry on the loop's timer heap.
 /// </summary>
 internal sealed class TimeWaitSet(TcpTable table, int capacity) : LoopTimer
 {
@@ -72,8 +73,11 @@ internal sealed class TimeWaitSet(TcpTable table, int capacity) : LoopTimer
         // Acknowledge it, and restart the 2 MSL timeout."
         if (seg.HasFin && seg.Seq + seg.SequenceLength == entry.RcvNxt)
         {
-            entry.Until = now + table.DefaultOptions.TimeWaitDuration;
-            Acknowledge(entry, now);
+            TimeWaitEntry restarted = entry;
+            End(ref entry);
+            restarted.Until = now + table.DefaultOptions.TimeWaitDuration;
+            Add(restarted);
+            Acknowledge(restarted, now);
             return true;
         }
         // An old duplicate or a stray: not acceptable in a closed window, so it is answered with an ACK; a bare ACK
@@ -86,23 +90,9 @@ internal sealed class TimeWaitSet(TcpTable table, int capacity) : LoopTimer
     internal override void Fire()
     {
         TimeSpan now = table.Loop.Now;
-        for (int seen = _count; seen > 0 && _count > 0; seen--)
+        while (_count > 0 && (!_ring[_head].Until.IsSet || _ring[_head].Until.IsDue(now)))
         {
-            ref TimeWaitEntry head = ref _ring[_head];
-            if (head.Until.IsSet && !head.Until.IsDue(now))
-            {
-                // A wait a retransmitted FIN restarted: it goes to the back, behind the waits that end before it.
-                if (head.Until.At > NewestEnd)
-                {
-                    TimeWaitEntry restarted = head;
-                    DropHead();
-                    _ring[(_head + _count) % _ring.Length] = restarted;
-                    _count++;
-                    continue;
-                }
-                break;
-            }
-            if (head.Until.IsSet)
+            if (_ring[_head].Until.IsSet)
                 Count--;
             DropHead();
         }
@@ -111,8 +101,6 @@ internal sealed class TimeWaitSet(TcpTable table, int capacity) : LoopTimer
 
     /// <summary>A connection of this 4-tuple waits here.</summary>
     public bool Holds(Ipv4EndPoint local, Ipv4EndPoint remote) => Find(local, remote) >= 0;
-
-    private TimeSpan NewestEnd => _ring[(_head + _count - 1) % _ring.Length].Until.At;
 
     private int Find(Ipv4EndPoint local, Ipv4EndPoint remote)
     {

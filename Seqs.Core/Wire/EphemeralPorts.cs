@@ -11,7 +11,7 @@ namespace Seqs.Wire;
 internal readonly struct EphemeralPorts(Random random)
 {
     private const int First = 49152;
-    public const int Count = 65536 - First;
+    private const int Count = 65536 - First;
 
     /// <summary>A random port for which <paramref name="inUse"/> says no, or the next one after it.</summary>
     public ushort Pick<TState>(TState state, Func<TState, ushort, bool> inUse)

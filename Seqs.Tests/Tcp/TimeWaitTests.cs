@@ -121,6 +121,26 @@ public sealed class TimeWaitTests
         Assert.That(server.Stack.Tcp.TimeWaitCount, Is.Zero);
     }
 
+    /// <summary>RFC 9293 §3.10.7.4: a retransmitted FIN restarts the 2 MSL wait from its arrival.</summary>
+    [Test]
+    public void RetransmittedFin_RestartsTheWait()
+    {
+        using var server = new ListeningStack(backlog: 4);
+        uint serverFinEnd = ServerClosesFirst(server, peerPort: 40000, tsval: 100);
+        var clock = (Seqs.Simulation.VirtualClock)server.Loop.TimeProvider;
+        TimeSpan duration = server.Stack.Tcp.DefaultOptions.TimeWaitDuration;
+
+        clock.Advance(duration / 2);
+        server.Nic.Inject(SegmentWithOptions(40000, PeerIss + 1, serverFinEnd, TcpFlags.Fin | TcpFlags.Ack, tsval: 103, tsecr: 0));
+        server.Loop.RunOnce();
+        clock.Advance(duration / 2 + TimeSpan.FromSeconds(1));
+        server.Loop.RunOnce();
+        Assert.That(server.Stack.Tcp.TimeWaitCount, Is.EqualTo(1), "the wait started again with the FIN");
+        clock.Advance(duration / 2);
+        server.Loop.RunOnce();
+        Assert.That(server.Stack.Tcp.TimeWaitCount, Is.Zero);
+    }
+
     /// <summary>RFC 6191 §2, each case of its algorithm.</summary>
     [TestCase(true, 200u, 500u, true, ExpectedResult = true, TestName = "Old used TS, new would: newer TSval reopens")]
     [TestCase(true, 100u, 5000u, true, ExpectedResult = true, TestName = "Old used TS, new would: equal TSval and a higher SEQ reopen")]
