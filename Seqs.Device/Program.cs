@@ -9,14 +9,15 @@ using Seqs.Dhcp;
 using Seqs.Ntp;
 
 // seqs-device [COMMAND TARGET] [switches]: the service, one diagnostic job, or the serial-to-TAP bridge; seqs-device
-// scan [switches]: a Wi-Fi scan.
+// scan [switches]: a Wi-Fi scan; seqs-device doctor [switches]: the wiring checks of the chip --nic names.
 if (args.Length > 0 && args[0] == SerialBridgeCommand.Name)
     return SerialBridgeCommand.Run(args[1..], Console.Out, Console.Error);
 string[] switches = args;
 IDiagnosticJob? job = null;
 string error;
 bool scan = args.Length > 0 && args[0] == WifiScanCommand.Name;
-if (scan)
+bool doctor = args.Length > 0 && args[0] == DoctorCommand.Name;
+if (scan || doctor)
     switches = args[1..];
 else if (args.Length > 0 && DiagnosticCommand.IsCommand(args[0]) && !DiagnosticCommand.TryCreate(args, Console.Error, out job, out switches, out error))
     return Refuse(error, 2);
@@ -34,7 +35,7 @@ IConfiguration configuration = new ConfigurationBuilder()
 if (!DeviceOptions.TryRead(configuration, out DeviceOptions options, out error))
     return Refuse(error, 2);
 
-if (job is not null || scan)
+if (job is not null || scan || doctor)
 {
     // A diagnostic prints its result; the device's own lines would only be in the way.
     using ILoggerFactory loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
@@ -44,8 +45,10 @@ if (job is not null || scan)
         e.Cancel = true;
         cancel.Cancel();
     };
-    return job is not null
-        ? await DiagnosticCommand.RunAsync(job, options, loggers, Console.Out, Console.Error, cancel.Token)
+    if (job is not null)
+        return await DiagnosticCommand.RunAsync(job, options, loggers, Console.Out, Console.Error, cancel.Token);
+    return doctor
+        ? await DoctorCommand.RunAsync(options, loggers, Console.Out, Console.Error, cancel.Token)
         : await WifiScanCommand.RunAsync(options, loggers, Console.Out, Console.Error, cancel.Token);
 }
 

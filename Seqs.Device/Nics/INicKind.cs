@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Device.Diagnostics;
 using Seqs.Simulation;
 
 namespace Seqs.Device.Nics;
@@ -27,6 +28,9 @@ internal interface INicKind
     /// GPIO 0"); null when it has none.
     /// </summary>
     string? OwnLed => null;
+
+    /// <summary>The kind's hardware checks for <c>seqs-device doctor</c>; null for a kind without a chip to check.</summary>
+    IWiringDoctor? Doctor => null;
 
     /// <summary>
     /// Reads <see cref="Switches"/> once <c>--nic</c> has picked the kind. On true, <paramref name="options"/> is the
