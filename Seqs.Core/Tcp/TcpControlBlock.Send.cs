@@ -154,9 +154,13 @@ internal sealed partial class TcpControlBlock
             OnSent(_snd.Nxt, length + (finDue ? 1 : 0), now);
             return true;
         }
-        // A zero window with data waiting and nothing in flight: start the persist timer (RFC 9293 §3.8.6.1).
+        // A zero window with data waiting and nothing in flight: start the persist timer (RFC 9293 §3.8.6.1). The
+        // wait for the window to open counts from here (see the persist timeout in OnTimer).
         if (unsent > 0 && _snd.Wnd == 0 && !_timers.Retransmit.IsSet && !_timers.Persist.IsSet)
+        {
             _timers.Persist = now + RetransmissionTimeout;
+            _lastProgress = now;
+        }
         segment = default;
         return false;
     }
@@ -238,8 +242,13 @@ internal sealed partial class TcpControlBlock
         if (end > _snd.Max)
             _snd.Max = end;
         // RFC 6298 §5.1: start the timer when a segment that occupies sequence space leaves and it is not running.
+        // Nothing was waiting for an acknowledgment then, so the user timeout (RFC 9293 §3.8.3) counts from now, not
+        // from the last acknowledgment of an exchange that may have ended long ago.
         if (sequenceLength > 0 && !_timers.Retransmit.IsSet)
+        {
             _timers.Retransmit = now + RetransmissionTimeout;
+            _lastProgress = now;
+        }
         if (State is not (TcpState.SynSent))
             _ack.Pending = false;
     }
@@ -302,6 +311,18 @@ internal sealed partial class TcpControlBlock
             _timers.Persist = default;
             if (_snd.Wnd == 0 && Unsent > 0)
             {
+                // RFC 6429 §2: a window kept closed need not hold the connection forever when resources run short;
+                // like Linux with TCP_USER_TIMEOUT, a peer that answers every probe without ever opening its window
+                // is given the user timeout, then aborted (a zero-window client would otherwise pin a connection,
+                // and its buffers, for good).
+                if (now - _lastProgress >= _options.UserTimeout)
+                {
+                    _resetSeq = _snd.Max;
+                    if (TableCounters is not null)
+                        TableCounters.ZeroWindowTimeouts++;
+                    EnterClosed(TcpError.TimedOut);
+                    return;
+                }
                 _probePending = true;
                 _rto.OnExpired();
                 _timers.Persist = now + RetransmissionTimeout;

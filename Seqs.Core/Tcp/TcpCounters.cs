@@ -17,6 +17,15 @@ public sealed class TcpCounters
     public long SynCookiesSent { get; internal set; }
     /// <summary>Connections made from a valid returned SYN cookie.</summary>
     public long SynCookiesAccepted { get; internal set; }
+    /// <summary>Connections in SYN-RECEIVED given up after their last SYN,ACK went unanswered (Linux's tcp_synack_retries).</summary>
+    public long HalfOpenTimeouts { get; internal set; }
+    /// <summary>
+    /// Connections ended to make room in a full table for another listener's connection: half-open ones first, then
+    /// the longest idle of the listener holding the most.
+    /// </summary>
+    public long ConnectionsEvicted { get; internal set; }
+    /// <summary>Connections aborted because the peer kept its window closed for the user timeout (RFC 6429).</summary>
+    public long ZeroWindowTimeouts { get; internal set; }
     /// <summary>TIME-WAITs ended early to make room: the connection table or the compact TIME-WAIT set was full.</summary>
     public long TimeWaitsEvicted { get; internal set; }
     /// <summary>TIME-WAITs ended by a SYN that opened a new incarnation of the connection (RFC 6191).</summary>

@@ -440,6 +440,39 @@ public sealed class TcpControlBlockTests
         tcp.ExpectSent(700, Seg(101, 301, Ack | Psh, data: 10));
     }
 
+    /// <summary>
+    /// RFC 6429: a peer that answers every zero-window probe but never opens its window holds the connection for the
+    /// user timeout, counted from when the data began to wait, and then it is aborted (the peer is told).
+    /// </summary>
+    [Test]
+    public void ZeroWindowThatNeverOpens_IsAbortedAfterTheUserTimeout()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300, remoteWindow: 0, options: new TcpConnectionOptions { UserTimeout = TimeSpan.FromSeconds(30) });
+        tcp.At(5_000);
+        tcp.Write(new byte[10]);
+        int probes = 0;
+        for (int t = 5_000; t <= 100_000 && tcp.Tcb.State != TcpState.Closed; t += 100)
+        {
+            tcp.At(t);
+            foreach (var sent in tcp.TakeSent())
+            {
+                if (sent.Segment.Flags == Ack)
+                {
+                    probes++;
+                    tcp.Arrives(t, Seg(301, 101, Ack, window: 0));
+                }
+                else
+                {
+                    Assert.That(sent.Segment.Flags, Is.EqualTo(Rst), "the peer is told");
+                    Assert.That(t, Is.InRange(35_000, 35_000 + 60_000), "the user timeout from the write, then at most one probe interval");
+                }
+            }
+        }
+        tcp.ExpectState(TcpState.Closed);
+        Assert.That(tcp.Tcb.Error, Is.EqualTo(TcpError.TimedOut));
+        Assert.That(probes, Is.GreaterThan(3), "probed while it waited");
+    }
+
     [Test]
     public void PeerThatStopsAcknowledging_IsAbortedAfterTheUserTimeout()
     {
@@ -451,6 +484,24 @@ public sealed class TcpControlBlockTests
         tcp.ExpectState(TcpState.Closed);
         Assert.That(tcp.Tcb.Error, Is.EqualTo(TcpError.TimedOut));
         Assert.That(tcp.TakeSent().Last().Segment.Flags, Is.EqualTo(Rst), "the peer is told");
+    }
+
+    /// <summary>
+    /// The user timeout counts from when data began to wait for its acknowledgment, not from the last acknowledgment
+    /// of an earlier exchange: a connection idle for longer than the timeout survives its next lost segment.
+    /// </summary>
+    [Test]
+    public void DataSentAfterALongIdle_IsRetransmitted_NotAbortedByTheUserTimeout()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300, options: new TcpConnectionOptions { UserTimeout = TimeSpan.FromSeconds(30) });
+        tcp.At(200_000);
+        tcp.Write(new byte[10]);
+        tcp.ExpectSent(200_000, Seg(101, 301, Ack | Psh, data: 10));
+        tcp.At(229_999);
+        tcp.ExpectState(TcpState.Established);
+        Assert.That(tcp.TakeSent().Select(s => s.Segment.Flags), Is.Not.Empty.And.All.EqualTo(Ack | Psh), "retransmitted, not reset");
+        tcp.At(230_000);
+        tcp.ExpectState(TcpState.Closed);
     }
 
     /// <summary>RFC 1122 §4.2.3.6: probes after the idle time, then every interval, then the connection is dropped.</summary>
