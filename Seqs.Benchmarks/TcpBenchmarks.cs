@@ -84,7 +84,8 @@ public class TcpBenchmarks // not sealed: BenchmarkDotNet's generated runner der
     /// <summary>
     /// The shape of lneto's BenchmarkTCPHandshake: SYN, SYN-ACK, ACK and accept, then both sides abort. The client's
     /// RST (RFC 9293 §3.10.5: ABORT in ESTABLISHED sends one) closes the server's side, which then has nothing left to
-    /// reset: four frames, where lneto's abort sends nothing and has three.
+    /// reset: four frames, where lneto's abort sends nothing and has three (lneto BenchmarkTCPHandshake;
+    /// docs/reference/seqs-and-lneto.md#performance).
     /// </summary>
     [Benchmark]
     public void HandshakeThenAbort() => _full.OpenThenAbort();

@@ -58,5 +58,6 @@ if [[ $build != 0 ]]; then
 fi
 dotnet test Seqs.sln -c Release --no-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# One VSTest summary line per test assembly, summed (docs/reference/dotnet-iot.md#nunit-and-dotnet-test).
 awk '/^(Passed|Failed)! +- +Failed:/ {gsub(",","");f+=$4;p+=$6;s+=$8} END{printf "%d passed, %d failed, %d skipped\n",p,f,s}' "$log"
 exit "$status"

@@ -7,7 +7,8 @@ namespace Seqs.Hal;
 /// <summary>
 /// <see cref="ISpiBus"/> over a System.Device.Gpio <see cref="SpiDevice"/>, such as Linux spidev. Each
 /// <see cref="Exchange"/> is a single <see cref="SpiDevice.TransferFullDuplex"/> (or <see cref="SpiDevice.Write"/>
-/// when the received bytes are not wanted): on spidev, one <c>SPI_IOC_MESSAGE(1)</c>, so one chip-select frame.
+/// when the received bytes are not wanted): on spidev, one <c>SPI_IOC_MESSAGE(1)</c>, so one chip-select frame
+/// (dotnet/iot <c>UnixSpiDevice.Transfer</c>; docs/reference/dotnet-iot.md#spidev-chip-select-framing).
 /// The bus owns the device and disposes it.
 /// </summary>
 public sealed class SpiDeviceBus : ISpiBus

@@ -18,7 +18,10 @@ public sealed class TcpConnectionOptions
     /// <summary>RFC 6298 §2.1: the RTO before any round trip was measured.</summary>
     public TimeSpan InitialRetransmissionTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The RTO floor; RFC 6298 §2.4 says 1 s, this stack uses 200 ms like Linux.</summary>
+    /// <summary>
+    /// The RTO floor; RFC 6298 §2.4 says 1 s, this stack uses 200 ms like Linux (<c>TCP_RTO_MIN</c>, HZ/5, in
+    /// include/net/tcp.h) and lneto (tcp/rto.go; docs/reference/seqs-and-lneto.md#lneto).
+    /// </summary>
     public TimeSpan MinimumRetransmissionTimeout { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The RTO ceiling (RFC 6298 §2.5 allows one of at least 60 s).</summary>

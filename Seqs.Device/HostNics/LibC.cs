@@ -21,7 +21,7 @@ internal static unsafe partial class LibC
     public const short PollHangUp = 0x10; // POLLHUP
     public const short PollInvalid = 0x20; // POLLNVAL
 
-    // <linux/if_tun.h>: _IOW('T', 202, int)
+    // <linux/if_tun.h>: _IOW('T', 202, int); docs/reference/dotnet-iot.md#linux-tap
     public const uint TunSetInterface = 0x400454CA; // TUNSETIFF
     public const short InterfaceFlagTap = 0x0002; // IFF_TAP
     public const short InterfaceFlagNoPacketInfo = 0x1000; // IFF_NO_PI

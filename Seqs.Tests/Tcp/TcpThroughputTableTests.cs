@@ -6,10 +6,11 @@ using Seqs.Tcp;
 namespace Seqs.Tests.Tcp;
 
 /// <summary>
-/// In the spirit of smoltcp's netsim: bulk TCP throughput over a simulated 10 Mbit/s link for a grid of congestion
-/// control, buffer size, one-way delay and loss rate, in virtual time, so every cell is exact and replays. The table
-/// is checked in (docs/tcp-netsim.md); the test fails when a cell moves by more than 3 %, or when a cell breaks what
-/// physics and the Mathis formula allow. Set SEQS_NETSIM_UPDATE=1 to write the new table after a deliberate change.
+/// In the spirit of smoltcp's netsim (tests/netsim.rs; docs/reference/peer-stacks.md#smoltcp): bulk TCP throughput
+/// over a simulated 10 Mbit/s link for a grid of congestion control, buffer size, one-way delay and loss rate, in
+/// virtual time, so every cell is exact and replays. The table is checked in (docs/tcp-netsim.md); the test fails when
+/// a cell moves by more than 3 %, or when a cell breaks what physics and the Mathis formula allow.
+/// Set SEQS_NETSIM_UPDATE=1 to write the new table after a deliberate change.
 /// </summary>
 public sealed class TcpThroughputTableTests
 {
