@@ -36,6 +36,12 @@ public sealed class TcpConnectionOptions
     /// <summary>How long an active open keeps retransmitting its SYN before it fails.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(75);
 
+    /// <summary>
+    /// SYN,ACK retransmissions of a passive open before it is given up (Linux's tcp_synack_retries, 5: with the 1 s
+    /// initial RTO doubling, the last goes at 31 s and the open ends at 63 s).
+    /// </summary>
+    public int SynAckRetries { get; set; } = 5;
+
     /// <summary>TIME-WAIT lasts 2·MSL (RFC 9293 §3.6.1); 60 s, as Linux does, rather than the RFC's 4 minutes.</summary>
     public TimeSpan TimeWaitDuration { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -111,6 +117,7 @@ public sealed class TcpConnectionOptions
         Require(InitialRetransmissionTimeout > TimeSpan.Zero, nameof(InitialRetransmissionTimeout), "positive");
         Require(UserTimeout > TimeSpan.Zero, nameof(UserTimeout), "positive");
         Require(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "positive");
+        Require(SynAckRetries is >= 0 and <= 255, nameof(SynAckRetries), "0 to 255");
         Require(TimeWaitDuration >= TimeSpan.Zero, nameof(TimeWaitDuration), "zero or more");
         Require(KeepAliveIdle > TimeSpan.Zero, nameof(KeepAliveIdle), "positive");
         Require(KeepAliveInterval > TimeSpan.Zero, nameof(KeepAliveInterval), "positive");

@@ -282,6 +282,15 @@ internal sealed partial class TcpControlBlock
                 EnterClosed(TcpError.TimedOut);
                 return;
             }
+            // A passive open whose SYN,ACKs all went unanswered is given up on their schedule (Linux's
+            // tcp_synack_retries), so a spoofed SYN holds its slot for about a minute, not the connect timeout.
+            if (State == TcpState.SynReceived && Listener is not null && Retransmissions >= _options.SynAckRetries)
+            {
+                if (TableCounters is not null)
+                    TableCounters.HalfOpenTimeouts++;
+                EnterClosed(TcpError.TimedOut);
+                return;
+            }
             // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off, restart the timer.
             _rto.OnExpired();
             Retransmissions++;

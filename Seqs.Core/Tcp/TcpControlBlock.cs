@@ -440,6 +440,9 @@ internal sealed partial class TcpControlBlock
         return true;
     }
 
+    /// <summary>When the last segment arrived (for an open in SYN-RECEIVED, the SYN): how long the connection has been idle.</summary>
+    public TimeSpan LastReceived => _lastReceived;
+
     /// <summary>When TIME-WAIT ends, or null outside it.</summary>
     public TimeSpan? TimeWaitEnd => _timers.TimeWait.IsSet ? _timers.TimeWait.At : null;
 

@@ -11,9 +11,9 @@ public sealed class TcpCounters
     public long SegmentsSent { get; internal set; }
     /// <summary>Resets sent for segments that reached no connection (RFC 9293 §3.10.7.1).</summary>
     public long ResetsSent { get; internal set; }
-    /// <summary>SYNs dropped because a listener's backlog, or the connection table, was full.</summary>
+    /// <summary>SYNs and cookie ACKs dropped: a listener's backlog was full, it held all it may, or no connection could make room.</summary>
     public long SynsDropped { get; internal set; }
-    /// <summary>SYN,ACKs sent with a SYN cookie because a listener's SYN queue was full (RFC 4987 §3.6).</summary>
+    /// <summary>SYN,ACKs sent with a SYN cookie because a listener's SYN queue, or the connection table, was full (RFC 4987 §3.6).</summary>
     public long SynCookiesSent { get; internal set; }
     /// <summary>Connections made from a valid returned SYN cookie.</summary>
     public long SynCookiesAccepted { get; internal set; }

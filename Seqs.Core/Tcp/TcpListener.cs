@@ -7,9 +7,10 @@ namespace Seqs.Tcp;
 /// <summary>
 /// Passive open on one port (RFC 9293 §3.10.1, LISTEN), like <see cref="System.Net.Sockets.TcpListener"/>:
 /// <see cref="Start"/>, <see cref="AcceptAsync"/>, <see cref="Stop"/>. Connections being set up (the SYN queue)
-/// and connections established but not yet accepted (the backlog) are each bounded by <c>backlog</c>. With the
-/// SYN queue full, SYNs are answered with SYN cookies (no state kept); with the backlog full, SYNs are dropped and
-/// counted, so the client retries later. The listener also takes the segments that reach its port without a
+/// and connections established but not yet accepted (the backlog) are each bounded by <c>backlog</c>, and all its
+/// connections together by <see cref="MaxConnections"/>. With the SYN queue or the connection table full, SYNs are
+/// answered with SYN cookies (no state kept); with the backlog full or at <see cref="MaxConnections"/>, SYNs are
+/// dropped and counted, so the client retries later. The listener also takes the segments that reach its port without a
 /// connection (RFC 9293 §3.10.7.2, LISTEN). <see cref="AcceptAsync(TcpConnection, CancellationToken)"/> accepts into a
 /// connection the caller keeps and reuses (like <see cref="System.Net.Sockets.Socket.AcceptAsync(System.Net.Sockets.Socket?, CancellationToken)"/>),
 /// so that a server accepting one connection after another allocates nothing.
@@ -32,28 +33,38 @@ public sealed class TcpListener : IDisposable
     /// <param name="port">The port, 1 to 65535.</param>
     /// <param name="options">The options of the connections it accepts, or the table's defaults.</param>
     /// <param name="backlog">The bound of the SYN queue and of the backlog, each.</param>
-    public TcpListener(TcpTable tcp, ushort port, TcpConnectionOptions? options = null, int backlog = 16)
+    /// <param name="maxConnections">
+    /// The bound of this listener's connections in the table, from the SYN to the close; by default the table's
+    /// size less a quarter, kept in reserve so that one service cannot take every place from the others.
+    /// </param>
+    public TcpListener(TcpTable tcp, ushort port, TcpConnectionOptions? options = null, int backlog = 16, int? maxConnections = null)
     {
         _table = tcp ?? throw new ArgumentNullException(nameof(tcp));
         if (port == 0)
             throw new ArgumentOutOfRangeException(nameof(port), port, "A listener needs a port (1 to 65535).");
         if (backlog is < 1 or > 4096)
             throw new ArgumentOutOfRangeException(nameof(backlog), backlog, "The backlog is 1 to 4096 connections.");
+        if (maxConnections is < 1 or > 65535)
+            throw new ArgumentOutOfRangeException(nameof(maxConnections), maxConnections, "A listener holds 1 to 65535 connections.");
         Options = options ?? tcp.DefaultOptions;
         Options.Validate();
         Port = port;
         Backlog = backlog;
+        MaxConnections = maxConnections ?? Math.Max(1, tcp.MaxConnections - tcp.MaxConnections / 4);
     }
 
     public ushort Port { get; }
 
     public int Backlog { get; }
 
+    /// <summary>This listener's connections in the table at most, from the SYN to the close.</summary>
+    public int MaxConnections { get; }
+
     public TcpConnectionOptions Options { get; }
 
     public bool IsActive { get; private set; }
 
-    /// <summary>SYNs dropped because the SYN queue or the backlog was full.</summary>
+    /// <summary>SYNs (and cookie ACKs) dropped because the backlog was full, the listener held <see cref="MaxConnections"/>, or the table had no room.</summary>
     public long DroppedSyns { get; private set; }
 
     private int HalfOpen { get; set; }
@@ -157,8 +168,12 @@ public sealed class TcpListener : IDisposable
         {
             if (!seg.HasSyn && _cookiesValidUntil.IsSet && now < _cookiesValidUntil.At && _table.Cookies.TryRedeem(seg, local, remote, now, out ushort peerMss))
             {
-                if (!HasRoomForConnection())
+                // A completed handshake may make room by ending a connection that is cheaper to lose.
+                if (!AcceptsAnother() || !_table.TryMakeRoomFor(this))
+                {
+                    Refuse();
                     return;
+                }
                 _table.Counters.SynCookiesAccepted++;
                 TcpControlBlock fromCookie = _table.Take(local, remote);
                 fromCookie.OpenFromSynCookie(Options, _table.Mss, peerMss, seg, now);
@@ -171,9 +186,15 @@ public sealed class TcpListener : IDisposable
             return;
         }
         // "Third, check for a SYN"; anything else is dropped.
-        if (!seg.HasSyn || !HasRoomForConnection())
+        if (!seg.HasSyn)
             return;
-        if (!SynQueueHasRoom)
+        if (!AcceptsAnother())
+        {
+            Refuse();
+            return;
+        }
+        // RFC 4987 §3.6: a SYN that would need state where there is none to spare gets a cookie instead.
+        if (!SynQueueHasRoom || !_table.HasRoomForConnection())
         {
             _table.Counters.SynCookiesSent++;
             _cookiesValidUntil = now + SynCookies.Lifetime;
@@ -186,14 +207,14 @@ public sealed class TcpListener : IDisposable
         _table.OnEvent(tcb);
     }
 
-    /// <summary>Room for one more connection: the backlog is not full and the table has room; otherwise the SYN is dropped and counted.</summary>
-    private bool HasRoomForConnection()
+    /// <summary>The listener takes another connection: its backlog is not full and it holds fewer than <see cref="MaxConnections"/>.</summary>
+    private bool AcceptsAnother() => !BacklogFull && _table.ConnectionsOn(Port) < MaxConnections;
+
+    /// <summary>A SYN or a cookie's ACK finds no room: it is dropped and counted, and the client retries later.</summary>
+    private void Refuse()
     {
-        if (!BacklogFull && _table.HasRoomForConnection())
-            return true;
         DroppedSyns++;
         _table.Counters.SynsDropped++;
-        return false;
     }
 
     /// <summary>A connection this listener opened joins its SYN queue and the table.</summary>

@@ -63,7 +63,10 @@ public sealed partial class TcpTable
 
     private TimeWaitSet TimeWaits => _timeWaits ??= new TimeWaitSet(this, _maxTimeWaits);
 
-    public TcpCounters Counters { get; } = new();
+    /// <summary>What this TCP did; made at first use, so that a stack that never uses TCP does not carry them.</summary>
+    public TcpCounters Counters => _counters ??= new();
+
+    private TcpCounters? _counters;
 
     internal SynCookies Cookies => new(_key);
 
@@ -185,27 +188,6 @@ public sealed partial class TcpTable
     }
 
     internal void RemoveListener(TcpListener listener) => _listeners.Remove(listener);
-
-    /// <summary>
-    /// Whether another connection fits the table; when it is full, the connection closest to the end of its
-    /// TIME-WAIT is ended early to make room (its only duty, absorbing stray old segments, matters least).
-    /// </summary>
-    internal bool HasRoomForConnection()
-    {
-        if (_connections.Count < _maxConnections)
-            return true;
-        TcpControlBlock? oldest = null;
-        foreach (TcpControlBlock tcb in _connections)
-        {
-            if (tcb.TimeWaitEnd is TimeSpan end && (oldest is null || end < oldest.TimeWaitEnd))
-                oldest = tcb;
-        }
-        if (oldest is null || !oldest.TryEndTimeWait())
-            return false;
-        Counters.TimeWaitsEvicted++;
-        OnEvent(oldest);
-        return true;
-    }
 
     /// <summary>ARP gave up on <paramref name="nextHop"/>: connections being opened through it fail now.</summary>
     internal void OnNextHopUnreachable(Ipv4Address nextHop)

@@ -24,7 +24,7 @@ internal static class PeerSegments
     {
         public ListeningStack(int backlog, NetStackOptions? options = null)
         {
-            Loop = new NetLoop(new VirtualClock());
+            Loop = new NetLoop(Clock);
             Nic = new RecordingNic(OurMac);
             Stack = new NetStack(Loop, Nic, options, randomSeed: 3);
             Stack.Configure(new Ipv4Cidr(Our, 24));
@@ -34,6 +34,8 @@ internal static class PeerSegments
             Loop.RunOnce();
             Nic.TakeSent();
         }
+
+        public VirtualClock Clock { get; } = new();
 
         public NetLoop Loop { get; }
 
@@ -53,13 +55,13 @@ internal static class PeerSegments
         }
     }
 
-    public static byte[] Syn(ushort sourcePort, uint seq) => Segment(sourcePort, seq, 0, TcpFlags.Syn, []);
+    public static byte[] Syn(ushort sourcePort, uint seq, ushort destinationPort = 80) => Segment(sourcePort, seq, 0, TcpFlags.Syn, [], destinationPort);
 
-    public static byte[] Segment(ushort sourcePort, uint seq, uint ack, TcpFlags flags, byte[] data)
+    public static byte[] Segment(ushort sourcePort, uint seq, uint ack, TcpFlags flags, byte[] data, ushort destinationPort = 80)
     {
         var tcp = new byte[TcpSegment.MinHeaderLength + data.Length];
         data.CopyTo(tcp.AsSpan(TcpSegment.MinHeaderLength));
-        TcpSegment.WriteHeader(tcp, sourcePort, 80, seq, ack, flags, 64240, 0);
+        TcpSegment.WriteHeader(tcp, sourcePort, destinationPort, seq, ack, flags, 64240, 0);
         TcpSegment.WriteChecksum(tcp, Peer, Our);
         return PeerFrames.Ipv4(PeerMac, OurMac, Peer, Our, IpProtocol.Tcp, tcp);
     }
