@@ -23,7 +23,7 @@ internal sealed partial class HttpServerConnection
         if (_head.ExpectContinue && !_continueSent && !Response.HasStarted)
         {
             _continueSent = true;
-            await Tcp.WriteAsync(s_continue, cancellationToken).ConfigureAwait(true);
+            await WriteAsync(s_continue, cancellationToken).ConfigureAwait(true);
         }
         while (true)
         {

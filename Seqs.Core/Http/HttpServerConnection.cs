@@ -238,7 +238,7 @@ internal sealed partial class HttpServerConnection
     /// <summary>Writes a response head and returns its rented buffer when TCP has taken it.</summary>
     public ValueTask WriteHeadAsync(byte[] head, int length)
     {
-        ValueTask write = Tcp.WriteAsync(head.AsMemory(0, length));
+        ValueTask write = WriteAsync(head.AsMemory(0, length), default);
         if (write.IsCompletedSuccessfully)
         {
             write.GetAwaiter().GetResult();
@@ -260,7 +260,33 @@ internal sealed partial class HttpServerConnection
         }
     }
 
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => Tcp.WriteAsync(bytes, cancellationToken);
+    /// <summary>
+    /// Writes to the client. A write that has to wait for the client to take data (its window closed, or it stopped
+    /// reading) waits <see cref="HttpServerOptions.ResponseWriteTimeout"/> at most; then the connection is reset, so a
+    /// client that never reads cannot hold a connection and its buffers.
+    /// </summary>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        ValueTask write = Tcp.WriteAsync(bytes, cancellationToken);
+        return write.IsCompleted ? write : AwaitWriteAsync(write);
+    }
+
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+#endif
+    private async ValueTask AwaitWriteAsync(ValueTask write)
+    {
+        Schedule(HttpTimerPurpose.ResponseWrite);
+        try
+        {
+            await write.ConfigureAwait(true);
+        }
+        finally
+        {
+            if (_timerPurpose == HttpTimerPurpose.ResponseWrite)
+                CancelTimer();
+        }
+    }
 
     private void RespondWithoutRoute(int allowed)
     {
@@ -354,6 +380,7 @@ internal sealed partial class HttpServerConnection
             HttpTimerPurpose.KeepAliveIdle => _options.KeepAliveTimeout,
             HttpTimerPurpose.RequestHeaders => _options.RequestHeadersTimeout,
             HttpTimerPurpose.Linger => _options.CloseLingerTimeout,
+            HttpTimerPurpose.ResponseWrite => _options.ResponseWriteTimeout,
             _ => _options.BodyReadTimeout,
         };
         _timer.Schedule(Loop.Now + timeout);
@@ -373,6 +400,14 @@ internal sealed partial class HttpServerConnection
         if (_timerPurpose == HttpTimerPurpose.Linger)
         {
             // The client did not close; close from this side.
+        }
+        else if (_timerPurpose == HttpTimerPurpose.ResponseWrite)
+        {
+            // A graceful close would leave the unsent response queued behind the closed window: reset instead.
+            Server.Counters.WriteTimeouts++;
+            _timerPurpose = HttpTimerPurpose.None;
+            _tcp.Abort();
+            return;
         }
         else if (_timerPurpose == HttpTimerPurpose.KeepAliveIdle || (_timerPurpose == HttpTimerPurpose.RequestHeaders && _start == _end))
         {

@@ -24,6 +24,8 @@ public sealed class HttpServerCounters
 
     /// <summary>Persistent connections closed after waiting idle for <see cref="HttpServerOptions.KeepAliveTimeout"/>.</summary>
     public long IdleTimeouts { get; internal set; }
+    /// <summary>Connections reset because a response write waited <see cref="HttpServerOptions.ResponseWriteTimeout"/> for the client.</summary>
+    public long WriteTimeouts { get; internal set; }
 
     /// <summary>Connections that failed inside the server (a bug): each was logged and reset. Zero is the only right value.</summary>
     public long InternalErrors { get; internal set; }

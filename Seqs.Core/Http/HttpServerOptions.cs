@@ -47,6 +47,12 @@ public sealed class HttpServerOptions
     /// <summary>Longest wait for more request content while a handler reads it.</summary>
     public TimeSpan BodyReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Longest wait of one response write for the client to take data (a client that keeps its window closed or stops
+    /// reading); then the connection is reset.
+    /// </summary>
+    public TimeSpan ResponseWriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>After a response that said "close", how long to wait for the client to close first (RFC 9112 §9.6).</summary>
     public TimeSpan CloseLingerTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -70,6 +76,7 @@ public sealed class HttpServerOptions
         Require(RequestHeadersTimeout > TimeSpan.Zero, nameof(RequestHeadersTimeout), "positive");
         Require(KeepAliveTimeout > TimeSpan.Zero, nameof(KeepAliveTimeout), "positive");
         Require(BodyReadTimeout > TimeSpan.Zero, nameof(BodyReadTimeout), "positive");
+        Require(ResponseWriteTimeout > TimeSpan.Zero, nameof(ResponseWriteTimeout), "positive");
         Require(CloseLingerTimeout >= TimeSpan.Zero, nameof(CloseLingerTimeout), "zero or more");
         Require(MaxDrainSize >= 0, nameof(MaxDrainSize), "zero or more");
         Require(Port != 0, nameof(Port), "1 to 65535");

@@ -12,4 +12,6 @@ internal enum HttpTimerPurpose
     BodyRead,
     /// <summary>After a response that said "close", waiting for the client to close first.</summary>
     Linger,
+    /// <summary>A write waiting for the client to take data.</summary>
+    ResponseWrite,
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Seqs.Http;
+using Seqs.Tcp;
 
 namespace Seqs.Tests.Http;
 
@@ -96,6 +97,26 @@ public sealed class HttpServerConnectionTests
         Assert.That(sim.Server.Counters.IdleTimeouts, Is.EqualTo(1));
         sim.Simulation.RunFor(TimeSpan.FromMinutes(2));
         Assert.That(sim.Pair.B.Tcp.ConnectionCount, Is.Zero);
+    }
+
+    /// <summary>
+    /// A client that asks for a large response and never reads it (its window stays closed) cannot hold the
+    /// connection: the blocked write waits the write timeout, then the connection is reset and leaves the table.
+    /// </summary>
+    [Test]
+    public void ClientThatNeverReads_IsResetAfterTheWriteTimeout()
+    {
+        HttpRouter router = Router().MapGet("/large", (req, res, ct) => res.WriteAsync(new byte[256 * 1024], ct));
+        using var sim = new HttpSimulation(router, new HttpServerOptions { ResponseWriteTimeout = TimeSpan.FromSeconds(20) });
+        HttpSimulation.RawClient client = sim.Connect(reading: false);
+        client.Send("GET /large HTTP/1.1\r\nHost: b\r\n\r\n");
+        sim.Simulation.RunFor(TimeSpan.FromSeconds(19));
+        Assert.That(sim.Server.Counters.WriteTimeouts, Is.Zero);
+        Assert.That(sim.Pair.B.Tcp.ConnectionCount, Is.EqualTo(1), "still waiting within its 20 s");
+        sim.Simulation.RunFor(TimeSpan.FromSeconds(2));
+        Assert.That(sim.Server.Counters.WriteTimeouts, Is.EqualTo(1));
+        Assert.That(sim.Pair.B.Tcp.ConnectionCount, Is.Zero, "reset, not left to close behind the closed window");
+        Assert.That(client.Connection.State, Is.EqualTo(TcpState.Closed), "the client was told");
     }
 
     [Test]

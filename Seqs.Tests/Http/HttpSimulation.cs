@@ -35,13 +35,15 @@ internal sealed class HttpSimulation : IDisposable
 
     public NetworkSimulation Simulation => Pair.Simulation;
 
-    public RawClient Connect()
+    /// <summary>A client connection; one that is not <paramref name="reading"/> never takes what the server sends (its window closes).</summary>
+    public RawClient Connect(bool reading = true)
     {
         // Like curl, the raw client turns Nagle off: each piece it sends leaves at once.
         Task<TcpConnection> connect = Pair.LoopA.InvokeAsync(() => Pair.A.Tcp.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, Port), new TcpConnectionOptions { NoDelay = true }));
         Assert.That(Simulation.RunUntil(() => connect.IsCompleted, TimeSpan.FromSeconds(10)), Is.True, "connect");
         var client = new RawClient(this, connect.Result);
-        client.StartReading();
+        if (reading)
+            client.StartReading();
         return client;
     }
 
