@@ -45,6 +45,7 @@ public sealed partial class DeviceOptions
         new(DhcpLeasesOption, "DhcpLeases", "--dhcp-leases /var/lib/seqs/dhcp.leases"),
         new(NtpOption, "Ntp", "--ntp pool.ntp.org"),
         new(HttpPortOption, "HttpPort", "--http-port 8080"),
+        new(ServicesOption, "Services", "--services echo,discard,chargen,iperf"),
         new(PcapOption, "Pcap", "--pcap seqs.pcap"),
         new(MacOption, "Mac", "--mac 02:00:00:00:00:01"),
         new(ChipEmulatorOption, "ChipEmulator", null),
@@ -176,6 +177,7 @@ public sealed partial class DeviceOptions
             [parsed.TryReadMac],
             .. NicKinds.All.Select(kind => new OptionReader[] { kind == parsed.NicKind ? parsed.TryReadNicOptions : parsed.RefuserOfSwitchesOf(kind) }),
             [parsed.TryReadHttp],
+            [parsed.TryReadServices],
             [parsed.TryReadForward],
             [parsed.TryReadWeb],
         ];

@@ -12,20 +12,18 @@ using Seqs.Wire;
 namespace Seqs.Device;
 
 /// <summary>
-/// What the device serves on its stack, whatever the NIC: echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9,
-/// chargen (RFC 864) on TCP 19, an iperf 2 server on TCP 5001, the web pages, and as configured a DHCP client for the address, a DHCP server for
-/// the subnet, an mDNS name and NTP time.
+/// What the device serves on its stack, whatever the NIC: the web pages, and as configured a DHCP client for the
+/// address, a DHCP server for the subnet, an mDNS name, NTP time and the test services of <c>--services</c> (echo,
+/// RFC 862, on UDP and TCP 7; discard, RFC 863, on 9; chargen, RFC 864, on TCP 19; an iperf 2 server on TCP 5001),
+/// each with a bound on its connections and their idle time (and for the senders, their duration).
 /// </summary>
 internal sealed partial class DeviceServices : IDisposable
 {
     private readonly NetStack _stack;
     private readonly ILogger _log;
-    private readonly UdpEchoServer _echo;
-    private readonly UdpDiscardServer _discard;
-    private readonly TcpEchoServer _tcpEcho;
-    private readonly TcpDiscardServer _tcpDiscard;
-    private readonly TcpChargenServer _tcpChargen;
-    private readonly IperfServer _iperf;
+    private readonly UdpEchoServer? _echo;
+    // The test services --services turned on.
+    private readonly List<NetService> _classic = [];
     private readonly DhcpServer? _dhcpServer;
     private readonly DhcpAddressing? _dhcp;
     private readonly MdnsResponder? _mdns;
@@ -54,12 +52,7 @@ internal sealed partial class DeviceServices : IDisposable
         _led = nic.Led ?? (options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed());
         if (options.Address is Ipv4Cidr address)
             stack.Configure(address, options.Gateway ?? default);
-        _echo = new UdpEchoServer(stack);
-        _discard = new UdpDiscardServer(stack);
-        _tcpEcho = new TcpEchoServer(stack);
-        _tcpDiscard = new TcpDiscardServer(stack);
-        _tcpChargen = new TcpChargenServer(stack);
-        _iperf = new IperfServer(stack, _log);
+        _echo = StartClassicServices(stack, options.Services, _classic, _log);
         _dhcpServer = options.DhcpPoolStart is not null ? StartDhcpServer(stack, options, loggers, _log) : null;
         _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, options.ProbeLeasedAddress, loggers, _log) : null;
         _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
@@ -82,7 +75,39 @@ internal sealed partial class DeviceServices : IDisposable
     /// <summary>The NTP client's service; null without a time server.</summary>
     public NetworkTimeService? Time { get; }
 
-    public long UdpEchoes => _echo.Datagrams;
+    public long UdpEchoes => _echo?.Datagrams ?? 0;
+
+    /// <summary>Connections a test service holds at most, so that they cannot fill the connection table between them.</summary>
+    private const int EchoDiscardConnections = 16;
+
+    private const int SenderConnections = 8;
+
+    /// <summary>A test connection on which the client sent nothing for this long is reset.</summary>
+    private static readonly TimeSpan ClassicIdleTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Chargen and iperf send for as long as the client reads; this long at most.</summary>
+    private static readonly TimeSpan SenderMaxDuration = TimeSpan.FromMinutes(2);
+
+    /// <summary>Makes the test services <paramref name="services"/> names into <paramref name="started"/>; returns the UDP echo service, if on.</summary>
+    private static UdpEchoServer? StartClassicServices(NetStack stack, ClassicServices services, List<NetService> started, ILogger log)
+    {
+        UdpEchoServer? echo = null;
+        if (services.HasFlag(ClassicServices.Echo))
+        {
+            started.Add(echo = new UdpEchoServer(stack));
+            started.Add(new TcpEchoServer(stack, maxConnections: EchoDiscardConnections) { IdleTimeout = ClassicIdleTimeout });
+        }
+        if (services.HasFlag(ClassicServices.Discard))
+        {
+            started.Add(new UdpDiscardServer(stack));
+            started.Add(new TcpDiscardServer(stack, maxConnections: EchoDiscardConnections) { IdleTimeout = ClassicIdleTimeout });
+        }
+        if (services.HasFlag(ClassicServices.Chargen))
+            started.Add(new TcpChargenServer(stack, maxConnections: SenderConnections) { IdleTimeout = ClassicIdleTimeout, MaxDuration = SenderMaxDuration });
+        if (services.HasFlag(ClassicServices.Iperf))
+            started.Add(new IperfServer(stack, log, maxConnections: SenderConnections) { IdleTimeout = ClassicIdleTimeout, MaxDuration = SenderMaxDuration });
+        return echo;
+    }
 
     /// <summary>
     /// Serves until <paramref name="cancellationToken"/> is cancelled, then releases the DHCP lease. The stack's loop
@@ -90,13 +115,11 @@ internal sealed partial class DeviceServices : IDisposable
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        Task services = Task.WhenAll(_echo.RunAsync(cancellationToken), _discard.RunAsync(cancellationToken),
-            _tcpEcho.RunAsync(cancellationToken), _tcpDiscard.RunAsync(cancellationToken), _tcpChargen.RunAsync(cancellationToken),
-            _iperf.RunAsync(cancellationToken),
+        Task services = Task.WhenAll([.. _classic.Select(service => service.RunAsync(cancellationToken)),
             _dhcpServer?.RunAsync(cancellationToken) ?? Task.CompletedTask,
             Time?.RunAsync(cancellationToken) ?? Task.CompletedTask,
             _http.RunAsync(cancellationToken),
-            _mdns is null ? Task.CompletedTask : AnnounceAsync(_mdns, cancellationToken));
+            _mdns is null ? Task.CompletedTask : AnnounceAsync(_mdns, cancellationToken)]);
         _dhcp?.Start();
         await services.ConfigureAwait(false);
         if (_dhcp is not null)
@@ -118,12 +141,8 @@ internal sealed partial class DeviceServices : IDisposable
         _led.Dispose();
         _mdns?.Dispose();
         _dhcpServer?.Dispose();
-        _tcpChargen.Dispose();
-        _iperf.Dispose();
-        _tcpDiscard.Dispose();
-        _tcpEcho.Dispose();
-        _discard.Dispose();
-        _echo.Dispose();
+        foreach (NetService service in _classic)
+            service.Dispose();
     }
 
     /// <summary><c>--hostname</c>: claims NAME.local over mDNS (RFC 6762) once the stack has an address.</summary>

@@ -10,8 +10,8 @@ namespace Seqs.Services;
 /// further along the 95-character ASCII cycle, sent until the client closes (the server stops at the client's FIN
 /// or reset).
 /// </summary>
-public sealed class TcpChargenServer(NetStack stack, ushort port = TcpChargenServer.DefaultPort, TcpConnectionOptions? options = null)
-    : TcpServer(stack, port, options)
+public sealed class TcpChargenServer(NetStack stack, ushort port = TcpChargenServer.DefaultPort, TcpConnectionOptions? options = null, int? maxConnections = null)
+    : TcpServer(stack, port, options, maxConnections: maxConnections)
 {
     public const ushort DefaultPort = 19;
 

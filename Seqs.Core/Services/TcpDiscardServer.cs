@@ -6,8 +6,8 @@ using Seqs.Tcp;
 namespace Seqs.Services;
 
 /// <summary>The discard service of RFC 863 over TCP: "any data received is thrown away", until the client closes.</summary>
-public sealed class TcpDiscardServer(NetStack stack, ushort port = TcpDiscardServer.DefaultPort, TcpConnectionOptions? options = null)
-    : TcpServer(stack, port, options)
+public sealed class TcpDiscardServer(NetStack stack, ushort port = TcpDiscardServer.DefaultPort, TcpConnectionOptions? options = null, int? maxConnections = null)
+    : TcpServer(stack, port, options, maxConnections: maxConnections)
 {
     public const ushort DefaultPort = 9;
 

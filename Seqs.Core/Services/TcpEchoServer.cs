@@ -6,8 +6,8 @@ using Seqs.Tcp;
 namespace Seqs.Services;
 
 /// <summary>The echo service of RFC 862 over TCP: "any data received is sent back", until the client closes.</summary>
-public sealed class TcpEchoServer(NetStack stack, ushort port = TcpEchoServer.DefaultPort, TcpConnectionOptions? options = null)
-    : TcpServer(stack, port, options)
+public sealed class TcpEchoServer(NetStack stack, ushort port = TcpEchoServer.DefaultPort, TcpConnectionOptions? options = null, int? maxConnections = null)
+    : TcpServer(stack, port, options, maxConnections: maxConnections)
 {
     public const ushort DefaultPort = 7;
 

@@ -18,13 +18,32 @@ public abstract class TcpServer : NetService
     // Handlers that served a connection and wait for the next one; at most as many as the listener's backlog.
     private readonly Stack<ConnectionHandler> _idleHandlers = new();
 
-    protected TcpServer(NetStack stack, ushort port, TcpConnectionOptions? options = null, int backlog = 16)
+    /// <param name="maxConnections">The connections served at once at most (<see cref="TcpListener.MaxConnections"/>).</param>
+    protected TcpServer(NetStack stack, ushort port, TcpConnectionOptions? options = null, int backlog = 16, int? maxConnections = null)
         : base(stack)
     {
-        _listener = new TcpListener(stack.Tcp, port, options, backlog);
+        _listener = new TcpListener(stack.Tcp, port, options, backlog, maxConnections);
     }
 
     public ushort Port => _listener.Port;
+
+    /// <summary>The connections served at once at most; more are refused at the SYN.</summary>
+    public int MaxConnections => _listener.MaxConnections;
+
+    /// <summary>
+    /// A connection on which the client sent nothing (not even an acknowledgment) for this long is reset; null (the
+    /// default) for none. A service that answers anyone (echo, discard) sets one, so idle connections cannot pile up.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>
+    /// A connection is reset this long after it was accepted, whatever it does; null (the default) for no limit. A
+    /// service that sends for as long as the client reads (chargen) sets one.
+    /// </summary>
+    public TimeSpan? MaxDuration { get; init; }
+
+    /// <summary>Connections reset because they stayed idle for <see cref="IdleTimeout"/> or lasted <see cref="MaxDuration"/>.</summary>
+    public long TimedOutConnections { get; private set; }
 
     /// <summary>
     /// The size of a per-connection buffer for copying received data: the receive buffer's size (256 octets to
@@ -125,22 +144,62 @@ public abstract class TcpServer : NetService
     {
         private readonly TcpServer _server;
         private readonly LoopCompletion<int> _next;
+        // Made only for a server with a time limit, and kept with the handler for its next connections.
+        private readonly NetTimer? _limit;
+        private TimeSpan _accepted;
 
         public ConnectionHandler(TcpServer server, CancellationToken stopping)
         {
             _server = server;
             _next = new LoopCompletion<int>(server.Stack.Loop);
             Connection = new TcpConnection(server.Stack.Tcp, server._listener.Options);
+            if (server.IdleTimeout is not null || server.MaxDuration is not null)
+                _limit = server.Stack.Loop.CreateTimer(OnLimit);
             _ = RunAsync(stopping);
         }
 
         public TcpConnection Connection { get; }
 
+        private NetLoop Loop => _server.Stack.Loop;
+
         /// <summary>
         /// Serves the connection just accepted into <see cref="Connection"/>. The handler runs at once, until its
         /// first wait, as a new asynchronous handler would; the caller is loop work, where that is safe.
         /// </summary>
-        public void Serve() => _next.SetResultNow(0);
+        public void Serve()
+        {
+            _accepted = Loop.Now;
+            if (_limit is not null)
+                ScheduleLimit(Loop.Now);
+            _next.SetResultNow(0);
+        }
+
+        /// <summary>The limit is checked when the connection could first have outlived one: idle since its last segment, or at its end.</summary>
+        private void ScheduleLimit(TimeSpan lastReceived)
+        {
+            TimeSpan due = TimeSpan.MaxValue;
+            if (_server.IdleTimeout is TimeSpan idle)
+                due = lastReceived + idle;
+            if (_server.MaxDuration is TimeSpan duration && _accepted + duration < due)
+                due = _accepted + duration;
+            _limit!.Schedule(due);
+        }
+
+        private void OnLimit()
+        {
+            if (Connection.Tcb is not TcpControlBlock tcb)
+                return;
+            TimeSpan now = Loop.Now;
+            bool idle = _server.IdleTimeout is TimeSpan timeout && now - tcb.LastReceived >= timeout;
+            bool over = _server.MaxDuration is TimeSpan duration && now - _accepted >= duration;
+            if (!idle && !over)
+            {
+                ScheduleLimit(tcb.LastReceived);
+                return;
+            }
+            _server.TimedOutConnections++;
+            Connection.Abort();
+        }
 
         private async Task RunAsync(CancellationToken stopping)
         {
@@ -152,6 +211,7 @@ public abstract class TcpServer : NetService
                     {
                         await _next.ArmWithoutResult(stopping);
                         await _server.ServeConnectionAsync(Connection, stopping).ConfigureAwait(false);
+                        _limit?.Cancel();
                         if (stopping.IsCancellationRequested || _server._idleHandlers.Count >= _server._listener.Backlog)
                             return;
                         _server._idleHandlers.Push(this);

@@ -93,6 +93,11 @@ public sealed partial class NetStack
                 SendIcmpError(IcmpType.DestinationUnreachable, (byte)IcmpUnreachableCode.PortUnreachable, packet);
             return;
         }
+        if (!unicast && !socket.ReceivesBroadcast)
+        {
+            Counters.UdpBroadcastRefused++;
+            return;
+        }
         socket.Deliver(udp.Payload, new Ipv4EndPoint(packet.SourceAddress, udp.SourcePort));
     }
 

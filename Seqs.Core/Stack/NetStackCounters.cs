@@ -55,6 +55,8 @@ public sealed class NetStackCounters
     public long UdpNoPort { get; internal set; }
     /// <summary>Datagrams from source port 0 (RFC 768: no reply possible), dropped before any socket sees them.</summary>
     public long UdpSourcePortZero { get; internal set; }
+    /// <summary>Broadcast or multicast datagrams dropped because their socket takes only its own (<c>UdpSocket.ReceivesBroadcast</c>).</summary>
+    public long UdpBroadcastRefused { get; internal set; }
     /// <summary>Datagrams dropped because the socket's receive queue was full.</summary>
     public long UdpReceiveQueueFull { get; internal set; }
 

@@ -40,6 +40,12 @@ public sealed class UdpSocket : IDisposable
     /// <summary>Allows sending to broadcast addresses, like <see cref="Socket.EnableBroadcast"/>.</summary>
     public bool EnableBroadcast { get; set; }
 
+    /// <summary>
+    /// Takes datagrams sent to a broadcast or multicast address as well as those sent to this host (true by default);
+    /// a service that answers every datagram (echo) turns it off, so that one broadcast is not answered by every host.
+    /// </summary>
+    public bool ReceivesBroadcast { get; set; } = true;
+
     /// <summary>Datagrams dropped because this socket's queue was full.</summary>
     public long DroppedDatagrams { get; private set; }
 

@@ -18,7 +18,7 @@ namespace Seqs.Device.Tools;
 /// mAmount is the test's duration in units of 10 ms, a positive one a byte count. Without a header (iperf 2.0
 /// clients), everything is data.
 /// </remarks>
-internal sealed partial class IperfServer(NetStack stack, ILogger log) : TcpServer(stack, DefaultPort)
+internal sealed partial class IperfServer(NetStack stack, ILogger log, int? maxConnections = null) : TcpServer(stack, DefaultPort, maxConnections: maxConnections)
 {
     public const ushort DefaultPort = 5001;
 

@@ -264,7 +264,7 @@ public sealed class DeviceOptionsTests
 
     private static Enc28j60NicOptions Wiring(DeviceOptions options) => options.NicOptions<Enc28j60NicOptions>();
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --services, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60, cyw43, serial.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
@@ -294,6 +294,7 @@ public sealed class DeviceOptionsTests
     [TestCase(new[] { "--dhcp=yes" }, "--dhcp is a switch and takes no value; write just --dhcp.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--dhcp", "--gateway", "10.0.0.1" }, "--gateway 10.0.0.1 cannot be combined with --dhcp: the DHCP server names the router; drop --gateway.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--http-port", "0" }, "--http-port '0' is not a TCP port; give 1 to 65535, such as --http-port 8080.")]
+    [TestCase(new[] { "--services", "echo,telnet" }, "--services 'telnet' is not a service; name some of echo, discard, chargen and iperf, such as --services echo,discard, or none.")]
     [TestCase(new[] { "--hostname", "seqs" }, "--hostname names the device on a real link, --nic tap, enc28j60, cyw43 or serial; the simulated LAN has no mDNS peers.")]
     [TestCase(new[] { "--ntp", "10.0.0.1" }, "--ntp needs a real link, --nic tap, enc28j60, cyw43 or serial; the simulated LAN has no time server.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--ntp", "not a host!" }, "--ntp 'not a host!' is neither an IPv4 address nor a host name; give one such as 192.168.1.1 or pool.ntp.org.")]
@@ -350,5 +351,17 @@ public sealed class DeviceOptionsTests
             Assert.That(error, Does.Not.Contain('\n'));
             Assert.That(options.Nic, Is.EqualTo("sim"), "defaults on failure");
         });
+    }
+
+    /// <summary>The test services answer anyone: the device runs none unless <c>--services</c> names them.</summary>
+    [Test]
+    public void Services_AreOffByDefault_AndTurnedOnByName()
+    {
+        Assert.That(DeviceOptions.TryParse([], out DeviceOptions defaults, out _), Is.True);
+        Assert.That(defaults.Services, Is.EqualTo(ClassicServices.None));
+        Assert.That(DeviceOptions.TryParse(["--services", "echo, iperf"], out DeviceOptions some, out _), Is.True);
+        Assert.That(some.Services, Is.EqualTo(ClassicServices.Echo | ClassicServices.Iperf));
+        Assert.That(DeviceOptions.TryParse(["--services", "none"], out DeviceOptions none, out _), Is.True);
+        Assert.That(none.Services, Is.EqualTo(ClassicServices.None));
     }
 }

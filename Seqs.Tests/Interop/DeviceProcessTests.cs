@@ -75,6 +75,34 @@ public sealed partial class DeviceProcessTests
         }
     }
 
+    /// <summary>
+    /// The test services answer anyone, so a device runs none unless asked: TCP 7 and 19 are refused with a reset and
+    /// a UDP datagram to 7 gets port unreachable, while the web page answers.
+    /// </summary>
+    [Test]
+    [Category("Interop")]
+    public void TapDeviceWithoutServices_RefusesEchoAndChargen_AndServesItsPage()
+    {
+        using var ns = NetworkNamespace.Create("ping", "socat", "curl");
+        string tap = AddPersistentTap(ns);
+        using BackgroundCommand device = StartDeviceOnTap(ns, tap, "--services", "none");
+        WaitUntilAnswering(ns, device);
+
+        foreach (int port in new[] { 7, 19 })
+        {
+            CommandResult tcp = ns.Exec($"socat -T 2 - TCP4:{DeviceAddress.Address}:{port} </dev/null", TimeSpan.FromSeconds(20));
+            Assert.That(tcp.ExitCode, Is.Not.Zero, tcp.ToString());
+            Assert.That(tcp.StandardError, Does.Contain("Connection refused"), tcp.ToString());
+        }
+        CommandResult udp = ns.Exec($"printf x | socat -t 1 - UDP4:{DeviceAddress.Address}:7", TimeSpan.FromSeconds(20));
+        Assert.That(udp.ExitCode, Is.Not.Zero, "port unreachable fails a connected socat: " + udp);
+        CommandResult page = ns.Exec($"curl -sS -o /dev/null -w '%{{http_code}}' http://{DeviceAddress.Address}/", TimeSpan.FromSeconds(20));
+        Assert.That(page.StandardOutput, Is.EqualTo("200"), page.ToString());
+
+        Signal(device, "INT");
+        AssertStoppedCleanly(device);
+    }
+
     [Test]
     [Category("Interop")]
     public void TapDevice_StopsOnSigtermWithExitCodeZero_ClosingItsConnections()
@@ -216,7 +244,10 @@ public sealed partial class DeviceProcessTests
     /// </summary>
     private static BackgroundCommand StartDevice(string[] launcher, params string[] arguments)
     {
-        string[] command = [.. launcher, .. SignalReset.Value, DotnetHost(), DevicePath(), .. arguments, "--access-token", AccessToken];
+        // The tests exercise the test services, which the device runs only when asked; a test that gives
+        // --services itself keeps its own.
+        string[] services = arguments.Contains("--services") ? [] : ["--services", "echo,discard,chargen,iperf"];
+        string[] command = [.. launcher, .. SignalReset.Value, DotnetHost(), DevicePath(), .. arguments, .. services, "--access-token", AccessToken];
         return BackgroundCommand.Start(command[0], command[1..]);
     }
 

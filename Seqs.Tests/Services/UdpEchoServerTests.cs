@@ -89,4 +89,27 @@ public sealed class UdpEchoServerTests
         Assert.That((serving.IsFaulted, echo.Datagrams), Is.EqualTo((false, 1)), "only the real datagram reached the service");
         cts.Cancel();
     }
+
+    /// <summary>
+    /// A datagram broadcast to port 7 (every host would answer it) and one "from" a well-known port (spoofed to set
+    /// two echo services answering each other for ever) get no answer; a client's own datagram still does.
+    /// </summary>
+    [TestCase(true, 40000, TestName = "BroadcastDatagram_IsNotAnswered")]
+    [TestCase(false, 19, TestName = "DatagramFromAWellKnownPort_IsNotAnswered")]
+    public void DatagramThatWouldStartAStorm_IsNotAnswered(bool broadcast, int sourcePort)
+    {
+        using var net = new SimulatedPair();
+        using var echo = new UdpEchoServer(net.B);
+        using var cts = new CancellationTokenSource();
+        _ = echo.RunAsync(cts.Token);
+        var sender = new Ipv4EndPoint(SimulatedPair.AddressA, (ushort)sourcePort);
+        var service = new Ipv4EndPoint(broadcast ? Ipv4Address.Broadcast : SimulatedPair.AddressB, UdpEchoServer.DefaultPort);
+        MacAddress destination = broadcast ? MacAddress.Broadcast : net.NicB.MacAddress;
+        Assert.That(net.NicA.TryTransmit(PeerFrames.Udp(net.NicA.MacAddress, destination, sender, service, [1, 2, 3])), Is.True);
+        net.Simulation.RunFor(TimeSpan.FromMilliseconds(10));
+
+        Assert.That(net.B.Counters.UdpDatagramsSent, Is.Zero, "nothing was sent back");
+        Assert.That(broadcast ? net.B.Counters.UdpBroadcastRefused : echo.FromServicePorts, Is.EqualTo(1));
+        cts.Cancel();
+    }
 }
