@@ -57,7 +57,7 @@ internal sealed class Enc28j60NicKind : INicKind
 
     public OpenedNic OpenOnSimulatedLan(VirtualNic cable, NetworkSimulation simulation, DeviceOptions options, ILoggerFactory loggers)
     {
-        Enc28j60 driver = AttachEmulator(cable, cable.MacAddress, simulation.Clock, loggers, holdWhileFull: false);
+        Enc28j60 driver = AttachEmulator(cable, cable.MacAddress, EmulatorFault(options), simulation.Clock, loggers, holdWhileFull: false);
         return Opened(driver, $"an emulated ENC28J60 rev {driver.Revision:X2}h");
     }
 
