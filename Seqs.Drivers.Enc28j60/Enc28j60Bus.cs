@@ -106,6 +106,7 @@ internal sealed class Enc28j60Bus
 
     /// <summary>
     /// Switches ECON1.BSEL with BFS/BFC only, never a WCR of ECON1, which could clear TXRTS of a frame in flight.
+    /// Before the first reset the bank is unknown, and both bits are set as needed.
     /// </summary>
     private void SelectBankOf(ControlRegister register)
     {
@@ -114,11 +115,12 @@ internal sealed class Enc28j60Bus
         int bank = register.Bank();
         if (bank == _bank)
             return;
-        int current = _bank < 0 ? Econ1.BankSelect : _bank;
-        if ((current & ~bank) != 0)
-            Command(Opcode.BitFieldClear, ControlRegister.Econ1, (byte)(current & ~bank));
-        if ((bank & ~current) != 0)
-            Command(Opcode.BitFieldSet, ControlRegister.Econ1, (byte)(bank & ~current));
+        int clear = (_bank < 0 ? Econ1.BankSelect : _bank) & ~bank;
+        int set = _bank < 0 ? bank : bank & ~_bank;
+        if (clear != 0)
+            Command(Opcode.BitFieldClear, ControlRegister.Econ1, (byte)clear);
+        if (set != 0)
+            Command(Opcode.BitFieldSet, ControlRegister.Econ1, (byte)set);
         _bank = bank;
     }
 

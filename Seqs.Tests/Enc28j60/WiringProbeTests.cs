@@ -25,6 +25,15 @@ public sealed class WiringProbeTests
         Assert.That(probe.IsLinkUp(), Is.True);
     }
 
+    /// <summary>Before any reset the bank is unknown: a first access to bank 3 must still reach bank 3.</summary>
+    [Test]
+    public void FirstReadBeforeAnyReset_SelectsTheBankItNeeds()
+    {
+        var chip = new Enc28j60Emulator();
+        new RawSpi(chip).SelectBank(0);
+        Assert.That(new Enc28j60WiringProbe(chip).ReadRevision(), Is.EqualTo(Enc28j60Emulator.RevisionB7));
+    }
+
     [Test]
     public void ChipLeftInPowerSave_IsResetAllTheSame()
     {
