@@ -8,7 +8,7 @@ namespace Seqs.Drivers.Enc28j60;
 /// <summary>
 /// The ENC28J60's SPI instruction set (DS39662E §4.2) on one bus: register reads and writes with the bank kept in
 /// ECON1.BSEL, buffer memory, the PHY behind MII, and the reset; each operation one chip-select frame. The driver
-/// and <see cref="Enc28j60WiringProbe"/> both speak through it. Does not own the bus.
+/// and <see cref="Enc28j60WiringProbe"/> both speak through it. Does not own the bus. See docs/reference/enc28j60.md.
 /// </summary>
 internal sealed class Enc28j60Bus
 {

@@ -7,7 +7,8 @@ namespace Seqs.Drivers.Enc28j60;
 /// <summary>
 /// Single checks of the wiring between a host and an ENC28J60, one register access at a time, for a diagnosis that
 /// names the first thing wrong (<c>seqs-device doctor</c>): unlike the driver, which stops at the first fault, each
-/// check works on whatever the bus returns. The probe does not own the bus or the lines.
+/// check works on whatever the bus returns. The probe does not own the bus or the lines. Register values: DS39662E
+/// Table 3-2, and docs/reference/enc28j60.md.
 /// </summary>
 public sealed class Enc28j60WiringProbe
 {
