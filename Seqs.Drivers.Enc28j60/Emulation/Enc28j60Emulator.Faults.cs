@@ -3,7 +3,7 @@ namespace Seqs.Drivers.Enc28j60.Emulation;
 /// <summary>
 /// Wiring faults and silicon misbehaviour the tests and <c>seqs-device doctor --emulator-fault</c> inject; each is off
 /// in a healthy chip. <see cref="IsPresent"/> (no chip on the CS) is the remaining one. Errata: DS80349C, as
-/// docs/reference/enc28j60.md §4 tabulates it.
+/// docs/reference/enc28j60.md tabulates it.
 /// </summary>
 public sealed partial class Enc28j60Emulator
 {
