@@ -35,6 +35,12 @@ internal sealed class DeviceWiring
         ArgumentNullException.ThrowIfNull(spiDevice);
         SpiConnectionSettings settings = spiDevice.ConnectionSettings;
         string busName = $"SPI bus {settings.BusId}, chip select {settings.ChipSelectLine}";
+        // Datasheet §4.1: SPI mode 0,0 only, most significant bit first.
+        if (settings.Mode != Enc28j60.SpiMode || settings.DataFlow != DataFlow.MsbFirst)
+        {
+            spiDevice.Dispose();
+            throw new ArgumentException($"The ENC28J60 on {busName} speaks SPI mode 0, most significant bit first (DS39662E §4.1); the device is opened in {settings.Mode}, {settings.DataFlow}.", nameof(spiDevice));
+        }
         options ??= new Enc28j60Options();
         if (options.BusName is null)
             options = options with { BusName = busName };

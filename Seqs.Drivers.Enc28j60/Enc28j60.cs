@@ -19,8 +19,14 @@ namespace Seqs.Drivers.Enc28j60;
 /// </summary>
 public sealed partial class Enc28j60 : IEthernetNic, IDisposable
 {
+    /// <summary>
+    /// The clock to open the bus with: 12 MHz, what the Raspberry Pi's own enc28j60 device-tree overlay uses (signal
+    /// integrity on jumper wires); the chip takes up to <see cref="MaxSpiClockFrequency"/>.
+    /// </summary>
+    public const int SpiClockFrequency = 12_000_000;
+
     /// <summary>Datasheet §4.1: SPI up to 20 MHz, mode 0,0 only.</summary>
-    public const int SpiClockFrequency = 20_000_000;
+    public const int MaxSpiClockFrequency = 20_000_000;
 
     /// <summary>Errata DS80349C #1: revisions B1 and B4 need at least 8 MHz, or MAC and MII reads fail.</summary>
     public const int MinimumSpiClockFrequencyB1B4 = 8_000_000;
@@ -35,14 +41,13 @@ public sealed partial class Enc28j60 : IEthernetNic, IDisposable
 
     private const int MaxReceivedByteCount = StandardMaxFrameSize + 4;
 
-    private readonly ISpiBus _spi;
+    private readonly Enc28j60Bus _bus;
     private readonly IDigitalLine? _interrupt;
     private readonly IDigitalLine? _reset;
     private readonly IDisposable? _ownedController;
     private readonly Enc28j60Options _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly string _busName;
     private readonly ITimer _wakeTimer;
     private readonly EventHandler<bool>? _onEdge;
     private Action? _wakeUp;
@@ -50,10 +55,14 @@ public sealed partial class Enc28j60 : IEthernetNic, IDisposable
     private bool _powerSave;
     private bool _disposed;
 
-    /// <param name="spi">The bus with the chip's CS; mode 0, at most <see cref="SpiClockFrequency"/>.</param>
+    /// <param name="spi">The bus with the chip's CS; mode 0, at most <see cref="MaxSpiClockFrequency"/>.</param>
     /// <param name="interrupt">The INT pin (active low), or null to poll.</param>
     /// <param name="reset">The RESET pin (active low), or null to use the SPI reset command only.</param>
     /// <exception cref="ChipNotRespondingException">No chip answered on <paramref name="spi"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// The bus clock is not positive, above <see cref="MaxSpiClockFrequency"/>, or under
+    /// <see cref="MinimumSpiClockFrequencyB1B4"/> on a B1 or B4 chip.
+    /// </exception>
     public Enc28j60(ISpiBus spi, IDigitalLine? interrupt = null, IDigitalLine? reset = null, Enc28j60Options? options = null, ILogger<Enc28j60>? logger = null)
         : this(spi, interrupt, reset, ownedController: null, options, logger)
     {
@@ -82,17 +91,20 @@ public sealed partial class Enc28j60 : IEthernetNic, IDisposable
 
     private Enc28j60(ISpiBus spi, IDigitalLine? interrupt, IDigitalLine? reset, IDisposable? ownedController, Enc28j60Options? options, ILogger? logger)
     {
-        _spi = spi ?? throw new ArgumentNullException(nameof(spi));
+        if (spi is null)
+            throw new ArgumentNullException(nameof(spi));
         _interrupt = interrupt;
         _reset = reset;
         _ownedController = ownedController;
         _options = options ?? new Enc28j60Options();
         _options.Validate();
-        if (spi.ClockFrequency > SpiClockFrequency)
-            throw new ArgumentException($"The SPI clock of {spi.ClockFrequency} Hz exceeds the ENC28J60's {SpiClockFrequency} Hz (DS39662E §4.1).", nameof(spi));
+        if (spi.ClockFrequency <= 0)
+            throw new ArgumentException($"The SPI clock of {spi.ClockFrequency} Hz is not a clock; open the bus at {SpiClockFrequency} Hz.", nameof(spi));
+        if (spi.ClockFrequency > MaxSpiClockFrequency)
+            throw new ArgumentException($"The SPI clock of {spi.ClockFrequency} Hz exceeds the ENC28J60's {MaxSpiClockFrequency} Hz (DS39662E §4.1).", nameof(spi));
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _time = _options.TimeProvider;
-        _busName = _options.BusName ?? spi.ToString() ?? "the SPI bus";
+        _bus = new Enc28j60Bus(spi, _options.BusName ?? spi.ToString() ?? "the SPI bus", _time);
         MacAddress = _options.MacAddress ?? RandomLocalAddress(_options.RandomSeed);
         _wakeTimer = _time.CreateTimer(static s => ((Enc28j60)s!).FireWakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (interrupt is not null)
@@ -133,7 +145,8 @@ public sealed partial class Enc28j60 : IEthernetNic, IDisposable
         if (wakeUp is null)
             throw new ArgumentNullException(nameof(wakeUp));
         Volatile.Write(ref _wakeUp, wakeUp);
-        if (_pending > 0 || (_interrupt is not null && !_interrupt.Read()))
+        // After a transmission EPKTCNT is read once more (errata #6: PKTIF, and so INT, may miss a frame).
+        if (_pending > 0 || _countAfterTransmit || (_interrupt is not null && !_interrupt.Read()))
         {
             FireWakeUp();
             return;
@@ -156,7 +169,7 @@ public sealed partial class Enc28j60 : IEthernetNic, IDisposable
         _wakeTimer.Dispose();
         _interrupt?.Dispose();
         _reset?.Dispose();
-        _spi.Dispose();
+        _bus.Spi.Dispose();
         _ownedController?.Dispose();
     }
 
@@ -205,9 +218,6 @@ public sealed partial class Enc28j60 : IEthernetNic, IDisposable
 
         [LoggerMessage(4, LogLevel.Warning, "ENC28J60 transmit logic stalled for {Elapsed}; reset (errata #12), frame lost")]
         public static partial void TransmitStalled(ILogger logger, TimeSpan elapsed);
-
-        [LoggerMessage(5, LogLevel.Warning, "ENC28J60 rev {Revision:X2}h needs SPI at 8 MHz or more (errata #1); the bus runs at {ClockFrequency} Hz")]
-        public static partial void SpiTooSlow(ILogger logger, byte revision, int clockFrequency);
 
         [LoggerMessage(6, LogLevel.Debug, "ENC28J60 receive buffer overflow (RXERIF)")]
         public static partial void ReceiveOverflow(ILogger logger);

@@ -36,8 +36,22 @@ public sealed record Enc28j60Options
     /// </summary>
     public TimeSpan StatusPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How long TXRTS may stay set before the transmit logic counts as stalled (errata #12) and is reset.</summary>
-    public TimeSpan TransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// How long TXRTS may stay set before the frame counts as stalled and the transmit logic is reset. In full duplex a
+    /// switch may hold the MAC with a PAUSE frame for up to 65535 × 512 bit times, 3.36 s at 10 Mb/s (IEEE 802.3
+    /// Annex 31B); the default is Linux's enc28j60 TX_TIMEOUT, 4 s. A timeout of <see cref="MaxPauseTime"/> or less
+    /// leaves MACON1.RXPAUS off, so that the chip ignores PAUSE frames rather than have frames cut off by the timeout.
+    /// </summary>
+    public TimeSpan TransmitTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>The longest PAUSE a link partner may ask for: 65535 quanta of 512 bit times at 10 Mb/s.</summary>
+    public static TimeSpan MaxPauseTime { get; } = TimeSpan.FromTicks(65535L * 512); // a bit time at 10 Mb/s is 100 ns, one tick
+
+    /// <summary>
+    /// PHCON1.PLOOPBK (DS39662E Table 3-3): every frame sent comes back to the receiver and none reaches the wire,
+    /// whatever the link ("the twisted-pair interface will be disabled"); for self-tests such as <c>seqs-device doctor</c>.
+    /// </summary>
+    public bool PhyLoopback { get; init; }
 
     /// <summary>Names the bus in errors, such as "SPI bus 0, chip select 0"; the bus's own text when null.</summary>
     public string? BusName { get; init; }

@@ -1,5 +1,6 @@
 using System.Device.Spi;
 using Microsoft.Extensions.Logging;
+using Seqs.Device.Diagnostics;
 using Seqs.Device.HostNics;
 using Seqs.Device.Web;
 using Seqs.Drivers.Enc28j60;
@@ -23,6 +24,8 @@ internal sealed class Enc28j60NicKind : INicKind
 
     public bool HasChipEmulator => true;
 
+    public IWiringDoctor Doctor { get; } = new Enc28j60WiringDoctor();
+
     public bool TryReadOptions(GivenSwitches given, out object? options, out string error)
     {
         bool read = Enc28j60NicOptions.TryRead(given, out Enc28j60NicOptions wiring, out error);
@@ -42,7 +45,7 @@ internal sealed class Enc28j60NicKind : INicKind
         TapNic wire = TapNicKind.OpenTap(options.TapName!, macAddress: null);
         try
         {
-            Enc28j60 driver = AttachEmulator(wire, options.MacAddress, TimeProvider.System, loggers, holdWhileFull: true);
+            Enc28j60 driver = AttachEmulator(wire, options.MacAddress, EmulatorFault(options), TimeProvider.System, loggers, holdWhileFull: true);
             return Opened(driver, $"an emulated ENC28J60 wired to TAP {wire.Name}", wire);
         }
         catch
@@ -54,7 +57,7 @@ internal sealed class Enc28j60NicKind : INicKind
 
     public OpenedNic OpenOnSimulatedLan(VirtualNic cable, NetworkSimulation simulation, DeviceOptions options, ILoggerFactory loggers)
     {
-        Enc28j60 driver = AttachEmulator(cable, cable.MacAddress, simulation.Clock, loggers, holdWhileFull: false);
+        Enc28j60 driver = AttachEmulator(cable, cable.MacAddress, EmulatorFault(options), simulation.Clock, loggers, holdWhileFull: false);
         return Opened(driver, $"an emulated ENC28J60 rev {driver.Revision:X2}h");
     }
 
@@ -67,9 +70,10 @@ internal sealed class Enc28j60NicKind : INicKind
     /// </summary>
     /// <param name="time">The clock of the loop the stack runs on: the system's, or the simulation's.</param>
     /// <param name="holdWhileFull">For a wire faster than 10BASE-T (a TAP): see <see cref="Enc28j60Emulator.HoldFramesWhileFull"/>.</param>
-    private static Enc28j60 AttachEmulator(IEthernetNic wire, MacAddress? macAddress, TimeProvider time, ILoggerFactory loggers, bool holdWhileFull)
+    private static Enc28j60 AttachEmulator(IEthernetNic wire, MacAddress? macAddress, Enc28j60WiringFault? fault, TimeProvider time, ILoggerFactory loggers, bool holdWhileFull)
     {
-        var chip = new Enc28j60Emulator { HoldFramesWhileFull = holdWhileFull };
+        Enc28j60Emulator chip = CreateEmulator(fault);
+        chip.HoldFramesWhileFull = holdWhileFull;
         chip.Attach(wire);
         return new Enc28j60(chip, chip.InterruptLine, chip.ResetLine, new Enc28j60Options
         {
@@ -78,6 +82,17 @@ internal sealed class Enc28j60NicKind : INicKind
             BusName = chip.ToString(),
         }, loggers.CreateLogger<Enc28j60>());
     }
+
+    /// <summary>An emulated chip on a board with <paramref name="fault"/> (<c>--emulator-fault</c>), if any.</summary>
+    internal static Enc28j60Emulator CreateEmulator(Enc28j60WiringFault? fault)
+    {
+        var chip = new Enc28j60Emulator();
+        if (fault is Enc28j60WiringFault wiring)
+            chip.Inject(wiring);
+        return chip;
+    }
+
+    internal static Enc28j60WiringFault? EmulatorFault(DeviceOptions options) => options.NicOptions<Enc28j60NicOptions>().EmulatorFault;
 
     /// <summary>Opens <c>/dev/spidevB.C</c> and the pins through the driver's System.Device constructor, which checks the chip answers.</summary>
     private static Enc28j60 OpenChip(Enc28j60NicOptions wiring, MacAddress? macAddress, ILoggerFactory loggers)

@@ -26,6 +26,12 @@ public sealed partial class Enc28j60Emulator
         }
     }
 
+    /// <summary>
+    /// PHCON1.PLOOPBK (DS39662E Table 3-3): frames the MAC sends come back to its
+    /// receiver instead of going out on TPOUT.
+    /// </summary>
+    private bool IsLoopingBack => (_phy[(int)PhyRegister.Phcon1] & Phcon1.PLoopbk) != 0;
+
     /// <summary>A PHY register as the chip holds it, without read side effects.</summary>
     internal ushort PeekPhy(PhyRegister register)
     {

@@ -78,8 +78,14 @@ public sealed partial class Enc28j60Emulator
             _corruptNextPointer = false;
             nextPointer = 0x1FFF;
         }
+        int statusByteCount = byteCount;
+        if (_corruptByteCount is int corrupt)
+        {
+            _corruptByteCount = null;
+            statusByteCount = corrupt;
+        }
         Span<byte> header = stackalloc byte[ReceiveStatusVector.Length];
-        new ReceiveStatusVector((ushort)nextPointer, (ushort)byteCount,
+        new ReceiveStatusVector((ushort)nextPointer, (ushort)statusByteCount,
             ReceiveStatusVector.StatusBits(receivedOk: crcValid, crcError: !crcValid, multicast, broadcast)).Write(header);
         int at = WriteRing(write, header, start, end);
         at = WriteRing(at, frame, start, end);
@@ -94,16 +100,20 @@ public sealed partial class Enc28j60Emulator
         WriteRing(at, fcs, start, end);
         SetPair(ControlRegister.Erxwrpt, next);
         Set(ControlRegister.Epktcnt, (byte)(Get(ControlRegister.Epktcnt) + 1));
-        SetInterruptFlag(Eir.PktIf);
+        if (!MissesPacketInterrupts)
+            SetInterruptFlag(Eir.PktIf);
         FramesReceived++;
         return true;
     }
 
-    /// <summary>RXEN, MARXEN, no RXRST, powered, out of reset and power save, link up: the chip takes frames in.</summary>
+    /// <summary>
+    /// RXEN, MARXEN, no RXRST, powered, out of reset and power save, link up or the PHY looping back: the chip takes
+    /// frames in.
+    /// </summary>
     private bool IsReceiving()
     {
         var control = new Econ1(Get(ControlRegister.Econ1));
-        return IsPresent && !_resetHeld && control.ReceiveEnabled && !control.ReceiveReset && LinkUp &&
+        return IsPresent && !_resetHeld && control.ReceiveEnabled && !control.ReceiveReset && (LinkUp || IsLoopingBack) &&
             new Macon1(Get(ControlRegister.Macon1)).ReceiveEnabled && !new Econ2(Get(ControlRegister.Econ2)).PowerSave;
     }
 

@@ -12,13 +12,21 @@ public sealed partial class Enc28j60Emulator
     private const byte ClearableStatus = 0x40 | Estat.LateCol | Estat.TxAbrt;
 
     private int _edgePending;
-    private byte _readPointerLowLatch;
+    private byte? _readPointerLow;
+
+    /// <summary>
+    /// Writes of ERXRDPTH without an ERXRDPTL write before them, which §7.2.4 does not allow ("the host controller
+    /// must write to ERXRDPTL first"); the model ignores them.
+    /// </summary>
+    public long ReadPointerHighOnlyWrites { get; private set; }
 
     /// <summary>Whether the INT pin is asserted (low) now.</summary>
     public bool IsInterruptAsserted => !_interrupt.Read();
 
     internal void HoldInReset(bool held)
     {
+        if (ResetLineOpen)
+            return;
         lock (_gate)
         {
             _resetHeld = held;
@@ -41,13 +49,13 @@ public sealed partial class Enc28j60Emulator
         SetPair(ControlRegister.Erxnd, 0x1FFF);
         SetPair(ControlRegister.Erxrdpt, 0x05FA);
         Set(ControlRegister.Econ2, Econ2.AutoInc);
-        Set(ControlRegister.Estat, Estat.ClkRdy);
+        Set(ControlRegister.Estat, OscillatorStopped ? (byte)0 : Estat.ClkRdy);
         Set(ControlRegister.Erxfcon, 0xA1);
         Set(ControlRegister.Maclcon1, 0x0F);
         Set(ControlRegister.Maclcon2, 0x37);
         SetPair(ControlRegister.Mamxfl, 0x0600);
         Set(ControlRegister.Erevid, Revision);
-        _readPointerLowLatch = 0;
+        _readPointerLow = null;
         ResetTransmitEngine();
         ResetPhy();
         UpdateInterrupt();
@@ -101,11 +109,21 @@ public sealed partial class Enc28j60Emulator
                 WriteEcon1(old, value);
                 break;
             case ControlRegister.Erxrdpt:
-                _readPointerLowLatch = value; // reference §2: ERXRDPTL is latched until ERXRDPTH is written.
+                // §7.2.4: "the host controller must write to ERXRDPTL first"; the chip buffers the byte until
+                // ERXRDPTH is written and then loads both at once.
+                _readPointerLow = value;
                 break;
             case (ControlRegister)((int)ControlRegister.Erxrdpt + 1):
-                _registers[index - 1] = _readPointerLowLatch;
+                if (_readPointerLow is not byte low)
+                {
+                    // ERXRDPTH alone: what the chip does is documented nowhere, so the model refuses to guess and
+                    // leaves the pointer where it was; the receive buffer then fills up and overflows.
+                    ReadPointerHighOnlyWrites++;
+                    break;
+                }
+                _registers[index - 1] = low;
                 _registers[index] = (byte)(value & 0x1F);
+                _readPointerLow = null;
                 break;
             case ControlRegister.Erxst:
             case (ControlRegister)((int)ControlRegister.Erxst + 1):
@@ -152,7 +170,7 @@ public sealed partial class Enc28j60Emulator
         {
             // §14: the oscillator stops in power save; CLKRDY comes back when it runs again.
             byte status = Get(ControlRegister.Estat);
-            Set(ControlRegister.Estat, saving ? (byte)(status & ~Estat.ClkRdy) : (byte)(status | Estat.ClkRdy));
+            Set(ControlRegister.Estat, saving || OscillatorStopped ? (byte)(status & ~Estat.ClkRdy) : (byte)(status | Estat.ClkRdy));
         }
     }
 
@@ -188,7 +206,7 @@ public sealed partial class Enc28j60Emulator
         bool asserted = (enable & Eie.IntIe) != 0 && (flags & enable & 0x7F) != 0;
         byte status = Get(ControlRegister.Estat);
         Set(ControlRegister.Estat, asserted ? (byte)(status | Estat.Int) : (byte)(status & ~Estat.Int));
-        if (_interrupt.SetLevel(!asserted))
+        if (_interrupt.SetLevel(!asserted || InterruptLineOpen))
             Interlocked.Exchange(ref _edgePending, 1);
     }
 

@@ -13,6 +13,7 @@ public sealed partial class Enc28j60Emulator
     private readonly byte[] _transmitFrame = new byte[EthernetBuffer.Size];
     private bool _stallNextTransmit;
     private bool _stalled;
+    private bool _stallAfterAbort;
     private int _lateCollisions;
     private int _transmitBusyRemaining;
 
@@ -64,14 +65,16 @@ public sealed partial class Enc28j60Emulator
     private void ResetTransmitEngine()
     {
         _stalled = false;
+        _stallAfterAbort = false;
         _transmitBusyRemaining = 0;
     }
 
     private void StartTransmit()
     {
-        if (_stallNextTransmit)
+        if (_stallNextTransmit || _stallAfterAbort)
         {
             _stallNextTransmit = false;
+            _stallAfterAbort = false;
             _stalled = true;
             return;
         }
@@ -131,6 +134,10 @@ public sealed partial class Enc28j60Emulator
         {
             _lateCollisions--;
             TransmitAborts++;
+            // Errata DS80349C #12: "In Half-Duplex mode, a hardware transmission abort ... may stall the internal
+            // transmit logic. The next packet transmit ... may never succeed (ECON1.TXRTS will remain set
+            // indefinitely)": until TXRST resets the logic.
+            _stallAfterAbort = !macon3.FullDuplex;
             Set(ControlRegister.Estat, (byte)(Get(ControlRegister.Estat) | Estat.TxAbrt | Estat.LateCol));
             // §7.1: an aborted packet also ends with TXIF; §12.1.3: TXERIF says it was aborted.
             SetInterruptFlag(Eir.TxIf | Eir.TxErIf);
@@ -143,7 +150,9 @@ public sealed partial class Enc28j60Emulator
             return;
         }
         FramesTransmitted++;
-        if (LinkUp)
+        if (IsLoopingBack)
+            Receive(_transmitFrame.AsSpan(0, sent), crcValid: true);
+        else if (LinkUp)
             SendToWire(_transmitFrame.AsSpan(0, sent));
     }
 }

@@ -28,13 +28,22 @@ public sealed partial class Enc28j60Emulator : ISpiBus
 
     /// <param name="revision">What EREVID reads: 02h B1, 04h B4, 05h B5, 06h B7.</param>
     /// <param name="clockFrequency">The SPI clock in Hz the emulated bus reports.</param>
-    public Enc28j60Emulator(byte revision = RevisionB7, int clockFrequency = Enc28j60.SpiClockFrequency)
+    /// <param name="leftInPowerSave">
+    /// The chip as a warm reboot finds it after Linux's enc28j60 driver: in power save (ECON2.PWRSV set, oscillator
+    /// stopped), where an SPI reset does nothing (errata DS80349C #19). Linux's driver enters power save at probe and
+    /// when the interface goes down (enc28j60_lowpower from enc28j60_probe and enc28j60_net_close).
+    /// </param>
+    public Enc28j60Emulator(byte revision = RevisionB7, int clockFrequency = Enc28j60.SpiClockFrequency, bool leftInPowerSave = false)
     {
         Revision = revision;
         ClockFrequency = clockFrequency;
         ResetLine = new ChipInputLine(true, high => HoldInReset(!high));
         lock (_gate)
+        {
             ResetChip();
+            if (leftInPowerSave)
+                WriteEcon2((byte)(Econ2.AutoInc | Econ2.PwrSv | Econ2.Vrps));
+        }
     }
 
     /// <summary>Raised, outside the emulator's lock, with each frame the chip puts on the wire (no FCS).</summary>
@@ -88,6 +97,8 @@ public sealed partial class Enc28j60Emulator : ISpiBus
                 receive.Fill(IsPresent && !_resetHeld ? (byte)0x00 : MissingChipLevel);
             if (IsPresent && !_resetHeld && !transmit.IsEmpty)
                 Decode(transmit, receive);
+            if (MisoStuckAt is byte level && !receive.IsEmpty)
+                receive.Fill(level);
         }
         RaiseDeferredEvents();
     }

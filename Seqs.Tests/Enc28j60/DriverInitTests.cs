@@ -9,7 +9,7 @@ namespace Seqs.Tests.Enc28j60;
 public sealed class DriverInitTests
 {
     [Test]
-    public void Initialization_StartsWithTheResetCommand_AndLeavesTheChipConfigured()
+    public void Initialization_StartsWithThePowerSaveCheckAndTheResetCommand_AndLeavesTheChipConfigured()
     {
         var chip = new Enc28j60Emulator();
         var bus = new RecordingSpiBus(chip);
@@ -17,7 +17,8 @@ public sealed class DriverInitTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(bus.Frames[0], Is.EqualTo(new byte[] { 0xFF }).AsCollection, "SRC");
+            Assert.That(bus.Frames[0], Is.EqualTo(new byte[] { 0x1E, 0x00 }).AsCollection, "RCR ECON2: errata #19, power save?");
+            Assert.That(bus.Frames[1], Is.EqualTo(new byte[] { 0xFF }).AsCollection, "SRC");
             Assert.That(bus.Frames.All(f => f.Length >= 1), Is.True);
             Assert.That(chip.PeekPair(ControlRegister.Erxst), Is.EqualTo(0x0000), "errata #5");
             Assert.That(chip.PeekPair(ControlRegister.Erxnd), Is.EqualTo(0x19FF));
@@ -34,7 +35,7 @@ public sealed class DriverInitTests
             Assert.That(chip.PeekPhy(PhyRegister.Phcon2), Is.Zero);
             Assert.That(chip.PeekPhy(PhyRegister.Phlcon), Is.EqualTo(0x3476));
             Assert.That(chip.PeekPhy(PhyRegister.Phie), Is.EqualTo(0x0012));
-            Assert.That(chip.PeekRegister(ControlRegister.Eie), Is.EqualTo(0xD1), "INTIE|PKTIE|LINKIE|RXERIE");
+            Assert.That(chip.PeekRegister(ControlRegister.Eie), Is.EqualTo(0xD3), "INTIE|PKTIE|LINKIE|TXERIE|RXERIE");
             Assert.That(chip.PeekRegister(ControlRegister.Econ1) & Econ1.RxEn, Is.Not.Zero);
             Assert.That(chip.PeekRegister(ControlRegister.Econ2), Is.EqualTo(0x88), "AUTOINC|VRPS");
             Assert.That(driver.Revision, Is.EqualTo(Enc28j60Emulator.RevisionB7));
@@ -89,7 +90,7 @@ public sealed class DriverInitTests
     [Test]
     public void SpiClockAboveTwentyMegahertz_IsRefused()
     {
-        var chip = new Enc28j60Emulator(clockFrequency: 25_000_000);
+        var chip = new Enc28j60Emulator(clockFrequency: 20_000_001);
         Assert.Throws<ArgumentException>(() => new Drivers.Enc28j60.Enc28j60(chip));
     }
 

@@ -89,10 +89,10 @@ public sealed class FullStackOverEmulatorTests
 
         net.Chip.InjectTransmitStall();
         net.Ping(net.A, SimulatedPair.AddressB);
-        net.Ping(net.A, SimulatedPair.AddressB);
+        net.Simulation.RunFor(TimeSpan.FromSeconds(4)); // the transmit timeout, longer than any PAUSE
 
-        Assert.That(net.Driver.Counters.TransmitStalls, Is.EqualTo(1));
         Assert.That(net.Ping(net.A, SimulatedPair.AddressB).Status, Is.EqualTo(PingStatus.Success));
+        Assert.That(net.Driver.Counters.TransmitStalls, Is.EqualTo(1));
     }
 
     [Test]

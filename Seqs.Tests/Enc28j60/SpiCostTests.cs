@@ -6,31 +6,36 @@ namespace Seqs.Tests.Enc28j60;
 /// <summary>
 /// The driver's cost on real hardware, counted by the emulator: SPI exchanges (chip-select frames) and bytes beyond
 /// the frame itself, per frame, in steady state. Issue 7 sets the targets: at most 6 exchanges and 32 extra bytes
-/// per full-size frame in each direction. Transmit takes 7: the errata #12 reset before every frame needs its own
-/// ECON1 write between setting TXRST and setting TXRTS (see the driver README). The numbers are printed for the
-/// driver README.
+/// per full-size frame in each direction. Full-duplex transmit takes at most 6 (issue 15: no errata #12 reset, which
+/// is a half-duplex erratum); half duplex keeps the reset before every frame and takes 8. The numbers are printed
+/// for the driver README.
 /// </summary>
 public sealed class SpiCostTests
 {
     private const int Warmup = 12;
     private const int Measured = 300;
 
-    [TestCase(true)]
-    [TestCase(false)]
-    public void FullSizeFrameReceived_CostsAtMostSixExchangesAndThirtyTwoExtraBytes(bool interruptLine)
+    /// <summary>
+    /// Without INT the loop reads EPKTCNT once more per frame; and since ERXRDPT is written low byte first
+    /// (§7.2.4, issue 15) freeing space every third full-size frame costs a bank switch and two writes, a third of an
+    /// exchange per frame more than the undocumented high-byte-only write did.
+    /// </summary>
+    [TestCase(true, 6.0)]
+    [TestCase(false, 6.34)]
+    public void FullSizeFrameReceived_StaysWithinItsExchangeBudgetAndThirtyTwoExtraBytes(bool interruptLine, double budget)
     {
         var (exchanges, extraBytes) = ReceiveCost(1514, interruptLine);
 
-        Assert.That(exchanges, Is.LessThanOrEqualTo(6.0));
+        Assert.That(exchanges, Is.LessThanOrEqualTo(budget));
         Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
     }
 
     [Test]
-    public void FullSizeFrameTransmitted_WithTheTxrstPulse_CostsSevenExchangesAndAtMostThirtyTwoExtraBytes()
+    public void FullSizeFrameTransmitted_InFullDuplex_CostsAtMostSixExchangesAndThirtyTwoExtraBytes()
     {
         var (exchanges, extraBytes) = TransmitCost(1514);
 
-        Assert.That(exchanges, Is.EqualTo(7.0));
+        Assert.That(exchanges, Is.LessThanOrEqualTo(6.0));
         Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
     }
 
@@ -59,7 +64,7 @@ public sealed class SpiCostTests
     public void TransmitCost_IsReported(int length)
     {
         var (exchanges, extraBytes) = TransmitCost(length);
-        Assert.That(exchanges, Is.LessThanOrEqualTo(7.0));
+        Assert.That(exchanges, Is.LessThanOrEqualTo(6.0));
         Assert.That(extraBytes, Is.LessThanOrEqualTo(32.0));
     }
 
@@ -78,7 +83,7 @@ public sealed class SpiCostTests
 
         double exchanges = (double)board.Chip.SpiExchanges / Measured;
         TestContext.Out.WriteLine($"transmit, lengths alternating 1000/1514: {exchanges:F2} exchanges per frame");
-        Assert.That(exchanges, Is.EqualTo(9.0));
+        Assert.That(exchanges, Is.EqualTo(8.0));
     }
 
     private static (double Exchanges, double ExtraBytes) ReceiveCost(int length, bool interruptLine)

@@ -26,16 +26,9 @@ internal static class EthernetBuffer
     public static int ReceiveDistance(int from, int to) => to >= from ? to - from : to - from + ReceiveSize;
 
     /// <summary>
-    /// ERXRDPT for a read position: the last address of the form xxFFh behind it, or ERXND (19FFh) when that would
-    /// fall before ERXST. Always odd (errata #14), and its low byte never changes, so freeing space writes only
-    /// ERXRDPTH (the latched ERXRDPTL stays FFh). Up to 255 bytes already read stay reserved until the next free.
+    /// ERXRDPT for a read position: the address just behind it, or ERXND when that would fall before ERXST (errata
+    /// DS80349C #14 workaround, as Linux's erxrdpt_workaround). Packets start on even addresses (§7.2.2), so it is
+    /// always odd, as errata #14 requires.
     /// </summary>
-    public static int ReceiveReadPointerFor(int nextPacket)
-    {
-        int page = nextPacket & ~0xFF;
-        return page == ReceiveStart ? ReceiveEnd : page - 1;
-    }
-
-    /// <summary>The first address ERXRDPT does not protect from the hardware: the one after it, wrapping at ERXND.</summary>
-    public static int AfterReadPointer(int readPointer) => readPointer == ReceiveEnd ? ReceiveStart : readPointer + 1;
+    public static int ReceiveReadPointerFor(int nextPacket) => nextPacket == ReceiveStart ? ReceiveEnd : nextPacket - 1;
 }
