@@ -45,6 +45,12 @@ public sealed partial class Cyw43439
         if (firmware is null)
             throw new ArgumentNullException(nameof(firmware));
         ThrowIfDisposed();
+        if (firmware.Clm.IsEmpty)
+        {
+            // embassy control.rs init and cyw43-driver cyw43_ll_wifi_on always load the CLM: without it the firmware
+            // has no regulatory data and finds no channel to scan or join on.
+            throw new Cyw43BootException(BootStep.Clm, "no CLM was given: the firmware needs the CLM blob (43439A0_clm.bin) for any channel to scan or join on; see the driver README, \"Firmware\".");
+        }
         IsInitialized = false;
         _firmwareRunning = false;
         long start = _time.GetTimestamp();
@@ -58,6 +64,8 @@ public sealed partial class Cyw43439
             await StartFirmwareAsync(cancellationToken).ConfigureAwait(false);
             _firmwareRunning = true;
             await StartWlanAsync(firmware, cancellationToken).ConfigureAwait(false);
+            lock (_busGate)
+                TakeHostWakeLocked(); // the answers to the set-up ioctls latched F2_PACKET_AVAILABLE
         }
         catch (Exception e) when (e is not Cyw43BootException and not OperationCanceledException and not ObjectDisposedException)
         {
@@ -81,6 +89,7 @@ public sealed partial class Cyw43439
         ChipId = 0;
         ResetSdpcmLocked();
         _powerOn.Write(false);
+        _bus.PrepareForPowerUp();
         await DelayAsync(PowerOffTime, cancellationToken).ConfigureAwait(false);
         _powerOn.Write(true);
         await DelayAsync(PowerOnSettleTime, cancellationToken).ConfigureAwait(false);
@@ -111,16 +120,18 @@ public sealed partial class Cyw43439
         WriteF0(BusRegister.Interrupt, InterruptFlags.WriteOneToClear, 1);
         WriteF0(BusRegister.InterruptEnable, InterruptFlags.EnabledAtBusInit, 2);
 
+        // embassy runner.rs init and cyw43-driver cyw43_ll_bus_init request ALP before the watermark probe: the
+        // backplane registers run on that clock.
         Begin(BootStep.BackplaneCheck);
+        WriteF1(BackplaneRegister.ChipClockCsr, ChipClockCsr.AlpRequest);
         WriteF1(BackplaneRegister.Function2Watermark, WatermarkProbe);
         Expect(ReadF1(BackplaneRegister.Function2Watermark), WatermarkProbe, "the F2 watermark read back over F1");
     }
 
-    /// <summary>Reference §2 steps 1-2.</summary>
+    /// <summary>Reference §2 steps 1-2: wait for the ALP clock requested before the watermark probe.</summary>
     private async Task StartClockAsync(CancellationToken cancellationToken)
     {
         Begin(BootStep.AlpClock);
-        WriteF1(BackplaneRegister.ChipClockCsr, ChipClockCsr.AlpRequest);
         byte csr = 0;
         await PollAsync(_options.AlpClockTimeout, () => new ChipClockCsr(csr = ReadF1(BackplaneRegister.ChipClockCsr)).IsAlpAvailable,
             () => $"CHIP_CLOCK_CSR reads {csr:X2}h: ALP_AVAIL never came.", cancellationToken).ConfigureAwait(false);
@@ -180,6 +191,9 @@ public sealed partial class Cyw43439
             () => $"the status word reads {status}: F2_RX_READY never came.", cancellationToken).ConfigureAwait(false);
         WriteF1(BackplaneRegister.PullUp, 0);
         ReadF1(BackplaneRegister.PullUp);
+        // Keep the high-throughput clock requested from here on (cyw43-driver cyw43_ll_bus_init writes HT_REQ to
+        // CHIP_CLOCK_CSR once F2 is ready).
+        WriteF1(BackplaneRegister.ChipClockCsr, ChipClockCsr.HtRequest);
         var interrupts = _gspi.ReadInterrupts();
         if (interrupts.HasErrors)
         {
@@ -200,7 +214,7 @@ public sealed partial class Cyw43439
         await DelayAsync(CoreResetWait, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reference §2 step 3: disable; IOCTRL = FGC|CLK; RESETCTRL = 0; wait; IOCTRL = CLK.</summary>
+    /// <summary>Reference §2 step 3: disable; IOCTRL = FGC|CLK; RESETCTRL = 0; wait; IOCTRL = CLK; wait (embassy runner.rs core_reset).</summary>
     private async Task ResetCoreAsync(uint wrapper, CancellationToken cancellationToken)
     {
         await DisableCoreAsync(wrapper, cancellationToken).ConfigureAwait(false);
@@ -210,6 +224,7 @@ public sealed partial class Cyw43439
         await DelayAsync(CoreResetWait, cancellationToken).ConfigureAwait(false);
         _backplane.Write8(CoreWrapper.IoControl(wrapper), CoreWrapper.IoControlClock);
         _backplane.Read8(CoreWrapper.IoControl(wrapper));
+        await DelayAsync(CoreResetWait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes <paramref name="image"/> with its last partial word padded with zeros to 4 bytes.</summary>

@@ -18,8 +18,15 @@ namespace Seqs.Drivers.Cyw43;
 /// </summary>
 public sealed partial class Cyw43439 : IDisposable
 {
-    /// <summary>The gSPI clock the reference gives for the Pico W: about 50 MHz (reference §7, unverified).</summary>
-    public const int SpiClockFrequency = 50_000_000;
+    /// <summary>
+    /// The default gSPI clock on spidev: 25 MHz, soypat/cyw43439's. The chip takes up to 50 MHz, but a mode-0 host
+    /// samples on the rising edge, which is reliable only to about 33 MHz (embassy cyw43-pio moves its sample point
+    /// to the falling edge above 37.5 MHz, which spidev cannot do); docs/reference/cyw43439.md §7.
+    /// </summary>
+    public const int SpiClockFrequency = 25_000_000;
+
+    /// <summary>The fastest clock at which a rising-edge (mode 0) host still samples the chip's output reliably; <see cref="SpidevCyw43Bus"/> refuses more.</summary>
+    public const int MaxRisingEdgeClockFrequency = 33_000_000;
 
     private readonly Cyw43Bus _bus;
     private readonly IDigitalLine _powerOn;

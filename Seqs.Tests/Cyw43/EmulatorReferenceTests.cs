@@ -96,6 +96,7 @@ public sealed class EmulatorReferenceTests
         var chip = PoweredChip();
         var raw = new RawGspi(chip);
         raw.Configure();
+        raw.Write(1, 0x1000E, 0x08, 1); // ALP_AVAIL_REQ: the backplane registers need the ALP clock
         raw.Write(1, 0x10008, 0x10, 1);
 
         byte[] receive = raw.Frame(RawGspi.Command(false, 1, 0x10008, 1), [], 8);
