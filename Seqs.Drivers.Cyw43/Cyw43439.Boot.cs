@@ -51,14 +51,10 @@ public sealed partial class Cyw43439
             // has no regulatory data and finds no channel to scan or join on.
             throw new Cyw43BootException(BootStep.Clm, "no CLM was given: the firmware needs the CLM blob (43439A0_clm.bin) for any channel to scan or join on; see the driver README, \"Firmware\".");
         }
-        IsInitialized = false;
-        _firmwareRunning = false;
         long start = _time.GetTimestamp();
-        try
+        await RunBootStepsAsync(async () =>
         {
-            await PowerUpAsync(cancellationToken).ConfigureAwait(false);
-            await StartBusAsync(cancellationToken).ConfigureAwait(false);
-            await StartClockAsync(cancellationToken).ConfigureAwait(false);
+            await IdentifyStepsAsync(cancellationToken).ConfigureAwait(false);
             await ResetCoresAsync(cancellationToken).ConfigureAwait(false);
             Download(firmware);
             await StartFirmwareAsync(cancellationToken).ConfigureAwait(false);
@@ -66,6 +62,32 @@ public sealed partial class Cyw43439
             await StartWlanAsync(firmware, cancellationToken).ConfigureAwait(false);
             lock (_busGate)
                 TakeHostWakeLocked(); // the answers to the set-up ioctls latched F2_PACKET_AVAILABLE
+        }).ConfigureAwait(false);
+        IsInitialized = true;
+        Log.Booted(_logger, ChipId, _busName, firmware.Firmware.Length, firmware.Nvram.Length, _time.GetElapsedTime(start));
+    }
+
+    /// <summary>
+    /// Powers the chip up, brings up the gSPI bus and the backplane and reads the chip ID, without firmware: the first
+    /// steps of <see cref="InitializeAsync"/>, for wiring checks. <see cref="TestPatternRead"/> and
+    /// <see cref="ChipId"/> tell what was read. The chip stays powered; <see cref="InitializeAsync"/> power-cycles it.
+    /// </summary>
+    /// <exception cref="Cyw43BootException">A step failed or timed out; <see cref="Cyw43BootException.Step"/> says which.</exception>
+    public async Task<ushort> IdentifyAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await RunBootStepsAsync(() => IdentifyStepsAsync(cancellationToken)).ConfigureAwait(false);
+        return ChipId;
+    }
+
+    /// <summary>Runs boot steps from a powered-down state of the driver; a failure becomes a <see cref="Cyw43BootException"/> naming the step.</summary>
+    private async Task RunBootStepsAsync(Func<Task> steps)
+    {
+        IsInitialized = false;
+        _firmwareRunning = false;
+        try
+        {
+            await steps().ConfigureAwait(false);
         }
         catch (Exception e) when (e is not Cyw43BootException and not OperationCanceledException and not ObjectDisposedException)
         {
@@ -77,8 +99,13 @@ public sealed partial class Cyw43439
             _firmwareRunning = false;
             throw;
         }
-        IsInitialized = true;
-        Log.Booted(_logger, ChipId, _busName, firmware.Firmware.Length, firmware.Nvram.Length, _time.GetElapsedTime(start));
+    }
+
+    private async Task IdentifyStepsAsync(CancellationToken cancellationToken)
+    {
+        await PowerUpAsync(cancellationToken).ConfigureAwait(false);
+        await StartBusAsync(cancellationToken).ConfigureAwait(false);
+        await StartClockAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PowerUpAsync(CancellationToken cancellationToken)
@@ -87,6 +114,7 @@ public sealed partial class Cyw43439
         _gspi.Reset();
         _backplane.Reset();
         ChipId = 0;
+        TestPatternRead = 0;
         ResetSdpcmLocked();
         _powerOn.Write(false);
         _bus.PrepareForPowerUp();
@@ -100,9 +128,11 @@ public sealed partial class Cyw43439
     {
         Begin(BootStep.BusTestPattern);
         uint read = 0;
-        await PollAsync(_options.BusReadyTimeout, () => (read = ReadF0(BusRegister.TestReadOnly, 4)) == TestPattern.ReadOnlyValue,
+        await PollAsync(_options.BusReadyTimeout, () => (TestPatternRead = read = ReadF0(BusRegister.TestReadOnly, 4)) == TestPattern.ReadOnlyValue,
             () => read == TestPattern.ReadOnlyValueUnswapped
                 ? $"the test register reads {read:X8}h, the pattern with its halves exchanged: the bus is already in 32-bit mode, so WL_REG_ON did not power-cycle the chip."
+                : TestPattern.IsShiftedByOneBit(read)
+                ? $"the test register reads {read:X8}h, FEEDBEADh shifted by one bit: the host samples on the wrong clock edge or the clock on {_busName} is too fast for rising-edge sampling; lower it (25 MHz is safe)."
                 : $"no CYW43439 answered on {_busName}: the test register reads {read:X8}h, not FEEDBEADh. Check power, WL_REG_ON, CS, clock and data wiring.",
             cancellationToken).ConfigureAwait(false);
 

@@ -95,6 +95,15 @@ public sealed partial class Cyw43439 : IDisposable
     /// <summary>The chip ID read from ChipCommon at boot: 0xA9AF (43439); 0 before.</summary>
     public ushort ChipId { get; private set; }
 
+    /// <summary>The last value the handshake read from the test register F0 0x14 (0xFEEDBEAD when the bus works); 0 before.</summary>
+    public uint TestPatternRead { get; private set; }
+
+    /// <summary>
+    /// Whether <see cref="TestPatternRead"/> is FEEDBEADh one bit off on the wire: the host sampled each bit a clock late
+    /// or early (a wrong sample edge or a clock too fast for it), not a broken line.
+    /// </summary>
+    public bool IsTestPatternShiftedByOneBit => TestPattern.IsShiftedByOneBit(TestPatternRead);
+
     /// <summary>The status word of the last gSPI transaction.</summary>
     public GspiStatus Status => _gspi.Status;
 
