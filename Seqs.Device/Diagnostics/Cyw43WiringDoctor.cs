@@ -141,8 +141,10 @@ internal sealed class Cyw43WiringDoctor : IWiringDoctor
         for (int i = 0; i < FileSizes.Length; i++)
         {
             (string what, string option, int min, int max) = FileSizes[i];
-            if (paths[i] is not string path || !File.Exists(path))
-                return (DoctorStep.Fail(Files, $"the {what} file {option} '{paths[i]}' does not exist; Seqs does not ship the Infineon blobs: see Seqs.Drivers.Cyw43/README.md, \"Firmware\"."), null);
+            if (paths[i] is not string path)
+                return (DoctorStep.Fail(Files, option == "--clm" ? Cyw43NicKind.MissingClm : $"no {option} given."), null);
+            if (!File.Exists(path))
+                return (DoctorStep.Fail(Files, $"the {what} file {option} '{path}' does not exist; Seqs does not ship the Infineon blobs: see Seqs.Drivers.Cyw43/README.md, \"Firmware\"."), null);
             long length = new FileInfo(path).Length;
             if (length < min || length > max)
                 return (DoctorStep.Fail(Files, $"the {what} file '{path}' has {length} bytes, not {min}-{max}: is it truncated, or another file ({option})?"), null);

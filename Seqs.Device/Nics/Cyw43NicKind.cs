@@ -25,6 +25,9 @@ internal sealed class Cyw43NicKind : INicKind
     /// <summary>What the emulator boots when no <c>--firmware</c> is given: it accepts any non-empty images.</summary>
     internal static readonly Cyw43Firmware EmulatorImages = new(new byte[] { 0x53, 0x45, 0x51, 0x53 }, "emulated=1\0"u8.ToArray(), "emulated CLM"u8.ToArray());
 
+    /// <summary>Why a real chip does not start without <c>--clm</c>.</summary>
+    public const string MissingClm = "--nic cyw43 needs --clm PATH with --firmware, the regulatory data (43439A0_clm.bin) without which the firmware has no channel to scan or join on: see Seqs.Drivers.Cyw43/README.md, \"Firmware\".";
+
     /// <summary>The most virtual time the boot and join may take on the simulated LAN: the power-up waits and the join timeout, with room.</summary>
     private static readonly TimeSpan SimulatedStartLimit = TimeSpan.FromSeconds(60);
 
@@ -104,9 +107,11 @@ internal sealed class Cyw43NicKind : INicKind
     /// The <c>--firmware</c>, <c>--nvram</c> and <c>--clm</c> files, read before any hardware is touched; without
     /// <c>--firmware</c> (the chip emulator only) a stand-in image.
     /// </summary>
-    /// <exception cref="DeviceStartException">A file is missing or unreadable, or the images do not fit.</exception>
+    /// <exception cref="DeviceStartException">A file is missing or unreadable (<c>--clm</c> included), or the images do not fit.</exception>
     public static Cyw43Firmware LoadFirmware(Cyw43NicOptions wifi)
     {
+        if (wifi.FirmwarePath is not null && wifi.ClmPath is null)
+            throw new DeviceStartException(MissingClm);
         try
         {
             return wifi.FirmwarePath is string path ? Cyw43Firmware.FromFiles(path, wifi.NvramPath!, wifi.ClmPath) : EmulatorImages;

@@ -66,7 +66,7 @@ internal sealed record Cyw43NicOptions
     /// <summary>The CYW43439 NVRAM file (<c>--nvram</c>).</summary>
     public string? NvramPath { get; private init; }
 
-    /// <summary>The CLM blob (<c>--clm</c>), required with <c>--firmware</c>: the firmware has no channel to use without it.</summary>
+    /// <summary>The CLM blob (<c>--clm</c>); the chip does not start without it (<see cref="Cyw43NicKind.LoadFirmware"/>), but <c>doctor</c> reports it missing.</summary>
     public string? ClmPath { get; private init; }
 
     /// <summary><see cref="SpidevTransportName"/> (SPI 3-wire, the default) or <see cref="GpioTransportName"/> (bit-banged).</summary>
@@ -99,7 +99,7 @@ internal sealed record Cyw43NicOptions
         if (!SpidevOptions.TryRead(given, Cyw43439.SpiClockFrequency, out SpidevOptions spidev, out error))
             return false;
         if (spidev.ClockFrequency > Cyw43439.MaxRisingEdgeClockFrequency)
-            return DeviceOptions.Fail($"--spi-hz {spidev.ClockFrequency} is too fast for spidev to read the CYW43439: SPI mode 0 samples on the rising edge, reliable only up to {Cyw43439.MaxRisingEdgeClockFrequency} Hz (embassy cyw43-pio changes edge above 37.5 MHz, spidev cannot); give at most {Cyw43439.MaxRisingEdgeClockFrequency}, or leave --spi-hz out for {Cyw43439.SpiClockFrequency}.", out error);
+            return DeviceOptions.Fail($"--spi-hz {spidev.ClockFrequency} is too fast for spidev to read the CYW43439: SPI mode 0 samples on the rising edge, reliable only up to {Cyw43439.MaxRisingEdgeClockFrequency} Hz (embassy cyw43-pio changes edge above 37.5 MHz, spidev cannot); give {Cyw43439.MaxRisingEdgeClockFrequency} or less, or leave --spi-hz out for {Cyw43439.SpiClockFrequency}.", out error);
         if (given.ContainsKey(EmulatorFaultOption) && !given.ChipEmulator)
             return DeviceOptions.Fail("--emulator-fault makes the --chip-emulator show a fault; a real chip has its own, so add --chip-emulator or drop --emulator-fault.", out error);
         if (given.ContainsKey(DeviceOptions.MacOption) && !given.ChipEmulator)
@@ -209,8 +209,6 @@ internal sealed record Cyw43NicOptions
             return DeviceOptions.Fail("--nic cyw43 needs --firmware PATH, the CYW43439 WLAN firmware (43439A0.bin); Seqs does not ship it: see Seqs.Drivers.Cyw43/README.md, \"Firmware\".", out error);
         if ((required || firmware is not null) && nvram is null)
             return DeviceOptions.Fail("--nic cyw43 needs --nvram PATH with --firmware, the board's NVRAM (nvram_rp2040.bin for a Pico W module): see Seqs.Drivers.Cyw43/README.md, \"Firmware\".", out error);
-        if (firmware is not null && !given.ContainsKey(ClmOption))
-            return DeviceOptions.Fail("--nic cyw43 needs --clm PATH with --firmware, the regulatory data (43439A0_clm.bin) without which the firmware has no channel to scan or join on: see Seqs.Drivers.Cyw43/README.md, \"Firmware\".", out error);
         if (firmware is null && nvram is not null)
             return DeviceOptions.Fail("--nvram needs --firmware, the image it goes with.", out error);
         if (firmware is null && given.ContainsKey(ClmOption))

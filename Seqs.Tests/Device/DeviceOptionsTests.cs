@@ -264,7 +264,7 @@ public sealed class DeviceOptionsTests
 
     private static Enc28j60NicOptions Wiring(DeviceOptions options) => options.NicOptions<Enc28j60NicOptions>();
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap, --emulator-fault, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60, cyw43, serial.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
