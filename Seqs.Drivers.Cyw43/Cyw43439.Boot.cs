@@ -150,8 +150,7 @@ public sealed partial class Cyw43439
         WriteF0(BusRegister.Interrupt, InterruptFlags.WriteOneToClear, 1);
         WriteF0(BusRegister.InterruptEnable, InterruptFlags.EnabledAtBusInit, 2);
 
-        // embassy runner.rs init and cyw43-driver cyw43_ll_bus_init request ALP before the watermark probe: the
-        // backplane registers run on that clock.
+        // embassy runner.rs Runner::init requests ALP before the watermark probe and waits for ALP_AVAIL after it.
         Begin(BootStep.BackplaneCheck);
         WriteF1(BackplaneRegister.ChipClockCsr, ChipClockCsr.AlpRequest);
         WriteF1(BackplaneRegister.Function2Watermark, WatermarkProbe);
@@ -221,8 +220,8 @@ public sealed partial class Cyw43439
             () => $"the status word reads {status}: F2_RX_READY never came.", cancellationToken).ConfigureAwait(false);
         WriteF1(BackplaneRegister.PullUp, 0);
         ReadF1(BackplaneRegister.PullUp);
-        // Keep the high-throughput clock requested from here on (cyw43-driver cyw43_ll_bus_init writes HT_REQ to
-        // CHIP_CLOCK_CSR once F2 is ready).
+        // Keep the high-throughput clock requested from here on (cyw43-driver cyw43_ll_bus_sleep_helper writes
+        // HT_AVAIL_REQ to CHIP_CLOCK_CSR while the bus is up).
         WriteF1(BackplaneRegister.ChipClockCsr, ChipClockCsr.HtRequest);
         var interrupts = _gspi.ReadInterrupts();
         if (interrupts.HasErrors)

@@ -11,7 +11,8 @@ namespace Seqs.Drivers.Cyw43;
 /// <summary>
 /// Infineon CYW43439 Wi-Fi chip (the Raspberry Pi Pico W's) over gSPI. <see cref="InitializeAsync"/> powers the
 /// chip up through WL_REG_ON, brings up the gSPI bus, boots the WLAN firmware over the backplane and sets Wi-Fi up
-/// (<c>/work/shared/reference/cyw43439.md</c> §1-3, after embassy-rs cyw43 and soypat/cyw43439);
+/// (embassy-rs cyw43 runner.rs, bus.rs and control.rs, soypat/cyw43439; collected in <c>docs/reference/cyw43439.md</c>
+/// §1-3, which "reference §N" in this driver's comments means);
 /// <see cref="JoinAsync"/> joins a network, and the driver is then the stack's <see cref="IEthernetNic"/>. The stack's
 /// loop and the Wi-Fi calls may run on different threads: one lock guards the bus. The driver owns the bus and the
 /// lines it is given and disposes them; disposing also powers the chip off.

@@ -219,8 +219,8 @@ public sealed partial class Cyw43Emulator
                     DropF2Frame();
                 break;
             case (int)BackplaneRegister.Function2Watermark when !_alpRequested:
-                // The backplane registers run on the ALP clock: embassy runner.rs and cyw43-driver cyw43_ll_bus_init
-                // request ALP before they write the watermark and read it back; without it the write is lost here.
+                // embassy runner.rs Runner::init requests ALP before it writes the watermark and reads it back; the
+                // emulator takes the backplane registers to need that clock and loses the write without it.
                 break;
             default:
                 _f1Registers[address] = value;

@@ -7,7 +7,7 @@ namespace Seqs.Drivers.Cyw43.Emulation;
 
 /// <summary>
 /// A behavioural model of the CYW43439 behind <see cref="ISpiBus"/>, at the gSPI transaction level
-/// (<c>/work/shared/reference/cyw43439.md</c> §6): every chip-select frame starts with a command word; the model
+/// (after embassy-rs cyw43, cyw43-driver and its tests/mock_sdio.c; <c>docs/reference/cyw43439.md</c> §6): every chip-select frame starts with a command word; the model
 /// decodes it in the 16-bit start-up mode or in 32-bit mode, serves F0 (bus registers, interrupts, status word,
 /// per-function response delays) and F1 (window, backplane RAM, cores, clocks), and boots "firmware" when the WLAN
 /// core leaves reset with a non-empty image and a consistent NVRAM footer. On a full-duplex frame it drives the

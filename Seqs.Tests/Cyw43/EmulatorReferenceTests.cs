@@ -4,7 +4,8 @@ using Seqs.Simulation;
 namespace Seqs.Tests.Cyw43;
 
 /// <summary>
-/// The emulator against the facts of /work/shared/reference/cyw43439.md, through hand-built frames (<see cref="RawGspi"/>),
+/// The emulator against the facts of the reference drivers (embassy-rs cyw43, cyw43-driver, soypat/cyw43439) as
+/// docs/reference/cyw43439.md collects them, through hand-built frames (<see cref="RawGspi"/>),
 /// independent of the driver.
 /// </summary>
 public sealed class EmulatorReferenceTests
