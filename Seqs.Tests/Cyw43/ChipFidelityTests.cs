@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Device.Gpio;
 using Seqs.Drivers.Cyw43;
 using Seqs.Drivers.Cyw43.Emulation;
@@ -14,6 +15,14 @@ namespace Seqs.Tests.Cyw43;
 public sealed class ChipFidelityTests
 {
     private const int Clock = 11, Data = 10, ChipSelect = 8;
+
+    /// <summary>Whether <paramref name="frame"/> is a 1-byte F1 write of <paramref name="value"/> to <paramref name="address"/>'s window offset (32-bit mode).</summary>
+    private static bool IsF1Write(byte[] frame, uint address, byte value)
+    {
+        var command = new GspiCommand(BinaryPrimitives.ReadUInt32BigEndian(frame));
+        return command.IsWrite && command.Function == BusFunction.Backplane && command.Length == 1
+            && (uint)command.Address == (address & 0x7FFF) && frame.Length >= 8 && frame[7] == value;
+    }
 
     [Test]
     public void BitBanged_ReadsBeforeTheRisingEdge_SoHighSpeedModeGivesTheRightBits()
@@ -170,6 +179,23 @@ public sealed class ChipFidelityTests
             Assert.That(board.Driver.IsInitialized, Is.True, "the emulator drops watermark writes made before an ALP request");
             Assert.That(board.Chip.ClockRequest & ChipClockCsr.HtRequest, Is.EqualTo(ChipClockCsr.HtRequest));
         }
+    }
+
+    [Test]
+    public void CoreReset_WaitsAMillisecondAfterTheLastIoControlWrite()
+    {
+        using var board = new EmulatedCyw43Board();
+        var recorder = new RecordingSpiBus(board.Chip);
+        var times = new List<TimeSpan>();
+        using var driver = new Cyw43439(new FullDuplexCyw43Bus(new TimedSpiBus(recorder, board.Clock, times.Add)), board.Chip.PowerLine,
+            options: new Cyw43Options { TimeProvider = board.Clock });
+
+        VirtualTime.Run(board.Clock, driver.InitializeAsync(SyntheticFirmware.Small()));
+
+        // embassy runner.rs core_reset: IOCTRL = CLK, read it back, then 1 ms before anything else.
+        int clockOn = recorder.Frames.FindLastIndex(frame => IsF1Write(frame, CoreWrapper.IoControl(Cyw43439Map.WlanArmWrapper), CoreWrapper.IoControlClock));
+        Assert.That(clockOn, Is.GreaterThan(0));
+        Assert.That(times[clockOn + 2] - times[clockOn + 1], Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(1)));
     }
 
     [Test]
