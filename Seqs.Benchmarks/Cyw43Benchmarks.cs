@@ -32,10 +32,11 @@ public class Cyw43Benchmarks // not sealed: BenchmarkDotNet's generated runner d
         chip.Attach(air);
         _driver = new Cyw43439(new FullDuplexCyw43Bus(chip), chip.PowerLine, chip.HostWakeLine, new Cyw43Options { TimeProvider = clock });
         var random = new Random(1);
-        byte[] firmware = new byte[4096], nvram = new byte[744];
+        byte[] firmware = new byte[4096], nvram = new byte[744], clm = new byte[984];
         random.NextBytes(firmware);
         random.NextBytes(nvram);
-        RunInVirtualTime(clock, _driver.InitializeAsync(new Cyw43Firmware(firmware, nvram)));
+        random.NextBytes(clm);
+        RunInVirtualTime(clock, _driver.InitializeAsync(new Cyw43Firmware(firmware, nvram, clm)));
         RunInVirtualTime(clock, _driver.JoinAsync(Ssid, Passphrase));
         _frame = new byte[Cyw43439.MaxEthernetFrameSize];
         chip.MacAddress.Write(_frame);

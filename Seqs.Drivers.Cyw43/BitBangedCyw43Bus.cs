@@ -6,8 +6,10 @@ namespace Seqs.Drivers.Cyw43;
 /// <summary>
 /// gSPI bit-banged over <see cref="GpioController"/> pins, on one shared data line: the slow universal fallback for
 /// hosts without a 3-wire SPI controller. Mode 0, most significant bit first: the host sets the data line while the
-/// clock is low and raises the clock, at which the chip samples it; to read, the host releases the line (input) and
-/// samples it while the clock is high, the chip having set it from the rising edge. Each bit costs a few
+/// clock is low and raises the clock, at which the chip samples it. To read, the host releases the line (input) and
+/// samples it while the clock is still low, then raises the clock: in HIGH_SPEED mode, which the driver's bus
+/// configuration sets, the chip changes its output on the rising edge, so a read after the rising edge would see the
+/// next bit (soypat/cyw43439's bit-banged bus, which ran on Pico Ws, reads before raising CLK). Each bit costs a few
 /// GpioController calls, so the clock is far below the chip's limit (see the README); the driver's timeouts are
 /// generous enough for that. The transport opens the pins and closes them, and disposes the controller when it
 /// created it or <c>shouldDispose</c> is true.
@@ -64,6 +66,13 @@ public sealed class BitBangedCyw43Bus : Cyw43Bus
         return status;
     }
 
+    /// <summary>Drives the data line low, so the chip's DATA2 strap selects gSPI when WL_REG_ON rises.</summary>
+    public override void PrepareForPowerUp()
+    {
+        Drive(true);
+        _gpio.Write(_data, PinValue.Low);
+    }
+
     public override string ToString() => $"bit-banged gSPI (CLK GPIO {_clock}, DATA GPIO {_data}, CS GPIO {_chipSelect})";
 
     protected override void Dispose(bool disposing)
@@ -110,8 +119,8 @@ public sealed class BitBangedCyw43Bus : Cyw43Bus
         uint word = 0;
         for (int bit = 0; bit < 32; bit++)
         {
-            _gpio.Write(_clock, PinValue.High);
             word = word << 1 | (_gpio.Read(_data) == PinValue.High ? 1u : 0u);
+            _gpio.Write(_clock, PinValue.High);
             _gpio.Write(_clock, PinValue.Low);
         }
         return word;

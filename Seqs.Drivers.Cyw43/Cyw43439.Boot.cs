@@ -45,19 +45,49 @@ public sealed partial class Cyw43439
         if (firmware is null)
             throw new ArgumentNullException(nameof(firmware));
         ThrowIfDisposed();
-        IsInitialized = false;
-        _firmwareRunning = false;
-        long start = _time.GetTimestamp();
-        try
+        if (firmware.Clm.IsEmpty)
         {
-            await PowerUpAsync(cancellationToken).ConfigureAwait(false);
-            await StartBusAsync(cancellationToken).ConfigureAwait(false);
-            await StartClockAsync(cancellationToken).ConfigureAwait(false);
+            // embassy control.rs init and cyw43-driver cyw43_ll_wifi_on always load the CLM: without it the firmware
+            // has no regulatory data and finds no channel to scan or join on.
+            throw new Cyw43BootException(BootStep.Clm, "no CLM was given: the firmware needs the CLM blob (43439A0_clm.bin) for any channel to scan or join on; see the driver README, \"Firmware\".");
+        }
+        long start = _time.GetTimestamp();
+        await RunBootStepsAsync(async () =>
+        {
+            await IdentifyStepsAsync(cancellationToken).ConfigureAwait(false);
             await ResetCoresAsync(cancellationToken).ConfigureAwait(false);
             Download(firmware);
             await StartFirmwareAsync(cancellationToken).ConfigureAwait(false);
             _firmwareRunning = true;
             await StartWlanAsync(firmware, cancellationToken).ConfigureAwait(false);
+            lock (_busGate)
+                TakeHostWakeLocked(); // the answers to the set-up ioctls latched F2_PACKET_AVAILABLE
+        }).ConfigureAwait(false);
+        IsInitialized = true;
+        Log.Booted(_logger, ChipId, _busName, firmware.Firmware.Length, firmware.Nvram.Length, _time.GetElapsedTime(start));
+    }
+
+    /// <summary>
+    /// Powers the chip up, brings up the gSPI bus and the backplane and reads the chip ID, without firmware: the first
+    /// steps of <see cref="InitializeAsync"/>, for wiring checks. <see cref="TestPatternRead"/> and
+    /// <see cref="ChipId"/> tell what was read. The chip stays powered; <see cref="InitializeAsync"/> power-cycles it.
+    /// </summary>
+    /// <exception cref="Cyw43BootException">A step failed or timed out; <see cref="Cyw43BootException.Step"/> says which.</exception>
+    public async Task<ushort> IdentifyAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await RunBootStepsAsync(() => IdentifyStepsAsync(cancellationToken)).ConfigureAwait(false);
+        return ChipId;
+    }
+
+    /// <summary>Runs boot steps from a powered-down state of the driver; a failure becomes a <see cref="Cyw43BootException"/> naming the step.</summary>
+    private async Task RunBootStepsAsync(Func<Task> steps)
+    {
+        IsInitialized = false;
+        _firmwareRunning = false;
+        try
+        {
+            await steps().ConfigureAwait(false);
         }
         catch (Exception e) when (e is not Cyw43BootException and not OperationCanceledException and not ObjectDisposedException)
         {
@@ -69,8 +99,13 @@ public sealed partial class Cyw43439
             _firmwareRunning = false;
             throw;
         }
-        IsInitialized = true;
-        Log.Booted(_logger, ChipId, _busName, firmware.Firmware.Length, firmware.Nvram.Length, _time.GetElapsedTime(start));
+    }
+
+    private async Task IdentifyStepsAsync(CancellationToken cancellationToken)
+    {
+        await PowerUpAsync(cancellationToken).ConfigureAwait(false);
+        await StartBusAsync(cancellationToken).ConfigureAwait(false);
+        await StartClockAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PowerUpAsync(CancellationToken cancellationToken)
@@ -79,8 +114,10 @@ public sealed partial class Cyw43439
         _gspi.Reset();
         _backplane.Reset();
         ChipId = 0;
+        TestPatternRead = 0;
         ResetSdpcmLocked();
         _powerOn.Write(false);
+        _bus.PrepareForPowerUp();
         await DelayAsync(PowerOffTime, cancellationToken).ConfigureAwait(false);
         _powerOn.Write(true);
         await DelayAsync(PowerOnSettleTime, cancellationToken).ConfigureAwait(false);
@@ -91,9 +128,11 @@ public sealed partial class Cyw43439
     {
         Begin(BootStep.BusTestPattern);
         uint read = 0;
-        await PollAsync(_options.BusReadyTimeout, () => (read = ReadF0(BusRegister.TestReadOnly, 4)) == TestPattern.ReadOnlyValue,
+        await PollAsync(_options.BusReadyTimeout, () => (TestPatternRead = read = ReadF0(BusRegister.TestReadOnly, 4)) == TestPattern.ReadOnlyValue,
             () => read == TestPattern.ReadOnlyValueUnswapped
                 ? $"the test register reads {read:X8}h, the pattern with its halves exchanged: the bus is already in 32-bit mode, so WL_REG_ON did not power-cycle the chip."
+                : TestPattern.IsShiftedByOneBit(read)
+                ? $"the test register reads {read:X8}h, FEEDBEADh shifted by one bit: the host samples on the wrong clock edge or the clock on {_busName} is too fast for rising-edge sampling; lower it (25 MHz is safe)."
                 : $"no CYW43439 answered on {_busName}: the test register reads {read:X8}h, not FEEDBEADh. Check power, WL_REG_ON, CS, clock and data wiring.",
             cancellationToken).ConfigureAwait(false);
 
@@ -111,16 +150,17 @@ public sealed partial class Cyw43439
         WriteF0(BusRegister.Interrupt, InterruptFlags.WriteOneToClear, 1);
         WriteF0(BusRegister.InterruptEnable, InterruptFlags.EnabledAtBusInit, 2);
 
+        // embassy runner.rs Runner::init requests ALP before the watermark probe and waits for ALP_AVAIL after it.
         Begin(BootStep.BackplaneCheck);
+        WriteF1(BackplaneRegister.ChipClockCsr, ChipClockCsr.AlpRequest);
         WriteF1(BackplaneRegister.Function2Watermark, WatermarkProbe);
         Expect(ReadF1(BackplaneRegister.Function2Watermark), WatermarkProbe, "the F2 watermark read back over F1");
     }
 
-    /// <summary>Reference §2 steps 1-2.</summary>
+    /// <summary>Reference §2 steps 1-2: wait for the ALP clock requested before the watermark probe.</summary>
     private async Task StartClockAsync(CancellationToken cancellationToken)
     {
         Begin(BootStep.AlpClock);
-        WriteF1(BackplaneRegister.ChipClockCsr, ChipClockCsr.AlpRequest);
         byte csr = 0;
         await PollAsync(_options.AlpClockTimeout, () => new ChipClockCsr(csr = ReadF1(BackplaneRegister.ChipClockCsr)).IsAlpAvailable,
             () => $"CHIP_CLOCK_CSR reads {csr:X2}h: ALP_AVAIL never came.", cancellationToken).ConfigureAwait(false);
@@ -180,6 +220,9 @@ public sealed partial class Cyw43439
             () => $"the status word reads {status}: F2_RX_READY never came.", cancellationToken).ConfigureAwait(false);
         WriteF1(BackplaneRegister.PullUp, 0);
         ReadF1(BackplaneRegister.PullUp);
+        // Keep the high-throughput clock requested from here on (cyw43-driver cyw43_ll_bus_sleep_helper writes
+        // HT_AVAIL_REQ to CHIP_CLOCK_CSR while the bus is up).
+        WriteF1(BackplaneRegister.ChipClockCsr, ChipClockCsr.HtRequest);
         var interrupts = _gspi.ReadInterrupts();
         if (interrupts.HasErrors)
         {
@@ -200,7 +243,7 @@ public sealed partial class Cyw43439
         await DelayAsync(CoreResetWait, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reference §2 step 3: disable; IOCTRL = FGC|CLK; RESETCTRL = 0; wait; IOCTRL = CLK.</summary>
+    /// <summary>Reference §2 step 3: disable; IOCTRL = FGC|CLK; RESETCTRL = 0; wait; IOCTRL = CLK; wait (embassy runner.rs core_reset).</summary>
     private async Task ResetCoreAsync(uint wrapper, CancellationToken cancellationToken)
     {
         await DisableCoreAsync(wrapper, cancellationToken).ConfigureAwait(false);
@@ -210,6 +253,7 @@ public sealed partial class Cyw43439
         await DelayAsync(CoreResetWait, cancellationToken).ConfigureAwait(false);
         _backplane.Write8(CoreWrapper.IoControl(wrapper), CoreWrapper.IoControlClock);
         _backplane.Read8(CoreWrapper.IoControl(wrapper));
+        await DelayAsync(CoreResetWait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes <paramref name="image"/> with its last partial word padded with zeros to 4 bytes.</summary>

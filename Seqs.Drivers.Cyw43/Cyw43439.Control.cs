@@ -88,11 +88,17 @@ public sealed partial class Cyw43439
         }
         finally
         {
-            lock (_busGate)
-                _awaitedIoctlId = 0;
-            _ioctlGate.Release();
-            RaiseDeferred();
+            EndIoctl();
         }
+    }
+
+    /// <summary>No answer is awaited any more; the next ioctl may go.</summary>
+    private void EndIoctl()
+    {
+        lock (_busGate)
+            _awaitedIoctlId = 0;
+        _ioctlGate.Release();
+        RaiseDeferred();
     }
 
     private bool TrySendIoctl(Ioctl ioctl, bool set, ReadOnlySpan<byte> argument, int payloadLength)

@@ -53,13 +53,27 @@ public sealed partial class Cyw43439
                 if (!pollStatus)
                     return;
                 pollStatus = false;
-                _gspi.ReadStatus();
+                if (!TakeHostWakeLocked())
+                    _gspi.ReadStatus();
                 if (!_gspi.Status.F2PacketAvailable)
                     return;
             }
             ReadFrameLocked(Span<byte>.Empty, out _);
             pollStatus = false; // the status word after the read tells whether more wait
         }
+    }
+
+    /// <summary>
+    /// With the host-wake line wired and asserted, acknowledges the F0 interrupts (read 0x04, write back what was
+    /// set), so that a latched F2_PACKET_AVAILABLE lets the line fall, and returns true: the status word of that
+    /// transaction is as fresh as a STATUS read. False when the line is not wired or not asserted.
+    /// </summary>
+    private bool TakeHostWakeLocked()
+    {
+        if (_hostWake is null || !IsHostWakeAsserted)
+            return false;
+        _gspi.AcknowledgeInterrupts();
+        return true;
     }
 
     /// <summary>
@@ -79,8 +93,15 @@ public sealed partial class Cyw43439
             FramesSkipped++;
             return false;
         }
-        Span<byte> frame = _receiveFrame.AsSpan(0, (packet + 3) & ~3);
+        // Reference §4 "RX" step 2: the command word asks for exactly F2_PKT_LEN bytes and whole words are clocked
+        // (embassy runner.rs, cyw43-driver cyw43_ll_process_packets); asking for more runs the FIFO dry.
+        Span<byte> frame = _receiveFrame.AsSpan(0, packet);
         _gspi.ReadBytes(BusFunction.Wlan, 0, frame);
+        if (_gspi.Status.Underflow)
+        {
+            Counters.ReceiveUnderflows++;
+            return false;
+        }
         if (!SdpcmHeader.TryCreate(frame, out var sdpcm))
         {
             FramesSkipped++;

@@ -58,7 +58,11 @@ public sealed partial class Cyw43439 : IEthernetNic
                     length = 0;
                     return false;
                 }
-                bool pollStatus = _hostWake is null || IsHostWakeAsserted;
+                // Without the line, poll STATUS. With it asserted and no frame announced yet, acknowledge the interrupt;
+                // the acknowledgement's status word says what waits, as a STATUS read would.
+                bool pollStatus = _hostWake is null;
+                if (!_gspi.Status.F2PacketAvailable)
+                    TakeHostWakeLocked();
                 for (int i = 0; i < MaxFramesPerPump; i++)
                 {
                     if (!_gspi.Status.F2PacketAvailable)

@@ -163,7 +163,7 @@ public sealed partial class Cyw43439
             }
             RaiseDeferred();
         }
-        return progress.Outcome ?? WifiJoinResult.NoAnswer;
+        return progress.Conclusion;
     }
 
     /// <summary>After a link loss: join the same network again, waiting <see cref="Cyw43Options.RejoinDelay"/>, doubling to <see cref="Cyw43Options.RejoinMaxDelay"/>.</summary>
@@ -222,7 +222,9 @@ public sealed partial class Cyw43439
             return;
         }
         _join?.Observe(type, wlanEvent.Status, wlanEvent.Reason);
-        bool lost = type == WlanEventType.Link ? !wlanEvent.IsLinkUp : type is WlanEventType.DeauthIndication or WlanEventType.Disassoc;
+        // DEAUTH_IND and DISASSOC_IND: the access point ended the association; DISASSOC: this station did.
+        bool lost = type == WlanEventType.Link ? !wlanEvent.IsLinkUp
+            : type is WlanEventType.DeauthIndication or WlanEventType.DisassocIndication or WlanEventType.Disassoc;
         if (lost && IsLinkUp && _join is null)
         {
             Log.LinkLost(_logger, type, wlanEvent.Reason);

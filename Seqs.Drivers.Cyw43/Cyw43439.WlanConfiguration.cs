@@ -9,6 +9,9 @@ public sealed partial class Cyw43439
     /// <summary>"set country takes some time, next ioctls fail if we don't wait" (reference §3 step 4: 50-100 ms; embassy waits 100).</summary>
     private static readonly TimeSpan CountryWait = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The waits after "bsscfg:event_msgs" and after UP: embassy control.rs init waits 100 ms after each, cyw43-driver cyw43_ll_wifi_on 50 ms.</summary>
+    private static readonly TimeSpan SettleWait = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// Reference §3 "Initialisation": the CLM in 1024-byte chunks and its status, glom off, AP+STA, the MAC address,
     /// the country, antenna, A-MPDU settings, the event mask, UP, G mode auto, any band.
@@ -16,8 +19,7 @@ public sealed partial class Cyw43439
     private async Task StartWlanAsync(Cyw43Firmware firmware, CancellationToken cancellationToken)
     {
         Begin(BootStep.Clm);
-        if (!firmware.Clm.IsEmpty)
-            await LoadClmAsync(firmware.Clm, cancellationToken).ConfigureAwait(false);
+        await LoadClmAsync(firmware.Clm, cancellationToken).ConfigureAwait(false);
 
         Begin(BootStep.WlanConfiguration);
         await SetVariableAsync("bus:txglom", 0, cancellationToken).ConfigureAwait(false);
@@ -33,7 +35,9 @@ public sealed partial class Cyw43439
         var mask = new byte[EventMask.Length];
         EventMask.Write(mask);
         await SetVariableAsync("bsscfg:event_msgs", mask, cancellationToken).ConfigureAwait(false);
+        await DelayAsync(SettleWait, cancellationToken).ConfigureAwait(false);
         await SetIoctlAsync(Ioctl.Up, 0, cancellationToken).ConfigureAwait(false);
+        await DelayAsync(SettleWait, cancellationToken).ConfigureAwait(false);
         await SetIoctlAsync(Ioctl.SetGMode, 1, cancellationToken).ConfigureAwait(false);
         await SetIoctlAsync(Ioctl.SetBand, 0, cancellationToken).ConfigureAwait(false);
     }

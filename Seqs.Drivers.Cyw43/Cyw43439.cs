@@ -11,15 +11,23 @@ namespace Seqs.Drivers.Cyw43;
 /// <summary>
 /// Infineon CYW43439 Wi-Fi chip (the Raspberry Pi Pico W's) over gSPI. <see cref="InitializeAsync"/> powers the
 /// chip up through WL_REG_ON, brings up the gSPI bus, boots the WLAN firmware over the backplane and sets Wi-Fi up
-/// (<c>/work/shared/reference/cyw43439.md</c> §1-3, after embassy-rs cyw43 and soypat/cyw43439);
+/// (embassy-rs cyw43 runner.rs, bus.rs and control.rs, soypat/cyw43439; collected in <c>docs/reference/cyw43439.md</c>
+/// §1-3, which "reference §N" in this driver's comments means);
 /// <see cref="JoinAsync"/> joins a network, and the driver is then the stack's <see cref="IEthernetNic"/>. The stack's
 /// loop and the Wi-Fi calls may run on different threads: one lock guards the bus. The driver owns the bus and the
 /// lines it is given and disposes them; disposing also powers the chip off.
 /// </summary>
 public sealed partial class Cyw43439 : IDisposable
 {
-    /// <summary>The gSPI clock the reference gives for the Pico W: about 50 MHz (reference §7, unverified).</summary>
-    public const int SpiClockFrequency = 50_000_000;
+    /// <summary>
+    /// The default gSPI clock on spidev: 25 MHz, soypat/cyw43439's. The chip takes up to 50 MHz, but a mode-0 host
+    /// samples on the rising edge, which is reliable only to about 33 MHz (embassy cyw43-pio moves its sample point
+    /// to the falling edge above 37.5 MHz, which spidev cannot do); docs/reference/cyw43439.md §7.
+    /// </summary>
+    public const int SpiClockFrequency = 25_000_000;
+
+    /// <summary>The fastest clock at which a rising-edge (mode 0) host still samples the chip's output reliably; <see cref="SpidevCyw43Bus"/> refuses more.</summary>
+    public const int MaxRisingEdgeClockFrequency = 33_000_000;
 
     private readonly Cyw43Bus _bus;
     private readonly IDigitalLine _powerOn;
@@ -87,6 +95,15 @@ public sealed partial class Cyw43439 : IDisposable
 
     /// <summary>The chip ID read from ChipCommon at boot: 0xA9AF (43439); 0 before.</summary>
     public ushort ChipId { get; private set; }
+
+    /// <summary>The last value the handshake read from the test register F0 0x14 (0xFEEDBEAD when the bus works); 0 before.</summary>
+    public uint TestPatternRead { get; private set; }
+
+    /// <summary>
+    /// Whether <see cref="TestPatternRead"/> is FEEDBEADh one bit off on the wire: the host sampled each bit a clock late
+    /// or early (a wrong sample edge or a clock too fast for it), not a broken line.
+    /// </summary>
+    public bool IsTestPatternShiftedByOneBit => TestPattern.IsShiftedByOneBit(TestPatternRead);
 
     /// <summary>The status word of the last gSPI transaction.</summary>
     public GspiStatus Status => _gspi.Status;

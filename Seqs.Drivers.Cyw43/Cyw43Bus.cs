@@ -31,6 +31,15 @@ public abstract class Cyw43Bus : IDisposable
     /// </summary>
     public abstract uint CommandRead(uint command, Span<uint> response);
 
+    /// <summary>
+    /// Called while WL_REG_ON is low, before it rises: the chip reads the shared data line (DATA2) as a strap when it
+    /// powers up, and low selects gSPI (pico-sdk cyw43_bus_pio_spi.c drives it low before raising WL_REG_ON). A
+    /// transport that drives the data line drives it low; one that cannot (spidev) relies on a pull-down (README).
+    /// </summary>
+    public virtual void PrepareForPowerUp()
+    {
+    }
+
     /// <summary>Puts <paramref name="words"/> on the wire order, most significant byte first.</summary>
     protected static void WriteWords(ReadOnlySpan<uint> words, Span<byte> destination)
     {

@@ -10,6 +10,9 @@ public sealed class Cyw43Counters
     /// <summary>Data-channel frames without a valid BDC header or Ethernet frame; dropped.</summary>
     public long ReceiveErrors { get; internal set; }
 
+    /// <summary>F2 frames whose read showed UNDERFLOW in the status word: the chip ran out of data, so the frame is dropped.</summary>
+    public long ReceiveUnderflows { get; internal set; }
+
     /// <summary>Frames longer than the caller's buffer, or arriving while the held-frame queue was full; dropped.</summary>
     public long ReceiveDrops { get; internal set; }
 

@@ -108,6 +108,18 @@ internal sealed class GspiHost
     /// <summary>Reads the F0 interrupt register.</summary>
     public InterruptFlags ReadInterrupts() => new((ushort)Read(BusFunction.Bus, (int)BusRegister.Interrupt, 2));
 
+    /// <summary>
+    /// Reads the F0 interrupt register and writes back the bits it found set, which clears them, F2_PACKET_AVAILABLE
+    /// included, so the host-wake line falls until something new happens (embassy runner.rs after the interrupt
+    /// wait; cyw43-driver cyw43_ll_process_packets). Without this a latched bit keeps the line asserted.
+    /// </summary>
+    public void AcknowledgeInterrupts()
+    {
+        uint set = Read(BusFunction.Bus, (int)BusRegister.Interrupt, 2);
+        if (set != 0)
+            Write(BusFunction.Bus, (int)BusRegister.Interrupt, set, 2);
+    }
+
     /// <summary>Clears write-1-to-clear interrupt bits; other bits in <paramref name="flags"/> are left alone.</summary>
     public void ClearInterrupts(ushort flags) =>
         Write(BusFunction.Bus, (int)BusRegister.Interrupt, (uint)(flags & InterruptFlags.WriteOneToClear), 2);

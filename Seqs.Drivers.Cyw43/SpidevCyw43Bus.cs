@@ -11,7 +11,7 @@ namespace Seqs.Drivers.Cyw43;
 /// one <c>SPI_IOC_MESSAGE(2)</c>, a transmit-only segment (command word, and the data of a write) then a
 /// receive-only segment (the data of a read, then the status word), under one chip select. System.Device.Spi cannot
 /// do this: it has no 3-wire setting and sends every call as one full-duplex segment
-/// (<c>/work/shared/reference/dotnet-iot.md</c> §1). SPI mode 0: BUS_CONTROL leaves CPOL and CPHA at 0. The
+/// (dotnet/iot System.Device.Spi <c>SpiConnectionSettings</c>, <c>UnixSpiDevice</c>; <c>docs/reference/dotnet-iot.md</c> §1). SPI mode 0: BUS_CONTROL leaves CPOL and CPHA at 0. The
 /// controller must support SPI_3WIRE (the Raspberry Pi's spi-bcm2835 does); a message is at most spidev's
 /// <c>bufsiz</c>, 4096 bytes by default, and a transaction here is at most 2,064.
 /// </summary>
@@ -26,6 +26,7 @@ public sealed unsafe class SpidevCyw43Bus : Cyw43Bus
 
     /// <summary>Opens /dev/spidev<paramref name="busId"/>.<paramref name="chipSelectLine"/> in 3-wire mode 0 at <paramref name="clockFrequency"/> Hz.</summary>
     /// <exception cref="IOException">The device cannot be opened, or refuses 3-wire mode or the clock.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="clockFrequency"/> is above <see cref="Cyw43439.MaxRisingEdgeClockFrequency"/>.</exception>
     [SupportedOSPlatform("linux")]
     public SpidevCyw43Bus(int busId, int chipSelectLine, int clockFrequency = Cyw43439.SpiClockFrequency)
         : this(new LinuxSpidevFile($"/dev/spidev{busId}.{chipSelectLine}"), clockFrequency, $"/dev/spidev{busId}.{chipSelectLine}")
@@ -35,8 +36,12 @@ public sealed unsafe class SpidevCyw43Bus : Cyw43Bus
     internal SpidevCyw43Bus(ISpidevFile file, int clockFrequency, string name)
     {
         _file = file ?? throw new ArgumentNullException(nameof(file));
-        if (clockFrequency <= 0)
-            throw new ArgumentOutOfRangeException(nameof(clockFrequency), clockFrequency, "The clock must be positive.");
+        if (clockFrequency <= 0 || clockFrequency > Cyw43439.MaxRisingEdgeClockFrequency)
+        {
+            file.Dispose();
+            throw new ArgumentOutOfRangeException(nameof(clockFrequency), clockFrequency,
+                $"spidev samples the chip on the rising clock edge (SPI mode 0), which is reliable only up to {Cyw43439.MaxRisingEdgeClockFrequency} Hz; give a clock from 1 to {Cyw43439.MaxRisingEdgeClockFrequency} Hz ({Cyw43439.SpiClockFrequency} by default).");
+        }
         ClockFrequency = clockFrequency;
         _name = name;
         try

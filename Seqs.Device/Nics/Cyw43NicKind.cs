@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Device.Diagnostics;
 using Seqs.Device.HostNics;
 using Seqs.Device.Web;
 using Seqs.Drivers.Cyw43;
@@ -21,8 +22,11 @@ internal sealed class Cyw43NicKind : INicKind
     /// <summary>The emulated chip's MAC address when <c>--mac</c> gives none (locally administered).</summary>
     private static readonly MacAddress DefaultEmulatorMacAddress = MacAddress.Parse("02:53:45:51:57:02");
 
-    /// <summary>What the emulator boots when no <c>--firmware</c> is given: it accepts any non-empty image.</summary>
-    private static readonly Cyw43Firmware EmulatorImages = new(new byte[] { 0x53, 0x45, 0x51, 0x53 }, "emulated=1\0"u8.ToArray());
+    /// <summary>What the emulator boots when no <c>--firmware</c> is given: it accepts any non-empty images.</summary>
+    internal static readonly Cyw43Firmware EmulatorImages = new(new byte[] { 0x53, 0x45, 0x51, 0x53 }, "emulated=1\0"u8.ToArray(), "emulated CLM"u8.ToArray());
+
+    /// <summary>Why a real chip does not start without <c>--clm</c>.</summary>
+    public const string MissingClm = "--nic cyw43 needs --clm PATH with --firmware, the regulatory data (43439A0_clm.bin) without which the firmware has no channel to scan or join on: see Seqs.Drivers.Cyw43/README.md, \"Firmware\".";
 
     /// <summary>The most virtual time the boot and join may take on the simulated LAN: the power-up waits and the join timeout, with room.</summary>
     private static readonly TimeSpan SimulatedStartLimit = TimeSpan.FromSeconds(60);
@@ -34,6 +38,8 @@ internal sealed class Cyw43NicKind : INicKind
     public bool HasChipEmulator => true;
 
     public string? OwnLed => "the CYW43439's own LED on its GPIO 0";
+
+    public IWiringDoctor Doctor { get; } = new Cyw43WiringDoctor();
 
     public bool TryReadOptions(GivenSwitches given, out object? options, out string error)
     {
@@ -101,9 +107,11 @@ internal sealed class Cyw43NicKind : INicKind
     /// The <c>--firmware</c>, <c>--nvram</c> and <c>--clm</c> files, read before any hardware is touched; without
     /// <c>--firmware</c> (the chip emulator only) a stand-in image.
     /// </summary>
-    /// <exception cref="DeviceStartException">A file is missing or unreadable, or the images do not fit.</exception>
+    /// <exception cref="DeviceStartException">A file is missing or unreadable (<c>--clm</c> included), or the images do not fit.</exception>
     public static Cyw43Firmware LoadFirmware(Cyw43NicOptions wifi)
     {
+        if (wifi.FirmwarePath is not null && wifi.ClmPath is null)
+            throw new DeviceStartException(MissingClm);
         try
         {
             return wifi.FirmwarePath is string path ? Cyw43Firmware.FromFiles(path, wifi.NvramPath!, wifi.ClmPath) : EmulatorImages;
@@ -160,6 +168,7 @@ internal sealed class Cyw43NicKind : INicKind
         var chip = new Cyw43Emulator(time) { MacAddress = macAddress ?? DefaultEmulatorMacAddress };
         foreach (EmulatedAccessPoint accessPoint in wifi.EmulatorAccessPoints)
             chip.AccessPoints.Add(accessPoint);
+        Cyw43EmulatorFaults.Apply(wifi.EmulatorFault, chip);
         chip.Attach(air);
         return new Cyw43439(new FullDuplexCyw43Bus(chip), chip.PowerLine, chip.HostWakeLine,
             new Cyw43Options { TimeProvider = time, BusName = chip.ToString() }, loggers.CreateLogger<Cyw43439>());

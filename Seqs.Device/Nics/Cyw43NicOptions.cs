@@ -1,4 +1,5 @@
 using System.Text;
+using Seqs.Device.Diagnostics;
 using Seqs.Drivers.Cyw43;
 using Seqs.Drivers.Cyw43.Emulation;
 using Seqs.Drivers.Cyw43.Register.Iovar;
@@ -22,7 +23,7 @@ internal sealed record Cyw43NicOptions
 
     private const string WifiSsidOption = "--wifi-ssid", WifiPassOption = "--wifi-pass", FirmwareOption = "--firmware", NvramOption = "--nvram", ClmOption = "--clm",
         WifiTransportOption = "--wifi-transport", GspiClockPinOption = "--gspi-clk-pin", GspiDataPinOption = "--gspi-data-pin", GspiChipSelectPinOption = "--gspi-cs-pin",
-        PowerPinOption = "--wl-on-pin", HostWakePinOption = "--host-wake-pin", EmulatorAccessPointOption = "--emulator-ap";
+        PowerPinOption = "--wl-on-pin", HostWakePinOption = "--host-wake-pin", EmulatorAccessPointOption = "--emulator-ap", EmulatorFaultOption = "--emulator-fault";
 
     private static readonly string[] GspiPinOptions = [GspiClockPinOption, GspiDataPinOption, GspiChipSelectPinOption];
 
@@ -44,6 +45,7 @@ internal sealed record Cyw43NicOptions
         new(PowerPinOption, "WlOnPin", "--wl-on-pin 23"),
         new(HostWakePinOption, "HostWakePin", "--host-wake-pin 24"),
         new(EmulatorAccessPointOption, "EmulatorAp", "--emulator-ap seqs-sim:seqs-sim-pass") { IsRepeatable = true },
+        new(EmulatorFaultOption, "EmulatorFault", "--emulator-fault bit-shift"),
     ];
 
     /// <summary>What <c>--nic cyw43 --chip-emulator</c> sees when no <c>--emulator-ap</c> is given: a WPA2 network and an open one.</summary>
@@ -64,7 +66,7 @@ internal sealed record Cyw43NicOptions
     /// <summary>The CYW43439 NVRAM file (<c>--nvram</c>).</summary>
     public string? NvramPath { get; private init; }
 
-    /// <summary>The CLM blob (<c>--clm</c>), or null to boot without one.</summary>
+    /// <summary>The CLM blob (<c>--clm</c>); the chip does not start without it (<see cref="Cyw43NicKind.LoadFirmware"/>), but <c>doctor</c> reports it missing.</summary>
     public string? ClmPath { get; private init; }
 
     /// <summary><see cref="SpidevTransportName"/> (SPI 3-wire, the default) or <see cref="GpioTransportName"/> (bit-banged).</summary>
@@ -83,6 +85,9 @@ internal sealed record Cyw43NicOptions
     /// <summary>The GPIO of the chip's host-wake interrupt, or -1 to poll.</summary>
     public int HostWakePin { get; private init; } = -1;
 
+    /// <summary>The fault the emulated CYW43439 shows (<c>--emulator-fault NAME</c>); none by default.</summary>
+    public Cyw43EmulatorFault EmulatorFault { get; private init; }
+
     /// <summary>The access points the emulated CYW43439 sees (<c>--emulator-ap SSID[:PASSPHRASE]</c>, repeatable).</summary>
     public IReadOnlyList<EmulatedAccessPoint> EmulatorAccessPoints { get; private init; } = DefaultEmulatorAccessPoints;
 
@@ -93,6 +98,10 @@ internal sealed record Cyw43NicOptions
             return RefuseOnEmulator(spi, out error);
         if (!SpidevOptions.TryRead(given, Cyw43439.SpiClockFrequency, out SpidevOptions spidev, out error))
             return false;
+        if (spidev.ClockFrequency > Cyw43439.MaxRisingEdgeClockFrequency)
+            return DeviceOptions.Fail($"--spi-hz {spidev.ClockFrequency} is too fast for spidev to read the CYW43439: SPI mode 0 samples on the rising edge, reliable only up to {Cyw43439.MaxRisingEdgeClockFrequency} Hz (embassy cyw43-pio changes edge above 37.5 MHz, spidev cannot); give {Cyw43439.MaxRisingEdgeClockFrequency} or less, or leave --spi-hz out for {Cyw43439.SpiClockFrequency}.", out error);
+        if (given.ContainsKey(EmulatorFaultOption) && !given.ChipEmulator)
+            return DeviceOptions.Fail("--emulator-fault makes the --chip-emulator show a fault; a real chip has its own, so add --chip-emulator or drop --emulator-fault.", out error);
         if (given.ContainsKey(DeviceOptions.MacOption) && !given.ChipEmulator)
             return DeviceOptions.Fail("--mac applies to the emulated CYW43439 only; a real chip uses the MAC address in its OTP, so drop --mac.", out error);
         if (given.TryGetValue(WifiSsidOption, out string? ssid) && !IsSsid(ssid))
@@ -132,8 +141,12 @@ internal sealed record Cyw43NicOptions
             }
             accessPoints = CreateEmulatorAccessPoints(networks);
         }
+        Cyw43EmulatorFault fault = Cyw43EmulatorFault.None;
+        if (given.TryGetValue(EmulatorFaultOption, out string? faultName) && !Cyw43EmulatorFaults.TryParse(faultName, out fault))
+            return DeviceOptions.Fail($"--emulator-fault '{faultName}' is not a fault of the emulated CYW43439; give one of {Cyw43EmulatorFaults.List}.", out error);
         options = withFirmware with
         {
+            EmulatorFault = fault,
             EmulatorAccessPoints = accessPoints,
             WifiSsid = WifiSsid ?? accessPoints[0].Ssid,
             WifiPassphrase = WifiSsid is null ? accessPoints[0].Passphrase : WifiPassphrase,

@@ -104,7 +104,7 @@ public sealed partial class Cyw43Emulator
             int size = frameAt + length;
             SdpcmHeader.Write(slot, size, _chipSequence++, SdpcmChannel.Data, bdcAt, GrantCredit(), _flowControl);
             BdcHeader.Write(slot[bdcAt..], BdcHeader.VersionFlags, dataOffsetWords: _dataOffsetWords);
-            _toHost.Commit((size + 3) & ~3);
+            CommitHostFrame(size);
             DataFramesToHost++;
         }
     }

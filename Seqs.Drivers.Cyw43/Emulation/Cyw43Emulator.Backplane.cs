@@ -14,6 +14,7 @@ public sealed partial class Cyw43Emulator
     private readonly Dictionary<int, byte> _f1Registers = [];
     private byte _clockRequest;
     private bool _alpRunning;
+    private bool _alpRequested;
     private long _firmwareStartedAt;
     private bool _firmwareRunning;
     private string? _firmwareRejection;
@@ -54,6 +55,16 @@ public sealed partial class Cyw43Emulator
         {
             lock (_gate)
                 return _firmwareRejection;
+        }
+    }
+
+    /// <summary>CHIP_CLOCK_CSR's request bits as the host last wrote them (ALP_REQ 08h, HT_REQ 10h, ...).</summary>
+    public byte ClockRequest
+    {
+        get
+        {
+            lock (_gate)
+                return _clockRequest;
         }
     }
 
@@ -113,6 +124,7 @@ public sealed partial class Cyw43Emulator
         _f1Registers.Clear();
         _clockRequest = 0;
         _alpRunning = false;
+        _alpRequested = false;
         _firmwareRunning = false;
         _firmwareRejection = null;
         _wlanInReset = true;
@@ -196,12 +208,19 @@ public sealed partial class Cyw43Emulator
         {
             case (int)BackplaneRegister.ChipClockCsr:
                 _clockRequest = (byte)(value & (ChipClockCsr.ForceAlp | ChipClockCsr.ForceHt | ChipClockCsr.AlpRequest | ChipClockCsr.HtRequest | ChipClockCsr.ForceHardwareClockRequestOff));
-                if ((value & (ChipClockCsr.AlpRequest | ChipClockCsr.ForceAlp)) != 0 && !AlpClockFails)
-                    _alpRunning = true;
+                if ((value & (ChipClockCsr.AlpRequest | ChipClockCsr.ForceAlp)) != 0)
+                {
+                    _alpRequested = true;
+                    _alpRunning |= !AlpClockFails;
+                }
                 break;
             case (int)BackplaneRegister.FrameControl:
                 if ((value & 1) != 0)
                     DropF2Frame();
+                break;
+            case (int)BackplaneRegister.Function2Watermark when !_alpRequested:
+                // embassy runner.rs Runner::init requests ALP before it writes the watermark and reads it back; the
+                // emulator takes the backplane registers to need that clock and loses the write without it.
                 break;
             default:
                 _f1Registers[address] = value;

@@ -12,6 +12,9 @@ public sealed partial class Cyw43Emulator
     /// <summary>PSK_SUP status 8 with reason 15: how the emulated firmware reports a handshake timeout (reference §3: 4/8/10, reason 15).</summary>
     public const uint SupplicantTimeout = 8;
 
+    /// <summary>The PSK_SUP status real firmware sends before a successful WPA2 join (reference §3).</summary>
+    public const uint SpuriousSupplicantStatus = 4;
+
     /// <summary>SET_WSEC 4 (AES) and SET_WPA_AUTH 0x80 (WPA2-PSK): what a WPA2 join sets (reference §3 steps 2 and 10).</summary>
     private const uint WsecAes = 4;
 
@@ -96,6 +99,23 @@ public sealed partial class Cyw43Emulator
             _hostWake.RaiseEdge();
     }
 
+    /// <summary>The access point ends the association with a DISASSOC_IND event and no LINK event.</summary>
+    public void IndicateDisassociation()
+    {
+        bool edge;
+        lock (_gate)
+        {
+            if (_associated is not null)
+            {
+                QueueEvent(WlanEventType.DisassocIndication, WlanEventStatus.Success, address: _associated.Bssid);
+                _associated = null;
+            }
+            edge = UpdateHostWake();
+        }
+        if (edge)
+            _hostWake.RaiseEdge();
+    }
+
     private void ResetWifi()
     {
         _associated = null;
@@ -153,7 +173,7 @@ public sealed partial class Cyw43Emulator
         Span<byte> ssid = stackalloc byte[BssInfo.MaxSsidLength];
         foreach (EmulatedAccessPoint ap in _accessPoints)
         {
-            if (_outOfRange.Contains(ap.Ssid))
+            if (_outOfRange.Contains(ap.Ssid) || !HasRegulatoryChannels)
                 continue;
             int ssidLength = Encoding.UTF8.GetBytes(ap.Ssid.AsSpan(), ssid);
             ReadOnlySpan<byte> rsn = ap.IsOpen ? default : RsnElement;
@@ -185,7 +205,7 @@ public sealed partial class Cyw43Emulator
         _joinAttempts++;
         _associated = null;
         string ssid = _ioctlValues.TryGetValue(Ioctl.SetSsid, out byte[]? value) ? Encoding.UTF8.GetString(SsidInfo.Read(value)) : "";
-        EmulatedAccessPoint? ap = _accessPoints.Find(a => a.Ssid == ssid && !_outOfRange.Contains(a.Ssid));
+        EmulatedAccessPoint? ap = HasRegulatoryChannels ? _accessPoints.Find(a => a.Ssid == ssid && !_outOfRange.Contains(a.Ssid)) : null;
         if (ap is null)
         {
             QueueEvent(WlanEventType.SetSsid, WlanEventStatus.NoNetworks);
@@ -222,6 +242,9 @@ public sealed partial class Cyw43Emulator
         }
         else
         {
+            // Real firmware sometimes reports PSK_SUP status 4 (no reason) before a join that then succeeds: embassy
+            // control.rs ignores it (reference §3 "Join failed", corrected); the emulator always sends it.
+            QueueEvent(WlanEventType.PskSupplicant, SpuriousSupplicantStatus, address: ap.Bssid);
             QueueEvent(WlanEventType.PskSupplicant, WlanEventStatus.SupplicantKeyed, address: ap.Bssid);
             _associated = ap;
         }

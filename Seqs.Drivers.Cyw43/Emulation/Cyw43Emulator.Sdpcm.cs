@@ -19,6 +19,16 @@ public sealed partial class Cyw43Emulator
     /// <summary>What "clmload_status" reads until a whole CLM arrived (BEGIN ... END); the driver wants 0.</summary>
     public const int ClmNotLoadedStatus = 1;
 
+    /// <summary>What the emulated firmware answers to an ioctl that comes while it still settles after "country", "bsscfg:event_msgs" or UP.</summary>
+    public const int SettlingStatus = -2;
+
+    /// <summary>
+    /// How long the firmware settles after "country", "bsscfg:event_msgs" and UP: embassy control.rs waits 100 ms after
+    /// each ("set country takes some time, next ioctls fail if we don't wait"), cyw43-driver cyw43_ll_wifi_on 50 ms;
+    /// the emulator fails ioctls that come sooner than the shorter of the two.
+    /// </summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Frames the chip holds for the host before it stops taking frames from the air.</summary>
     private const int HostQueueCapacity = 32;
 
@@ -34,6 +44,8 @@ public sealed partial class Cyw43Emulator
     private int _clmStatus;
     private int _clmBytes;
     private int _clmChunks;
+    private long _settlingSince;
+    private bool _settling;
 
     /// <summary>The station address "cur_etheraddr" returns.</summary>
     public MacAddress MacAddress { get; set; } = new(0x02_43_43_94_39_01);
@@ -114,7 +126,7 @@ public sealed partial class Cyw43Emulator
 
     /// <summary>
     /// Queues <paramref name="frame"/> for the host as it is, well formed or not, behind what is already queued; its
-    /// length rounded up to 4 bytes goes in the status word. For tests of the driver's parsers.
+    /// exact length goes in the status word. For tests of the driver's parsers.
     /// </summary>
     public void InjectFrameToHost(ReadOnlySpan<byte> frame)
     {
@@ -124,7 +136,7 @@ public sealed partial class Cyw43Emulator
             if (TryReserveHostFrame(frame.Length, out Span<byte> slot))
             {
                 frame.CopyTo(slot);
-                _toHost.Commit((frame.Length + 3) & ~3);
+                CommitHostFrame(frame.Length);
             }
             edge = UpdateHostWake();
         }
@@ -149,6 +161,7 @@ public sealed partial class Cyw43Emulator
         _clmStatus = ClmNotLoadedStatus;
         _clmBytes = 0;
         _clmChunks = 0;
+        _settling = false;
         ResetWifi();
     }
 
@@ -205,6 +218,12 @@ public sealed partial class Cyw43Emulator
         Span<byte> answer = stackalloc byte[length];
         answer.Clear();
         var command = (Ioctl)cdc.Command;
+        if (_settling && _time.GetElapsedTime(_settlingSince) < SettleTime)
+        {
+            QueueControlFrame(cdc.Command, cdc.IsSet, cdc.RequestId, cdc.Interface, SettlingStatus, answer);
+            return;
+        }
+        _settling = false;
         int status = command switch
         {
             Ioctl.GetVar => GetVariable(argument, answer),
@@ -212,8 +231,19 @@ public sealed partial class Cyw43Emulator
             _ => OtherIoctl(command, cdc.IsSet, argument, answer),
         };
         QueueControlFrame(cdc.Command, cdc.IsSet, cdc.RequestId, cdc.Interface, status, answer);
+        if (status == 0 && (command == Ioctl.Up || (command == Ioctl.SetVar && SettlesAfter(argument))))
+        {
+            _settling = true;
+            _settlingSince = _time.GetTimestamp();
+        }
         AfterIoctl(command, status);
     }
+
+    private static bool SettlesAfter(ReadOnlySpan<byte> setVarArgument) =>
+        setVarArgument.StartsWith("country\0"u8) || setVarArgument.StartsWith("bsscfg:event_msgs\0"u8);
+
+    /// <summary>Whether a CLM was loaded: without one the firmware has no regulatory data, so no channel to scan or join on.</summary>
+    private bool HasRegulatoryChannels => _clmStatus == 0 && _clmBytes > 0;
 
     private int SetVariable(ReadOnlySpan<byte> argument)
     {
@@ -308,7 +338,7 @@ public sealed partial class Cyw43Emulator
         SdpcmHeader.Write(frame, size, _chipSequence++, SdpcmChannel.Control, SdpcmHeader.Length, GrantCredit(), _flowControl);
         CdcHeader.Write(frame[SdpcmHeader.Length..], command, payload.Length, set, requestId, iface, status);
         payload.CopyTo(frame[(SdpcmHeader.Length + CdcHeader.Length)..]);
-        _toHost.Commit((size + 3) & ~3);
+        CommitHostFrame(size);
     }
 
     /// <summary>An event on the SDPCM event channel, if the host's mask enables it (reference §3 "Event frames").</summary>
@@ -323,7 +353,7 @@ public sealed partial class Cyw43Emulator
         SdpcmHeader.Write(frame, size, _chipSequence++, SdpcmChannel.Event, SdpcmHeader.Length, GrantCredit(), _flowControl);
         BdcHeader.Write(frame[SdpcmHeader.Length..], flags: BdcHeader.VersionFlags);
         WlanEventFrame.Write(frame[eventStart..], MacAddress, MacAddress, type, status, reason, flags, address, data);
-        _toHost.Commit((size + 3) & ~3);
+        CommitHostFrame(size);
     }
 
     private void QueueCreditFrame()
@@ -331,7 +361,7 @@ public sealed partial class Cyw43Emulator
         if (!TryReserveHostFrame(SdpcmHeader.Length, out Span<byte> frame))
             return;
         SdpcmHeader.Write(frame, SdpcmHeader.Length, _chipSequence++, SdpcmChannel.Control, SdpcmHeader.Length, GrantCredit(), _flowControl);
-        _toHost.Commit(SdpcmHeader.Length);
+        CommitHostFrame(SdpcmHeader.Length);
     }
 
     private bool TryReserveHostFrame(int size, out Span<byte> frame)
@@ -351,7 +381,11 @@ public sealed partial class Cyw43Emulator
     /// <summary>The credit every frame to the host carries: the last sequence seen + 1 + <see cref="CreditWindow"/>.</summary>
     private byte GrantCredit() => _creditGranted = (byte)(_lastHostSequence + 1 + CreditWindow);
 
-    /// <summary>An F2 read takes the head frame; with none waiting it raises DATA_UNAVAILABLE.</summary>
+    /// <summary>
+    /// An F2 read takes the head frame; with none waiting it raises DATA_UNAVAILABLE. A read longer than the frame
+    /// runs the FIFO dry: the status word of that transaction shows UNDERFLOW (reference §1 "STATUS" b1; embassy and
+    /// cyw43-driver read exactly F2_PKT_LEN bytes, reference §4 "RX" step 2).
+    /// </summary>
     private void ReadWlan(Span<byte> data)
     {
         data.Clear();
@@ -360,8 +394,21 @@ public sealed partial class Cyw43Emulator
             _interruptLatched |= InterruptFlags.DataUnavailable;
             return;
         }
+        if (data.Length > _toHost.HeadLength || _underflowNextF2Read)
+        {
+            _underflowNextF2Read = false;
+            _underflowInThisTransaction = true;
+            _f2ReadUnderflows++;
+        }
         _toHost.Dequeue(data);
         OnHostFrameTaken();
+    }
+
+    /// <summary>Queues the frame written into the slot <see cref="TryReserveHostFrame"/> gave, at its exact length, and latches F2_PACKET_AVAILABLE.</summary>
+    private void CommitHostFrame(int length)
+    {
+        _toHost.Commit(length);
+        _interruptLatched |= InterruptFlags.F2PacketAvailable;
     }
 
     private void DropF2Frame()

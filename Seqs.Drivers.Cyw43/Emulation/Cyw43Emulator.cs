@@ -7,7 +7,7 @@ namespace Seqs.Drivers.Cyw43.Emulation;
 
 /// <summary>
 /// A behavioural model of the CYW43439 behind <see cref="ISpiBus"/>, at the gSPI transaction level
-/// (<c>/work/shared/reference/cyw43439.md</c> §6): every chip-select frame starts with a command word; the model
+/// (after embassy-rs cyw43, cyw43-driver and its tests/mock_sdio.c; <c>docs/reference/cyw43439.md</c> §6): every chip-select frame starts with a command word; the model
 /// decodes it in the 16-bit start-up mode or in 32-bit mode, serves F0 (bus registers, interrupts, status word,
 /// per-function response delays) and F1 (window, backplane RAM, cores, clocks), and boots "firmware" when the WLAN
 /// core leaves reset with a non-empty image and a consistent NVRAM footer. On a full-duplex frame it drives the
@@ -19,6 +19,9 @@ public sealed partial class Cyw43Emulator : ISpiBus
 {
     private const int RegisterFileSize = 0x20;
 
+    /// <summary>The interrupt bits a write of 1 clears: the error bits (reference §1) and F2_PACKET_AVAILABLE.</summary>
+    private const ushort HostClearableInterrupts = InterruptFlags.WriteOneToClear | InterruptFlags.F2PacketAvailable;
+
     private readonly object _gate = new();
     private readonly TimeProvider _time;
     private readonly ChipOutputLine _hostWake = new(false, "HOST_WAKE");
@@ -26,6 +29,10 @@ public sealed partial class Cyw43Emulator : ISpiBus
     private readonly long[] _transactionsByFunction = new long[4];
     private readonly byte[] _data = new byte[GspiCommand.MaxLength];
     private bool _powered;
+    private bool _gspiSelected;
+    private bool _underflowNextF2Read;
+    private bool _underflowInThisTransaction;
+    private long _f2ReadUnderflows;
 
     // F0 state (reference §1 "F0 registers")
     private byte _busControl;
@@ -61,6 +68,42 @@ public sealed partial class Cyw43Emulator : ISpiBus
 
     /// <summary>What the data line reads when nothing drives it: FFh with a pull-up.</summary>
     public byte MissingChipLevel { get; set; } = 0xFF;
+
+    /// <summary>
+    /// The level of the shared data line (DATA2) when WL_REG_ON rises, or null for low. The chip takes DATA2 as a
+    /// strap: low selects gSPI, high SDIO, and then it never answers on gSPI until the next power cycle
+    /// (reference §1 "F0 registers" BUS_CONTROL note; pico-sdk cyw43_bus_pio_spi.c drives the line low first).
+    /// </summary>
+    public Func<bool>? DataLineAtPowerUp { get; set; }
+
+    /// <summary>
+    /// Fault: the host samples each bit one clock late, as a mode-0 spidev host does above the rising-edge limit or a
+    /// bit-banged host that reads after raising CLK in high-speed mode: every answered bit is the next one.
+    /// </summary>
+    public bool SamplesLate { get; set; }
+
+    /// <summary>Fault: the host-wake line is not wired (it never leaves its idle level).</summary>
+    public bool HostWakeUnwired { get; set; }
+
+    /// <summary>Whether BUS_CONTROL has HIGH_SPEED set: the chip then changes its output on the rising clock edge.</summary>
+    public bool IsHighSpeed
+    {
+        get
+        {
+            lock (_gate)
+                return (_busControl & BusControl.HighSpeed) != 0;
+        }
+    }
+
+    /// <summary>F2 reads that asked for more bytes than the frame had (UNDERFLOW in their status word).</summary>
+    public long F2ReadUnderflows
+    {
+        get
+        {
+            lock (_gate)
+                return _f2ReadUnderflows;
+        }
+    }
 
     /// <summary>Gspi transactions (chip-select frames) since creation or <see cref="ResetCounters"/>.</summary>
     public long Transactions { get; private set; }
@@ -145,6 +188,13 @@ public sealed partial class Cyw43Emulator : ISpiBus
         }
     }
 
+    /// <summary>Fault: the next F2 read runs the FIFO dry, whatever its length, and its status word shows UNDERFLOW.</summary>
+    public void InjectF2Underflow()
+    {
+        lock (_gate)
+            _underflowNextF2Read = true;
+    }
+
     /// <summary>Latches write-1-to-clear interrupt bits, as the chip does on a command or data error.</summary>
     public void InjectInterrupt(ushort flags)
     {
@@ -167,11 +217,12 @@ public sealed partial class Cyw43Emulator : ISpiBus
         {
             Transactions++;
             Bytes += transmit.Length;
-            if (!_powered || !IsPresent)
+            if (!_powered || !IsPresent || !_gspiSelected)
             {
                 receive.Fill(MissingChipLevel);
                 return;
             }
+            _underflowInThisTransaction = false;
             receive.Clear();
             if (transmit.Length < 4)
             {
@@ -185,6 +236,8 @@ public sealed partial class Cyw43Emulator : ISpiBus
                 Write(command, transmit, receive, word32Before);
             else
                 Read(command, receive, word32Before);
+            if (SamplesLate && receive.Length > 4)
+                SampleOneBitLate(receive[4..]);
             edge = UpdateHostWake();
         }
         if (edge)
@@ -193,6 +246,16 @@ public sealed partial class Cyw43Emulator : ISpiBus
     }
 
     public override string ToString() => "emulated CYW43439";
+
+    /// <summary>
+    /// What a host that samples each bit one clock late reads from <paramref name="wire"/>: every bit is the one after
+    /// it, and the last reads the idle line as 0. For transports and tests that model a late sample point.
+    /// </summary>
+    public static void SampleOneBitLate(Span<byte> wire)
+    {
+        for (int i = 0; i < wire.Length; i++)
+            wire[i] = (byte)(wire[i] << 1 | (i + 1 < wire.Length ? wire[i + 1] >> 7 : 0));
+    }
 
     void IDisposable.Dispose()
     {
@@ -207,6 +270,7 @@ public sealed partial class Cyw43Emulator : ISpiBus
                 return;
             PowerOff();
             _powered = on;
+            _gspiSelected = on && DataLineAtPowerUp?.Invoke() != true;
             edge = UpdateHostWake();
         }
         if (edge)
@@ -221,6 +285,7 @@ public sealed partial class Cyw43Emulator : ISpiBus
         _statusEnable = 0;
         _interruptLatched = 0;
         _interruptEnable = 0;
+        _underflowNextF2Read = false;
         _testReadWrite = 0;
         Array.Clear(_functionResponseDelay, 0, _functionResponseDelay.Length);
         ResetBackplane();
@@ -294,14 +359,21 @@ public sealed partial class Cyw43Emulator : ISpiBus
     }
 
     private GspiStatus CurrentStatus() =>
-        GspiStatus.Create(F2ReceiveReady, F2PacketLength, (_interruptLatched & InterruptFlags.DataUnavailable) != 0);
+        GspiStatus.Create(F2ReceiveReady, F2PacketLength, (_interruptLatched & InterruptFlags.DataUnavailable) != 0, _underflowInThisTransaction);
 
-    private ushort InterruptRegister() =>
-        (ushort)(_interruptLatched | (F2PacketLength > 0 ? InterruptFlags.F2PacketAvailable : 0));
+    /// <summary>
+    /// The F0 interrupt register holds what was latched until the host writes the bits back: F2_PACKET_AVAILABLE as
+    /// well as the error bits (embassy runner.rs reads 0x04 and writes back what it read before it reads the frames
+    /// the status word announces). F2_PACKET_AVAILABLE latches when a frame is queued for the host; clearing it
+    /// leaves the frames already queued to the status word.
+    /// </summary>
+    private ushort InterruptRegister() => _interruptLatched;
 
     /// <summary>The line is asserted while an enabled interrupt is pending; its level follows INTERRUPT_POLARITY_HIGH.</summary>
     private bool UpdateHostWake()
     {
+        if (HostWakeUnwired)
+            return false;
         bool asserted = _powered && (InterruptRegister() & _interruptEnable) != 0;
         bool activeHigh = new BusControl(_busControl).IsInterruptActiveHigh;
         return _hostWake.SetLevel(asserted == activeHigh);
@@ -358,10 +430,10 @@ public sealed partial class Cyw43Emulator : ISpiBus
                     _statusEnable = value;
                     break;
                 case (int)BusRegister.Interrupt:
-                    _interruptLatched &= (ushort)~(value & InterruptFlags.WriteOneToClear);
+                    _interruptLatched &= (ushort)~(value & HostClearableInterrupts);
                     break;
                 case (int)BusRegister.Interrupt + 1:
-                    _interruptLatched &= (ushort)~(value << 8 & InterruptFlags.WriteOneToClear);
+                    _interruptLatched &= (ushort)~(value << 8 & HostClearableInterrupts);
                     break;
                 case (int)BusRegister.InterruptEnable:
                     _interruptEnable = (ushort)(_interruptEnable & 0xFF00 | value);

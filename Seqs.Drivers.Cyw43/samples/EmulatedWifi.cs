@@ -35,7 +35,7 @@ internal sealed class EmulatedWifi : IDisposable
     public Cyw43439 Driver { get; }
 
     /// <summary>What the emulator boots: it takes any non-empty image in place of Infineon's, which Seqs may not ship.</summary>
-    public Cyw43Firmware Firmware { get; } = new("SEQS"u8.ToArray(), "emulated=1\0"u8.ToArray());
+    public Cyw43Firmware Firmware { get; } = new("SEQS"u8.ToArray(), "emulated=1\0"u8.ToArray(), "emulated CLM"u8.ToArray());
 
     public TimeProvider Clock => _simulation.Clock;
 

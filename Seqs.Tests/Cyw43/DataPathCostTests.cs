@@ -60,7 +60,7 @@ public sealed class DataPathCostTests
     }
 
     [Test]
-    public void Receive_OneFrameAtAnIdleChip_CostsAStatusReadAndTheFrameRead()
+    public void Receive_OneFrameAtAnIdleChip_CostsTheInterruptAcknowledgementAndTheFrameRead()
     {
         using var board = new JoinedBoard();
         byte[] frame = board.Frame();
@@ -74,8 +74,8 @@ public sealed class DataPathCostTests
 
         (double transactions, double extra) = PerFrame(board, frames: 1);
         TestContext.Out.WriteLine($"receive, one frame at an idle chip: {transactions} transactions, {extra} bytes beyond the frame");
-        Assert.That(transactions, Is.EqualTo(2), "STATUS read (the interrupt says a frame waits, not how long), then the F2 read");
-        Assert.That(extra, Is.EqualTo(12 + 4 + 12 + 4 + 2 + 4), "status read; command; SDPCM; BDC; status word; 2 bytes rounding 1530 up to 4");
+        Assert.That(transactions, Is.EqualTo(3), "read the interrupt register, write back what was set (its status word says how long the frame is), then the F2 read");
+        Assert.That(extra, Is.EqualTo(12 + 12 + 4 + 12 + 4 + 2 + 4), "interrupt read and write-back; command; SDPCM; BDC; status word; 2 bytes rounding 1530 up to 4");
     }
 
     /// <summary>Runs <paramref name="step"/> for <see cref="Warmup"/> frames, then counts <see cref="Frames"/> frames' worth.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Seqs.Drivers.Cyw43.Emulation;
 using Seqs.Drivers.Cyw43.Spidev;
 using Seqs.Hal;
 
@@ -7,11 +8,17 @@ namespace Seqs.Tests.Cyw43;
 /// <summary>
 /// A /dev/spidev stand-in for <see cref="Drivers.Cyw43.SpidevCyw43Bus"/>: it takes the configuration ioctls and runs
 /// each two-segment SPI_IOC_MESSAGE against a full-duplex chip model, as a 3-wire controller would put it on the
-/// wire: the transmit segment's bytes, then the receive segment's clocked in, under one chip select.
+/// wire: the transmit segment's bytes, then the receive segment's clocked in, under one chip select. Like a real
+/// mode-0 controller it samples on the rising edge, which above about 33 MHz catches the chip's next bit
+/// (docs/reference/cyw43439.md §7: embassy cyw43-pio moves its sample point above 37.5 MHz, spidev cannot): the
+/// received segment then reads every bit one late.
 /// </summary>
 internal sealed class EmulatedSpidevFile(ISpiBus chip) : ISpidevFile
 {
     private const int Einval = 22;
+
+    /// <summary>Where rising-edge sampling stops being reliable: about 33 MHz (docs/reference/cyw43439.md §7).</summary>
+    private const uint RisingEdgeSampleLimit = 33_000_000;
 
     public uint Mode { get; private set; }
 
@@ -75,6 +82,8 @@ internal sealed class EmulatedSpidevFile(ISpiBus chip) : ISpidevFile
         Marshal.Copy((nint)write.TransmitBuffer, wire, 0, (int)write.Length);
         var received = new byte[wire.Length];
         chip.Exchange(wire, received);
+        if (read.SpeedHz > RisingEdgeSampleLimit)
+            Cyw43Emulator.SampleOneBitLate(received.AsSpan((int)write.Length));
         Marshal.Copy(received, (int)write.Length, (nint)read.ReceiveBuffer, (int)read.Length);
     }
 }

@@ -4,7 +4,8 @@ using Seqs.Simulation;
 namespace Seqs.Tests.Cyw43;
 
 /// <summary>
-/// The emulator against the facts of /work/shared/reference/cyw43439.md, through hand-built frames (<see cref="RawGspi"/>),
+/// The emulator against the facts of the reference drivers (embassy-rs cyw43, cyw43-driver, soypat/cyw43439) as
+/// docs/reference/cyw43439.md collects them, through hand-built frames (<see cref="RawGspi"/>),
 /// independent of the driver.
 /// </summary>
 public sealed class EmulatorReferenceTests
@@ -96,6 +97,7 @@ public sealed class EmulatorReferenceTests
         var chip = PoweredChip();
         var raw = new RawGspi(chip);
         raw.Configure();
+        raw.Write(1, 0x1000E, 0x08, 1); // ALP_AVAIL_REQ: the backplane registers need the ALP clock
         raw.Write(1, 0x10008, 0x10, 1);
 
         byte[] receive = raw.Frame(RawGspi.Command(false, 1, 0x10008, 1), [], 8);

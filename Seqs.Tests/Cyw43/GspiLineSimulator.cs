@@ -1,19 +1,27 @@
 using System.Device.Gpio;
-using Seqs.Hal;
+using Seqs.Drivers.Cyw43.Emulation;
 
 namespace Seqs.Tests.Cyw43;
 
 /// <summary>
-/// The three gSPI lines (CLK, shared DATA, CS) as a GpioDriver, with a full-duplex chip model behind them: bits the
-/// host clocks out while it drives DATA (sampled on CLK's rising edge) are collected; when the host turns DATA
-/// into an input, the frame so far goes to the chip, and its answer is presented one bit per rising edge. CS high
-/// ends the frame. Checks the host's timing rules: DATA changes only while CLK is low, CLK idles low.
+/// The three gSPI lines (CLK, shared DATA, CS) as a GpioDriver, with the chip's emulator behind them: bits the host
+/// clocks out while it drives DATA (sampled on CLK's rising edge) are collected; when the host turns DATA into an
+/// input, the frame so far goes to the chip, and its answer comes one bit per clock. When the chip changes its
+/// output follows BUS_CONTROL, as the references describe the silicon (docs/reference/cyw43439.md §1): without
+/// HIGH_SPEED on the falling edge, so a bit is on the line from the falling edge before its rising edge to the one
+/// after; with HIGH_SPEED on the rising edge, so a host that reads DATA after raising CLK gets the next bit. CS high
+/// ends the frame. The level of DATA when WL_REG_ON rises is the chip's DATA2 strap. Checks the host's timing rules:
+/// DATA changes only while CLK is low, CLK idles low.
 /// </summary>
-internal sealed class GspiLineSimulator(ISpiBus chip, int clockPin, int dataPin, int chipSelectPin) : GpioDriver
+internal sealed class GspiLineSimulator : GpioDriver
 {
     /// <summary>The longest answer: a 2048-byte read, the F1 response delay and the status word.</summary>
     private const int MaxAnswer = 2048 + 16;
 
+    private readonly Cyw43Emulator _chip;
+    private readonly int _clockPin;
+    private readonly int _dataPin;
+    private readonly int _chipSelectPin;
     private readonly Dictionary<int, PinMode> _modes = [];
     private readonly Dictionary<int, PinValue> _levels = [];
     private readonly List<byte> _sent = [];
@@ -22,6 +30,15 @@ internal sealed class GspiLineSimulator(ISpiBus chip, int clockPin, int dataPin,
     private int _answerBit;
     private bool _selected;
     private bool _answering;
+
+    public GspiLineSimulator(Cyw43Emulator chip, int clockPin, int dataPin, int chipSelectPin)
+    {
+        _chip = chip;
+        _clockPin = clockPin;
+        _dataPin = dataPin;
+        _chipSelectPin = chipSelectPin;
+        chip.DataLineAtPowerUp = () => _levels.GetValueOrDefault(_dataPin, PinValue.Low) == PinValue.High;
+    }
 
     public int Frames { get; private set; }
 
@@ -36,7 +53,7 @@ internal sealed class GspiLineSimulator(ISpiBus chip, int clockPin, int dataPin,
     protected override void SetPinMode(int pinNumber, PinMode mode)
     {
         _modes[pinNumber] = mode;
-        if (pinNumber == dataPin && mode == PinMode.Input && _selected && !_answering)
+        if (pinNumber == _dataPin && mode == PinMode.Input && _selected && !_answering)
             StartAnswer();
     }
 
@@ -46,9 +63,10 @@ internal sealed class GspiLineSimulator(ISpiBus chip, int clockPin, int dataPin,
 
     protected override PinValue Read(int pinNumber)
     {
-        if (pinNumber != dataPin || !_answering)
+        if (pinNumber != _dataPin || !_answering)
             return _levels.GetValueOrDefault(pinNumber, PinValue.Low);
-        int bit = _answerBit - 1;
+        bool clockHigh = _levels.GetValueOrDefault(_clockPin, PinValue.Low) == PinValue.High;
+        int bit = clockHigh && !_chip.IsHighSpeed ? _answerBit - 1 : _answerBit;
         if (bit < 0 || bit >= _answer.Length * 8)
         {
             Violations.Add("DATA read outside a clocked answer bit");
@@ -61,11 +79,11 @@ internal sealed class GspiLineSimulator(ISpiBus chip, int clockPin, int dataPin,
     {
         PinValue previous = _levels.GetValueOrDefault(pinNumber, PinValue.Low);
         _levels[pinNumber] = value;
-        if (pinNumber == chipSelectPin)
+        if (pinNumber == _chipSelectPin)
             OnChipSelect(value == PinValue.Low);
-        else if (pinNumber == dataPin && _levels.GetValueOrDefault(clockPin, PinValue.Low) == PinValue.High && previous != value)
+        else if (pinNumber == _dataPin && _levels.GetValueOrDefault(_clockPin, PinValue.Low) == PinValue.High && previous != value)
             Violations.Add("DATA changed while CLK was high");
-        else if (pinNumber == clockPin && value == PinValue.High && previous == PinValue.Low && _selected)
+        else if (pinNumber == _clockPin && value == PinValue.High && previous == PinValue.Low && _selected)
             OnRisingClock();
     }
 
@@ -80,7 +98,7 @@ internal sealed class GspiLineSimulator(ISpiBus chip, int clockPin, int dataPin,
 
     private void OnChipSelect(bool selected)
     {
-        if (selected && _levels.GetValueOrDefault(clockPin, PinValue.Low) != PinValue.Low)
+        if (selected && _levels.GetValueOrDefault(_clockPin, PinValue.Low) != PinValue.Low)
             Violations.Add("CS fell with CLK high: mode 0 idles low");
         if (selected)
         {
@@ -90,7 +108,7 @@ internal sealed class GspiLineSimulator(ISpiBus chip, int clockPin, int dataPin,
         }
         else if (_selected && !_answering)
         {
-            Violations.Add("a frame ended without the chip's answer (every transaction reads at least the status word)");
+            Violations.Add("a frame ended without the _chip's answer (every transaction reads at least the status word)");
         }
         _selected = selected;
     }
@@ -104,7 +122,7 @@ internal sealed class GspiLineSimulator(ISpiBus chip, int clockPin, int dataPin,
         }
         if (_sentBits % 8 == 0)
             _sent.Add(0);
-        if (_levels.GetValueOrDefault(dataPin, PinValue.Low) == PinValue.High)
+        if (_levels.GetValueOrDefault(_dataPin, PinValue.Low) == PinValue.High)
             _sent[^1] |= (byte)(0x80 >> (_sentBits % 8));
         _sentBits++;
     }
@@ -117,7 +135,7 @@ internal sealed class GspiLineSimulator(ISpiBus chip, int clockPin, int dataPin,
         var wire = new byte[_sent.Count + MaxAnswer];
         _sent.CopyTo(wire);
         var received = new byte[wire.Length];
-        chip.Exchange(wire, received);
+        _chip.Exchange(wire, received);
         _answer = received[_sent.Count..];
         _answerBit = 0;
         _answering = true;

@@ -31,7 +31,7 @@ public sealed class Cyw43InteropTests
         chip.AccessPoints.Add(new EmulatedAccessPoint(Ssid, Passphrase));
         chip.Attach(tap);
         using var driver = new Cyw43439(new FullDuplexCyw43Bus(chip), chip.PowerLine, chip.HostWakeLine);
-        driver.InitializeAsync(new Cyw43Firmware(new byte[] { 1, 2, 3, 4 }, "boardtype=0x0887\0"u8.ToArray())).GetAwaiter().GetResult();
+        driver.InitializeAsync(new Cyw43Firmware(new byte[] { 1, 2, 3, 4 }, "boardtype=0x0887\0"u8.ToArray(), "emulated CLM"u8.ToArray())).GetAwaiter().GetResult();
         Assert.That(driver.JoinAsync(Ssid, Passphrase).GetAwaiter().GetResult(), Is.EqualTo(WifiJoinResult.Joined));
         using var stop = new CancellationTokenSource();
         using var loop = new NetLoop(TimeProvider.System);

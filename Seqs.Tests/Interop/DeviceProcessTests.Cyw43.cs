@@ -106,7 +106,8 @@ public sealed partial class DeviceProcessTests
     }
 
     [TestCase("scan", 2, "seqs: scan needs a Wi-Fi NIC: --nic cyw43")]
-    [TestCase("scan --nic cyw43 --firmware /nonexistent/43439A0.bin --nvram /nonexistent/nvram.bin --wl-on-pin 23 --dhcp", 1, "seqs: The CYW43439 WLAN firmware file '/nonexistent/43439A0.bin' does not exist.")]
+    [TestCase("scan --nic cyw43 --firmware /nonexistent/43439A0.bin --nvram /nonexistent/nvram.bin --clm /nonexistent/43439A0_clm.bin --wl-on-pin 23 --dhcp", 1, "seqs: The CYW43439 WLAN firmware file '/nonexistent/43439A0.bin' does not exist.")]
+    [TestCase("scan --nic cyw43 --firmware /nonexistent/43439A0.bin --nvram /nonexistent/nvram.bin --wl-on-pin 23 --dhcp", 1, "seqs: --nic cyw43 needs --clm PATH with --firmware")]
     public void ScanSubcommand_ThatCannotScan_ExitsNonZeroWithOneLine(string command, int exitCode, string problem)
     {
         CommandResult run = HostCommand.Run(DotnetHost(), [DevicePath(), .. command.Split(' ')], TimeSpan.FromSeconds(30));

@@ -27,6 +27,7 @@ public readonly struct GspiStatus : IEquatable<GspiStatus>
     /// <summary>b0: the last read asked for data the chip did not have.</summary>
     public bool DataNotAvailable => (_value & DataNotAvailableBit) != 0;
 
+    /// <summary>b1: the last F2 read asked for more bytes than the frame had; the frame read is not to be trusted.</summary>
     public bool Underflow => (_value & UnderflowBit) != 0;
 
     public bool Overflow => (_value & OverflowBit) != 0;
@@ -58,11 +59,13 @@ public readonly struct GspiStatus : IEquatable<GspiStatus>
         $"{_value:X8}h{(F2ReceiveReady ? " F2_RX_READY" : "")}{(F2PacketAvailable ? $" F2_PKT_AVAILABLE({F2PacketLength} B)" : "")}" +
         $"{(DataNotAvailable ? " DATA_NOT_AVAILABLE" : "")}{(Underflow ? " UNDERFLOW" : "")}{(Overflow ? " OVERFLOW" : "")}";
 
-    internal static GspiStatus Create(bool f2ReceiveReady, int f2PacketLength, bool dataNotAvailable)
+    internal static GspiStatus Create(bool f2ReceiveReady, int f2PacketLength, bool dataNotAvailable, bool underflow = false)
     {
         uint value = f2ReceiveReady ? F2ReceiveReadyBit : 0;
         if (dataNotAvailable)
             value |= DataNotAvailableBit;
+        if (underflow)
+            value |= UnderflowBit;
         if (f2PacketLength > 0)
             value |= F2PacketAvailableBit | ((uint)f2PacketLength & F2PacketLengthMask) << F2PacketLengthShift;
         return new GspiStatus(value);

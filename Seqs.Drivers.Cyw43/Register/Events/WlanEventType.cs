@@ -12,6 +12,7 @@ public enum WlanEventType : uint
     DeauthIndication = 6,
     Assoc = 7,
     Disassoc = 11,
+    DisassocIndication = 12,
     Link = 16,
     Prune = 23,
     PskSupplicant = 46,
