@@ -110,7 +110,10 @@ public sealed partial class DeviceOptions
     /// Reads the options from <paramref name="configuration"/>, whose keys are <see cref="CommandLineSwitch.Key"/>s. On
     /// false, <paramref name="error"/> has one line per problem, and <paramref name="options"/> holds the defaults.
     /// </summary>
-    public static bool TryRead(IConfiguration configuration, out DeviceOptions options, out string error)
+    /// <param name="chipOnly">
+    /// True for a command that only talks to the chip (<c>scan</c>, <c>doctor</c>): no address is needed.
+    /// </param>
+    public static bool TryRead(IConfiguration configuration, out DeviceOptions options, out string error, bool chipOnly = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         options = new DeviceOptions();
@@ -135,7 +138,7 @@ public sealed partial class DeviceOptions
                 problems.Add($"{option.Key} '{value}' is not true or false; {option.Name} is a switch ({option.Key}: true in appsettings.json, SEQS_{option.Key.ToUpperInvariant()}=true).");
             }
         }
-        if (problems.Count == 0 && TryBuild(values, out DeviceOptions parsed, problems))
+        if (problems.Count == 0 && TryBuild(values, chipOnly, out DeviceOptions parsed, problems))
         {
             options = parsed;
             error = "";
@@ -161,10 +164,10 @@ public sealed partial class DeviceOptions
     /// Checks each group of options that does not depend on another, so that one run names every problem; within
     /// a group the first problem stops the checks that would only repeat it.
     /// </summary>
-    private static bool TryBuild(Dictionary<string, string> values, out DeviceOptions options, List<string> problems)
+    private static bool TryBuild(Dictionary<string, string> values, bool chipOnly, out DeviceOptions options, List<string> problems)
     {
         options = new DeviceOptions();
-        var parsed = new DeviceOptions();
+        var parsed = new DeviceOptions { _chipOnly = chipOnly };
         var given = new GivenSwitches(values);
         if (!parsed.TryReadNic(given, out string error))
         {
@@ -224,11 +227,13 @@ public sealed partial class DeviceOptions
     private static IEnumerable<INicKind> ReadersOf(string switchName) =>
         NicKinds.All.Where(kind => kind.Switches.Any(option => option.Name == switchName));
 
-    /// <summary>A real link needs an address from somewhere.</summary>
+    private bool _chipOnly;
+
+    /// <summary>A real link needs an address from somewhere; a command that only talks to the chip does not.</summary>
     private bool TryReadAddressing(GivenSwitches values, out string error)
     {
         error = "";
-        if (!IsSimulated && Address is null && !UseDhcp)
+        if (!IsSimulated && !_chipOnly && Address is null && !UseDhcp)
             return Fail($"--nic {Nic} needs --ip A.B.C.D/N (for example --ip 10.0.0.2/24) or --dhcp.", out error);
         return true;
     }

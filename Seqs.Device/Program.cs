@@ -32,7 +32,7 @@ IConfiguration configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables("SEQS_")
     .AddInMemoryCollection(commandLine)
     .Build();
-if (!DeviceOptions.TryRead(configuration, out DeviceOptions options, out error))
+if (!DeviceOptions.TryRead(configuration, out DeviceOptions options, out error, chipOnly: scan || doctor))
     return Refuse(error, 2);
 
 if (job is not null || scan || doctor)

@@ -59,4 +59,14 @@ public sealed partial class DeviceProcessTests
         Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
         Assert.That(SingleErrorLine(run), Is.EqualTo("seqs: " + problem));
     }
+
+    /// <summary>The doctor only talks to the chip: it needs no address, and on a board without the SPI device its first line says so.</summary>
+    [Test]
+    public void Enc28j60Doctor_WithoutAnAddressOrTheSpiDevice_NamesTheMissingDevice()
+    {
+        CommandResult run = HostCommand.Run(DotnetHost(), [DevicePath(), "doctor", "--nic", "enc28j60", "--spi-bus", "7", "--spi-cs", "3"], DiagnosticPatience);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        Assert.That(run.StandardOutput, Does.StartWith("FAIL ").And.Contain("/dev/spidev7.3"), run.ToString());
+    }
 }
