@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Seqs.Tests.Interop;
 
@@ -32,6 +34,26 @@ public sealed partial class DeviceProcessTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    /// <summary>
+    /// The unit's sandbox, as systemd scores it (0 is fully sandboxed, 10 fully exposed): no capabilities, no kernel
+    /// sockets but AF_UNIX, only the NIC's character devices, the system-service syscall set.
+    /// </summary>
+    [Test]
+    public void UnitFile_ScoresAnExposureOfAtMostTwo_InSystemdAnalyzeSecurity()
+    {
+        InteropEnvironment.RequireTools("systemd-analyze");
+        string unit = FindRepositoryFile(UnitFile);
+
+        CommandResult security = HostCommand.Run("systemd-analyze", ["security", "--offline=true", "--no-pager", unit], TimeSpan.FromSeconds(60));
+
+        Match exposure = ExposureLevel().Match(security.StandardOutput);
+        Assert.That(exposure.Success, Is.True, security.ToString());
+        Assert.That(double.Parse(exposure.Groups[1].Value, CultureInfo.InvariantCulture), Is.LessThanOrEqualTo(2.0), security.ToString());
+    }
+
+    [GeneratedRegex(@"Overall exposure level for \S+: (\d+\.\d)")]
+    private static partial Regex ExposureLevel();
 
     [Test]
     [Category("Interop")]
