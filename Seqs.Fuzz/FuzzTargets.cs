@@ -6,6 +6,7 @@ public static class FuzzTargets
     public static IReadOnlyList<IFuzzTarget> All { get; } =
     [
         new WireTarget(),
+        new StackTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
