@@ -7,6 +7,8 @@ public static class FuzzTargets
     [
         new WireTarget(),
         new StackTarget(),
+        new HttpRequestTarget(),
+        new HttpResponseTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
