@@ -36,8 +36,8 @@ internal sealed class FuzzLan : IDisposable
         NeighbourNic = new VirtualNic(NeighbourMac);
         DeviceNic = new VirtualNic(DeviceMac);
         Simulation.Connect(NeighbourNic, DeviceNic, new LinkFaults { PropagationDelay = TimeSpan.FromMilliseconds(1) });
-        Neighbour = new NetStack(Simulation.CreateLoop(), NeighbourNic, randomSeed: 1);
-        Device = new NetStack(Simulation.CreateLoop(), DeviceNic, DeviceOptions, randomSeed: 2);
+        Neighbour = new NetStack(Simulation.CreateLoop(), NeighbourNic, logger: Failures.For<NetStack>(), randomSeed: 1);
+        Device = new NetStack(Simulation.CreateLoop(), DeviceNic, DeviceOptions, Failures.For<NetStack>(), randomSeed: 2);
         Neighbour.Configure(new Ipv4Cidr(NeighbourAddress, 24), NeighbourAddress, [NeighbourAddress]);
         DhcpServer = new DhcpServer(Neighbour, new DhcpServerOptions
         {
@@ -46,15 +46,15 @@ internal sealed class FuzzLan : IDisposable
             Router = NeighbourAddress,
             DnsServers = [NeighbourAddress],
             LeaseTime = TimeSpan.FromMinutes(10),
-        });
+        }, logger: Failures.For<DhcpServer>());
         _ = DhcpServer.RunAsync(_stop.Token);
-        DhcpClient = new DhcpClient(Device, new DhcpClientOptions { RandomSeed = 3, HostName = "seqs", ProbeCount = 1 });
+        DhcpClient = new DhcpClient(Device, new DhcpClientOptions { RandomSeed = 3, HostName = "seqs", ProbeCount = 1 }, Failures.For<DhcpClient>());
         Mdns = new MdnsResponder(Device, "seqs", new Random(4));
         HttpServer = new HttpServer(Device, new HttpRouter().MapGet("/", static (_, response, _) =>
         {
             response.Write("hello");
             return ValueTask.CompletedTask;
-        }), HttpOptions);
+        }), HttpOptions, Failures.For<HttpServer>());
         _ = HttpServer.RunAsync(_stop.Token);
         Listener = new TcpListener(Device.Tcp, DataPort, ConnectionOptions, backlog: 2);
         _ = Device.Loop.InvokeAsync(() =>
@@ -76,6 +76,9 @@ internal sealed class FuzzLan : IDisposable
         // Probing and announcing end; the data still flows (neither side reads).
         Simulation.RunFor(TimeSpan.FromSeconds(3));
     }
+
+    /// <summary>Failures the stacks and services caught and logged; each one is a bug.</summary>
+    public SwallowedFailures Failures { get; } = new();
 
     public NetworkSimulation Simulation { get; }
 
@@ -113,6 +116,21 @@ internal sealed class FuzzLan : IDisposable
     }
 
     public void Settle() => Simulation.RunFor(TimeSpan.Zero);
+
+    /// <summary>Puts a frame on the cable from the device's port (to the neighbour's DHCP server, say), then settles the instant.</summary>
+    public void InjectFromDevice(ReadOnlySpan<byte> frame)
+    {
+        DeviceNic.TryTransmit(frame);
+        Settle();
+    }
+
+    /// <summary>Jumps the clock by a script's choice: 1 ms to about 4.5 hours, in units that reach every timer.</summary>
+    public void Jump(ref FuzzInput script)
+    {
+        int unit = script.TakeByte() % 4;
+        ushort count = script.TakeUInt16();
+        Simulation.RunFor(TimeSpan.FromMilliseconds((count * (unit switch { 0 => 1, 1 => 16, 2 => 256, _ => 16384 }) / 64.0) + 1));
+    }
 
     /// <summary>The device's application reads what has arrived (up to one buffer).</summary>
     public void DeviceReads()

@@ -9,6 +9,9 @@ public static class FuzzTargets
         new StackTarget(),
         new HttpRequestTarget(),
         new HttpResponseTarget(),
+        new DhcpTarget(),
+        new DnsTarget(),
+        new MdnsTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -57,7 +57,7 @@ public sealed class HttpResponseTarget : IFuzzTarget
         {
             HttpUserAgentResponse response = get.Result;
             InvariantViolation.Check(response.Body.Length <= Options.MaxResponseBodySize, "a body within MaxResponseBodySize");
-            InvariantViolation.Check(response.StatusCode is >= 100 and <= 999 && response.MinorVersion is 0 or 1, "a three-digit status of HTTP/1.0 or 1.1");
+            InvariantViolation.Check(response.StatusCode is >= 100 and <= 599 && response.MinorVersion is 0 or 1, "a status from 100 to 599 (RFC 9110 §15) of HTTP/1.0 or 1.1");
             return;
         }
         Exception failure = get.Exception!.InnerException!;

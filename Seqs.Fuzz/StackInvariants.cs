@@ -16,7 +16,9 @@ internal sealed class StackInvariants(FuzzLan lan)
     public void Check()
     {
         Seqs.Stack.NetStackCounters device = lan.Device.Counters;
+        lan.Failures.Check();
         InvariantViolation.Check(device.InternalErrors == 0, "no frame handler of the device threw");
+        InvariantViolation.Check(lan.Mdns.FailedDatagrams == 0 && lan.DhcpServer.FailedDatagrams == 0, "no UDP service's datagram handler threw");
         InvariantViolation.Check(lan.Neighbour.Counters.InternalErrors == 0, "no frame handler of the neighbour threw");
         InvariantViolation.Check(lan.HttpServer.Counters.InternalErrors == 0, "the HTTP server had no internal error");
         CheckCountersGrow();

@@ -55,10 +55,7 @@ public sealed class StackTarget : IFuzzTarget
                 Arp(lan, ref script);
                 break;
             case 6:
-                // 1 ms to about 4.5 hours, in units that reach every timer: RTO backoff, delayed ACK, lease T1/T2.
-                int unit = script.TakeByte() % 4;
-                ushort count = script.TakeUInt16();
-                lan.Simulation.RunFor(TimeSpan.FromMilliseconds(count * (unit switch { 0 => 1, 1 => 16, 2 => 256, _ => 16384 }) / 64.0 + 1));
+                lan.Jump(ref script);
                 break;
             default:
                 Application(lan, script.TakeByte());
