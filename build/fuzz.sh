@@ -32,9 +32,10 @@ install_tools() {
 build() {
   dotnet build Seqs.Fuzz -c Release -o "$work/build" 2>&1 | grep -E " error |rror\(s\)" | sort -u
   # Instrument a fresh copy each time: SharpFuzz rewrites the assembly in place, and only Seqs.Core is measured.
-  rm -rf "$work/bin"
-  cp -r "$work/build" "$work/bin"
-  "$work/tools/sharpfuzz" "$work/bin/Seqs.Core.dll"
+  rm -rf "$bin"
+  mkdir -p "$work/bin"
+  cp -r "$work/build" "$bin"
+  "$work/tools/sharpfuzz" "$bin/Seqs.Core.dll"
 }
 
 # afl-fuzz runs dotnet, which is not instrumented itself: SharpFuzz speaks the fork-server protocol from managed code.
@@ -49,25 +50,31 @@ target="$1"
 corpus="$root/Seqs.Fuzz/Corpus/$target"
 [[ -d "$corpus" ]] || { echo "fuzz: no target '$target' (no $corpus); targets: $(ls Seqs.Fuzz/Corpus | tr '\n' ' ')" >&2; exit 2; }
 out="$work/out/$target"
-run=(dotnet "$work/bin/Seqs.Fuzz.dll" "$target")
+# Each target gets its own instrumented copy, so campaigns of different targets can run side by side.
+bin="$work/bin/$target"
+run=("$(command -v dotnet)" "$bin/Seqs.Fuzz.dll" "$target")
 
 install_tools
-build
 
 if [[ "${2:-}" == --minimise ]]; then
+  # The queue is the campaign's: minimise with the binary that found it, built only when there is none.
+  [[ -f "$bin/Seqs.Fuzz.dll" ]] || build
   merged="$work/merge/$target"
   rm -rf "$merged" "$merged.min"
   mkdir -p "$merged"
-  cp "$corpus"/* "$merged"/
+  # crash-* inputs are regression tests: they stay whatever their coverage.
+  find "$corpus" -maxdepth 1 -type f ! -name 'crash-*' -exec cp {} "$merged"/ \;
   if [[ -d "$out/default/queue" ]]; then
     find "$out/default/queue" -maxdepth 1 -type f -name 'id:*' -exec cp {} "$merged"/ \;
   fi
   afl-cmin -i "$merged" -o "$merged.min" -t 5000 -m none -- "${run[@]}" >"$work/cmin-$target.log" 2>&1 \
     || { tail -n 20 "$work/cmin-$target.log" >&2; exit 1; }
-  # Name each kept input by its content, so re-minimising keeps stable names and git sees only real changes.
-  rm -f "$corpus"/*
+  # Seeds keep their names; inputs afl found are named by their content, so re-minimising keeps names stable.
+  find "$corpus" -maxdepth 1 -type f ! -name 'crash-*' -delete
   for f in "$merged.min"/*; do
-    cp "$f" "$corpus/$(sha1sum "$f" | cut -c1-16)"
+    name="$(basename "$f")"
+    [[ "$name" == id:* ]] && name="$(sha1sum "$f" | cut -c1-16)"
+    cp "$f" "$corpus/$name"
   done
   echo "fuzz: $target corpus minimised to $(ls "$corpus" | wc -l) inputs, $(du -sh "$corpus" | cut -f1)"
   exit 0
@@ -75,6 +82,7 @@ fi
 
 seconds="${2:-}"
 [[ "$seconds" =~ ^[0-9]+$ ]] || usage
+build
 rm -rf "$out"
 mkdir -p "$out"
 # -V: stop after SECONDS; -t: a whole-stack run in virtual time may take a few milliseconds; -m none: the CLR
@@ -86,6 +94,6 @@ field() { awk -F' *: *' -v k="$1" '$1 == k {print $2}' "$stats"; }
 crashes=$(field saved_crashes)
 echo "fuzz: $target ran $(field run_time) s: $(field execs_done) execs, $(field execs_per_sec) execs/s, $(field edges_found) edges, $(field corpus_count) queued, $crashes crashes, $(field saved_hangs) hangs"
 if [[ "$crashes" != 0 ]]; then
-  echo "fuzz: crashing inputs in $out/default/crashes; replay one with: dotnet $work/bin/Seqs.Fuzz.dll $target < FILE"
+  echo "fuzz: crashing inputs in $out/default/crashes; replay one with: dotnet $bin/Seqs.Fuzz.dll $target < FILE"
   exit 1
 fi
