@@ -52,7 +52,8 @@ internal sealed class HttpResponseReader
             while (at < headLength - 2)
             {
                 int lf = head[at..].IndexOf((byte)'\n');
-                ReadOnlySpan<byte> line = head.Slice(at, lf - 1);
+                // A bare LF (lf == 0) leaves no room for the CR: an empty line, which is malformed here.
+                ReadOnlySpan<byte> line = head.Slice(at, Math.Max(lf - 1, 0));
                 if (line.IsEmpty || head[at + lf - 1] != (byte)'\r' || HttpRequestParser.ParseFieldLine(line, out TextRange n, out TextRange v) != HttpRequestRejection.None)
                     throw Malformed("a header field line is malformed");
                 ReadOnlySpan<byte> name = n.Of(line);
@@ -211,9 +212,10 @@ internal sealed class HttpResponseReader
     private static int ParseStatusLine(ReadOnlySpan<byte> head, out int minor, out int length)
     {
         // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ] CRLF
+        // RFC 9110 §15: all valid status codes are within the range of 100 to 599.
         int lf = head.IndexOf((byte)'\n');
         if (lf < 13 || head[lf - 1] != (byte)'\r' || !head[..7].SequenceEqual("HTTP/1."u8) || head[8] != (byte)' ' || head[12] != (byte)' '
-            || !IsDigit(head[7]) || !IsDigit(head[9]) || !IsDigit(head[10]) || !IsDigit(head[11]))
+            || !IsDigit(head[7]) || head[9] is < (byte)'1' or > (byte)'5' || !IsDigit(head[10]) || !IsDigit(head[11]))
             throw Malformed("the status line is malformed");
         minor = head[7] == (byte)'0' ? 0 : 1;
         length = lf + 1;
