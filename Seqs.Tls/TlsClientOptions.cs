@@ -24,6 +24,12 @@ public sealed class TlsClientOptions
     public Func<DateTimeOffset?>? VerificationTime { get; set; }
 
     /// <summary>
+    /// The name the server's certificate must carry, also sent by SNI (RFC 6066 §3), when it is not the host
+    /// <see cref="TlsConnection.ConnectAsync"/> connects to (an address, say); null checks that host.
+    /// </summary>
+    public string? TargetHostName { get; set; }
+
+    /// <summary>
     /// Accepts any certificate, for tests against throwaway servers only: the connection is encrypted but not
     /// authenticated, so anyone on the path can read it.
     /// </summary>

@@ -38,7 +38,7 @@ public static class TlsConnection
         try
         {
             await connection.ConnectAsync(new Ipv4EndPoint(address, (ushort)port), cancellationToken).ConfigureAwait(false);
-            return await AuthenticateAsClientAsync(connection, host, options, cancellationToken).ConfigureAwait(false);
+            return await AuthenticateAsClientAsync(connection, options.TargetHostName ?? host, options, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
