@@ -19,11 +19,11 @@ internal static class TestCertificates
     }
 
     /// <summary>
-    /// A server certificate from <paramref name="ca"/> for <paramref name="dnsName"/> and <paramref name="address"/>,
+    /// A server certificate from <paramref name="ca"/> (self-signed when null) for <paramref name="dnsName"/> and <paramref name="address"/>,
     /// with an ECDSA P-256 key or, with <paramref name="rsa"/>, an RSA 2048 one, valid from
     /// <paramref name="notBefore"/> (a day ago) to <paramref name="notAfter"/> (in 30 days).
     /// </summary>
-    public static X509Certificate2 Issue(X509Certificate2 ca, string dnsName, IPAddress? address = null, bool rsa = false,
+    public static X509Certificate2 Issue(X509Certificate2? ca, string dnsName, IPAddress? address = null, bool rsa = false,
         DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         using AsymmetricAlgorithm key = rsa ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -38,6 +38,8 @@ internal static class TestCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         DateTimeOffset now = DateTimeOffset.UtcNow;
+        if (ca is null)
+            return request.CreateSelfSigned(notBefore ?? now.AddDays(-1), notAfter ?? now.AddDays(30));
         using ECDsa caKey = ca.GetECDsaPrivateKey()!;
         using X509Certificate2 issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey),
             notBefore ?? now.AddDays(-1), notAfter ?? now.AddDays(30), RandomNumberGenerator.GetBytes(8));

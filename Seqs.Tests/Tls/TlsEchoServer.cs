@@ -8,20 +8,23 @@ namespace Seqs.Tests.Tls;
 
 /// <summary>
 /// A TLS echo server on a stack for tests: accepts on <c>port</c>, authenticates each connection with the given
-/// options and echoes until the client closes. The handshake failures it saw are kept, for tests to read.
+/// options and echoes until the client closes (or, with <c>closeAfterFirstEcho</c>, echoes one read and closes
+/// with close_notify, for clients that wait for the server to end). The handshake failures it saw are kept, for tests to read.
 /// </summary>
 internal sealed class TlsEchoServer : IAsyncDisposable
 {
     private readonly NetLoop _loop;
     private readonly TcpListener _listener;
     private readonly TlsServerOptions _options;
+    private readonly bool _closeAfterFirstEcho;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private readonly List<Exception> _failures = [];
 
-    public TlsEchoServer(NetStack stack, ushort port, TlsServerOptions options)
+    public TlsEchoServer(NetStack stack, ushort port, TlsServerOptions options, bool closeAfterFirstEcho = false)
     {
         _options = options;
+        _closeAfterFirstEcho = closeAfterFirstEcho;
         _loop = stack.Loop;
         _listener = new TcpListener(stack.Tcp, port);
         stack.Loop.InvokeAsync(() =>
@@ -72,7 +75,14 @@ internal sealed class TlsEchoServer : IAsyncDisposable
             byte[] buffer = new byte[16384];
             int n;
             while ((n = await tls.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
                 await tls.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                if (_closeAfterFirstEcho)
+                {
+                    await tls.ShutdownAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
