@@ -130,6 +130,27 @@ public static class TlsConnection
         return new TlsStream(ssl, transport);
     }
 
+    /// <summary>
+    /// TLS for a server of the stack, for <c>HttpServerOptions.ConnectionStream</c> (HTTPS): each connection it
+    /// reuses is authenticated with <paramref name="options"/> and left open when the stream is disposed; a client
+    /// that fails or abandons its handshake surfaces as the <see cref="IOException"/> the server counts as failed.
+    /// </summary>
+    public static Func<TcpConnection, CancellationToken, ValueTask<Stream>> ServerStream(TlsServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return async (connection, cancellationToken) =>
+        {
+            try
+            {
+                return await AuthenticateAsServerAsync(connection, options, leaveConnectionOpen: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AuthenticationException or TimeoutException)
+            {
+                throw new IOException($"TLS handshake with {connection.RemoteEndPoint} failed: {e.Message}", e);
+            }
+        };
+    }
+
     private static DateTimeOffset VerificationTime(string targetHost, TlsClientOptions options)
     {
         if (options.VerificationTime is null)

@@ -23,7 +23,7 @@ internal sealed partial class HttpServerConnection
         if (_head.ExpectContinue && !_continueSent && !Response.HasStarted)
         {
             _continueSent = true;
-            await Tcp.WriteAsync(s_continue, cancellationToken).ConfigureAwait(true);
+            await Transport.WriteAsync(s_continue, cancellationToken).ConfigureAwait(true);
         }
         while (true)
         {
@@ -126,7 +126,7 @@ internal sealed partial class HttpServerConnection
         int n;
         try
         {
-            n = await Tcp.ReadAsync(destination, cancellationToken).ConfigureAwait(true);
+            n = await Transport.ReadAsync(destination, cancellationToken).ConfigureAwait(true);
         }
         catch (Exception e) when (_timedOut && e is IOException or InvalidOperationException)
         {
