@@ -38,9 +38,9 @@ internal static class CertificateVerdict
                 switch (status.Status)
                 {
                     case X509ChainStatusFlags.NotTimeValid when verifiedAt.UtcDateTime > c.NotAfter.ToUniversalTime():
-                        return $"{Whose(c, chain)}expired on {c.NotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)}; it was checked at {at}.";
+                        return $"{Whose(c, chain)}expired on {c.NotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)} (the clock said {at}).";
                     case X509ChainStatusFlags.NotTimeValid:
-                        return $"{Whose(c, chain)}is not valid before {c.NotBefore.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)}; it was checked at {at}. If that time is wrong, the clock is: synchronise it (NTP) first.";
+                        return $"{Whose(c, chain)}is not valid before {c.NotBefore.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)} (the clock said {at}; if that is wrong, synchronise the clock, by NTP, first).";
                     case X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain:
                         return Untrusted(chain);
                     case X509ChainStatusFlags.NoError:
@@ -59,7 +59,7 @@ internal static class CertificateVerdict
     }
 
     private static string Untrusted(X509Chain chain) =>
-        $"was not issued by a trusted CA (the chain ends at {chain.ChainElements[^1].Certificate.Subject}): give its CA with --ca-file (TlsClientOptions.TrustedRoots), or have the server send its intermediates.";
+        $"was not issued by a trusted CA (the last certificate of its chain is {chain.ChainElements[^1].Certificate.Subject}): give its CA with --ca-file (TlsClientOptions.TrustedRoots), or have the server send its intermediates.";
 
     private static string Whose(X509Certificate2 certificate, X509Chain chain) =>
         chain.ChainElements[0].Certificate.Thumbprint == certificate.Thumbprint ? "" : $"has an issuer ({certificate.Subject}) that ";
