@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Seqs.Tcp;
 
@@ -9,9 +10,22 @@ namespace Seqs.Tls;
 /// continuation of its transport read and encrypts before its transport write, so this keeps the crypto of a
 /// connection (and the handshake's signatures and certificate checks) off the loop, which meanwhile goes on moving
 /// packets. SslStream must never enter it on a loop thread: that would mean TLS ran on the loop, and it throws.
+/// <para>
+/// Each trip to the loop and back costs two thread hand-overs, so a read takes up to <see cref="ReadAheadSize"/>
+/// from the connection at once, however little SslStream asked for (it asks for about one record, 16 KiB), and
+/// serves the next reads from what is left without a trip. The read-ahead buffer is rented only while it holds
+/// data: an idle connection keeps none.
+/// </para>
 /// </summary>
 internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnection) : Stream
 {
+    /// <summary>The most a read takes from the connection; four TLS records.</summary>
+    public const int ReadAheadSize = 64 * 1024;
+
+    private byte[]? _readAhead;
+    private int _readAheadStart;
+    private int _readAheadEnd;
+
     public TcpConnection Connection => connection;
 
     public override bool CanRead => connection.CanRead;
@@ -31,8 +45,14 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfOnLoop();
-        ValueTask<int> read = connection.ReadAsync(buffer, cancellationToken);
-        return read.IsCompleted ? read : ContinueOffLoopAsync(read);
+        if (_readAhead is not null)
+            return new ValueTask<int>(TakeReadAhead(buffer.Span));
+        if (buffer.Length >= ReadAheadSize)
+        {
+            ValueTask<int> direct = connection.ReadAsync(buffer, cancellationToken);
+            return direct.IsCompleted ? direct : ContinueOffLoopAsync(direct);
+        }
+        return ReadAheadAsync(buffer, cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -66,9 +86,53 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && ownsConnection)
-            connection.Dispose();
+        if (disposing)
+        {
+            ReturnReadAhead();
+            if (ownsConnection)
+                connection.Dispose();
+        }
         base.Dispose(disposing);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadAheadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        byte[] ahead = ArrayPool<byte>.Shared.Rent(ReadAheadSize);
+        int n;
+        try
+        {
+            n = await connection.ReadAsync(ahead.AsMemory(0, ReadAheadSize), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(ahead);
+            throw;
+        }
+        await new LoopExit();
+        _readAhead = ahead;
+        _readAheadStart = 0;
+        _readAheadEnd = n;
+        return TakeReadAhead(buffer.Span);
+    }
+
+    /// <summary>Copies what the read-ahead buffer holds into <paramref name="destination"/>, returning the buffer once empty.</summary>
+    private int TakeReadAhead(Span<byte> destination)
+    {
+        int n = Math.Min(destination.Length, _readAheadEnd - _readAheadStart);
+        _readAhead.AsSpan(_readAheadStart, n).CopyTo(destination);
+        _readAheadStart += n;
+        if (_readAheadStart == _readAheadEnd)
+            ReturnReadAhead();
+        return n;
+    }
+
+    private void ReturnReadAhead()
+    {
+        if (_readAhead is null)
+            return;
+        ArrayPool<byte>.Shared.Return(_readAhead);
+        _readAhead = null;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -1,6 +1,7 @@
 using Seqs.Scheduling;
 using Seqs.Simulation;
 using Seqs.Stack;
+using Seqs.Tcp;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Tls;
@@ -34,6 +35,26 @@ internal sealed class LoopedStacks : IDisposable
     public NetStack A { get; }
 
     public NetStack B { get; }
+
+    /// <summary>A TCP connection from A to B's <paramref name="port"/>: A's end and the end B accepted.</summary>
+    public async Task<(TcpConnection Client, TcpConnection Accepted)> ConnectAsync(ushort port, TimeSpan bound)
+    {
+        var listener = new TcpListener(B.Tcp, port);
+        await Loop.InvokeAsync(() =>
+        {
+            listener.Start();
+            return Task.CompletedTask;
+        });
+        var client = new TcpConnection(A.Tcp);
+        await client.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, port)).AsTask().WaitAsync(bound);
+        TcpConnection accepted = await listener.AcceptAsync().AsTask().WaitAsync(bound);
+        await Loop.InvokeAsync(() =>
+        {
+            listener.Dispose();
+            return Task.CompletedTask;
+        });
+        return (client, accepted);
+    }
 
     public void Dispose()
     {

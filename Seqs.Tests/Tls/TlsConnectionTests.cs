@@ -78,15 +78,8 @@ public sealed class TlsConnectionTests
     public async Task TransportRead_CompletedByTheLoop_ContinuesOffTheLoop()
     {
         using var stacks = new LoopedStacks();
-        using var listener = new TcpListener(stacks.B.Tcp, Port);
-        await stacks.Loop.InvokeAsync(() =>
-        {
-            listener.Start();
-            return Task.CompletedTask;
-        });
-        using var client = new TcpConnection(stacks.A.Tcp);
-        await client.ConnectAsync(new Ipv4EndPoint(SimulatedPair.AddressB, Port)).AsTask().WaitAsync(Bound);
-        using TcpConnection accepted = await listener.AcceptAsync().AsTask().WaitAsync(Bound);
+        (TcpConnection client, TcpConnection accepted) = await stacks.ConnectAsync(Port, Bound);
+        using TcpConnection clientEnd = client, acceptedEnd = accepted;
         using var transport = new OffLoopTransport(accepted, ownsConnection: false);
 
         ValueTask<int> read = transport.ReadAsync(new byte[16]);
@@ -95,6 +88,48 @@ public sealed class TlsConnectionTests
 
         Assert.That(n, Is.EqualTo(1));
         Assert.That(stacks.Loop.IsOnLoopThread, Is.False, "the read completes on the loop, and its continuation must not run there");
+    }
+
+    [Test]
+    public async Task LoopExit_OnTheLoopThread_IsOnLoop_AndLeavesIt()
+    {
+        using var stacks = new LoopedStacks();
+        (bool onLoop, bool leftLoop) = await stacks.Loop.InvokeAsync(async () =>
+        {
+            bool before = LoopExit.IsOnLoop;
+            await new LoopExit();
+            return (before, !stacks.Loop.IsOnLoopThread && !LoopExit.IsOnLoop);
+        }).WaitAsync(Bound);
+
+        Assert.That(onLoop, Is.True, "work the loop runs sees its synchronisation context");
+        Assert.That(leftLoop, Is.True);
+        Assert.That(LoopExit.IsOnLoop, Is.False, "a test thread is no loop's");
+    }
+
+    [Test]
+    public async Task TransportReadAhead_ServesSmallReadsFromOneLoopTrip()
+    {
+        using var stacks = new LoopedStacks();
+        (TcpConnection client, TcpConnection accepted) = await stacks.ConnectAsync(Port, Bound);
+        using TcpConnection clientEnd = client, acceptedEnd = accepted;
+        using var transport = new OffLoopTransport(accepted, ownsConnection: false);
+        byte[] sent = RandomNumberGenerator.GetBytes(3000);
+        await client.WriteAsync(sent);
+
+        // Data arrives a segment (1460 octets) at a time, so a read of 100 takes at least a segment from the loop,
+        // and the next reads are served from it without waiting.
+        byte[] received = new byte[sent.Length];
+        int total = 0, servedAtOnce = 0;
+        while (total < sent.Length)
+        {
+            ValueTask<int> read = transport.ReadAsync(received.AsMemory(total, Math.Min(100, sent.Length - total)));
+            if (read.IsCompleted)
+                servedAtOnce++;
+            total += await read.AsTask().WaitAsync(Bound);
+        }
+
+        Assert.That(received, Is.EqualTo(sent));
+        Assert.That(servedAtOnce, Is.GreaterThan(10), "without the read-ahead every read would wait for a loop trip");
     }
 
     [Test]
