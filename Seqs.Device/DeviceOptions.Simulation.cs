@@ -64,6 +64,7 @@ public sealed partial class DeviceOptions
     {
         var diagnostic = (DeviceOptions)MemberwiseClone();
         diagnostic.Forward = null;
+        diagnostic.HttpsPort = null;
         diagnostic.AccessToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         return diagnostic;
     }

@@ -7,7 +7,7 @@ namespace Seqs.Device;
 /// <summary>
 /// The device's settings, from the command line (<see cref="Switches"/>), the SEQS_ environment and appsettings.json
 /// alike (<see cref="TryRead"/>): <c>--nic tap --tap-name NAME (--ip A.B.C.D/N | --dhcp) [--hostname NAME] [--gateway A.B.C.D]
-/// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--http-port N] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>,
+/// [--dhcp-server START-END [--dhcp-leases FILE]] [--ntp SERVER] [--http-port N] [--https-port N [--tls-cert FILE --tls-key FILE]] [--pcap FILE] [--mac xx:xx:xx:xx:xx:xx]</c>,
 /// or another <c>--nic</c> of <see cref="NicKinds.All"/> with the switches of its own (<see cref="INicKind.Switches"/>),
 /// which that kind reads into <see cref="NicOptions{T}"/>; <c>--chip-emulator</c> for a chip's emulator, on
 /// <c>--tap-name</c> or the simulated network; the web interface's <c>--led-pin</c>, <c>--access-token</c>,
@@ -46,6 +46,9 @@ public sealed partial class DeviceOptions
         new(NtpOption, "Ntp", "--ntp pool.ntp.org"),
         new(HttpPortOption, "HttpPort", "--http-port 8080"),
         new(ServicesOption, "Services", "--services echo,discard,chargen,iperf"),
+        new(HttpsPortOption, "HttpsPort", "--https-port 443"),
+        new(TlsCertificateOption, "TlsCert", "--tls-cert /etc/seqs/device.crt"),
+        new(TlsKeyOption, "TlsKey", "--tls-key /etc/seqs/device.key"),
         new(PcapOption, "Pcap", "--pcap seqs.pcap"),
         new(MacOption, "Mac", "--mac 02:00:00:00:00:01"),
         new(ChipEmulatorOption, "ChipEmulator", null),
@@ -179,7 +182,7 @@ public sealed partial class DeviceOptions
             [parsed.TryReadAddress, parsed.TryReadDhcp, parsed.TryReadGateway, parsed.TryReadNtp, parsed.TryReadAddressing],
             [parsed.TryReadMac],
             .. NicKinds.All.Select(kind => new OptionReader[] { kind == parsed.NicKind ? parsed.TryReadNicOptions : parsed.RefuserOfSwitchesOf(kind) }),
-            [parsed.TryReadHttp],
+            [parsed.TryReadHttp, parsed.TryReadHttps],
             [parsed.TryReadServices],
             [parsed.TryReadForward],
             [parsed.TryReadWeb],

@@ -7,15 +7,18 @@ using Seqs.Http;
 using Seqs.Mdns;
 using Seqs.Services;
 using Seqs.Stack;
+using Seqs.Tcp;
+using Seqs.Tls;
 using Seqs.Wire;
 
 namespace Seqs.Device;
 
 /// <summary>
-/// What the device serves on its stack, whatever the NIC: the web pages, and as configured a DHCP client for the
-/// address, a DHCP server for the subnet, an mDNS name, NTP time and the test services of <c>--services</c> (echo,
-/// RFC 862, on UDP and TCP 7; discard, RFC 863, on 9; chargen, RFC 864, on TCP 19; an iperf 2 server on TCP 5001),
-/// each with a bound on its connections and their idle time (and for the senders, their duration).
+/// What the device serves on its stack, whatever the NIC: the web pages (also over HTTPS with <c>--https-port</c>,
+/// plain HTTP then redirecting to it), and as configured a DHCP client for the address, a DHCP server for the subnet,
+/// an mDNS name, NTP time and the test services of <c>--services</c> (echo, RFC 862, on UDP and TCP 7; discard,
+/// RFC 863, on 9; chargen, RFC 864, on TCP 19; an iperf 2 server on TCP 5001), each with a bound on its connections
+/// and their idle time (and for the senders, their duration).
 /// </summary>
 internal sealed partial class DeviceServices : IDisposable
 {
@@ -28,6 +31,10 @@ internal sealed partial class DeviceServices : IDisposable
     private readonly DhcpAddressing? _dhcp;
     private readonly MdnsResponder? _mdns;
     private readonly HttpServer _http;
+    private readonly HttpServer? _https;
+    private readonly DeviceOptions _options;
+    // TLS for the HTTPS server's connections: from --tls-cert at once, or, self-signed, once the stack has its address.
+    private Func<TcpConnection, CancellationToken, ValueTask<Stream>>? _tls;
     private readonly ILed _led;
     private readonly DeviceMetrics _metrics;
 
@@ -57,10 +64,20 @@ internal sealed partial class DeviceServices : IDisposable
         _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, options.ProbeLeasedAddress, loggers, _log) : null;
         _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
         Time = options.NtpServer is string ntp ? new NetworkTimeService(stack, ntp, loggers, _log) : null;
+        _options = options;
         var router = new HttpRouter();
-        _http = new HttpServer(stack, router, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
+        HttpRouter plainRouter = router;
+        if (options.HttpsPort is int httpsPort)
+        {
+            if (options.TlsCertificatePath is string certificate)
+                _tls = TlsConnection.ServerStream(new TlsServerOptions(HttpsCertificate.Load(certificate, options.TlsKeyPath!, _log)));
+            _https = new HttpServer(stack, router, new HttpServerOptions { Port = (ushort)httpsPort, ConnectionStream = OpenTlsAsync }, loggers.CreateLogger<HttpServer>());
+            plainRouter = new HttpRouter();
+            _ = new HttpsRedirectSite(plainRouter, httpsPort, options.PublicStatus);
+        }
+        _http = new HttpServer(stack, plainRouter, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
         DhcpAddressing? dhcp = _dhcp;
-        Collector = new DeviceStatusCollector(stack, options.HostName ?? DefaultName, nic, _http.Counters, _led, Time, () => dhcp?.Lease);
+        Collector = new DeviceStatusCollector(stack, options.HostName ?? DefaultName, nic, (_https ?? _http).Counters, _led, Time, () => dhcp?.Lease);
         Site = new StatusSite(router, Collector, _led, token, options.PublicStatus, _log);
         _metrics = new DeviceMetrics(stack, _http.Counters, nic);
     }
@@ -119,6 +136,7 @@ internal sealed partial class DeviceServices : IDisposable
             _dhcpServer?.RunAsync(cancellationToken) ?? Task.CompletedTask,
             Time?.RunAsync(cancellationToken) ?? Task.CompletedTask,
             _http.RunAsync(cancellationToken),
+            _https is null ? Task.CompletedTask : ServeHttpsAsync(_https, cancellationToken),
             _mdns is null ? Task.CompletedTask : AnnounceAsync(_mdns, cancellationToken)]);
         _dhcp?.Start();
         await services.ConfigureAwait(false);
@@ -138,12 +156,37 @@ internal sealed partial class DeviceServices : IDisposable
     {
         _metrics.Dispose();
         _http.Dispose();
+        _https?.Dispose();
         _led.Dispose();
         _mdns?.Dispose();
         _dhcpServer?.Dispose();
         foreach (NetService service in _classic)
             service.Dispose();
     }
+
+    /// <summary>
+    /// <c>--https-port</c>: serves once TLS is ready; without <c>--tls-cert</c>, that is once the stack has its address,
+    /// which the self-signed certificate made at first start names.
+    /// </summary>
+    private async Task ServeHttpsAsync(HttpServer https, CancellationToken cancellationToken)
+    {
+        if (_tls is null)
+        {
+            try
+            {
+                await _stack.WhenConfiguredAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            _tls = TlsConnection.ServerStream(new TlsServerOptions(HttpsCertificate.LoadOrCreateSelfSigned(
+                _options.StateDirectory, _options.HostName ?? DefaultName, _stack.Address?.Address, _stack.Loop.TimeProvider, _log)));
+        }
+        await https.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask<Stream> OpenTlsAsync(TcpConnection connection, CancellationToken cancellationToken) => _tls!(connection, cancellationToken);
 
     /// <summary><c>--hostname</c>: claims NAME.local over mDNS (RFC 6762) once the stack has an address.</summary>
     private async Task AnnounceAsync(MdnsResponder mdns, CancellationToken cancellationToken)

@@ -5,6 +5,8 @@
 #   build/bench.sh --throughput [seconds] [buffer]  only the TAP throughput table (build/throughput.sh; needs root)
 #   build/bench.sh --http-vs-kestrel [runs]         wrk against the device and a Kestrel reference
 #                                                   (build/http-vs-kestrel.sh; needs root)
+#   build/bench.sh --tls [handshakes] [seconds]    TLS handshakes, TLS/TCP throughput ratio and memory over a TAP,
+#                                                   next to openssl s_time (build/tls-bench.sh; needs root)
 #   build/bench.sh --churn [seconds]                connection-per-request wrk against the device and Kestrel,
 #                                                   per-5-second rates (build/churn.sh; needs root)
 set -euo pipefail
@@ -17,6 +19,10 @@ case "${1:-}" in
   --churn)
     shift
     exec build/churn.sh "$@"
+    ;;
+  --tls)
+    shift
+    exec build/tls-bench.sh "$@"
     ;;
   --throughput)
     shift

@@ -20,6 +20,7 @@ packages=(
   "hping3:hping3"
   "netcat-openbsd:nc.openbsd"
   "curl:curl"
+  "openssl:openssl"
   "wrk:wrk"
   "apache2-utils:ab"
   "iperf:iperf"

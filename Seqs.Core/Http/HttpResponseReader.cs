@@ -1,5 +1,4 @@
 using System.Text;
-using Seqs.Tcp;
 
 namespace Seqs.Http;
 
@@ -10,13 +9,14 @@ namespace Seqs.Http;
 /// </summary>
 internal sealed class HttpResponseReader
 {
-    private readonly TcpConnection _connection;
+    private readonly Stream _connection;
     private readonly HttpUserAgentOptions _options;
     private byte[] _buffer;
     private int _start;
     private int _end;
 
-    public HttpResponseReader(TcpConnection connection, HttpUserAgentOptions options)
+    /// <param name="connection">The connection, or a stream over it (TLS).</param>
+    public HttpResponseReader(Stream connection, HttpUserAgentOptions options)
     {
         _connection = connection;
         _options = options;

@@ -66,9 +66,11 @@ public sealed partial class HttpServer : TcpServer
         // A response is written whole, so Nagle would only hold its last segment back (Kestrel does the same).
         connection.NoDelay = true;
         HttpServerConnection served = _spareConnections.Count > 0 ? _spareConnections.Pop() : new HttpServerConnection(this, _options);
+        Stream? stream = null;
         try
         {
-            await served.RunAsync(connection, cancellationToken).ConfigureAwait(false);
+            stream = _options.ConnectionStream is { } open ? await open(connection, cancellationToken).ConfigureAwait(true) : connection;
+            await served.RunAsync(connection, stream, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not IOException and not OperationCanceledException)
         {
@@ -79,6 +81,8 @@ public sealed partial class HttpServer : TcpServer
         }
         finally
         {
+            if (stream is not null && stream != connection)
+                await stream.DisposeAsync().ConfigureAwait(true);
             Counters.ActiveConnections--;
             if (_spareConnections.Count < _options.MaxConnections)
                 _spareConnections.Push(served);

@@ -126,7 +126,7 @@ internal sealed partial class HttpServerConnection
         int n;
         try
         {
-            n = await Tcp.ReadAsync(destination, cancellationToken).ConfigureAwait(true);
+            n = await Transport.ReadAsync(destination, cancellationToken).ConfigureAwait(true);
         }
         catch (Exception e) when (_timedOut && e is IOException or InvalidOperationException)
         {

@@ -21,6 +21,8 @@ internal sealed partial class HttpServerConnection
     private readonly HttpRequestHead _head;
     private readonly NetTimer _timer;
     private TcpConnection? _tcp;
+    // What requests are read from and responses written to: the connection itself, or a stream over it (TLS).
+    private Stream? _stream;
     private byte[] _buffer = [];
     // Unparsed bytes are _buffer[_start.._end); the head being served is _buffer[_headStart.._headStart + _headLength).
     private int _start;
@@ -64,15 +66,18 @@ internal sealed partial class HttpServerConnection
 
     private TcpConnection Tcp => _tcp ?? throw new InvalidOperationException("The connection has ended.");
 
+    private Stream Transport => _stream ?? throw new InvalidOperationException("The connection has ended.");
+
     private NetLoop Loop => Server.Stack.Loop;
 
     /// <summary>Serves requests until the client closes, a request says close, a timeout, or the server stops.</summary>
 #if NET8_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
 #endif
-    public async ValueTask RunAsync(TcpConnection tcp, CancellationToken stopping)
+    public async ValueTask RunAsync(TcpConnection tcp, Stream stream, CancellationToken stopping)
     {
         _tcp = tcp;
+        _stream = stream;
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_options.RequestBufferSize, _options.MaxRequestHeadersSize));
         _start = _end = 0;
         _timedOut = false;
@@ -100,7 +105,7 @@ internal sealed partial class HttpServerConnection
                         rejection = HttpRequestRejection.HeadersTooLarge;
                         break;
                     }
-                    int n = await Tcp.ReadAsync(_buffer.AsMemory(_end)).ConfigureAwait(true);
+                    int n = await Transport.ReadAsync(_buffer.AsMemory(_end)).ConfigureAwait(true);
                     if (n == 0)
                         return;
                     _end += n;
@@ -200,6 +205,7 @@ internal sealed partial class HttpServerConnection
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
             _tcp = null;
+            _stream = null;
         }
     }
 
@@ -217,7 +223,7 @@ internal sealed partial class HttpServerConnection
     {
         Tcp.ShutdownSend();
         Schedule(HttpTimerPurpose.Linger);
-        while (await Tcp.ReadAsync(Server.DiscardBuffer).ConfigureAwait(true) > 0)
+        while (await Transport.ReadAsync(Server.DiscardBuffer).ConfigureAwait(true) > 0)
         {
         }
         CancelTimer();
@@ -267,7 +273,7 @@ internal sealed partial class HttpServerConnection
     /// </summary>
     public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        ValueTask write = Tcp.WriteAsync(bytes, cancellationToken);
+        ValueTask write = Transport.WriteAsync(bytes, cancellationToken);
         return write.IsCompleted ? write : AwaitWriteAsync(write);
     }
 
@@ -394,7 +400,7 @@ internal sealed partial class HttpServerConnection
 
     private void OnTimer()
     {
-        if (_tcp is null || _timerPurpose == HttpTimerPurpose.None)
+        if (_tcp is null || _stream is null || _timerPurpose == HttpTimerPurpose.None)
             return;
         _timedOut = true;
         if (_timerPurpose == HttpTimerPurpose.Linger)
@@ -418,7 +424,7 @@ internal sealed partial class HttpServerConnection
         {
             // RFC 9110 §15.5.9: 408, the server would not wait any longer for the request.
             Server.Counters.RequestTimeouts++;
-            ValueTask write = _tcp.WriteAsync(s_requestTimeout);
+            ValueTask write = _stream.WriteAsync(s_requestTimeout);
             if (!write.IsCompleted)
                 _ = write.AsTask();
         }

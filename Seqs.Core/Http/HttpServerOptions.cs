@@ -64,6 +64,15 @@ public sealed class HttpServerOptions
 
     public TcpConnectionOptions? TcpOptions { get; set; }
 
+    /// <summary>
+    /// Makes the stream a connection's requests are read from and its responses written to, such as a TLS stream
+    /// (Seqs.Tls); null (the default) serves the <see cref="TcpConnection"/> itself. Called on the loop for each
+    /// connection; the stream it gives is disposed when the connection ends and must leave the connection open, as
+    /// the server reuses it. An <see cref="IOException"/> it throws fails the connection quietly (a client that
+    /// gave up on its handshake); anything else is counted as an internal error.
+    /// </summary>
+    public Func<TcpConnection, CancellationToken, ValueTask<Stream>>? ConnectionStream { get; set; }
+
     internal void Validate()
     {
         Require(MaxRequestLineLength is >= 16 and <= 1 << 20, nameof(MaxRequestLineLength), "16 B to 1 MiB");

@@ -1,8 +1,10 @@
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using Seqs.Dns;
 using Seqs.Ntp;
 using Seqs.Stack;
+using Seqs.Tls;
 
 namespace Seqs.Device.Diagnostics;
 
@@ -22,7 +24,7 @@ internal static class DiagnosticCommand
     {
         ["ping"] = "ping HOST, such as seqs-device ping 192.168.1.1",
         ["resolve"] = "resolve NAME, such as seqs-device resolve example.com",
-        ["get"] = "get URL, such as seqs-device get http://example.com/",
+        ["get"] = "get URL [--ca-file FILE] [--insecure], such as seqs-device get https://example.com/",
         ["ntp"] = "ntp SERVER, such as seqs-device ntp pool.ntp.org",
     };
 
@@ -46,12 +48,14 @@ internal static class DiagnosticCommand
         string target = args[1];
         if (command == "get")
         {
-            if (!Uri.TryCreate(target, UriKind.Absolute, out Uri? url) || url.Scheme != Uri.UriSchemeHttp)
+            if (!Uri.TryCreate(target, UriKind.Absolute, out Uri? url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             {
-                error = $"get '{target}' is not an http:// URL; give one such as http://example.com/ (the stack has no TLS).";
+                error = $"get '{target}' is not an http:// or https:// URL; give one such as https://example.com/.";
                 return false;
             }
-            job = new GetJob(url, errors);
+            if (!GetJob.TryReadSwitches(url, ref switches, out TlsClientOptions? tls, errors, out error))
+                return false;
+            job = new GetJob(url, tls, errors);
             return true;
         }
         job = command switch
@@ -107,7 +111,7 @@ internal static class DiagnosticCommand
         {
             return await stack.Loop.InvokeAsync(() => job.RunAsync(stack, output, jobWait.Token)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is DnsResolveException or NtpSynchronizationException or SocketException or IOException or TimeoutException)
+        catch (Exception e) when (e is DnsResolveException or NtpSynchronizationException or SocketException or IOException or TimeoutException or AuthenticationException)
         {
             await errors.WriteLineAsync($"seqs: {e.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
             return 1;

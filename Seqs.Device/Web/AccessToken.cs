@@ -36,7 +36,7 @@ internal sealed partial class AccessToken
                 }
             }
             string token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(GeneratedBytes));
-            Store(path, token);
+            OwnerOnlyFile.Write(path, token + "\n");
             Log.Generated(log, token, Path.GetFullPath(path));
             return new AccessToken(token);
         }
@@ -52,17 +52,6 @@ internal sealed partial class AccessToken
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(presented, hash);
         return CryptographicOperations.FixedTimeEquals(hash, _hash);
-    }
-
-    private static void Store(string path, string token)
-    {
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
-            Directory.CreateDirectory(directory);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var file = new StreamWriter(path, Encoding.ASCII, options);
-        file.WriteLine(token);
     }
 
     private static partial class Log

@@ -17,6 +17,8 @@ namespace Seqs.Device.Web;
 /// </summary>
 internal sealed partial class StatusSite
 {
+    public const string PagePath = "/", StatusPath = "/api/status", StatsPath = "/api/stats", LedPath = "/api/led";
+
     private readonly DeviceStatusCollector _collector;
     private readonly ILed _led;
     private readonly AccessToken _token;
@@ -35,10 +37,10 @@ internal sealed partial class StatusSite
         _log = log;
         _writer = new Utf8JsonWriter(_json);
         router
-            .MapGet("/", ServePageAsync)
-            .MapGet("/api/status", ServeStatusAsync)
-            .MapGet("/api/stats", ServeStatsAsync)
-            .MapPost("/api/led", SwitchLedAsync);
+            .MapGet(PagePath, ServePageAsync)
+            .MapGet(StatusPath, ServeStatusAsync)
+            .MapGet(StatsPath, ServeStatsAsync)
+            .MapPost(LedPath, SwitchLedAsync);
     }
 
     private ValueTask ServePageAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)

@@ -264,7 +264,7 @@ public sealed class DeviceOptionsTests
 
     private static Enc28j60NicOptions Wiring(DeviceOptions options) => options.NicOptions<Enc28j60NicOptions>();
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --services, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --emulator-fault, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --services, --https-port, --tls-cert, --tls-key, --pcap, --mac, --chip-emulator, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --emulator-fault, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60, cyw43, serial.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
@@ -337,6 +337,10 @@ public sealed class DeviceOptionsTests
     [TestCase(new[] { "--led-pin", "17" }, "--led-pin drives a real GPIO; the simulated network has a simulated LED, so drop --led-pin.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--led-pin", "x" }, "--led-pin 'x' is not a GPIO number; give a whole number of 0 or more, such as --led-pin 17.")]
     [TestCase(new[] { "--public-status", "maybe" }, "--public-status 'maybe' is not true or false.")]
+    [TestCase(new[] { "--https-port", "0" }, "--https-port '0' is not a TCP port; give 1 to 65535, such as --https-port 443.")]
+    [TestCase(new[] { "--https-port", "80" }, "--https-port 80 is also the HTTP port; give HTTP and HTTPS different ports, such as --http-port 80 --https-port 443.")]
+    [TestCase(new[] { "--https-port", "443", "--tls-cert", "device.crt" }, "--tls-cert needs --tls-key too: give the PEM certificate and its key, or neither for a self-signed certificate.")]
+    [TestCase(new[] { "--tls-cert", "device.crt", "--tls-key", "device.key" }, "--tls-cert is for HTTPS; add --https-port 443 to serve it.")]
     [TestCase(new[] { "--forward", "8080" }, "--forward '8080' is not an address and port; write it like 127.0.0.1:8080 (port 0 for any free port), or off.")]
     [TestCase(new[] { "--forward", "localhost:8080" }, "--forward 'localhost:8080' is not an address and port; write it like 127.0.0.1:8080 (port 0 for any free port), or off.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--forward", "127.0.0.1:8080" }, "--forward applies to the simulated network only; on --nic tap reach the device at its own address.")]

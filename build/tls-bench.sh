@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# TLS over a TAP (issue 17): the stack's TLS 1.3 handshakes (ECDSA P-256) as client against openssl s_server, next to
+# the kernel's own openssl s_time against the same server; as server, under openssl s_time; a 64 MiB download through
+# TLS as a ratio of the same download over plain TCP on the same path; and the memory of an open TLS connection.
+# Everything runs in one network namespace, in one run. Usage: build/tls-bench.sh [handshakes] [s_time seconds]
+# (default 200 handshakes, 5 s). Needs root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+handshakes=${1:-200}
+seconds=${2:-5}
+kernel_ip=10.78.0.1
+stack_ip=10.78.0.2
+
+if [[ $(id -u) != 0 ]]; then
+  echo "tls-bench: needs root for a network namespace and a TAP" >&2
+  exit 1
+fi
+for tool in ip openssl socat; do
+  command -v "$tool" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 openssl socat >/dev/null; break; }
+done
+
+dotnet build Seqs.Benchmarks/Seqs.Benchmarks.csproj -c Release -v q -nologo | grep -E " error |rror\(s\)" || true
+tool=(dotnet Seqs.Benchmarks/bin/Release/net10.0/Seqs.Benchmarks.dll)
+
+ns="seqs-tls-$$"
+tap="sqtl$$"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  exec 4>&- 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+in_ns() { ip netns exec "$ns" "$@"; }
+
+ip netns add "$ns"
+in_ns ip link set lo up
+in_ns ip tuntap add dev "$tap" mode tap
+in_ns ip addr add "$kernel_ip/24" dev "$tap"
+in_ns ip link set "$tap" up
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
+  -subj /CN=tls-bench -days 1 2>/dev/null
+head -c 67108864 /dev/urandom >"$work/bulk"
+
+# s_server ends a connection when its standard input ends, so it gets one that stays open.
+(cd "$work" && sleep infinity | in_ns openssl s_server -quiet -tls1_3 -accept "$kernel_ip:4433" -cert cert.pem -key key.pem -WWW) >/dev/null 2>&1 &
+pids+=($!)
+in_ns socat -u "FILE:$work/bulk" "TCP4-LISTEN:5001,bind=$kernel_ip,reuseaddr,fork" &
+pids+=($!)
+in_ns socat "OPENSSL-LISTEN:4434,bind=$kernel_ip,reuseaddr,fork,cert=$work/cert.pem,key=$work/key.pem,verify=0" PIPE &
+pids+=($!)
+sleep 1
+
+mkfifo "$work/control"
+in_ns "${tool[@]}" tls-stack "$tap" "$stack_ip/24" "$kernel_ip" "$work/cert.pem" "$work/key.pem" "$handshakes" <"$work/control" >"$work/stack.log" 2>&1 &
+pids+=($!)
+exec 4>"$work/control"
+for _ in $(seq 600); do grep -q serving "$work/stack.log" && break; sleep 0.1; done
+grep -q serving "$work/stack.log" || { cat "$work/stack.log" >&2; exit 1; }
+
+s_time() { in_ns openssl s_time -connect "$1" -new -tls1_3 -time "$seconds" 2>/dev/null | grep -E 'connections in [0-9.]+s' | tail -1; }
+kernel_server=$(s_time "$kernel_ip:4433")
+stack_server=$(s_time "$stack_ip:4443")
+exec 4>&-
+
+echo "TLS 1.3, ECDSA P-256, over a TAP:"
+grep -v serving "$work/stack.log" | sed 's/^/  stack: /'
+echo "  kernel openssl s_time -> kernel s_server: $kernel_server"
+echo "  kernel openssl s_time -> stack's server:  $stack_server"
