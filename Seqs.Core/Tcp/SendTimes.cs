@@ -18,7 +18,11 @@ internal sealed class SendTimes
     private int _count;
 
     /// <summary>Forgets every run; the next one starts where it is sent.</summary>
-    public void Clear() => _count = 0;
+    public void Clear()
+    {
+        _count = 0;
+        _start = default;
+    }
 
     /// <summary>Octets <paramref name="start"/> to <paramref name="end"/> were sent at <paramref name="at"/>.</summary>
     public void Record(SeqNumber start, SeqNumber end, TimeSpan at)

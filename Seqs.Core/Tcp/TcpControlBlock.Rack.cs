@@ -70,7 +70,7 @@ internal sealed partial class TcpControlBlock
 
     /// <summary>
     /// After an ACK has been taken: RFC 8985 §7.4 (did a probe repair a loss?), §6.2 step 5 (detect losses, arm the
-    /// reordering timer) and §7.2 (restart the PTO when SND.UNA advanced).
+    /// reordering timer) and §7.2 (restart the PTO when SND.UNA advanced; SACKed data leaves it to RACK's timer).
     /// </summary>
     private void OnAckForRackTlp(in Segment seg, bool advanced, TimeSpan now)
     {
@@ -99,6 +99,8 @@ internal sealed partial class TcpControlBlock
         DetectLosses(now);
         if (advanced)
             ArmLossProbe(now);
+        else if (_scoreboard is { Count: > 0 })
+            rack.ProbeTimer = default;
     }
 
     /// <summary>
