@@ -14,8 +14,9 @@ public sealed class TcpTailLossSweepTests
     private const int Length = 256 * 1024;
 
     /// <summary>
-    /// The seeds' echo times, summed. Measured on the same seeds: 27.9 s of virtual time with RFC 6675 recovery and
-    /// the tail RTO alone; the bound is a third of that.
+    /// The seeds' echo times, summed, handshakes included (a lost SYN costs the 1 s initial RTO either way). Measured
+    /// on the same seeds before RACK-TLP: 4.35 s of virtual time with RFC 6675 recovery and the tail RTO alone
+    /// (seeds 3 to 8, whose handshakes lost nothing: 2.09 s); with it, 3.71 s (1.47 s).
     /// </summary>
     [Test]
     public void LossyEcho_CompletesWithinABoundThatTimeoutsAloneMiss()
@@ -23,15 +24,15 @@ public sealed class TcpTailLossSweepTests
         TimeSpan total = TimeSpan.Zero;
         for (int seed = 1; seed <= Seeds; seed++)
         {
-            TimeSpan elapsed = RunEcho(seed);
-            TestContext.Out.WriteLine($"seed {seed}: {elapsed.TotalSeconds:F3} s");
+            (TimeSpan elapsed, string counters) = RunEcho(seed);
+            TestContext.Out.WriteLine($"seed {seed}: {elapsed.TotalSeconds:F3} s; {counters}");
             total += elapsed;
         }
         TestContext.Out.WriteLine($"total {total.TotalSeconds:F3} s");
-        Assert.That(total, Is.LessThan(TimeSpan.FromSeconds(9.3)));
+        Assert.That(total, Is.LessThan(TimeSpan.FromSeconds(4.0)));
     }
 
-    private static TimeSpan RunEcho(int seed)
+    private static (TimeSpan Elapsed, string Counters) RunEcho(int seed)
     {
         var faults = new LinkFaults { Seed = seed, LossProbability = 0.05, PropagationDelay = TimeSpan.FromMilliseconds(1) };
         var options = new TcpConnectionOptions { SendBufferSize = 64 * 1024, ReceiveBufferSize = 64 * 1024 };
@@ -46,6 +47,9 @@ public sealed class TcpTailLossSweepTests
         EchoTransfer transfer = EchoTransfer.Run(pair, sent, chunk: 16 * 1024, options, TimeSpan.FromMinutes(10));
         Assert.That(transfer.Complete, Is.True, $"seed {seed}: {transfer.ReceivedLength} of {Length} bytes back");
         stop.Cancel();
-        return pair.Simulation.Now - start;
+        TcpCounters a = pair.A.Tcp.Counters, b = pair.B.Tcp.Counters;
+        return (pair.Simulation.Now - start,
+            $"timeouts {a.RetransmissionTimeouts}+{b.RetransmissionTimeouts}, fast retransmits {a.FastRetransmits}+{b.FastRetransmits}, "
+            + $"retransmitted {a.RetransmittedOctets}+{b.RetransmittedOctets} B");
     }
 }
