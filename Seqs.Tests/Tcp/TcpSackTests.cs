@@ -109,10 +109,8 @@ public sealed class TcpSackTests
 
         // Both retransmissions arrive: everything is acknowledged and the recovery ends.
         tcp.Arrives(30, Seg(301, At(4), Ack) with { Sack = SackBlocks.Of(Block(At(5), At(10))) });
+        // RACK started the recovery before any new data left: SND.MAX then, segment 10, is the recovery point.
         tcp.Arrives(31, Seg(301, At(10), Ack));
-        Collect();
-        Assert.That(tcp.Tcb.InRecovery, Is.True, "segments 10 to 14, sent during the recovery, are still unacknowledged");
-        tcp.Arrives(32, Seg(301, At(15), Ack));
         Collect();
         using (Assert.EnterMultipleScope())
         {

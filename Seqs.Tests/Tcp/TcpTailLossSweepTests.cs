@@ -50,6 +50,7 @@ public sealed class TcpTailLossSweepTests
         TcpCounters a = pair.A.Tcp.Counters, b = pair.B.Tcp.Counters;
         return (pair.Simulation.Now - start,
             $"timeouts {a.RetransmissionTimeouts}+{b.RetransmissionTimeouts}, fast retransmits {a.FastRetransmits}+{b.FastRetransmits}, "
+            + $"loss probes {a.LossProbes}+{b.LossProbes}, spurious retransmissions {a.SpuriousRetransmissions}+{b.SpuriousRetransmissions}, "
             + $"retransmitted {a.RetransmittedOctets}+{b.RetransmittedOctets} B");
     }
 }
