@@ -96,14 +96,15 @@ public sealed class TcpRackTlpTests
             tcp.Arrives(28 + i, AckWithSack(At(0), (1, i)));
         Assert.That(Data(tcp.TakeSent()).Select(s => s.Seq), Does.Contain(At(0)));
         Assert.That(tcp.Tcb.InRecovery, Is.True);
-        // The rest of the flight arrives; the recovery sends new data (10, 11, ...) after the retransmission.
+        // The rest of the flight arrives; the recovery sends new data (12, 13, ...) after the retransmission (10 and
+        // 11 left before it, by limited transmit).
         for (int i = 5; i <= 10; i++)
             tcp.Arrives(28 + i, AckWithSack(At(0), (1, i)));
         List<(int AtMs, uint Seq)> sent = Data(tcp.TakeSent());
         Assert.That(sent.Select(s => s.Seq), Does.Not.Contain(At(0)), "nothing delivered was sent after the retransmission yet");
         // New data sent after the retransmission is SACKed while segment 0 is still missing: it was lost again.
-        Assert.That(sent.Select(s => s.Seq), Does.Contain(At(11)));
-        tcp.Arrives(60, AckWithSack(At(0), (1, 12)));
+        Assert.That(sent.Select(s => s.Seq), Does.Contain(At(12)));
+        tcp.Arrives(60, AckWithSack(At(0), (1, 13)));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(Data(tcp.TakeSent()).Select(s => s.Seq), Does.Contain(At(0)), "the segment goes a third time");
