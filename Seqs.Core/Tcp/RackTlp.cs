@@ -5,7 +5,8 @@ namespace Seqs.Tcp;
 /// RACK variables of §6.1 (the most recently sent segment known delivered, the reordering window and its D-SACK
 /// adaptation), the TLP variables of §7 (the one loss probe of an episode), the two timers, and the D-SACK block
 /// this end reports next (RFC 2883 §4). Made when the connection first sends data or receives a duplicate, and kept
-/// when the control block is reused.
+/// when the control block is reused: 408 B with its send-time table (280 B), beside the 512 B a connection costs
+/// before it sends anything.
 /// </summary>
 internal sealed class RackTlp
 {
