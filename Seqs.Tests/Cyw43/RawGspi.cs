@@ -4,10 +4,10 @@ using Seqs.Hal;
 namespace Seqs.Tests.Cyw43;
 
 /// <summary>
-/// Hand-built gSPI frames, written from the reference notes rather than from the driver, to check the emulator against
-/// the facts: the command word layout (embassy spi.rs cmd_word; docs/reference/cyw43439.md#command-word: bit 31 write,
-/// 30 increment, 29:28 function, 27:11 address, 10:0 length), words most significant byte first, the 16-bit start-up
-/// swap, the F1 response delay and the status word.
+/// Hand-built gSPI frames, written from docs/reference/cyw43439.md rather than from the driver, to check the emulator
+/// against the facts: the command word layout (embassy spi.rs cmd_word; docs/reference/cyw43439.md#command-word: bit
+/// 31 write, 30 increment, 29:28 function, 27:11 address, 10:0 length), words most significant byte first, the 16-bit
+/// start-up swap, the F1 response delay and the status word.
 /// </summary>
 internal sealed class RawGspi(ISpiBus spi)
 {
