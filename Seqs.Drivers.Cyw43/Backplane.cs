@@ -4,9 +4,10 @@ using Seqs.Drivers.Cyw43.Register.Bus;
 namespace Seqs.Drivers.Cyw43;
 
 /// <summary>
-/// The chip's 32-bit backplane through F1 (reference §2 "Window rules"): a cached 32 KB window, of which only the
-/// changed address bytes are written; register reads and writes of 1, 2 or 4 bytes; and bulk transfers split at
-/// 64 bytes and at window boundaries.
+/// The chip's 32-bit backplane through F1 (embassy spi.rs backplane_set_window, bp_read, bp_write;
+/// docs/reference/cyw43439.md#window-rules): a cached 32 KB window, of which only the changed address bytes are
+/// written; register reads and writes of 1, 2 or 4 bytes; and bulk transfers split at 64 bytes and at window
+/// boundaries.
 /// </summary>
 internal sealed class Backplane(GspiHost gspi)
 {

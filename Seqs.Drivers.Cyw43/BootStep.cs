@@ -1,6 +1,9 @@
 namespace Seqs.Drivers.Cyw43;
 
-/// <summary>The steps of bringing the CYW43439 up, in order (reference §1 "Handshake" and §2 "Boot sequence").</summary>
+/// <summary>
+/// The steps of bringing the CYW43439 up, in order (embassy spi.rs init, embassy runner.rs Runner::init;
+/// docs/reference/cyw43439.md#handshake, #boot-sequence).
+/// </summary>
 public enum BootStep
 {
     /// <summary>WL_REG_ON low, then high, then the wait for the chip.</summary>
@@ -42,9 +45,15 @@ public enum BootStep
     /// <summary>Waiting for F2_RX_READY in the status word: the firmware accepts frames.</summary>
     F2Ready,
 
-    /// <summary>Uploading the CLM (regulatory data) in chunks with "clmload" and checking "clmload_status" (reference §3 step 1).</summary>
+    /// <summary>
+    /// Uploading the CLM (regulatory data) in chunks with "clmload" and checking "clmload_status" (embassy control.rs
+    /// load_clm; docs/reference/cyw43439.md#initialisation step 1).
+    /// </summary>
     Clm,
 
-    /// <summary>The rest of the Wi-Fi set-up: glom off, AP+STA, the MAC address, country, antenna, A-MPDU, event mask, UP, G mode, band (reference §3 steps 2-7).</summary>
+    /// <summary>
+    /// The rest of the Wi-Fi set-up: glom off, AP+STA, the MAC address, country, antenna, A-MPDU, event mask, UP, G
+    /// mode, band (embassy control.rs Control::init; docs/reference/cyw43439.md#initialisation steps 2-7).
+    /// </summary>
     WlanConfiguration,
 }

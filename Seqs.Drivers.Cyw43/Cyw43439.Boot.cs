@@ -5,18 +5,24 @@ namespace Seqs.Drivers.Cyw43;
 
 public sealed partial class Cyw43439
 {
-    /// <summary>WL_REG_ON low for 20 ms, then high and 250 ms for the chip (reference §1 "Power-up"; embassy spi.rs init).</summary>
+    /// <summary>
+    /// WL_REG_ON low for 20 ms, then high and 250 ms for the chip (embassy spi.rs init;
+    /// docs/reference/cyw43439.md#power-up).
+    /// </summary>
     private static readonly TimeSpan PowerOffTime = TimeSpan.FromMilliseconds(20);
 
     private static readonly TimeSpan PowerOnSettleTime = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The waits inside a core disable or reset (reference §2 step 3).</summary>
+    /// <summary>
+    /// The waits inside a core disable or reset (embassy chip.rs; docs/reference/cyw43439.md#boot-sequence step 3).
+    /// </summary>
     private static readonly TimeSpan CoreResetWait = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
-    /// BUS_CONTROL, response delay and status enable, written as one word (reference §1 step 3, embassy's value
-    /// 0x000304B1): 32-bit words, high speed, interrupt active high, wake-up, response delay 4, STATUS_ENABLE and
-    /// INTR_WITH_STATUS. ENDIAN_BIG stays 0, so words go most significant byte first.
+    /// BUS_CONTROL, response delay and status enable, written as one word (embassy spi.rs init's value
+    /// 0x000304B1; docs/reference/cyw43439.md#handshake step 3): 32-bit words, high speed, interrupt active high,
+    /// wake-up, response delay 4, STATUS_ENABLE and INTR_WITH_STATUS. ENDIAN_BIG stays 0, so words go most significant
+    /// byte first.
     /// </summary>
     internal const uint BusConfiguration =
         BusControl.Word32 | BusControl.HighSpeed | BusControl.InterruptPolarityHigh | BusControl.WakeUp
@@ -26,18 +32,25 @@ public sealed partial class Cyw43439
     /// <summary>RESP_DELAY_F1: 4 filler bytes before F1 read data (embassy WHD_BUS_SPI_BACKPLANE_READ_PADD_SIZE).</summary>
     internal const int F1ResponseDelay = 4;
 
-    /// <summary>The watermark written and read back to prove F1 works (reference §2; embassy runner.rs).</summary>
+    /// <summary>
+    /// The watermark written and read back to prove F1 works (embassy runner.rs;
+    /// docs/reference/cyw43439.md#f1-registers).
+    /// </summary>
     private const byte WatermarkProbe = 0x10;
 
-    /// <summary>The F2 watermark once the firmware runs (reference §2 step 9; embassy consts.rs SPI_F2_WATERMARK).</summary>
+    /// <summary>
+    /// The F2 watermark once the firmware runs (embassy consts.rs SPI_F2_WATERMARK;
+    /// docs/reference/cyw43439.md#boot-sequence step 9).
+    /// </summary>
     private const byte F2Watermark = 0x20;
 
     private BootStep _step;
     private long _stepStart;
 
     /// <summary>
-    /// Powers the chip up and boots <paramref name="firmware"/>: the gSPI handshake and configuration (reference §1),
-    /// then the backplane boot sequence (reference §2). Each wait is bounded by <see cref="Cyw43Options"/>.
+    /// Powers the chip up and boots <paramref name="firmware"/>: the gSPI handshake and configuration (embassy
+    /// spi.rs init; docs/reference/cyw43439.md#handshake), then the backplane boot sequence (embassy runner.rs
+    /// Runner::init; docs/reference/cyw43439.md#boot-sequence). Each wait is bounded by <see cref="Cyw43Options"/>.
     /// </summary>
     /// <exception cref="Cyw43BootException">A step failed or timed out; <see cref="Cyw43BootException.Step"/> says which.</exception>
     public async Task InitializeAsync(Cyw43Firmware firmware, CancellationToken cancellationToken = default)
@@ -123,7 +136,7 @@ public sealed partial class Cyw43439
         await DelayAsync(PowerOnSettleTime, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reference §1 "Handshake", steps 1-6, in embassy's order.</summary>
+    /// <summary>docs/reference/cyw43439.md#handshake, steps 1-6, in embassy spi.rs init's order.</summary>
     private async Task StartBusAsync(CancellationToken cancellationToken)
     {
         Begin(BootStep.BusTestPattern);
@@ -157,7 +170,10 @@ public sealed partial class Cyw43439
         Expect(ReadF1(BackplaneRegister.Function2Watermark), WatermarkProbe, "the F2 watermark read back over F1");
     }
 
-    /// <summary>Reference §2 steps 1-2: wait for the ALP clock requested before the watermark probe.</summary>
+    /// <summary>
+    /// embassy runner.rs Runner::init; docs/reference/cyw43439.md#boot-sequence steps 1-2: wait for the ALP clock
+    /// requested before the watermark probe.
+    /// </summary>
     private async Task StartClockAsync(CancellationToken cancellationToken)
     {
         Begin(BootStep.AlpClock);
@@ -172,7 +188,7 @@ public sealed partial class Cyw43439
             throw new Cyw43BootException(BootStep.ChipId, $"the chip ID reads {ChipId:X4}h ({ChipId}), not A9AFh (43439).");
     }
 
-    /// <summary>Reference §2 steps 3-4.</summary>
+    /// <summary>embassy runner.rs Runner::init, chip.rs; docs/reference/cyw43439.md#boot-sequence steps 3-4.</summary>
     private async Task ResetCoresAsync(CancellationToken cancellationToken)
     {
         Begin(BootStep.CoreReset);
@@ -183,7 +199,10 @@ public sealed partial class Cyw43439
         _backplane.Write32(Cyw43439Map.SocSramBankPda, 0);
     }
 
-    /// <summary>Reference §2 steps 5-6: the firmware at 0, the NVRAM under the footer, both padded to 4 bytes.</summary>
+    /// <summary>
+    /// embassy runner.rs Runner::init; docs/reference/cyw43439.md#boot-sequence steps 5-6: the firmware at 0, the NVRAM
+    /// under the footer, both padded to 4 bytes.
+    /// </summary>
     private void Download(Cyw43Firmware firmware)
     {
         Begin(BootStep.FirmwareDownload);
@@ -194,7 +213,7 @@ public sealed partial class Cyw43439
         _backplane.Write32(Cyw43439Map.NvramFooter, Cyw43Firmware.NvramFooter(firmware.Nvram.Length));
     }
 
-    /// <summary>Reference §2 steps 7-11.</summary>
+    /// <summary>embassy runner.rs Runner::init; docs/reference/cyw43439.md#boot-sequence steps 7-11.</summary>
     private async Task StartFirmwareAsync(CancellationToken cancellationToken)
     {
         Begin(BootStep.WlanCoreStart);
@@ -231,7 +250,10 @@ public sealed partial class Cyw43439
         }
     }
 
-    /// <summary>Reference §2 step 3: nothing to do when already in reset; else IOCTRL = 0, wait, RESETCTRL = 1, wait.</summary>
+    /// <summary>
+    /// embassy runner.rs core_disable; docs/reference/cyw43439.md#boot-sequence step 3: nothing to do when already in
+    /// reset; else IOCTRL = 0, wait, RESETCTRL = 1, wait.
+    /// </summary>
     private async Task DisableCoreAsync(uint wrapper, CancellationToken cancellationToken)
     {
         if ((_backplane.Read8(CoreWrapper.ResetControl(wrapper)) & CoreWrapper.ResetControlReset) != 0)
@@ -243,7 +265,10 @@ public sealed partial class Cyw43439
         await DelayAsync(CoreResetWait, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reference §2 step 3: disable; IOCTRL = FGC|CLK; RESETCTRL = 0; wait; IOCTRL = CLK; wait (embassy runner.rs core_reset).</summary>
+    /// <summary>
+    /// embassy runner.rs core_reset; docs/reference/cyw43439.md#boot-sequence step 3: disable; IOCTRL = FGC|CLK;
+    /// RESETCTRL = 0; wait; IOCTRL = CLK; wait.
+    /// </summary>
     private async Task ResetCoreAsync(uint wrapper, CancellationToken cancellationToken)
     {
         await DisableCoreAsync(wrapper, cancellationToken).ConfigureAwait(false);

@@ -15,7 +15,10 @@ public sealed partial class Cyw43439
     private int _ioctlStatus;
     private int _ioctlAnswerLength;
 
-    /// <summary>Reads the station address with GET_VAR "cur_etheraddr" (reference §3 "Initialisation" step 3).</summary>
+    /// <summary>
+    /// Reads the station address with GET_VAR "cur_etheraddr" (embassy control.rs Control::init;
+    /// docs/reference/cyw43439.md#initialisation step 3).
+    /// </summary>
     public async Task<MacAddress> GetMacAddressAsync(CancellationToken cancellationToken = default)
     {
         var value = new byte[MacAddress.Length];
@@ -30,7 +33,9 @@ public sealed partial class Cyw43439
         return IoctlAsync(Ioctl.GetVar, set: false, argument, value, name, cancellationToken);
     }
 
-    /// <summary>SET_VAR: sends <c>"name\0" + value</c> (reference §3 "Iovars").</summary>
+    /// <summary>
+    /// SET_VAR: sends <c>"name\0" + value</c> (embassy control.rs set_iovar; docs/reference/cyw43439.md#iovars).
+    /// </summary>
     public Task SetVariableAsync(string name, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
         byte[] argument = Iovar(name, value.Length);
@@ -61,9 +66,9 @@ public sealed partial class Cyw43439
 
     /// <summary>
     /// Sends one ioctl on the SDPCM control channel with a fresh request ID once the credit allows, and waits,
-    /// polling the status word, for the answer that echoes the ID (reference §3 "CDC"). Frames of the other channels
-    /// read meanwhile are handled as usual: events update the Wi-Fi state, Ethernet frames wait for the stack.
-    /// One ioctl at a time.
+    /// polling the status word, for the answer that echoes the ID (embassy structs.rs CdcHeader;
+    /// docs/reference/cyw43439.md#cdc-ioctl-header). Frames of the other channels read meanwhile are handled as usual:
+    /// events update the Wi-Fi state, Ethernet frames wait for the stack. One ioctl at a time.
     /// </summary>
     private async Task IoctlAsync(Ioctl ioctl, bool set, ReadOnlyMemory<byte> argument, Memory<byte> answer, string? variable, CancellationToken cancellationToken)
     {
@@ -142,8 +147,9 @@ public sealed partial class Cyw43439
     /// <summary>A control frame arrived: the answer to the ioctl in progress, or something stale to skip.</summary>
     private void OnControlFrameLocked(ReadOnlySpan<byte> payload)
     {
+        // A 12-byte frame carries only credit (embassy runner.rs rx; docs/reference/cyw43439.md#sdpcm-receive-checks).
         if (!CdcHeader.TryCreate(payload, out var cdc))
-            return; // a 12-byte frame that carries only credit (reference §3 "RX")
+            return;
         if (_awaitedIoctlId == 0 || cdc.RequestId != _awaitedIoctlId || _ioctlAnswered)
         {
             FramesSkipped++;

@@ -7,7 +7,10 @@ namespace Seqs.Drivers.Cyw43;
 
 public sealed partial class Cyw43439
 {
-    /// <summary>F2 frames are at most 2048 bytes (reference §1 "Functions"; §4 "Buffers are 2048 bytes").</summary>
+    /// <summary>
+    /// F2 frames are at most 2048 bytes (embassy consts.rs FUNC_*, runner.rs rx; docs/reference/cyw43439.md#functions
+    /// and #receive).
+    /// </summary>
     private const int MaxFrame = 2048;
 
     /// <summary>Frames one pump reads at most, so that a chip that keeps sending cannot hold the bus lock forever.</summary>
@@ -37,11 +40,15 @@ public sealed partial class Cyw43439
     /// <summary>embassy runner.rs: send while seq ≠ max and (max − seq) &amp; 0x80 = 0.</summary>
     private bool HasCredit => _sequence != _sequenceLimit && ((_sequenceLimit - _sequence) & 0x80) == 0;
 
-    /// <summary>Data also waits while the firmware asks for flow control (reference §3 "Credit": the C driver's rule).</summary>
+    /// <summary>
+    /// Data also waits while the firmware asks for flow control (cyw43-driver cyw43_ll.c, the C driver's rule;
+    /// docs/reference/cyw43439.md#credit).
+    /// </summary>
     private bool HasDataCredit => HasCredit && _flowControl == 0;
 
     /// <summary>
-    /// Reads the frames the status word announces (reference §4 "RX": repeat while STATUS shows another packet);
+    /// Reads the frames the status word announces (embassy runner.rs check_status, rx;
+    /// docs/reference/cyw43439.md#receive: repeat while STATUS shows another packet);
     /// with <paramref name="pollStatus"/>, reads STATUS first when the last status word showed none.
     /// </summary>
     private void PumpLocked(bool pollStatus)
@@ -77,10 +84,11 @@ public sealed partial class Cyw43439
     }
 
     /// <summary>
-    /// Reads the waiting F2 frame (reference §4 "RX"), takes the credit from frames of channels 0-2 (reference §3
-    /// "Credit") and dispatches it: control to the ioctl in progress, events to the Wi-Fi state, and an Ethernet
-    /// frame into <paramref name="destination"/> (returning true with its length) or, when that is empty, to the
-    /// frames held for the stack.
+    /// Reads the waiting F2 frame (embassy runner.rs rx; docs/reference/cyw43439.md#receive), takes the credit from
+    /// frames of channels 0-2 (embassy runner.rs update_credit; docs/reference/cyw43439.md#credit) and dispatches it:
+    /// control to the ioctl in progress, events to the Wi-Fi state, and an Ethernet frame into
+    /// <paramref name="destination"/> (returning true with its length) or, when that is empty, to the frames held for
+    /// the stack.
     /// </summary>
     private bool ReadFrameLocked(Span<byte> destination, out int length)
     {
@@ -88,13 +96,14 @@ public sealed partial class Cyw43439
         int packet = _gspi.Status.F2PacketLength;
         if (packet is 0 || packet > MaxFrame)
         {
-            // Reference §4 "RX" step 3: reject the length and drop the frame through frame control.
+            // cyw43-driver cyw43_ll_process_packets; docs/reference/cyw43439.md#receive step 3: reject the length and
+            // drop the frame through frame control.
             _gspi.Write(BusFunction.Backplane, (int)BackplaneRegister.FrameControl, 1, 1);
             FramesSkipped++;
             return false;
         }
-        // Reference §4 "RX" step 2: the command word asks for exactly F2_PKT_LEN bytes and whole words are clocked
-        // (embassy runner.rs, cyw43-driver cyw43_ll_process_packets); asking for more runs the FIFO dry.
+        // docs/reference/cyw43439.md#receive step 2: the command word asks for exactly F2_PKT_LEN bytes and whole words
+        // are clocked (embassy runner.rs, cyw43-driver cyw43_ll_process_packets); asking for more runs the FIFO dry.
         Span<byte> frame = _receiveFrame.AsSpan(0, packet);
         _gspi.ReadBytes(BusFunction.Wlan, 0, frame);
         if (_gspi.Status.Underflow)
@@ -133,7 +142,10 @@ public sealed partial class Cyw43439
         }
     }
 
-    /// <summary>Reference §4 "RX" step 4: SDPCM → BDC (skipping its data offset) → the Ethernet frame.</summary>
+    /// <summary>
+    /// embassy runner.rs rx; docs/reference/cyw43439.md#receive step 4: SDPCM → BDC (skipping its data offset) → the
+    /// Ethernet frame.
+    /// </summary>
     private bool TakeEthernetFrameLocked(ReadOnlySpan<byte> payload, Span<byte> destination, out int length)
     {
         length = 0;

@@ -7,12 +7,17 @@ namespace Seqs.Drivers.Cyw43;
 
 public sealed partial class Cyw43439 : IEthernetNic
 {
-    /// <summary>Ethernet frames without FCS: 1514 bytes (reference §4 "MTU is 1514").</summary>
+    /// <summary>
+    /// Ethernet frames without FCS: 1514 bytes (embassy runner.rs; docs/reference/cyw43439.md#transmit).
+    /// </summary>
     public const int MaxEthernetFrameSize = 1514;
 
     private const int EthernetHeaderLength = 14;
 
-    /// <summary>Data frames: SDPCM header with its 2 pad bytes (header length 14), then the BDC header (reference §4 "TX").</summary>
+    /// <summary>
+    /// Data frames: SDPCM header with its 2 pad bytes (header length 14), then the BDC header (embassy runner.rs;
+    /// docs/reference/cyw43439.md#transmit).
+    /// </summary>
     private const int DataFrameOverhead = SdpcmHeader.DataHeaderLength + BdcHeader.Length;
 
     private volatile bool _linkUp;
@@ -90,11 +95,11 @@ public sealed partial class Cyw43439 : IEthernetNic
 
     /// <summary>
     /// Sends <paramref name="frame"/> in one F2 write: SDPCM (data channel, header length 14) + 2 pad bytes + BDC +
-    /// the frame, rounded up to 4 bytes (reference §4 "TX"). Returns false without sending while the SDPCM credit
-    /// is used up, the firmware asks for flow control or F2 is not ready; the frames that bring credit raise the
-    /// interrupt, which fires the wake-up. F2_RX_READY is taken from the status word of the last transaction (reading
-    /// STATUS before every write would cost 12 bytes a frame); when it shows F2 not ready, STATUS is read once more.
-    /// While the link is down the frame is dropped (and counted).
+    /// the frame, rounded up to 4 bytes (embassy runner.rs; docs/reference/cyw43439.md#transmit). Returns false without
+    /// sending while the SDPCM credit is used up, the firmware asks for flow control or F2 is not ready; the frames
+    /// that bring credit raise the interrupt, which fires the wake-up. F2_RX_READY is taken from the status word of the
+    /// last transaction (reading STATUS before every write would cost 12 bytes a frame); when it shows F2 not ready,
+    /// STATUS is read once more. While the link is down the frame is dropped (and counted).
     /// </summary>
     public bool TryTransmit(ReadOnlySpan<byte> frame)
     {

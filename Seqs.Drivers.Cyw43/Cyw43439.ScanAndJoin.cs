@@ -7,15 +7,24 @@ namespace Seqs.Drivers.Cyw43;
 
 public sealed partial class Cyw43439
 {
-    /// <summary>SET_WSEC 4: AES; SET_WPA_AUTH 0x80: WPA2-PSK (reference §3 "WPA2-PSK join" steps 2 and 10).</summary>
+    /// <summary>
+    /// SET_WSEC 4: AES; SET_WPA_AUTH 0x80: WPA2-PSK (embassy control.rs Control::join;
+    /// docs/reference/cyw43439.md#wpa2-psk-join steps 2, 10).
+    /// </summary>
     private const uint WsecAes = 4;
 
     private const uint WpaAuthWpa2Psk = 0x80;
 
-    /// <summary>"bsscfg:sup_wpa_tmo": 2500 ms, embassy's handshake timeout (reference §3 step 5).</summary>
+    /// <summary>
+    /// "bsscfg:sup_wpa_tmo": 2500 ms, embassy's handshake timeout (control.rs Control::join;
+    /// docs/reference/cyw43439.md#wpa2-psk-join step 5).
+    /// </summary>
     private const uint SupplicantTimeoutMs = 2500;
 
-    /// <summary>Reference §3 step 6: wait 2-3 ms before SET_WSEC_PMK.</summary>
+    /// <summary>
+    /// embassy control.rs Control::join; docs/reference/cyw43439.md#wpa2-psk-join step 6: wait 2-3 ms before
+    /// SET_WSEC_PMK.
+    /// </summary>
     private static readonly TimeSpan PmkWait = TimeSpan.FromMilliseconds(3);
 
     /// <summary>Wi-Fi operations (scan, join, leave, rejoin) one at a time.</summary>
@@ -33,8 +42,9 @@ public sealed partial class Cyw43439
     public string? Ssid => _network?.Ssid;
 
     /// <summary>
-    /// Scans all channels with "escan" (reference §3 "Scan") and returns the networks found, one per BSSID, strongest
-    /// first. Ends at the firmware's final ESCAN_RESULT or after <see cref="Cyw43Options.ScanTimeout"/>.
+    /// Scans all channels with "escan" (embassy control.rs, structs.rs ScanParams; docs/reference/cyw43439.md#scan) and
+    /// returns the networks found, one per BSSID, strongest first. Ends at the firmware's final ESCAN_RESULT or after
+    /// <see cref="Cyw43Options.ScanTimeout"/>.
     /// </summary>
     public async Task<IReadOnlyList<WifiNetwork>> ScanAsync(CancellationToken cancellationToken = default)
     {
@@ -68,9 +78,9 @@ public sealed partial class Cyw43439
 
     /// <summary>
     /// Joins <paramref name="ssid"/> with WPA2-PSK, or as an open network when <paramref name="passphrase"/> is null,
-    /// by the reference's join sequence (§3 "WPA2-PSK join"), and waits for the outcome in the events. On
-    /// <see cref="WifiJoinResult.Joined"/> the link comes up, and from then on a link loss makes the driver rejoin
-    /// on its own, with backoff, until <see cref="LeaveAsync"/>.
+    /// by embassy control.rs Control::join's sequence (docs/reference/cyw43439.md#wpa2-psk-join), and waits for the
+    /// outcome in the events. On <see cref="WifiJoinResult.Joined"/> the link comes up, and from then on a link loss
+    /// makes the driver rejoin on its own, with backoff, until <see cref="LeaveAsync"/>.
     /// </summary>
     /// <param name="passphrase">8 to 63 characters; null for an open network.</param>
     public async Task<WifiJoinResult> JoinAsync(string ssid, string? passphrase, CancellationToken cancellationToken = default)
@@ -212,7 +222,10 @@ public sealed partial class Cyw43439
         return (ssidInfo, pmk);
     }
 
-    /// <summary>An event from the firmware: scan results, join progress, link loss (reference §3 "Events").</summary>
+    /// <summary>
+    /// An event from the firmware: scan results, join progress, link loss (embassy events.rs Event;
+    /// docs/reference/cyw43439.md#events).
+    /// </summary>
     private void OnEventLocked(in WlanEventFrame wlanEvent)
     {
         WlanEventType type = wlanEvent.EventType;

@@ -6,15 +6,19 @@ namespace Seqs.Drivers.Cyw43;
 
 public sealed partial class Cyw43439
 {
-    /// <summary>"set country takes some time, next ioctls fail if we don't wait" (reference §3 step 4: 50-100 ms; embassy waits 100).</summary>
+    /// <summary>
+    /// "set country takes some time, next ioctls fail if we don't wait" (embassy control.rs Control::init waits 100 ms,
+    /// cyw43-driver 50; docs/reference/cyw43439.md#initialisation step 4).
+    /// </summary>
     private static readonly TimeSpan CountryWait = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The waits after "bsscfg:event_msgs" and after UP: embassy control.rs init waits 100 ms after each, cyw43-driver cyw43_ll_wifi_on 50 ms.</summary>
     private static readonly TimeSpan SettleWait = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Reference §3 "Initialisation": the CLM in 1024-byte chunks and its status, glom off, AP+STA, the MAC address,
-    /// the country, antenna, A-MPDU settings, the event mask, UP, G mode auto, any band.
+    /// embassy control.rs Control::init, load_clm; docs/reference/cyw43439.md#initialisation: the CLM in 1024-byte
+    /// chunks and its status, glom off, AP+STA, the MAC address, the country, antenna, A-MPDU settings, the event mask,
+    /// UP, G mode auto, any band.
     /// </summary>
     private async Task StartWlanAsync(Cyw43Firmware firmware, CancellationToken cancellationToken)
     {
@@ -42,7 +46,10 @@ public sealed partial class Cyw43439
         await SetIoctlAsync(Ioctl.SetBand, 0, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reference §3 step 1: "clmload" chunks of at most 1024 bytes, BEGIN on the first, END on the last; then "clmload_status" must read 0.</summary>
+    /// <summary>
+    /// embassy control.rs load_clm; docs/reference/cyw43439.md#initialisation step 1: "clmload" chunks of at most 1024
+    /// bytes, BEGIN on the first, END on the last; then "clmload_status" must read 0.
+    /// </summary>
     private async Task LoadClmAsync(ReadOnlyMemory<byte> clm, CancellationToken cancellationToken)
     {
         var chunk = new byte[ClmDownloadHeader.Length + ClmDownloadHeader.MaxChunk];

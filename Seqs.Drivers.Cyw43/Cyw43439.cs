@@ -11,8 +11,8 @@ namespace Seqs.Drivers.Cyw43;
 /// <summary>
 /// Infineon CYW43439 Wi-Fi chip (the Raspberry Pi Pico W's) over gSPI. <see cref="InitializeAsync"/> powers the
 /// chip up through WL_REG_ON, brings up the gSPI bus, boots the WLAN firmware over the backplane and sets Wi-Fi up
-/// (embassy-rs cyw43 runner.rs, bus.rs and control.rs, soypat/cyw43439; collected in <c>docs/reference/cyw43439.md</c>
-/// §1-3, which "reference §N" in this driver's comments means);
+/// (embassy-rs cyw43 runner.rs, bus.rs and control.rs, soypat/cyw43439; collected in <c>docs/reference/cyw43439.md</c>,
+/// whose sections this driver's comments cite after the source);
 /// <see cref="JoinAsync"/> joins a network, and the driver is then the stack's <see cref="IEthernetNic"/>. The stack's
 /// loop and the Wi-Fi calls may run on different threads: one lock guards the bus. The driver owns the bus and the
 /// lines it is given and disposes them; disposing also powers the chip off.
@@ -21,8 +21,9 @@ public sealed partial class Cyw43439 : IDisposable
 {
     /// <summary>
     /// The default gSPI clock on spidev: 25 MHz, soypat/cyw43439's. The chip takes up to 50 MHz, but a mode-0 host
-    /// samples on the rising edge, which is reliable only to about 33 MHz (embassy cyw43-pio moves its sample point
-    /// to the falling edge above 37.5 MHz, which spidev cannot do); docs/reference/cyw43439.md §7.
+    /// samples on the rising edge, which is reliable only to about 33 MHz (embassy cyw43-pio <c>PioSpi::new</c> moves
+    /// its sample point to the falling edge above 37.5 MHz, which spidev cannot do);
+    /// docs/reference/cyw43439.md#clock-and-throughput.
     /// </summary>
     public const int SpiClockFrequency = 25_000_000;
 

@@ -5,10 +5,10 @@ namespace Seqs.Drivers.Cyw43;
 /// <summary>
 /// The transport of gSPI command-word transactions, one chip-select frame each: the host clocks a 32-bit command
 /// word, then writes or reads the data words, then clocks one more word in, the STATUS word the chip appends once
-/// STATUS_EN is set (reference §1 "Status phase"; embassy's <c>SpiBusCyw43</c> trait has the same two calls). Words
-/// go on the wire most significant bit first; the 16-bit start-up swap is the caller's business. Implementations
-/// differ in how they move the bits: separate data-in and data-out lines (<see cref="FullDuplexCyw43Bus"/>), or
-/// one shared data line as on the Pico W.
+/// STATUS_EN is set (embassy spi.rs: its <c>SpiBusCyw43</c> trait has the same two calls;
+/// docs/reference/cyw43439.md#status-phase). Words go on the wire most significant bit first; the 16-bit start-up swap
+/// is the caller's business. Implementations differ in how they move the bits: separate data-in and data-out lines
+/// (<see cref="FullDuplexCyw43Bus"/>), or one shared data line as on the Pico W.
 /// </summary>
 public abstract class Cyw43Bus : IDisposable
 {

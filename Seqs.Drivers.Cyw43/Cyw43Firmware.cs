@@ -41,10 +41,16 @@ public sealed class Cyw43Firmware
     public static Cyw43Firmware FromFiles(string firmwarePath, string nvramPath, string? clmPath = null) =>
         new(ReadFile(firmwarePath, "WLAN firmware"), ReadFile(nvramPath, "NVRAM"), clmPath is null ? default : ReadFile(clmPath, "CLM"));
 
-    /// <summary>Where the NVRAM of <paramref name="length"/> bytes goes: below the footer, 4-byte aligned (reference §2 step 6).</summary>
+    /// <summary>
+    /// Where the NVRAM of <paramref name="length"/> bytes goes: below the footer, 4-byte aligned (embassy runner.rs
+    /// Runner::init; docs/reference/cyw43439.md#boot-sequence step 6).
+    /// </summary>
     internal static uint NvramAddress(int length) => (uint)(Cyw43439Map.NvramFooter - PaddedLength(length));
 
-    /// <summary>The footer: <c>(~(len/4) &lt;&lt; 16) | (len/4)</c> of the padded NVRAM length (reference §2 step 6).</summary>
+    /// <summary>
+    /// The footer: <c>(~(len/4) &lt;&lt; 16) | (len/4)</c> of the padded NVRAM length (embassy runner.rs Runner::init;
+    /// docs/reference/cyw43439.md#boot-sequence step 6).
+    /// </summary>
     internal static uint NvramFooter(int length)
     {
         uint words = (uint)(PaddedLength(length) / 4);

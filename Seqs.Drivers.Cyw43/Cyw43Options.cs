@@ -15,16 +15,28 @@ public sealed record Cyw43Options
     /// <summary>How long ALP_AVAIL may take after the request.</summary>
     public TimeSpan AlpClockTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How long HT_AVAIL may take after the WLAN core starts: about 29 ms in practice, 0.5-1 s allowed (reference §2 step 8).</summary>
+    /// <summary>
+    /// How long HT_AVAIL may take after the WLAN core starts: about 29 ms in practice, 0.5-1 s allowed (embassy
+    /// runner.rs Runner::init; docs/reference/cyw43439.md#boot-sequence step 8).
+    /// </summary>
     public TimeSpan HtClockTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long F2_RX_READY may take (reference §2 step 10: up to 1 s).</summary>
+    /// <summary>
+    /// How long F2_RX_READY may take (up to 1 s: embassy runner.rs Runner::init;
+    /// docs/reference/cyw43439.md#boot-sequence step 10).
+    /// </summary>
     public TimeSpan F2ReadyTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long an ioctl may wait for its answer (reference §3: the C driver allows 500 ms).</summary>
+    /// <summary>
+    /// How long an ioctl may wait for its answer (cyw43-driver cyw43_ll.c allows 500 ms;
+    /// docs/reference/cyw43439.md#cdc-ioctl-header).
+    /// </summary>
     public TimeSpan IoctlTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The regulatory country, two capital letters (ISO 3166-1), or "XX" worldwide, the default (reference §3 step 4).</summary>
+    /// <summary>
+    /// The regulatory country, two capital letters (ISO 3166-1), or "XX" worldwide, the default (embassy control.rs
+    /// Control::init; docs/reference/cyw43439.md#initialisation step 4).
+    /// </summary>
     public string Country { get; init; } = Register.Iovar.CountryInfo.Worldwide;
 
     /// <summary>How long a scan may take before <see cref="Cyw43439.ScanAsync"/> returns what it found (this driver's choice).</summary>

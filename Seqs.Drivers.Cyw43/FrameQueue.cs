@@ -2,8 +2,8 @@ namespace Seqs.Drivers.Cyw43;
 
 /// <summary>
 /// Frames waiting, oldest first, in preallocated slots, so that queuing a frame allocates nothing: the F2 frames the
-/// emulated chip holds for the host (2048-byte slots, reference §4 "Buffers are 2048 bytes"), and the Ethernet
-/// frames the driver read while it waited for something else. Not thread-safe: its owner's lock guards it.
+/// emulated chip holds for the host (2048-byte slots: embassy runner.rs rx; docs/reference/cyw43439.md#receive), and
+/// the Ethernet frames the driver read while it waited for something else. Not thread-safe: its owner's lock guards it.
 /// </summary>
 internal sealed class FrameQueue
 {

@@ -4,10 +4,11 @@ using Seqs.Drivers.Cyw43.Register.Bus;
 namespace Seqs.Drivers.Cyw43;
 
 /// <summary>
-/// The host side of the gSPI protocol over a <see cref="Cyw43Bus"/> (reference §1): command words, the 16-bit
-/// start-up swap, whole-word data phases with 1- and 2-byte values in the low bytes, the F1 response-delay filler,
-/// and the STATUS word parsed after every transaction once it is enabled. Byte data travels packed little-endian in
-/// the words, so that the chip stores the bytes in order (reference §1 "Wire order after the switch").
+/// The host side of the gSPI protocol over a <see cref="Cyw43Bus"/> (embassy spi.rs;
+/// docs/reference/cyw43439.md#gspi-bus): command words, the 16-bit start-up swap, whole-word data phases with 1- and
+/// 2-byte values in the low bytes, the F1 response-delay filler, and the STATUS word parsed after every transaction
+/// once it is enabled. Byte data travels packed little-endian in the words, so that the chip stores the bytes in order
+/// (embassy spi.rs; pico-sdk cyw43_bus_pio_spi.c; docs/reference/cyw43439.md#wire-order-after-the-switch).
 /// </summary>
 internal sealed class GspiHost
 {
@@ -133,7 +134,10 @@ internal sealed class GspiHost
         return status;
     }
 
-    /// <summary>The 16-bit start-up mode sends each word with its halves exchanged (reference §1).</summary>
+    /// <summary>
+    /// The 16-bit start-up mode sends each word with its halves exchanged (embassy spi.rs read32_swapped;
+    /// docs/reference/cyw43439.md#16-bit-start-up-mode).
+    /// </summary>
     private uint Swap(uint word) => IsWord32 ? word : word << 16 | word >> 16;
 
     private void Complete(uint status)

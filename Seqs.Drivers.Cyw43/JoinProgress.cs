@@ -3,13 +3,13 @@ using Seqs.Drivers.Cyw43.Register.Events;
 namespace Seqs.Drivers.Cyw43;
 
 /// <summary>
-/// The events of one join attempt and the outcome they add up to (docs/reference/cyw43439.md §3 "Join succeeded"
-/// and "Join failed"): success needs SET_SSID status 0 and, for WPA2, PSK_SUP status 6 ("keyed"). Only what the
-/// references treat as final ends the attempt early: SET_SSID failing, a DEAUTH_IND or DISASSOC_IND. An AUTH or
-/// PSK_SUP failure is remembered but not final, because real firmware sends some before a join that succeeds:
-/// cyw43-driver cyw43_ctrl.c <c>cyw43_cb_process_async_event</c> lets a later AUTH success undo a failed state and
-/// ignores AUTH status 6 (unsolicited); embassy control.rs ignores PSK_SUP status 4 and runner.rs reason 14. What is
-/// remembered becomes the outcome when the join times out.
+/// The events of one join attempt and the outcome they add up to (embassy control.rs wait_for_join,
+/// cyw43-driver cyw43_ctrl.c; docs/reference/cyw43439.md#join-succeeded and #join-failed): success needs SET_SSID
+/// status 0 and, for WPA2, PSK_SUP status 6 ("keyed"). Only what the references treat as final ends the attempt early:
+/// SET_SSID failing, a DEAUTH_IND or DISASSOC_IND. An AUTH or PSK_SUP failure is remembered but not final, because real
+/// firmware sends some before a join that succeeds: cyw43-driver cyw43_ctrl.c <c>cyw43_cb_process_async_event</c> lets
+/// a later AUTH success undo a failed state and ignores AUTH status 6 (unsolicited); embassy control.rs ignores PSK_SUP
+/// status 4 and runner.rs reason 14. What is remembered becomes the outcome when the join times out.
 /// </summary>
 internal sealed class JoinProgress(bool secure)
 {

@@ -10,10 +10,11 @@ namespace Seqs.Drivers.Cyw43;
 /// gSPI on one shared data line, as the Pico W wires it, through Linux spidev in SPI_3WIRE mode: each transaction is
 /// one <c>SPI_IOC_MESSAGE(2)</c>, a transmit-only segment (command word, and the data of a write) then a
 /// receive-only segment (the data of a read, then the status word), under one chip select. System.Device.Spi cannot
-/// do this: it has no 3-wire setting and sends every call as one full-duplex segment
-/// (dotnet/iot System.Device.Spi <c>SpiConnectionSettings</c>, <c>UnixSpiDevice</c>; <c>docs/reference/dotnet-iot.md</c> §1). SPI mode 0: BUS_CONTROL leaves CPOL and CPHA at 0. The
-/// controller must support SPI_3WIRE (the Raspberry Pi's spi-bcm2835 does); a message is at most spidev's
-/// <c>bufsiz</c>, 4096 bytes by default, and a transaction here is at most 2,064.
+/// do this: it has no 3-wire setting and sends every call as one full-duplex segment (dotnet/iot System.Device.Spi
+/// <c>SpiConnectionSettings</c>, <c>UnixSpiDevice</c>; <c>docs/reference/dotnet-iot.md#three-wire-spi</c>). SPI
+/// mode 0: BUS_CONTROL leaves CPOL and CPHA at 0. The controller must support SPI_3WIRE (the Raspberry Pi's
+/// spi-bcm2835 does); a message is at most spidev's <c>bufsiz</c>, 4096 bytes by default, and a transaction here is
+/// at most 2,064.
 /// </summary>
 public sealed unsafe class SpidevCyw43Bus : Cyw43Bus
 {

@@ -1,6 +1,8 @@
 namespace Seqs.Drivers.Cyw43;
 
-/// <summary>How a join ended (reference §3 "Join succeeded" and "Join failed").</summary>
+/// <summary>
+/// How a join ended (embassy control.rs wait_for_join; docs/reference/cyw43439.md#join-succeeded, #join-failed).
+/// </summary>
 public enum WifiJoinResult
 {
     /// <summary>Associated, and for WPA2 the 4-way handshake is done: the link is up.</summary>

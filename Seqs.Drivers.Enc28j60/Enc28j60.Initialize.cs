@@ -98,7 +98,9 @@ public sealed partial class Enc28j60
         return _options.AcceptMulticast ? (byte)(filters | Erxfcon.McEn) : filters;
     }
 
-    /// <summary>§6.5, with the gaps of the reference's step 6 for each duplex.</summary>
+    /// <summary>
+    /// DS39662E §6.5, with the gaps of docs/reference/enc28j60.md#initialisation step 6 for each duplex.
+    /// </summary>
     private void InitializeMac()
     {
         bool full = _options.Duplex == DuplexMode.Full;

@@ -7,7 +7,9 @@ namespace Seqs.Drivers.Enc28j60;
 
 public sealed partial class Enc28j60
 {
-    /// <summary>Errata DS80349C #15 and the reference §4: a late collision is retried up to 16 times.</summary>
+    /// <summary>
+    /// Errata DS80349C #15; docs/reference/enc28j60.md#transmit-completion: a late collision is retried up to 16 times.
+    /// </summary>
     private const int MaxLateCollisionRetries = 16;
 
     private int _transmitEnd;

@@ -19,8 +19,9 @@ internal sealed class Cyw43WiringDoctor : IWiringDoctor
         Boot = "firmware boots to F2 ready", HtClock = "HT clock runs", HostWake = "host-wake line toggles", Scan = "a scan finds networks";
 
     /// <summary>
-    /// Plausible sizes (docs/reference/cyw43439.md §5): the firmware 224,190-231,077 bytes, the NVRAM 742, the CLM
-    /// 984-4,752; the bounds leave room for other builds and catch an empty, truncated or swapped file.
+    /// Plausible sizes (embassy cyw43-firmware/, cyw43-driver firmware/;
+    /// docs/reference/cyw43439.md#firmware-blobs-and-licences): the firmware 224,190-231,077 bytes, the NVRAM 742, the
+    /// CLM 984-4,752; the bounds leave room for other builds and catch an empty, truncated or swapped file.
     /// </summary>
     private static readonly (string What, string Switch, int Min, int Max)[] FileSizes =
     [

@@ -23,7 +23,7 @@ public sealed partial class Cyw43Emulator
 
     /// <summary>
     /// The SDPCM header length of data frames to the host: 12 by default; larger values put pad bytes before the
-    /// BDC header, which the host must skip (reference §3: "skip header_length (do not assume 12)").
+    /// BDC header, which the host must skip (embassy runner.rs rx; docs/reference/cyw43439.md#sdpcm-receive-checks).
     /// </summary>
     public int DataHeaderLength
     {
@@ -33,7 +33,10 @@ public sealed partial class Cyw43Emulator
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The SDPCM header length is 12 to 64 bytes here.");
     }
 
-    /// <summary>The BDC data offset, in words, of data frames to the host: 0 by default (reference §3 "BDC header").</summary>
+    /// <summary>
+    /// The BDC data offset, in words, of data frames to the host: 0 by default (embassy structs.rs BdcHeader;
+    /// docs/reference/cyw43439.md#bdc-header).
+    /// </summary>
     public int DataOffsetWords
     {
         get => _dataOffsetWords;

@@ -6,7 +6,10 @@ namespace Seqs.Drivers.Cyw43.Emulation;
 
 public sealed partial class Cyw43Emulator
 {
-    /// <summary>HT_AVAIL comes about 29 ms after the WLAN core starts (reference §2 step 8).</summary>
+    /// <summary>
+    /// HT_AVAIL comes about 29 ms after the WLAN core starts (embassy runner.rs Runner::init;
+    /// docs/reference/cyw43439.md#boot-sequence step 8).
+    /// </summary>
     public static readonly TimeSpan DefaultHtClockDelay = TimeSpan.FromMilliseconds(29);
 
     private readonly byte[] _ram = new byte[Cyw43439Map.RamSize];
@@ -172,8 +175,9 @@ public sealed partial class Cyw43Emulator
     }
 
     /// <summary>
-    /// Reference §2 "Window rules": at most 64 bytes, inside the window, 4-byte aligned for bulk transfers. The
-    /// 0x8000 "4-byte access" flag is ignored (reference §6).
+    /// embassy spi.rs bp_read, bp_write; docs/reference/cyw43439.md#window-rules: at most 64 bytes, inside the window,
+    /// 4-byte aligned for bulk transfers. The 0x8000 "4-byte access" flag is ignored
+    /// (docs/reference/cyw43439.md#emulator-scope).
     /// </summary>
     private bool CheckBulk(GspiCommand command)
     {
@@ -253,7 +257,10 @@ public sealed partial class Cyw43Emulator
         (ReadBackplaneByte(CoreWrapper.ResetControl(Cyw43439Map.SocSramWrapper)) & CoreWrapper.ResetControlReset) == 0
         && (ReadBackplaneByte(CoreWrapper.IoControl(Cyw43439Map.SocSramWrapper)) & CoreWrapper.IoControlClock) != 0;
 
-    /// <summary>The WLAN core starts when RESETCTRL goes from 1 to 0 with its clock on (reference §6 "Must model" 5).</summary>
+    /// <summary>
+    /// The WLAN core starts when RESETCTRL goes from 1 to 0 with its clock on (cyw43-driver tests/mock_sdio.c;
+    /// docs/reference/cyw43439.md#emulator-scope "Must model" 5).
+    /// </summary>
     private void OnBackplaneWritten(uint address, int length)
     {
         uint resetControl = CoreWrapper.ResetControl(Cyw43439Map.WlanArmWrapper);
@@ -280,7 +287,10 @@ public sealed partial class Cyw43Emulator
         _firmwareStartedAt = _time.GetTimestamp();
     }
 
-    /// <summary>Reference §6 "Must model" 5: RAM non-empty, the footer consistent, the NVRAM non-empty.</summary>
+    /// <summary>
+    /// docs/reference/cyw43439.md#emulator-scope "Must model" 5: RAM non-empty, the footer consistent, the NVRAM
+    /// non-empty.
+    /// </summary>
     private string? CheckImages()
     {
         if (ExpectedFirmware is { } expected)

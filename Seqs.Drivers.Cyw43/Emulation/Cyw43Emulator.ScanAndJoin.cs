@@ -9,13 +9,22 @@ namespace Seqs.Drivers.Cyw43.Emulation;
 
 public sealed partial class Cyw43Emulator
 {
-    /// <summary>PSK_SUP status 8 with reason 15: how the emulated firmware reports a handshake timeout (reference §3: 4/8/10, reason 15).</summary>
+    /// <summary>
+    /// PSK_SUP status 8 with reason 15: how the emulated firmware reports a handshake timeout (embassy control.rs,
+    /// cyw43-driver cyw43_ctrl.c: 4/8/10, reason 15; docs/reference/cyw43439.md#join-failed).
+    /// </summary>
     public const uint SupplicantTimeout = 8;
 
-    /// <summary>The PSK_SUP status real firmware sends before a successful WPA2 join (reference §3).</summary>
+    /// <summary>
+    /// The PSK_SUP status real firmware sends before a successful WPA2 join (embassy control.rs;
+    /// docs/reference/cyw43439.md#join-failed).
+    /// </summary>
     public const uint SpuriousSupplicantStatus = 4;
 
-    /// <summary>SET_WSEC 4 (AES) and SET_WPA_AUTH 0x80 (WPA2-PSK): what a WPA2 join sets (reference §3 steps 2 and 10).</summary>
+    /// <summary>
+    /// SET_WSEC 4 (AES) and SET_WPA_AUTH 0x80 (WPA2-PSK): what a WPA2 join sets (embassy control.rs Control::join;
+    /// docs/reference/cyw43439.md#wpa2-psk-join steps 2, 10).
+    /// </summary>
     private const uint WsecAes = 4;
 
     private const uint WpaAuthWpa2Psk = 0x80;
@@ -166,7 +175,10 @@ public sealed partial class Cyw43Emulator
         }
     }
 
-    /// <summary>Reference §3 "Scan": one ESCAN_RESULT with status PARTIAL per access point in range, then one with status 0.</summary>
+    /// <summary>
+    /// embassy control.rs scan; docs/reference/cyw43439.md#scan: one ESCAN_RESULT with status PARTIAL per access point
+    /// in range, then one with status 0.
+    /// </summary>
     private void ReportScan(ushort syncId)
     {
         Span<byte> data = stackalloc byte[EscanResult.HeaderLength + BssInfo.FixedLength + 32];
@@ -197,8 +209,9 @@ public sealed partial class Cyw43Emulator
     ];
 
     /// <summary>
-    /// SET_SSID (reference §6 "Must model" 9): an unknown SSID gives SET_SSID status 3; the right passphrase AUTH,
-    /// LINK, JOIN, SET_SSID and PSK_SUP "keyed"; a wrong one DEAUTH_IND reason 2 after the association.
+    /// SET_SSID (cyw43-driver tests/mock_sdio.c; docs/reference/cyw43439.md#emulator-scope "Must model" 9): an unknown
+    /// SSID gives SET_SSID status 3; the right passphrase AUTH, LINK, JOIN, SET_SSID and PSK_SUP "keyed"; a wrong one
+    /// DEAUTH_IND reason 2 after the association.
     /// </summary>
     private void Join()
     {
@@ -243,7 +256,7 @@ public sealed partial class Cyw43Emulator
         else
         {
             // Real firmware sometimes reports PSK_SUP status 4 (no reason) before a join that then succeeds: embassy
-            // control.rs ignores it (reference §3 "Join failed", corrected); the emulator always sends it.
+            // control.rs ignores it (docs/reference/cyw43439.md#join-failed, corrected); the emulator always sends it.
             QueueEvent(WlanEventType.PskSupplicant, SpuriousSupplicantStatus, address: ap.Bssid);
             QueueEvent(WlanEventType.PskSupplicant, WlanEventStatus.SupplicantKeyed, address: ap.Bssid);
             _associated = ap;

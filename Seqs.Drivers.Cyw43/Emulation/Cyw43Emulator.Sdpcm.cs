@@ -10,7 +10,10 @@ namespace Seqs.Drivers.Cyw43.Emulation;
 
 public sealed partial class Cyw43Emulator
 {
-    /// <summary>Credit granted ahead of the last sequence number seen (reference §6 "Must model" 6: last seq + 8).</summary>
+    /// <summary>
+    /// Credit granted ahead of the last sequence number seen (last seq + 8: cyw43-driver tests/mock_sdio.c;
+    /// docs/reference/cyw43439.md#emulator-scope "Must model" 6).
+    /// </summary>
     public const int DefaultCreditWindow = 8;
 
     /// <summary>What the emulated firmware answers to an ioctl it does not know; any non-zero status is an error.</summary>
@@ -50,7 +53,10 @@ public sealed partial class Cyw43Emulator
     /// <summary>The station address "cur_etheraddr" returns.</summary>
     public MacAddress MacAddress { get; set; } = new(0x02_43_43_94_39_01);
 
-    /// <summary>How far ahead of the host's last sequence number the credit runs: 8 by default (reference §6).</summary>
+    /// <summary>
+    /// How far ahead of the host's last sequence number the credit runs: 8 by default
+    /// (docs/reference/cyw43439.md#emulator-scope).
+    /// </summary>
     public int CreditWindow { get; set; } = DefaultCreditWindow;
 
     /// <summary>Fault: the firmware takes the CLM chunks but "clmload_status" never reads 0.</summary>
@@ -108,8 +114,9 @@ public sealed partial class Cyw43Emulator
     }
 
     /// <summary>
-    /// Sets the SDPCM flow-control byte and tells the host at once in a credit-only frame (reference §3 "Credit":
-    /// the host stalls while flow_control ≠ 0). A data frame the host sends while stalled is a protocol violation.
+    /// Sets the SDPCM flow-control byte and tells the host at once in a credit-only frame (the host stalls
+    /// while flow_control ≠ 0: cyw43-driver cyw43_ll.c; docs/reference/cyw43439.md#credit). A data frame the host sends
+    /// while stalled is a protocol violation.
     /// </summary>
     public void SetFlowControl(bool stalled)
     {
@@ -165,7 +172,10 @@ public sealed partial class Cyw43Emulator
         ResetWifi();
     }
 
-    /// <summary>Reference §3: an F2 write is one SDPCM frame, size == ~size, padded to 4 bytes.</summary>
+    /// <summary>
+    /// embassy structs.rs SdpcmHeader; docs/reference/cyw43439.md#sdpcm-header: an F2 write is one SDPCM frame, size ==
+    /// ~size, padded to 4 bytes.
+    /// </summary>
     private void WriteWlan(ReadOnlySpan<byte> data)
     {
         if (!F2ReceiveReady)
@@ -198,13 +208,17 @@ public sealed partial class Cyw43Emulator
                 _violations.Add($"the host sent an SDPCM frame on channel {sdpcm.Channel}");
                 break;
         }
-        // A host that only sends would run out of credit: top it up with a credit-only frame (reference §3: "A
-        // 12-byte frame carries only credit") when half the window is used and nothing else is on its way.
+        // A host that only sends would run out of credit: top it up with a credit-only frame (a 12-byte frame
+        // carries only credit: embassy runner.rs rx; docs/reference/cyw43439.md#credit) when half the window is used
+        // and nothing else is on its way.
         if (_toHost.Count == 0 && (byte)(_creditGranted - 1 - _lastHostSequence) < CreditWindow / 2)
             QueueCreditFrame();
     }
 
-    /// <summary>Reference §3 "CDC": the response echoes the header with the status; GET answers carry the value.</summary>
+    /// <summary>
+    /// embassy structs.rs CdcHeader; docs/reference/cyw43439.md#cdc-ioctl-header: the response echoes the header with
+    /// the status; GET answers carry the value.
+    /// </summary>
     private void AnswerIoctl(ReadOnlySpan<byte> payload)
     {
         if (!CdcHeader.TryCreate(payload, out var cdc))
@@ -260,7 +274,10 @@ public sealed partial class Cyw43Emulator
         return status;
     }
 
-    /// <summary>Reference §3 "Initialisation" step 1: BEGIN starts a CLM, END completes it, and chunks carry their length.</summary>
+    /// <summary>
+    /// embassy control.rs load_clm; docs/reference/cyw43439.md#initialisation step 1: BEGIN starts a CLM, END completes
+    /// it, and chunks carry their length.
+    /// </summary>
     private int LoadClmChunk(ReadOnlySpan<byte> value)
     {
         if (!ClmDownloadHeader.TryCreate(value, out var header) || header.Type != ClmDownloadHeader.ClmType
@@ -341,7 +358,10 @@ public sealed partial class Cyw43Emulator
         CommitHostFrame(size);
     }
 
-    /// <summary>An event on the SDPCM event channel, if the host's mask enables it (reference §3 "Event frames").</summary>
+    /// <summary>
+    /// An event on the SDPCM event channel, if the host's mask enables it (embassy structs.rs EventPacket;
+    /// docs/reference/cyw43439.md#event-frames).
+    /// </summary>
     private void QueueEvent(WlanEventType type, uint status, uint reason = 0, ushort flags = 0, MacAddress address = default, ReadOnlySpan<byte> data = default)
     {
         if (!EventEnabled(type))
@@ -383,8 +403,9 @@ public sealed partial class Cyw43Emulator
 
     /// <summary>
     /// An F2 read takes the head frame; with none waiting it raises DATA_UNAVAILABLE. A read longer than the frame
-    /// runs the FIFO dry: the status word of that transaction shows UNDERFLOW (reference §1 "STATUS" b1; embassy and
-    /// cyw43-driver read exactly F2_PKT_LEN bytes, reference §4 "RX" step 2).
+    /// runs the FIFO dry: the status word of that transaction shows UNDERFLOW (embassy consts.rs STATUS_*;
+    /// docs/reference/cyw43439.md#status-register b1); embassy and cyw43-driver read exactly F2_PKT_LEN bytes
+    /// (docs/reference/cyw43439.md#receive step 2).
     /// </summary>
     private void ReadWlan(Span<byte> data)
     {

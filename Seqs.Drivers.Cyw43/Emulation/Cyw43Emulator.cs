@@ -7,7 +7,8 @@ namespace Seqs.Drivers.Cyw43.Emulation;
 
 /// <summary>
 /// A behavioural model of the CYW43439 behind <see cref="ISpiBus"/>, at the gSPI transaction level
-/// (after embassy-rs cyw43, cyw43-driver and its tests/mock_sdio.c; <c>docs/reference/cyw43439.md</c> §6): every chip-select frame starts with a command word; the model
+/// (after embassy-rs cyw43, cyw43-driver and its tests/mock_sdio.c; <c>docs/reference/cyw43439.md#emulator-scope</c>):
+/// every chip-select frame starts with a command word; the model
 /// decodes it in the 16-bit start-up mode or in 32-bit mode, serves F0 (bus registers, interrupts, status word,
 /// per-function response delays) and F1 (window, backplane RAM, cores, clocks), and boots "firmware" when the WLAN
 /// core leaves reset with a non-empty image and a consistent NVRAM footer. On a full-duplex frame it drives the
@@ -19,7 +20,10 @@ public sealed partial class Cyw43Emulator : ISpiBus
 {
     private const int RegisterFileSize = 0x20;
 
-    /// <summary>The interrupt bits a write of 1 clears: the error bits (reference §1) and F2_PACKET_AVAILABLE.</summary>
+    /// <summary>
+    /// The interrupt bits a write of 1 clears: the error bits (embassy consts.rs IRQ_*;
+    /// docs/reference/cyw43439.md#irq-register) and F2_PACKET_AVAILABLE.
+    /// </summary>
     private const ushort HostClearableInterrupts = InterruptFlags.WriteOneToClear | InterruptFlags.F2PacketAvailable;
 
     private readonly object _gate = new();
@@ -34,7 +38,7 @@ public sealed partial class Cyw43Emulator : ISpiBus
     private bool _underflowInThisTransaction;
     private long _f2ReadUnderflows;
 
-    // F0 state (reference §1 "F0 registers")
+    // F0 state (embassy consts.rs REG_BUS_*; docs/reference/cyw43439.md#f0-registers)
     private byte _busControl;
     private byte _responseDelay;
     private byte _statusEnable;
@@ -72,7 +76,8 @@ public sealed partial class Cyw43Emulator : ISpiBus
     /// <summary>
     /// The level of the shared data line (DATA2) when WL_REG_ON rises, or null for low. The chip takes DATA2 as a
     /// strap: low selects gSPI, high SDIO, and then it never answers on gSPI until the next power cycle
-    /// (reference §1 "F0 registers" BUS_CONTROL note; pico-sdk cyw43_bus_pio_spi.c drives the line low first).
+    /// (pico-sdk cyw43_bus_pio_spi.c drives the line low first; docs/reference/cyw43439.md#f0-registers, the
+    /// BUS_CONTROL note).
     /// </summary>
     public Func<bool>? DataLineAtPowerUp { get; set; }
 
@@ -111,8 +116,8 @@ public sealed partial class Cyw43Emulator : ISpiBus
     /// <summary>Bytes clocked since creation or <see cref="ResetCounters"/>.</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>What the host did that the reference says it must not: oversized or window-crossing F1 transfers,
-    /// unaligned bulk transfers, frames too short for their command. Tests expect none.</summary>
+    /// <summary>What the host did that the reference drivers say it must not: oversized or window-crossing F1
+    /// transfers, unaligned bulk transfers, frames too short for their command. Tests expect none.</summary>
     public IReadOnlyList<string> ProtocolViolations
     {
         get
@@ -343,14 +348,18 @@ public sealed partial class Cyw43Emulator : ISpiBus
         }
         if (receive.IsEmpty)
             return;
-        // F1 (and any function given a response delay) sends filler first (reference §1 "Reads").
+        // F1 (and any function given a response delay) sends filler first (embassy spi.rs cmd_read;
+        // docs/reference/cyw43439.md#reads).
         int at = 4 + delay;
         for (int i = 0; i < dataBytes && at + i + 4 <= receive.Length; i += 4)
             WriteWord(receive[(at + i)..], BinaryPrimitives.ReadUInt32LittleEndian(data[i..]), word32);
         AppendStatus(receive, at + dataBytes, word32);
     }
 
-    /// <summary>With STATUS_EN set the STATUS word follows the data phase (reference §1 "Status phase").</summary>
+    /// <summary>
+    /// With STATUS_EN set the STATUS word follows the data phase (embassy spi.rs cmd_read, cmd_write;
+    /// docs/reference/cyw43439.md#status-phase).
+    /// </summary>
     private void AppendStatus(Span<byte> receive, int at, bool word32)
     {
         if (!new StatusEnable(_statusEnable).IsEnabled || receive.Length < at + 4)
@@ -381,7 +390,8 @@ public sealed partial class Cyw43Emulator : ISpiBus
 
     /// <summary>
     /// One word from the wire: most significant byte first (ENDIAN_BIG = 0), and in the 16-bit start-up mode with its
-    /// halves exchanged, V[15:8] V[7:0] V[31:24] V[23:16] (reference §1 "16-bit start-up mode").
+    /// halves exchanged, V[15:8] V[7:0] V[31:24] V[23:16] (embassy spi.rs read32_swapped;
+    /// docs/reference/cyw43439.md#16-bit-start-up-mode).
     /// </summary>
     private uint ReadWord(ReadOnlySpan<byte> wire) => ReadWord(wire, _word32);
 

@@ -17,7 +17,9 @@ namespace Seqs.Drivers.Enc28j60.Emulation;
 /// </summary>
 public sealed partial class Enc28j60Emulator : ISpiBus
 {
-    /// <summary>EREVID of silicon revision B7, the current one (reference §1).</summary>
+    /// <summary>
+    /// EREVID of silicon revision B7, the current one (DS80349C revision table; docs/reference/enc28j60.md#registers).
+    /// </summary>
     public const byte RevisionB7 = 0x06;
 
     private readonly object _gate = new();

@@ -9,8 +9,9 @@ namespace Seqs.Tests.Cyw43;
 
 /// <summary>
 /// The driver against the emulator where the emulator models what the reference drivers say the silicon does
-/// (docs/reference/cyw43439.md §1-4): the sample edge and the DATA2 strap, the spidev clock, exact F2 lengths, the
-/// latched interrupt register, the boot's clock requests and settling waits, and the CLM.
+/// (embassy-rs cyw43, cyw43-driver, pico-sdk; docs/reference/cyw43439.md#gspi-bus, #backplane,
+/// #control-events-and-join, #data-path): the sample edge and the DATA2 strap, the spidev clock, exact F2 lengths,
+/// the latched interrupt register, the boot's clock requests and settling waits, and the CLM.
 /// </summary>
 public sealed class ChipFidelityTests
 {

@@ -5,7 +5,10 @@ using Seqs.Wire;
 
 namespace Seqs.Tests.Cyw43;
 
-/// <summary>Ioctls over the SDPCM control channel (reference §3), driver against emulator, in virtual time.</summary>
+/// <summary>
+/// Ioctls over the SDPCM control channel (embassy control.rs, runner.rs;
+/// docs/reference/cyw43439.md#control-events-and-join), driver against emulator, in virtual time.
+/// </summary>
 public sealed class ControlChannelTests
 {
     [Test]

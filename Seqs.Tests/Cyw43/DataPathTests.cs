@@ -2,7 +2,10 @@ using Seqs.Drivers.Cyw43;
 
 namespace Seqs.Tests.Cyw43;
 
-/// <summary>Ethernet frames on the SDPCM data channel (reference §4), driver against emulator, frame by frame.</summary>
+/// <summary>
+/// Ethernet frames on the SDPCM data channel (embassy runner.rs; docs/reference/cyw43439.md#data-path), driver against
+/// emulator, frame by frame.
+/// </summary>
 public sealed class DataPathTests
 {
     [TestCase(12, 0)]

@@ -5,7 +5,10 @@ using Seqs.Drivers.Cyw43.Register.Bus;
 
 namespace Seqs.Tests.Cyw43;
 
-/// <summary>The driver's power-up, gSPI handshake and backplane boot against the emulator (reference §1-2).</summary>
+/// <summary>
+/// The driver's power-up, gSPI handshake and backplane boot against the emulator (embassy spi.rs init, embassy
+/// runner.rs Runner::init; docs/reference/cyw43439.md#handshake, docs/reference/cyw43439.md#boot-sequence).
+/// </summary>
 public sealed class DriverBootTests
 {
     [Test]
@@ -63,7 +66,8 @@ public sealed class DriverBootTests
 
         board.Boot();
 
-        // Read F0 0x14, 4 bytes: 0x4000A004 with its halves exchanged (reference §1, embassy read32_swapped).
+        // Read F0 0x14, 4 bytes: 0x4000A004 with its halves exchanged (embassy spi.rs read32_swapped;
+        // docs/reference/cyw43439.md#16-bit-start-up-mode).
         Assert.That(board.Spi.Frames[0][..4], Is.EqualTo(new byte[] { 0xA0, 0x04, 0x40, 0x00 }).AsCollection);
     }
 

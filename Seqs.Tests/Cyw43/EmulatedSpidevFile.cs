@@ -10,14 +10,17 @@ namespace Seqs.Tests.Cyw43;
 /// each two-segment SPI_IOC_MESSAGE against a full-duplex chip model, as a 3-wire controller would put it on the
 /// wire: the transmit segment's bytes, then the receive segment's clocked in, under one chip select. Like a real
 /// mode-0 controller it samples on the rising edge, which above about 33 MHz catches the chip's next bit
-/// (docs/reference/cyw43439.md §7: embassy cyw43-pio moves its sample point above 37.5 MHz, spidev cannot): the
-/// received segment then reads every bit one late.
+/// (embassy cyw43-pio PioSpi::new moves its sample point above 37.5 MHz, spidev cannot;
+/// docs/reference/cyw43439.md#clock-and-throughput): the received segment then reads every bit one late.
 /// </summary>
 internal sealed class EmulatedSpidevFile(ISpiBus chip) : ISpidevFile
 {
     private const int Einval = 22;
 
-    /// <summary>Where rising-edge sampling stops being reliable: about 33 MHz (docs/reference/cyw43439.md §7).</summary>
+    /// <summary>
+    /// Where rising-edge sampling stops being reliable: about 33 MHz (embassy cyw43-pio PioSpi::new;
+    /// docs/reference/cyw43439.md#clock-and-throughput).
+    /// </summary>
     private const uint RisingEdgeSampleLimit = 33_000_000;
 
     public uint Mode { get; private set; }

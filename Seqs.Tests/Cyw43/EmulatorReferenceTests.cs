@@ -27,7 +27,8 @@ public sealed class EmulatorReferenceTests
 
         using (Assert.EnterMultipleScope())
         {
-            // §1: "An unswapped read of the test register gives 0xBEADFEED."
+            // embassy spi.rs init; docs/reference/cyw43439.md#handshake: "An unswapped read of the test register gives
+            // 0xBEADFEED."
             Assert.That(receive[4..8], Is.EqualTo(new byte[] { 0xBE, 0xAD, 0xFE, 0xED }).AsCollection);
             Assert.That(raw.Read(0, 0x14, 4), Is.EqualTo(0xFEEDBEAD), "swapped back");
             Assert.That(chip.IsWord32Mode, Is.False);
@@ -293,7 +294,10 @@ public sealed class EmulatorReferenceTests
         raw.BackplaneWrite8(WlanIoControl, 0x01);
     }
 
-    /// <summary>One NVRAM word under the footer at 0x7FFFC (§2 step 6).</summary>
+    /// <summary>
+    /// One NVRAM word under the footer at 0x7FFFC (embassy runner.rs Runner::init;
+    /// docs/reference/cyw43439.md#boot-sequence step 6).
+    /// </summary>
     private static void WriteNvram(RawGspi raw, uint footer)
     {
         raw.BackplaneWriteBytes(0x7FFF8, "a=1\0"u8.ToArray());

@@ -9,7 +9,8 @@ public sealed class FirmwareImageTests
     [TestCase(5, 0x7FFF4u, 0xFFFD_0002u)]
     public void Nvram_GoesUnderTheFooter_WhichHoldsItsWordCountAndComplement(int length, uint address, uint footer)
     {
-        // Reference §2 step 6: NVRAM at 0x80000 - 4 - len, footer (~(len/4) << 16) | (len/4), len padded to 4.
+        // embassy runner.rs Runner::init; docs/reference/cyw43439.md#boot-sequence step 6: NVRAM at 0x80000 - 4 - len,
+        // footer (~(len/4) << 16) | (len/4), len padded to 4.
         using (Assert.EnterMultipleScope())
         {
             Assert.That(Cyw43Firmware.NvramAddress(length), Is.EqualTo(address));

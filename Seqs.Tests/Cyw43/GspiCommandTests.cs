@@ -4,7 +4,8 @@ namespace Seqs.Tests.Cyw43;
 
 public sealed class GspiCommandTests
 {
-    // Reference §1: bit 31 write, bit 30 increment, 29:28 function, 27:11 address, 10:0 length.
+    // embassy spi.rs cmd_word; docs/reference/cyw43439.md#command-word: bit 31 write, bit 30 increment, 29:28 function,
+    // 27:11 address, 10:0 length.
     [TestCase(false, BusFunction.Bus, 0x14, 4, 0x4000A004u)]
     [TestCase(true, BusFunction.Bus, 0x00, 4, 0xC0000004u)]
     [TestCase(true, BusFunction.Backplane, 0x1000E, 1, 0xD8007001u)]

@@ -7,11 +7,11 @@ namespace Seqs.Tests.Cyw43;
 /// The three gSPI lines (CLK, shared DATA, CS) as a GpioDriver, with the chip's emulator behind them: bits the host
 /// clocks out while it drives DATA (sampled on CLK's rising edge) are collected; when the host turns DATA into an
 /// input, the frame so far goes to the chip, and its answer comes one bit per clock. When the chip changes its
-/// output follows BUS_CONTROL, as the references describe the silicon (docs/reference/cyw43439.md §1): without
-/// HIGH_SPEED on the falling edge, so a bit is on the line from the falling edge before its rising edge to the one
-/// after; with HIGH_SPEED on the rising edge, so a host that reads DATA after raising CLK gets the next bit. CS high
-/// ends the frame. The level of DATA when WL_REG_ON rises is the chip's DATA2 strap. Checks the host's timing rules:
-/// DATA changes only while CLK is low, CLK idles low.
+/// output follows BUS_CONTROL, as the references describe the silicon (embassy spi.rs; pico-sdk cyw43_bus_pio_spi.c;
+/// docs/reference/cyw43439.md#f0-registers): without HIGH_SPEED on the falling edge, so a bit is on the line from the
+/// falling edge before its rising edge to the one after; with HIGH_SPEED on the rising edge, so a host that reads DATA
+/// after raising CLK gets the next bit. CS high ends the frame. The level of DATA when WL_REG_ON rises is the chip's
+/// DATA2 strap. Checks the host's timing rules: DATA changes only while CLK is low, CLK idles low.
 /// </summary>
 internal sealed class GspiLineSimulator : GpioDriver
 {

@@ -5,9 +5,9 @@ using Seqs.Drivers.Cyw43.Register.Events;
 namespace Seqs.Tests.Cyw43;
 
 /// <summary>
-/// Which join events decide the outcome (docs/reference/cyw43439.md §3 "Join failed", corrected): real firmware sends
-/// failures that are not final, and the driver decides failure only on a timeout, a DEAUTH_IND or DISASSOC_IND, or
-/// a SET_SSID failure (embassy control.rs, cyw43-driver cyw43_ctrl.c).
+/// Which join events decide the outcome (embassy control.rs, cyw43-driver cyw43_ctrl.c;
+/// docs/reference/cyw43439.md#join-failed, corrected): real firmware sends failures that are not final, and the driver
+/// decides failure only on a timeout, a DEAUTH_IND or DISASSOC_IND, or a SET_SSID failure.
 /// </summary>
 public sealed class JoinOutcomeTests
 {

@@ -4,9 +4,10 @@ using Seqs.Hal;
 namespace Seqs.Tests.Cyw43;
 
 /// <summary>
-/// Hand-built gSPI frames, written from the reference rather than from the driver, to check the emulator against
-/// the facts: the command word layout (§1: bit 31 write, 30 increment, 29:28 function, 27:11 address, 10:0 length),
-/// words most significant byte first, the 16-bit start-up swap, the F1 response delay and the status word.
+/// Hand-built gSPI frames, written from docs/reference/cyw43439.md rather than from the driver, to check the emulator
+/// against the facts: the command word layout (embassy spi.rs cmd_word; docs/reference/cyw43439.md#command-word: bit
+/// 31 write, 30 increment, 29:28 function, 27:11 address, 10:0 length), words most significant byte first, the 16-bit
+/// start-up swap, the F1 response delay and the status word.
 /// </summary>
 internal sealed class RawGspi(ISpiBus spi)
 {
@@ -71,7 +72,10 @@ internal sealed class RawGspi(ISpiBus spi)
         return bytes;
     }
 
-    /// <summary>The handshake of reference §1 steps 3-4: 32-bit words, status word, F1 delay of 4.</summary>
+    /// <summary>
+    /// The handshake, steps 3-4 (embassy spi.rs init; docs/reference/cyw43439.md#handshake): 32-bit words, status word,
+    /// F1 delay of 4.
+    /// </summary>
     public void Configure()
     {
         Write(0, 0x00, 0x000304B1, 4);

@@ -2,7 +2,10 @@ using Seqs.Drivers.Cyw43.Register.Sdpcm;
 
 namespace Seqs.Tests.Cyw43;
 
-/// <summary>SDPCM and CDC headers (reference §3); hand-built vectors, since no capture of the bus is available.</summary>
+/// <summary>
+/// SDPCM and CDC headers (embassy structs.rs SdpcmHeader, CdcHeader; docs/reference/cyw43439.md#sdpcm-header);
+/// hand-built vectors, since no capture of the bus is available.
+/// </summary>
 public sealed class SdpcmHeaderTests
 {
     // A GET_VAR "cur_etheraddr" control frame: SDPCM size 0x2E, ~size, seq 5, channel 0, header length 12, credit 0;

@@ -4,14 +4,18 @@ namespace Seqs.Tests.Cyw43;
 
 /// <summary>
 /// Stand-ins for the Infineon blobs, which Seqs may not redistribute: seeded random bytes of the real sizes
-/// (reference §5: firmware 231,077 bytes, NVRAM 742) that the emulator accepts as firmware.
+/// (docs/reference/cyw43439.md#firmware-blobs-and-licences: firmware 231,077 bytes, NVRAM 742) that the emulator
+/// accepts as firmware.
 /// </summary>
 internal static class SyntheticFirmware
 {
     public const int RealFirmwareLength = 231_077;
     public const int RealNvramLength = 742;
 
-    /// <summary>The Pico W CLM, 43439_raspberrypi_picow_v5_220624 (reference §5).</summary>
+    /// <summary>
+    /// The Pico W CLM, 43439_raspberrypi_picow_v5_220624 (embassy cyw43-firmware/;
+    /// docs/reference/cyw43439.md#firmware-blobs-and-licences).
+    /// </summary>
     public const int RealClmLength = 984;
 
     public static byte[] Bytes(int length, int seed)

@@ -5,7 +5,10 @@ using Seqs.Wire;
 
 namespace Seqs.Tests.Cyw43;
 
-/// <summary>Scan, join, leave, link loss and rejoin, and the LED (reference §3), driver against emulator, in virtual time.</summary>
+/// <summary>
+/// Scan, join, leave, link loss and rejoin, and the LED (embassy control.rs Control::join;
+/// docs/reference/cyw43439.md#wpa2-psk-join), driver against emulator, in virtual time.
+/// </summary>
 public sealed class WifiTests
 {
     private const string Passphrase = "correct horse battery";

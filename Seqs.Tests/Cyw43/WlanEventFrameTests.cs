@@ -5,7 +5,10 @@ using Seqs.Wire;
 
 namespace Seqs.Tests.Cyw43;
 
-/// <summary>Event frames, the BDC header, the CLM chunk header and the event mask (reference §3); hand-built vectors.</summary>
+/// <summary>
+/// Event frames, the BDC header, the CLM chunk header and the event mask (embassy structs.rs;
+/// docs/reference/cyw43439.md#event-frames); hand-built vectors.
+/// </summary>
 public sealed class WlanEventFrameTests
 {
     // A LINK event (16), link flag set, status 0, reason 0, 4 bytes of data, from BSSID 02:AA:00:00:00:01:

@@ -7,7 +7,10 @@ using Seqs.Wire;
 
 namespace Seqs.Tests.Cyw43;
 
-/// <summary>The Wi-Fi set-up after the firmware boots (reference §3 "Initialisation"), driver against emulator.</summary>
+/// <summary>
+/// The Wi-Fi set-up after the firmware boots (embassy control.rs Control::init;
+/// docs/reference/cyw43439.md#initialisation), driver against emulator.
+/// </summary>
 public sealed class WlanSetupTests
 {
     [Test]

@@ -1,8 +1,8 @@
 namespace Seqs.Drivers.Cyw43.Register.Backplane;
 
 /// <summary>
-/// The F1 registers above the backplane window (reference §2 "F1 registers"; embassy consts.rs REG_BACKPLANE_*).
-/// F1 addresses below 0x10000 are the 32 KB window onto the backplane.
+/// The F1 registers above the backplane window (embassy consts.rs REG_BACKPLANE_*;
+/// docs/reference/cyw43439.md#f1-registers). F1 addresses below 0x10000 are the 32 KB window onto the backplane.
 /// </summary>
 internal enum BackplaneRegister
 {

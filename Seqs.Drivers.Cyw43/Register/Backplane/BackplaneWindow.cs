@@ -1,7 +1,7 @@
 namespace Seqs.Drivers.Cyw43.Register.Backplane;
 
 /// <summary>
-/// The F1 window onto the 32-bit backplane (reference §2 "Window rules"; embassy consts.rs BACKPLANE_*): F1
+/// The F1 window onto the 32-bit backplane (embassy consts.rs BACKPLANE_*; docs/reference/cyw43439.md#window-rules): F1
 /// addresses 0x0000-0x7FFF reach <c>window | offset</c>, and bulk transfers are at most 64 bytes, 4-byte aligned,
 /// within one window.
 /// </summary>

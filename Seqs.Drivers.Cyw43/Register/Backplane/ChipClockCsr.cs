@@ -1,6 +1,9 @@
 namespace Seqs.Drivers.Cyw43.Register.Backplane;
 
-/// <summary>CHIP_CLOCK_CSR, F1 0x1000E (reference §2; embassy consts.rs BACKPLANE_ALP_* and runner.rs).</summary>
+/// <summary>
+/// CHIP_CLOCK_CSR, F1 0x1000E (embassy consts.rs BACKPLANE_ALP_* and runner.rs;
+/// docs/reference/cyw43439.md#f1-registers).
+/// </summary>
 internal readonly struct ChipClockCsr(byte value)
 {
     public const byte ForceAlp = 0x01;

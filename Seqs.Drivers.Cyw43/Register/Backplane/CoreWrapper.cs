@@ -1,8 +1,9 @@
 namespace Seqs.Drivers.Cyw43.Register.Backplane;
 
 /// <summary>
-/// The registers of a core's AI wrapper (agent): IOCTRL at +0x408 and RESETCTRL at +0x800 (reference §2; embassy
-/// consts.rs AI_IOCTRL_*, AI_RESETCTRL_*).
+/// The registers of a core's AI wrapper (agent): IOCTRL at +0x408 and RESETCTRL at +0x800 (embassy consts.rs
+/// AI_IOCTRL_*, AI_RESETCTRL_*; chip.rs disable_device_core, reset_device_core;
+/// docs/reference/cyw43439.md#boot-sequence).
 /// </summary>
 internal static class CoreWrapper
 {

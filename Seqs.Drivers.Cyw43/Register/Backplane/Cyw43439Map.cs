@@ -1,8 +1,8 @@
 namespace Seqs.Drivers.Cyw43.Register.Backplane;
 
 /// <summary>
-/// The CYW43439's backplane address map (reference §2 "43439 address map" and "Boot sequence"; embassy consts.rs
-/// CHIPCOMMON_BASE_ADDRESS, SDIO_BASE_ADDRESS, SDIO_INT_HOST_MASK).
+/// The CYW43439's backplane address map (embassy consts.rs CHIPCOMMON_BASE_ADDRESS,
+/// SDIO_BASE_ADDRESS, SDIO_INT_HOST_MASK; docs/reference/cyw43439.md#43439-address-map and #boot-sequence).
 /// </summary>
 internal static class Cyw43439Map
 {
@@ -14,16 +14,25 @@ internal static class Cyw43439Map
 
     public const uint SdioCore = 0x1800_2000;
 
-    /// <summary>SDIO core INT_HOST_MASK; the driver writes 0xF0 once the firmware runs (reference §2 step 9).</summary>
+    /// <summary>
+    /// SDIO core INT_HOST_MASK; the driver writes 0xF0 once the firmware runs (embassy runner.rs Runner::init;
+    /// docs/reference/cyw43439.md#boot-sequence step 9).
+    /// </summary>
     public const uint SdioIntHostMask = SdioCore + 0x24;
 
     /// <summary>The mask written to <see cref="SdioIntHostMask"/> (embassy consts.rs I_HMB_SW_MASK).</summary>
     public const uint SdioIntHostMaskValue = 0xF0;
 
-    /// <summary>SOCSRAM bank index register; the driver writes 3 (reference §2 step 4).</summary>
+    /// <summary>
+    /// SOCSRAM bank index register; the driver writes 3 (embassy runner.rs Runner::init;
+    /// docs/reference/cyw43439.md#boot-sequence step 4).
+    /// </summary>
     public const uint SocSramBankIndex = 0x1800_4010;
 
-    /// <summary>SOCSRAM bank PDA register; the driver writes 0: SRAM_3 remap off (reference §2 step 4).</summary>
+    /// <summary>
+    /// SOCSRAM bank PDA register; the driver writes 0: SRAM_3 remap off (embassy runner.rs Runner::init;
+    /// docs/reference/cyw43439.md#boot-sequence step 4).
+    /// </summary>
     public const uint SocSramBankPda = 0x1800_4044;
 
     /// <summary>Bank 3, whose remap the boot turns off.</summary>
@@ -40,6 +49,9 @@ internal static class Cyw43439Map
 
     public const int RamSize = 512 * 1024;
 
-    /// <summary>The last RAM word: the NVRAM length footer (reference §2 step 6).</summary>
+    /// <summary>
+    /// The last RAM word: the NVRAM length footer (embassy runner.rs Runner::init;
+    /// docs/reference/cyw43439.md#boot-sequence step 6).
+    /// </summary>
     public const uint NvramFooter = RamBase + RamSize - 4;
 }

@@ -1,6 +1,8 @@
 namespace Seqs.Drivers.Cyw43.Register.Bus;
 
-/// <summary>BUS_CONTROL, F0 0x00 (reference §1; embassy consts.rs "SPI_BUS_CONTROL Bits").</summary>
+/// <summary>
+/// BUS_CONTROL, F0 0x00 (embassy consts.rs "SPI_BUS_CONTROL Bits"; docs/reference/cyw43439.md#f0-registers).
+/// </summary>
 internal readonly struct BusControl(byte value)
 {
     /// <summary>WORD_LENGTH_32: 32-bit words instead of the 16-bit start-up mode.</summary>

@@ -1,8 +1,8 @@
 namespace Seqs.Drivers.Cyw43.Register.Bus;
 
 /// <summary>
-/// The gSPI function a command addresses: bits 29:28 of the command word (reference §1; embassy consts.rs
-/// FUNC_BUS..FUNC_BT).
+/// The gSPI function a command addresses: bits 29:28 of the command word (embassy consts.rs
+/// FUNC_BUS..FUNC_BT; docs/reference/cyw43439.md#functions).
 /// </summary>
 public enum BusFunction
 {

@@ -1,7 +1,8 @@
 namespace Seqs.Drivers.Cyw43.Register.Bus;
 
 /// <summary>
-/// The F0 (gSPI bus) register addresses (reference §1 "F0 registers"; embassy consts.rs REG_BUS_*, SPI_RESP_DELAY_F1).
+/// The F0 (gSPI bus) register addresses (embassy consts.rs REG_BUS_*, SPI_RESP_DELAY_F1;
+/// docs/reference/cyw43439.md#f0-registers).
 /// </summary>
 internal enum BusRegister
 {

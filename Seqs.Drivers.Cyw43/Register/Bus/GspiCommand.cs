@@ -1,9 +1,9 @@
 namespace Seqs.Drivers.Cyw43.Register.Bus;
 
 /// <summary>
-/// The 32-bit gSPI command word that starts every transaction (reference §1; embassy spi.rs <c>cmd_word</c>): bit 31
-/// write, bit 30 address increment, bits 29:28 function, bits 27:11 address (17 bits), bits 10:0 length in bytes,
-/// where 0 means 2048.
+/// The 32-bit gSPI command word that starts every transaction (embassy spi.rs <c>cmd_word</c>;
+/// docs/reference/cyw43439.md#command-word): bit 31 write, bit 30 address increment, bits 29:28 function, bits 27:11
+/// address (17 bits), bits 10:0 length in bytes, where 0 means 2048.
 /// </summary>
 internal readonly struct GspiCommand
 {

@@ -2,7 +2,7 @@ namespace Seqs.Drivers.Cyw43.Register.Bus;
 
 /// <summary>
 /// The gSPI STATUS word (F0 0x08), which the chip also appends to every transaction once STATUS_EN is set
-/// (reference §1 "STATUS (0x08)" and "Status phase"; embassy consts.rs STATUS_*).
+/// (embassy consts.rs STATUS_*; docs/reference/cyw43439.md#status-register and #status-phase).
 /// </summary>
 public readonly struct GspiStatus : IEquatable<GspiStatus>
 {

@@ -1,8 +1,8 @@
 namespace Seqs.Drivers.Cyw43.Register.Bus;
 
 /// <summary>
-/// The F0 interrupt register 0x04 and its enable register 0x06, 16 bits each (reference §1 "IRQ register";
-/// embassy consts.rs IRQ_*).
+/// The F0 interrupt register 0x04 and its enable register 0x06, 16 bits each (embassy consts.rs
+/// IRQ_*; docs/reference/cyw43439.md#irq-register).
 /// </summary>
 internal readonly struct InterruptFlags(ushort value)
 {
@@ -30,11 +30,15 @@ internal readonly struct InterruptFlags(ushort value)
     public const ushort F2Interrupt = 0x4000;
     public const ushort F3Interrupt = 0x8000;
 
-    /// <summary>The bits a write of 1 clears: reference §1, and embassy's bus init, which writes exactly these.</summary>
+    /// <summary>
+    /// The bits a write of 1 clears: embassy spi.rs init writes exactly these
+    /// (docs/reference/cyw43439.md#irq-register).
+    /// </summary>
     public const ushort WriteOneToClear = DataUnavailable | CommandError | DataError | F1Overflow;
 
     /// <summary>
-    /// What the driver enables after the bus handshake (reference §1 step 6, 0x00BE; Bluetooth would add F1_INTR).
+    /// What the driver enables after the bus handshake (embassy spi.rs init, 0x00BE;
+    /// docs/reference/cyw43439.md#handshake step 6; Bluetooth would add F1_INTR).
     /// </summary>
     public const ushort EnabledAtBusInit = FifoReadUnderflow | FifoWriteOverflow | CommandError | DataError
         | F2PacketAvailable | F1Overflow;

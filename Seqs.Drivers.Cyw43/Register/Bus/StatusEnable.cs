@@ -1,6 +1,8 @@
 namespace Seqs.Drivers.Cyw43.Register.Bus;
 
-/// <summary>STATUS_ENABLE, F0 0x02 (reference §1; embassy consts.rs "SPI_STATUS_ENABLE bits").</summary>
+/// <summary>
+/// STATUS_ENABLE, F0 0x02 (embassy consts.rs "SPI_STATUS_ENABLE bits"; docs/reference/cyw43439.md#f0-registers).
+/// </summary>
 internal readonly struct StatusEnable(byte value)
 {
     /// <summary>STATUS_ENABLE: the chip sends the STATUS word after every transaction.</summary>

@@ -1,6 +1,9 @@
 namespace Seqs.Drivers.Cyw43.Register.Bus;
 
-/// <summary>The values of the gSPI test registers (reference §1 "Handshake"; embassy consts.rs FEEDBEAD, TEST_PATTERN).</summary>
+/// <summary>
+/// The values of the gSPI test registers (embassy consts.rs FEEDBEAD, TEST_PATTERN;
+/// docs/reference/cyw43439.md#handshake).
+/// </summary>
 internal static class TestPattern
 {
     /// <summary>What the read-only test register F0 0x14 holds.</summary>

@@ -2,8 +2,8 @@ namespace Seqs.Drivers.Cyw43.Register.Events;
 
 /// <summary>
 /// The value of the "bsscfg:event_msgs" iovar: the interface (u32, little-endian) and a 24-byte bitmask with bit
-/// <c>n % 8</c> of byte <c>n / 8</c> enabling event <c>n</c> (reference §3 "Initialisation" step 6; embassy
-/// structs.rs <c>EventMask</c>).
+/// <c>n % 8</c> of byte <c>n / 8</c> enabling event <c>n</c> (embassy structs.rs
+/// <c>EventMask</c>, control.rs Control::init; docs/reference/cyw43439.md#initialisation step 6).
 /// </summary>
 public static class EventMask
 {
@@ -11,7 +11,10 @@ public static class EventMask
 
     public const int Length = 4 + MaskLength;
 
-    /// <summary>The events the reference leaves off as noise: 19, 20, 40, 44, 54 and 71.</summary>
+    /// <summary>
+    /// The events embassy control.rs Control::init leaves off as noise (docs/reference/cyw43439.md#initialisation): 19,
+    /// 20, 40, 44, 54 and 71.
+    /// </summary>
     public static ReadOnlySpan<byte> Disabled => [19, 20, 40, 44, 54, 71];
 
     /// <summary>Writes the driver's mask: every event but <see cref="Disabled"/>.</summary>

@@ -4,10 +4,10 @@ using Seqs.Wire;
 namespace Seqs.Drivers.Cyw43.Register.Events;
 
 /// <summary>
-/// A firmware event as it arrives on the SDPCM event channel after the BDC header (reference §3 "Event frames";
-/// embassy structs.rs <c>EventPacket</c>): an Ethernet header with ethertype 0x886C, the Broadcom header (subtype
-/// 0x8001, length, version, OUI 00:10:18, user subtype 1), the 48-byte wl_event_msg in big-endian order, then
-/// <see cref="DataLength"/> bytes of event data, which are little-endian.
+/// A firmware event as it arrives on the SDPCM event channel after the BDC header (embassy
+/// structs.rs <c>EventPacket</c>; docs/reference/cyw43439.md#event-frames): an Ethernet header with ethertype 0x886C,
+/// the Broadcom header (subtype 0x8001, length, version, OUI 00:10:18, user subtype 1), the 48-byte wl_event_msg in
+/// big-endian order, then <see cref="DataLength"/> bytes of event data, which are little-endian.
 /// </summary>
 public readonly ref struct WlanEventFrame
 {

@@ -1,8 +1,9 @@
 namespace Seqs.Drivers.Cyw43.Register.Events;
 
 /// <summary>
-/// The wl_event_msg status and reason values the join and scan logic reads (reference §3 "Scan", "Join succeeded"
-/// and "Join failed"; the status names are Broadcom's WLC_E_STATUS_*).
+/// The wl_event_msg status and reason values the join and scan logic reads (embassy control.rs wait_for_join,
+/// cyw43-driver cyw43_ctrl.c; docs/reference/cyw43439.md#scan, #join-succeeded and #join-failed; the status names are
+/// Broadcom's WLC_E_STATUS_*).
 /// </summary>
 public static class WlanEventStatus
 {

@@ -1,7 +1,7 @@
 namespace Seqs.Drivers.Cyw43.Register.Events;
 
 /// <summary>
-/// The firmware's event codes the driver acts on (reference §3 "Events" and "Scan"; embassy events.rs <c>Event</c>).
+/// The firmware's event codes the driver acts on (embassy events.rs <c>Event</c>; docs/reference/cyw43439.md#events).
 /// The numbers are the wl_event_msg <c>event_type</c> and the bit index in the event mask.
 /// </summary>
 public enum WlanEventType : uint

@@ -4,9 +4,10 @@ using Seqs.Wire;
 namespace Seqs.Drivers.Cyw43.Register.Iovar;
 
 /// <summary>
-/// One wl_bss_info record of an ESCAN_RESULT event, little-endian with natural alignment (reference §3 "Scan";
-/// Linux brcmfmac fwil_types.h <c>struct brcmf_bss_info_le</c>): version, length, BSSID, beacon period,
-/// capability, SSID, rate set, chanspec, ..., RSSI, ..., and the offset and length of the information elements.
+/// One wl_bss_info record of an ESCAN_RESULT event, little-endian with natural alignment (Linux
+/// brcmfmac fwil_types.h <c>struct brcmf_bss_info_le</c>; embassy structs.rs BssInfo; docs/reference/cyw43439.md#scan):
+/// version, length, BSSID, beacon period, capability, SSID, rate set, chanspec, ..., RSSI, ..., and the offset and
+/// length of the information elements.
 /// </summary>
 public readonly ref struct BssInfo
 {

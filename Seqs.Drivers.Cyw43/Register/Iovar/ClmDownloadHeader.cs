@@ -3,14 +3,17 @@ using System.Buffers.Binary;
 namespace Seqs.Drivers.Cyw43.Register.Iovar;
 
 /// <summary>
-/// The 12-byte header in front of each chunk of the "clmload" iovar, little-endian (reference §3 "Initialisation"
-/// step 1; embassy structs.rs <c>DownloadHeader</c>): flag u16, type u16 (2 = CLM), chunk length u32, CRC u32 (0).
+/// The 12-byte header in front of each chunk of the "clmload" iovar, little-endian (embassy structs.rs
+/// <c>DownloadHeader</c>, control.rs load_clm; docs/reference/cyw43439.md#initialisation step 1): flag u16, type u16
+/// (2 = CLM), chunk length u32, CRC u32 (0).
 /// </summary>
 public readonly ref struct ClmDownloadHeader
 {
     public const int Length = 12;
 
-    /// <summary>Bytes of CLM per chunk: at most 1024 (reference §3).</summary>
+    /// <summary>
+    /// Bytes of CLM per chunk: at most 1024 (embassy control.rs load_clm; docs/reference/cyw43439.md#initialisation).
+    /// </summary>
     public const int MaxChunk = 1024;
 
     /// <summary>DOWNLOAD_FLAG_HANDLER_VER, set on every chunk.</summary>

@@ -3,8 +3,9 @@ using System.Buffers.Binary;
 namespace Seqs.Drivers.Cyw43.Register.Iovar;
 
 /// <summary>
-/// The 12-byte value of the "country" iovar (reference §3 "Initialisation" step 4; embassy structs.rs
-/// <c>CountryInfo</c>): the abbreviation in 4 bytes, the revision (i32, −1 for the default), the code in 4 bytes.
+/// The 12-byte value of the "country" iovar (embassy structs.rs <c>CountryInfo</c>,
+/// control.rs Control::init; docs/reference/cyw43439.md#initialisation step 4): the abbreviation in 4 bytes, the
+/// revision (i32, −1 for the default), the code in 4 bytes.
 /// </summary>
 public static class CountryInfo
 {

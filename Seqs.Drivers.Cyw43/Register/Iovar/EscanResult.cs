@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace Seqs.Drivers.Cyw43.Register.Iovar;
 
 /// <summary>
-/// The data of an ESCAN_RESULT event (reference §3 "Scan"; embassy structs.rs <c>ScanResults</c>): buflen u32,
-/// version u32, sync_id u16, bss_count u16, then <see cref="BssCount"/> wl_bss_info records.
+/// The data of an ESCAN_RESULT event (embassy structs.rs <c>ScanResults</c>; docs/reference/cyw43439.md#scan): buflen
+/// u32, version u32, sync_id u16, bss_count u16, then <see cref="BssCount"/> wl_bss_info records.
 /// </summary>
 public readonly ref struct EscanResult
 {

@@ -3,8 +3,9 @@ using System.Buffers.Binary;
 namespace Seqs.Drivers.Cyw43.Register.Iovar;
 
 /// <summary>
-/// The 68-byte SET_WSEC_PMK argument (reference §3 "WPA2-PSK join" step 6; embassy structs.rs
-/// <c>PassphraseInfo</c>): length u16, flags u16 (1: the key is a passphrase), key[64].
+/// The 68-byte SET_WSEC_PMK argument (embassy structs.rs <c>PassphraseInfo</c>,
+/// control.rs Control::join; docs/reference/cyw43439.md#wpa2-psk-join step 6): length u16, flags u16 (1: the key is a
+/// passphrase), key[64].
 /// </summary>
 public static class PassphraseInfo
 {

@@ -3,9 +3,10 @@ using System.Buffers.Binary;
 namespace Seqs.Drivers.Cyw43.Register.Iovar;
 
 /// <summary>
-/// The 76-byte value of the "escan" iovar (reference §3 "Scan"; embassy structs.rs <c>ScanParams</c>): version 1,
-/// action 1 (start), sync_id, ssid_len + ssid[32], bssid ff×6, bss_type 2 (any), scan_type (0 active, 1 passive),
-/// nprobes, active, passive and home times (−1: the firmware's defaults), channel_num 0 (all), one u16 channel.
+/// The 76-byte value of the "escan" iovar (embassy structs.rs <c>ScanParams</c>; docs/reference/cyw43439.md#scan):
+/// version 1, action 1 (start), sync_id, ssid_len + ssid[32], bssid ff×6, bss_type 2 (any), scan_type (0 active, 1
+/// passive), nprobes, active, passive and home times (−1: the firmware's defaults), channel_num 0 (all), one u16
+/// channel.
 /// </summary>
 public readonly ref struct ScanParameters
 {

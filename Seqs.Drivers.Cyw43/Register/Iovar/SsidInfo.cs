@@ -2,7 +2,10 @@ using System.Buffers.Binary;
 
 namespace Seqs.Drivers.Cyw43.Register.Iovar;
 
-/// <summary>The 36-byte SET_SSID argument: length u32 little-endian, SSID[32] (reference §3 "WPA2-PSK join" step 11).</summary>
+/// <summary>
+/// The 36-byte SET_SSID argument: length u32 little-endian, SSID[32] (embassy control.rs Control::join;
+/// docs/reference/cyw43439.md#wpa2-psk-join step 11).
+/// </summary>
 public static class SsidInfo
 {
     public const int Length = 36;

@@ -1,9 +1,10 @@
 namespace Seqs.Drivers.Cyw43.Register.Sdpcm;
 
 /// <summary>
-/// The 4-byte BDC header in front of every Ethernet frame and event on the SDPCM data and event channels (reference
-/// §3 "BDC header"; embassy structs.rs <c>BdcHeader</c>): flags (0x20, BDC version 2, on frames the host sends),
-/// priority, flags2 (the interface) and data offset, the number of 4-byte words between the header and the frame.
+/// The 4-byte BDC header in front of every Ethernet frame and event on the SDPCM data and event channels (embassy
+/// structs.rs <c>BdcHeader</c>; docs/reference/cyw43439.md#bdc-header): flags (0x20, BDC version 2, on frames the host
+/// sends), priority, flags2 (the interface) and data offset, the number of 4-byte words between the header and the
+/// frame.
 /// </summary>
 public readonly ref struct BdcHeader
 {

@@ -3,8 +3,9 @@ using System.Buffers.Binary;
 namespace Seqs.Drivers.Cyw43.Register.Sdpcm;
 
 /// <summary>
-/// The 16-byte CDC (ioctl) header, little-endian (reference §3 "CDC (ioctl) header"): command, length, flags (bit 1
-/// SET, bits 15:12 interface, bits 31:16 request ID), status. The response echoes the ID; status 0 is success.
+/// The 16-byte CDC (ioctl) header, little-endian (embassy structs.rs CdcHeader;
+/// docs/reference/cyw43439.md#cdc-ioctl-header): command, length, flags (bit 1 SET, bits 15:12 interface, bits 31:16
+/// request ID), status. The response echoes the ID; status 0 is success.
 /// </summary>
 public readonly ref struct CdcHeader
 {

@@ -1,6 +1,8 @@
 namespace Seqs.Drivers.Cyw43.Register.Sdpcm;
 
-/// <summary>The ioctl numbers the driver uses (reference §3 "Ioctl numbers"; embassy consts.rs <c>Ioctl</c>).</summary>
+/// <summary>
+/// The ioctl numbers the driver uses (embassy consts.rs <c>Ioctl</c>; docs/reference/cyw43439.md#ioctl-numbers).
+/// </summary>
 public enum Ioctl : uint
 {
     Up = 2,

@@ -1,6 +1,9 @@
 namespace Seqs.Drivers.Cyw43.Register.Sdpcm;
 
-/// <summary>The SDPCM channel: the low nibble of the channel/flags byte (reference §3; embassy consts.rs CHANNEL_TYPE_*).</summary>
+/// <summary>
+/// The SDPCM channel: the low nibble of the channel/flags byte (embassy consts.rs CHANNEL_TYPE_*;
+/// docs/reference/cyw43439.md#sdpcm-header).
+/// </summary>
 public enum SdpcmChannel
 {
     Control = 0,

@@ -3,15 +3,18 @@ using System.Buffers.Binary;
 namespace Seqs.Drivers.Cyw43.Register.Sdpcm;
 
 /// <summary>
-/// The 12-byte SDPCM header, little-endian (reference §3 "SDPCM header"): size, its complement, sequence number,
-/// channel and flags, next length, header length, flow control, credit, two reserved bytes. Control frames use a
-/// header length of 12; data frames 14, with two pad bytes before the BDC header.
+/// The 12-byte SDPCM header, little-endian (embassy structs.rs SdpcmHeader; docs/reference/cyw43439.md#sdpcm-header):
+/// size, its complement, sequence number, channel and flags, next length, header length, flow control, credit, two
+/// reserved bytes. Control frames use a header length of 12; data frames 14, with two pad bytes before the BDC header.
 /// </summary>
 public readonly ref struct SdpcmHeader
 {
     public const int Length = 12;
 
-    /// <summary>Data frames: 12 bytes of header and 2 mandatory pad bytes (reference §3).</summary>
+    /// <summary>
+    /// Data frames: 12 bytes of header and 2 mandatory pad bytes (embassy structs.rs SdpcmHeader;
+    /// docs/reference/cyw43439.md#sdpcm-header).
+    /// </summary>
     public const int DataHeaderLength = 14;
 
     private static class Field
@@ -41,7 +44,9 @@ public readonly ref struct SdpcmHeader
 
     public byte NextLength => _bytes[Field.NextLength];
 
-    /// <summary>Where the payload starts; not always 12 (reference §3: "do not assume 12").</summary>
+    /// <summary>
+    /// Where the payload starts; not always 12 (embassy runner.rs rx; docs/reference/cyw43439.md#sdpcm-receive-checks).
+    /// </summary>
     public byte HeaderLength => _bytes[Field.HeaderLength];
 
     public byte FlowControl => _bytes[Field.FlowControl];
@@ -53,8 +58,9 @@ public readonly ref struct SdpcmHeader
     public ReadOnlySpan<byte> Payload => _bytes[HeaderLength..Size];
 
     /// <summary>
-    /// Reference §3 "RX": size and its complement agree, the header fits, the header length is at least 12 and the
-    /// frame is no longer than <paramref name="bytes"/>. After true, no accessor throws.
+    /// embassy runner.rs rx; docs/reference/cyw43439.md#sdpcm-receive-checks: size and its complement agree, the header
+    /// fits, the header length is at least 12 and the frame is no longer than <paramref name="bytes"/>. After true, no
+    /// accessor throws.
     /// </summary>
     public static bool TryCreate(ReadOnlySpan<byte> bytes, out SdpcmHeader header)
     {
