@@ -27,9 +27,9 @@ public sealed class DriverBootTests
             Assert.That(board.Chip.IsFirmwareRunning, Is.True, board.Chip.FirmwareRejection);
             Assert.That(board.Chip.ProtocolViolations, Is.Empty);
             Assert.That(board.Chip.IsWord32Mode, Is.True);
-            Assert.That(board.Chip.BusConfiguration, Is.EqualTo(0x000304B1), "reference §1 step 3, embassy's value");
+            Assert.That(board.Chip.BusConfiguration, Is.EqualTo(0x000304B1), "embassy spi.rs init; docs/reference/cyw43439.md#handshake step 3");
             Assert.That(board.Chip.F1ResponseDelay, Is.EqualTo(4));
-            Assert.That(board.Chip.InterruptEnable, Is.EqualTo(0x0020), "F2_PACKET_AVAILABLE after boot (§2 step 9)");
+            Assert.That(board.Chip.InterruptEnable, Is.EqualTo(0x0020), "F2_PACKET_AVAILABLE after boot (docs/reference/cyw43439.md#boot-sequence step 9)");
             Assert.That(board.Chip.PeekF1Register(0x10008), Is.EqualTo(0x20), "watermark");
             Assert.That(board.Chip.PeekF1Register(0x1000F), Is.Zero, "pulls cleared");
             Assert.That(board.Chip.PeekBackplane32(0x18002024), Is.EqualTo(0xF0), "SDIO INT_HOST_MASK");
