@@ -16,6 +16,13 @@ internal sealed class RackTlp
     /// <summary>RFC 8985 §7.2: the PTO before any RTT sample.</summary>
     public static readonly TimeSpan InitialProbeTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Added to 2·SRTT when more than one segment is in flight, as Linux adds TCP_TIMEOUT_MIN (2 ms) in
+    /// tcp_schedule_loss_probe: on a LAN whose SRTT is microseconds, the peer's ACK would otherwise often lose the race
+    /// with a probe that is then spurious.
+    /// </summary>
+    public static readonly TimeSpan MinimumProbeMargin = TimeSpan.FromMilliseconds(2);
+
     /// <summary>RFC 8985 §6.2 step 4: a D-SACK keeps the widened reordering window for 16 recoveries.</summary>
     private const int ReorderWindowPersistence = 16;
 

@@ -236,8 +236,7 @@ internal sealed partial class TcpControlBlock
             return;
         TimeSpan smoothed = _rto.SmoothedRoundTripTime;
         TimeSpan timeout = smoothed > TimeSpan.Zero ? smoothed + smoothed : RackTlp.InitialProbeTimeout;
-        if (FlightSize <= SendMss)
-            timeout += RackTlp.WorstCaseDelayedAck;
+        timeout += FlightSize <= SendMss ? RackTlp.WorstCaseDelayedAck : RackTlp.MinimumProbeMargin;
         DueTime at = now + timeout;
         rack.ProbeTimer = DueTime.Earlier(at, _timers.Retransmit);
     }

@@ -193,8 +193,9 @@ public sealed class TcpListener : IDisposable
             Refuse();
             return;
         }
-        // RFC 4987 §3.6: a SYN that would need state where there is none to spare gets a cookie instead.
-        if (!SynQueueHasRoom || !_table.HasRoomForConnection())
+        // RFC 4987 §3.6: a SYN that would need state where there is none to spare gets a cookie instead: the SYN
+        // queue is full, the listener's place is taken up by half-open connections, or the table is full.
+        if (!SynQueueHasRoom || _table.ConnectionsOn(Port) >= MaxConnections || !_table.HasRoomForConnection())
         {
             _table.Counters.SynCookiesSent++;
             _cookiesValidUntil = now + SynCookies.Lifetime;
@@ -207,8 +208,11 @@ public sealed class TcpListener : IDisposable
         _table.OnEvent(tcb);
     }
 
-    /// <summary>The listener takes another connection: its backlog is not full and it holds fewer than <see cref="MaxConnections"/>.</summary>
-    private bool AcceptsAnother() => !BacklogFull && _table.ConnectionsOn(Port) < MaxConnections;
+    /// <summary>
+    /// The listener takes another connection: its backlog is not full, and fewer than <see cref="MaxConnections"/> of
+    /// its connections are past their handshake (half-open ones make room for one that completes).
+    /// </summary>
+    private bool AcceptsAnother() => !BacklogFull && _table.ConnectionsOn(Port, halfOpen: false) < MaxConnections;
 
     /// <summary>A SYN or a cookie's ACK finds no room: it is dropped and counted, and the client retries later.</summary>
     private void Refuse()

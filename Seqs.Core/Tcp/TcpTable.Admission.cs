@@ -40,9 +40,20 @@ public sealed partial class TcpTable
     /// </summary>
     internal bool TryMakeRoomFor(TcpListener listener)
     {
-        if (HasRoomForConnection())
-            return true;
-        if ((OldestHalfOpen() ?? OldestOrphanClosing() ?? LongestIdleOfLargestListener(listener)) is not TcpControlBlock victim)
+        TcpControlBlock? victim;
+        if (ConnectionsOn(listener.Port) >= listener.MaxConnections)
+        {
+            // At its own bound with half-open connections among them (the caller checked the established ones): the
+            // oldest of those gives its place up.
+            victim = LongestIdle(tcb => tcb.Listener == listener && tcb.State == TcpState.SynReceived);
+        }
+        else
+        {
+            if (HasRoomForConnection())
+                return true;
+            victim = OldestHalfOpen() ?? OldestOrphanClosing() ?? LongestIdleOfLargestListener(listener);
+        }
+        if (victim is null)
             return false;
         Counters.ConnectionsEvicted++;
         victim.Abort();
@@ -51,15 +62,17 @@ public sealed partial class TcpTable
     }
 
     /// <summary>
-    /// Connections of the listener on <paramref name="port"/> in the table, half-open and unaccepted ones included;
-    /// not those in TIME-WAIT, which give their place up to any newcomer.
+    /// Connections of the listener on <paramref name="port"/> in the table, unaccepted ones included; not those in
+    /// TIME-WAIT, which give their place up to any newcomer.
     /// </summary>
-    internal int ConnectionsOn(ushort port)
+    /// <param name="port">The listener's port.</param>
+    /// <param name="halfOpen">False to count only the connections past their handshake.</param>
+    internal int ConnectionsOn(ushort port, bool halfOpen = true)
     {
         int count = 0;
         foreach (TcpControlBlock tcb in _connections)
         {
-            if (tcb.Local.Port == port && !tcb.IsClosed && tcb.State != TcpState.TimeWait)
+            if (tcb.Local.Port == port && !tcb.IsClosed && tcb.State != TcpState.TimeWait && (halfOpen || tcb.State != TcpState.SynReceived))
                 count++;
         }
         return count;

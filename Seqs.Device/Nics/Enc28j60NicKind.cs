@@ -92,7 +92,9 @@ internal sealed class Enc28j60NicKind : INicKind
         return chip;
     }
 
-    internal static Enc28j60WiringFault? EmulatorFault(DeviceOptions options) => options.NicOptions<Enc28j60NicOptions>().EmulatorFault;
+    /// <summary>The fault of <c>--emulator-fault</c>; none for the default simulated device, which has no ENC28J60 switches.</summary>
+    internal static Enc28j60WiringFault? EmulatorFault(DeviceOptions options) =>
+        options.NicKind is Enc28j60NicKind ? options.NicOptions<Enc28j60NicOptions>().EmulatorFault : null;
 
     /// <summary>Opens <c>/dev/spidevB.C</c> and the pins through the driver's System.Device constructor, which checks the chip answers.</summary>
     private static Enc28j60 OpenChip(Enc28j60NicOptions wiring, MacAddress? macAddress, ILoggerFactory loggers)

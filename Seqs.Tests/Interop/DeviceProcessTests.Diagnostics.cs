@@ -32,7 +32,7 @@ public sealed partial class DeviceProcessTests
     }
 
     [TestCase("ping", "seqs: ping needs a target: ping HOST, such as seqs-device ping 192.168.1.1.")]
-    [TestCase("get ftp://example.com/", "seqs: get 'ftp://example.com/' is not an http:// URL; give one such as http://example.com/ (the stack has no TLS).")]
+    [TestCase("get ftp://example.com/", "seqs: get 'ftp://example.com/' is not an http:// or https:// URL; give one such as https://example.com/.")]
     [TestCase("ntp pool.ntp.org --nic tap", "seqs: --nic tap needs --tap-name NAME")]
     public void DiagnosticWithABadCommandLine_ExitsTwoWithOneLine(string command, string problem)
     {

@@ -196,7 +196,7 @@ public sealed partial class DeviceProcessTests
     [TestCase("--nic tap --tap-name sqd0 --dhcp --ip 10.0.0.2/24", "--ip 10.0.0.2/24 and --dhcp exclude each other")]
     [TestCase("--nic enc28j60 --spi-bus 7 --spi-cs 3 --ip 10.0.0.2/24", "No SPI device /dev/spidev7.3 for the ENC28J60 on SPI bus 7, chip select 3")]
     [TestCase("--nic cyw43 --firmware /nonexistent/43439A0.bin --nvram /nonexistent/nvram.bin --wl-on-pin 23 --dhcp", "--nic cyw43 needs --wifi-ssid NAME")]
-    [TestCase("--nic cyw43 --firmware /nonexistent/43439A0.bin --nvram /nonexistent/nvram.bin --wl-on-pin 23 --dhcp --wifi-ssid home", "The CYW43439 WLAN firmware file '/nonexistent/43439A0.bin' does not exist.")]
+    [TestCase("--nic cyw43 --firmware /nonexistent/43439A0.bin --nvram /nonexistent/nvram.bin --clm /nonexistent/43439A0_clm.bin --wl-on-pin 23 --dhcp --wifi-ssid home", "The CYW43439 WLAN firmware file '/nonexistent/43439A0.bin' does not exist.")]
     [TestCase("--nic cyw43 --chip-emulator --wifi-ssid home --wifi-pass short", "--wifi-pass for 'home' is not a WPA2 passphrase")]
     public void BadArguments_ExitNonZeroWithOneLineOnStderrThatNamesTheProblem(string arguments, string problem)
     {

@@ -83,7 +83,7 @@ public sealed class TcpServerLimitsTests
         var connects = Enumerable.Range(0, 3).Select(_ => pair.LoopA.InvokeAsync(() => pair.A.Tcp.ConnectAsync(Echo))).ToArray();
         pair.Simulation.RunFor(TimeSpan.FromSeconds(5));
 
-        Assert.That(connects.Count(c => c.IsCompletedSuccessfully), Is.EqualTo(2));
+        Assert.That(echo.Connections, Is.EqualTo(2), "the third client is not served");
         Assert.That(echo.MaxConnections, Is.EqualTo(2));
         Assert.That(pair.B.Tcp.Counters.SynsDropped, Is.GreaterThanOrEqualTo(1));
         stop.Cancel();

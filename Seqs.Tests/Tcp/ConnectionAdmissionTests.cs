@@ -30,17 +30,35 @@ public sealed class ConnectionAdmissionTests
         Assert.That(ofSixtyFour.Listener.MaxConnections, Is.EqualTo(48));
     }
 
+    /// <summary>
+    /// A listener at its bound: while half-open connections hold its places, a further SYN gets a cookie (its ACK
+    /// would take the place of the oldest); once its connections are established, further SYNs are dropped.
+    /// </summary>
     [Test]
-    public void ListenerAtItsBound_DropsFurtherSyns()
+    public void ListenerAtItsBound_AnswersWithCookiesWhileHalfOpen_AndDropsOnceEstablished()
     {
         using var server = EightPlaces();
         (NetLoop loop, RecordingNic nic, NetStack stack, _) = server;
         using TcpListener echo = Listening(server, Echo, maxConnections: 2);
+        var synAcks = new List<byte[]>();
         for (ushort i = 0; i < 3; i++)
+        {
             nic.Inject(Syn(sourcePort: (ushort)(1000 + i), seq: 1, destinationPort: Echo));
+            loop.RunOnce();
+            synAcks.Add(nic.TakeSent().Single());
+        }
+        Assert.That(stack.Tcp.ConnectionCount, Is.EqualTo(2));
+        Assert.That(stack.Tcp.Counters.SynCookiesSent, Is.EqualTo(1), "the third SYN got a cookie");
+
+        for (ushort i = 0; i < 2; i++)
+        {
+            nic.Inject(Segment((ushort)(1000 + i), 2, Field(synAcks[i], seq: true) + 1, TcpFlags.Ack, [], Echo));
+            loop.RunOnce();
+        }
+        nic.Inject(Syn(sourcePort: 1003, seq: 1, destinationPort: Echo));
         loop.RunOnce();
 
-        Assert.That(nic.TakeSent().Count(f => Flags(f) == (TcpFlags.Syn | TcpFlags.Ack)), Is.EqualTo(2));
+        Assert.That(nic.TakeSent(), Is.Empty, "dropped, so the client retries later");
         Assert.That(echo.DroppedSyns, Is.EqualTo(1));
         Assert.That(stack.Tcp.ConnectionCount, Is.EqualTo(2));
     }

@@ -39,8 +39,8 @@ public sealed class TcpRackTlpTests
 
     /// <summary>
     /// RFC 8985 §7: the last two segments of a flight are lost, so no ACK would ever report them. The PTO (2·SRTT
-    /// after the last ACK) sends the last segment again; its SACK shows the other lost, which RACK repairs at once.
-    /// The flight is complete at 70 ms, where the RTO would only have fired at 230 ms.
+    /// after the last ACK, and Linux's 2 ms margin) sends the last segment again; its SACK shows the other lost, which
+    /// RACK repairs at once. The flight is complete at 72 ms, where the RTO would only have fired at 230 ms.
     /// </summary>
     [Test]
     public void TailLoss_IsRepairedByALossProbe_WithoutATimeout()
@@ -51,13 +51,13 @@ public sealed class TcpRackTlpTests
 
         // Segments 2 and 3 are lost: the ACK of 0 and 1 is the last the peer sends.
         tcp.Arrives(30, Seg(301, At(2), Ack));
-        tcp.ExpectNothingSent(49);
-        Assert.That(Data(tcp.TakeSentAt(50)), Is.EqualTo(new[] { (50, At(3)) }), "the probe is the last segment");
+        tcp.ExpectNothingSent(51);
+        Assert.That(Data(tcp.TakeSentAt(52)), Is.EqualTo(new[] { (52, At(3)) }), "the probe is the last segment");
 
         // The probe arrives: its SACK shows segment 2, sent before it, lost.
-        tcp.Arrives(60, AckWithSack(At(2), (3, 4)));
-        Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (60, At(2)) }));
-        tcp.Arrives(70, Seg(301, At(4), Ack));
+        tcp.Arrives(62, AckWithSack(At(2), (3, 4)));
+        Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (62, At(2)) }));
+        tcp.Arrives(72, Seg(301, At(4), Ack));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(tcp.Tcb.AllAcknowledged, Is.True);
@@ -77,7 +77,7 @@ public sealed class TcpRackTlpTests
         tcp.Write(new byte[20 * Mss]);
         int sent = Data(tcp.TakeSent()).Count;
         Assert.That(sent, Is.LessThan(20));
-        Assert.That(Data(tcp.TakeSentAt(40)), Is.EqualTo(new[] { (40, At(sent)) }));
+        Assert.That(Data(tcp.TakeSentAt(42)), Is.EqualTo(new[] { (42, At(sent)) }));
         Assert.That(tcp.Tcb.RetransmittedBytes, Is.Zero);
     }
 
