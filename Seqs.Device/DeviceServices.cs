@@ -54,7 +54,7 @@ internal sealed partial class DeviceServices : IDisposable
     {
         _stack = stack;
         _log = loggers.CreateLogger("Seqs.Device");
-        AccessToken token = AccessToken.Load(options.AccessToken, options.TokenPath, _log);
+        AccessToken token = AccessToken.Load(options.AccessToken, options.TokenPath, Console.Out, _log);
         // The LED of /api/led: the NIC's own (the CYW43439's), else that of --led-pin, or a simulated one.
         _led = nic.Led ?? (options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed());
         if (options.Address is Ipv4Cidr address)
