@@ -12,6 +12,8 @@ namespace Seqs.Device.Web;
 /// <c>/api/stats</c>, JSON; <c>POST /api/led?on=true|false</c> (no value toggles), which needs the
 /// <see cref="AccessToken"/> as <c>Authorization: Bearer TOKEN</c> (RFC 6750 §2.1). So do the status endpoints with
 /// <c>--public-status false</c>. A missing or wrong token gets 401, and an address that keeps presenting wrong ones 429.
+/// Every route answers only to the device's own Host (<see cref="DeviceOrigin"/>, else 421), and the LED refuses a
+/// request from another site's page (403), token or not.
 /// JSON is written by generated code through one reused <see cref="Utf8JsonWriter"/> into one reused buffer,
 /// so a warm request allocates nothing.
 /// </summary>
@@ -31,10 +33,10 @@ internal sealed partial class StatusSite
 
     public StatusSite(HttpRouter router, DeviceStatusCollector collector, ILed led, AccessToken token, DeviceOrigin origin, bool publicStatus, ILogger log)
     {
-        _origin = origin;
         _collector = collector;
         _led = led;
         _token = token;
+        _origin = origin;
         _publicStatus = publicStatus;
         _log = log;
         _writer = new Utf8JsonWriter(_json);
