@@ -54,7 +54,7 @@ internal sealed partial class DeviceServices : IDisposable
     {
         _stack = stack;
         _log = loggers.CreateLogger("Seqs.Device");
-        AccessToken token = AccessToken.Load(options.AccessToken, options.TokenPath, _log);
+        AccessToken token = AccessToken.Load(options.AccessToken, options.TokenPath, Console.Out, _log);
         // The LED of /api/led: the NIC's own (the CYW43439's), else that of --led-pin, or a simulated one.
         _led = nic.Led ?? (options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed());
         if (options.Address is Ipv4Cidr address)
@@ -66,6 +66,7 @@ internal sealed partial class DeviceServices : IDisposable
         Time = options.NtpServer is string ntp ? new NetworkTimeService(stack, ntp, loggers, _log) : null;
         _options = options;
         var router = new HttpRouter();
+        var origin = new DeviceOrigin(stack, options.HostName, forwarded: options.Forward is not null);
         HttpRouter plainRouter = router;
         if (options.HttpsPort is int httpsPort)
         {
@@ -73,12 +74,12 @@ internal sealed partial class DeviceServices : IDisposable
                 _tls = TlsConnection.ServerStream(new TlsServerOptions(HttpsCertificate.Load(certificate, options.TlsKeyPath!, _log)));
             _https = new HttpServer(stack, router, new HttpServerOptions { Port = (ushort)httpsPort, ConnectionStream = OpenTlsAsync }, loggers.CreateLogger<HttpServer>());
             plainRouter = new HttpRouter();
-            _ = new HttpsRedirectSite(plainRouter, httpsPort, options.PublicStatus);
+            _ = new HttpsRedirectSite(plainRouter, httpsPort, origin, options.PublicStatus);
         }
         _http = new HttpServer(stack, plainRouter, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
         DhcpAddressing? dhcp = _dhcp;
         Collector = new DeviceStatusCollector(stack, options.HostName ?? DefaultName, nic, (_https ?? _http).Counters, _led, Time, () => dhcp?.Lease);
-        Site = new StatusSite(router, Collector, _led, token, options.PublicStatus, _log);
+        Site = new StatusSite(router, Collector, _led, token, origin, options.PublicStatus, _log);
         _metrics = new DeviceMetrics(stack, _http.Counters, nic);
     }
 

@@ -48,8 +48,14 @@ internal static partial class HttpsCertificate
         {
             using X509Certificate2 created = CreateSelfSigned(hostName, address, clock.GetUtcNow());
             using ECDsa key = created.GetECDsaPrivateKey()!;
-            OwnerOnlyFile.Write(keyPath, key.ExportPkcs8PrivateKeyPem());
-            OwnerOnlyFile.Write(certificatePath, created.ExportCertificatePem());
+            // One of the pair without the other is what a start stopped while writing them leaves; they are made anew.
+            foreach (string stale in (ReadOnlySpan<string>)[keyPath, certificatePath])
+            {
+                if (File.Exists(stale))
+                    File.Delete(stale);
+            }
+            OwnerOnlyFile.Create(keyPath, key.ExportPkcs8PrivateKeyPem());
+            OwnerOnlyFile.Create(certificatePath, created.ExportCertificatePem());
             Log.Created(log, certificatePath, hostName, address?.ToString() ?? "none yet", Fingerprint(created), PublicKeyPin(created));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -14,10 +14,12 @@ internal sealed class HttpsRedirectSite
     private static readonly byte[] s_needsHttps = "this endpoint takes the access token and is served over HTTPS only; use https://\n"u8.ToArray();
 
     private readonly int _httpsPort;
+    private readonly DeviceOrigin _origin;
 
-    public HttpsRedirectSite(HttpRouter router, int httpsPort, bool publicStatus)
+    public HttpsRedirectSite(HttpRouter router, int httpsPort, DeviceOrigin origin, bool publicStatus)
     {
         _httpsPort = httpsPort;
+        _origin = origin;
         HttpRequestHandler status = publicStatus ? RedirectAsync : RefuseAsync;
         router
             .MapGet(StatusSite.PagePath, RedirectAsync)
@@ -29,13 +31,10 @@ internal sealed class HttpsRedirectSite
     private ValueTask RedirectAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         // RFC 9110 §7.2: Host names the authority the client asked for; its port is the plain one, which is replaced.
-        if (!request.TryGetHeader("Host"u8, out ReadOnlySpan<byte> host) || host.IsEmpty)
-        {
-            response.StatusCode = 400;
-            response.ContentType = "text/plain; charset=utf-8";
-            response.Write("send a Host header to be redirected to HTTPS\n"u8);
+        // Only to the device's own names: a redirect must not carry a rebound name (see DeviceOrigin) on to HTTPS.
+        if (!_origin.Admits(request, response))
             return default;
-        }
+        request.TryGetHeader("Host"u8, out ReadOnlySpan<byte> host);
         int colon = host.LastIndexOf((byte)':');
         string name = Encoding.ASCII.GetString(colon < 0 ? host : host[..colon]);
         string port = _httpsPort == 443 ? "" : ":" + _httpsPort.ToString(CultureInfo.InvariantCulture);

@@ -11,7 +11,9 @@ namespace Seqs.Device.Web;
 /// The device's web interface on the HTTP server: <c>/</c>, the status page; <c>/api/status</c> and
 /// <c>/api/stats</c>, JSON; <c>POST /api/led?on=true|false</c> (no value toggles), which needs the
 /// <see cref="AccessToken"/> as <c>Authorization: Bearer TOKEN</c> (RFC 6750 §2.1). So do the status endpoints with
-/// <c>--public-status false</c>. A missing or wrong token gets 401, and an address that keeps failing 429.
+/// <c>--public-status false</c>. A missing or wrong token gets 401, and an address that keeps presenting wrong ones 429.
+/// Every route answers only to the device's own Host (<see cref="DeviceOrigin"/>, else 421), and the LED refuses a
+/// request from another site's page (403), token or not.
 /// JSON is written by generated code through one reused <see cref="Utf8JsonWriter"/> into one reused buffer,
 /// so a warm request allocates nothing.
 /// </summary>
@@ -22,17 +24,19 @@ internal sealed partial class StatusSite
     private readonly DeviceStatusCollector _collector;
     private readonly ILed _led;
     private readonly AccessToken _token;
+    private readonly DeviceOrigin _origin;
     private readonly bool _publicStatus;
     private readonly ILogger _log;
     private readonly FailedAccessLimiter _limiter = new();
     private readonly ArrayBufferWriter<byte> _json = new(8 * 1024);
     private readonly Utf8JsonWriter _writer;
 
-    public StatusSite(HttpRouter router, DeviceStatusCollector collector, ILed led, AccessToken token, bool publicStatus, ILogger log)
+    public StatusSite(HttpRouter router, DeviceStatusCollector collector, ILed led, AccessToken token, DeviceOrigin origin, bool publicStatus, ILogger log)
     {
         _collector = collector;
         _led = led;
         _token = token;
+        _origin = origin;
         _publicStatus = publicStatus;
         _log = log;
         _writer = new Utf8JsonWriter(_json);
@@ -45,6 +49,8 @@ internal sealed partial class StatusSite
 
     private ValueTask ServePageAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
+        if (!_origin.Admits(request, response))
+            return default;
         response.ContentType = "text/html; charset=utf-8";
         response.Write(StatusPage.Head);
         if (_publicStatus)
@@ -57,21 +63,21 @@ internal sealed partial class StatusSite
 
     private ValueTask ServeStatusAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (_publicStatus || IsAuthorized(request, response))
+        if (_origin.Admits(request, response) && (_publicStatus || IsAuthorized(request, response)))
             WriteJsonResponse(response, WriteJson(_collector.RefreshStatus(), DeviceJsonContext.Default.DeviceStatus));
         return default;
     }
 
     private ValueTask ServeStatsAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (_publicStatus || IsAuthorized(request, response))
+        if (_origin.Admits(request, response) && (_publicStatus || IsAuthorized(request, response)))
             WriteJsonResponse(response, WriteJson(_collector.RefreshStats(), DeviceJsonContext.Default.DeviceStats));
         return default;
     }
 
     private ValueTask SwitchLedAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (!IsAuthorized(request, response))
+        if (!_origin.Admits(request, response) || !IsFromThisOrigin(request, response) || !IsAuthorized(request, response))
             return default;
         bool on = !_led.IsOn;
         if (TryGetQueryValue(request.Query, "on"u8, out ReadOnlySpan<byte> value) && !Utf8Parser.TryParse(value, out on, out _))
@@ -87,9 +93,28 @@ internal sealed partial class StatusSite
         return default;
     }
 
+    /// <summary>Refuses a state change sent by another site's page; on false the response is already a 403.</summary>
+    private static bool IsFromThisOrigin(HttpRequest request, HttpResponse response)
+    {
+        if (!DeviceOrigin.IsCrossOrigin(request))
+            return true;
+        // RFC 9110 §15.5.4: 403, understood but refused.
+        response.StatusCode = 403;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Write("changes are taken from this device's own pages only, not from another site's\n"u8);
+        return false;
+    }
+
     /// <summary>Checks the bearer token; on false the response is already a 401 or a 429.</summary>
     private bool IsAuthorized(HttpRequest request, HttpResponse response)
     {
+        // A request without Authorization is no guess: any page a visitor opens can make the browser send those
+        // (no-cors), so counting them would let it lock the owner out. Only a presented token counts as a failure.
+        if (!request.TryGetHeader("Authorization"u8, out ReadOnlySpan<byte> authorization))
+        {
+            Challenge(response);
+            return false;
+        }
         IPAddress client = request.RemoteEndPoint.Address;
         TimeSpan now = _collector.Now;
         if (_limiter.IsLimited(client, now, out TimeSpan retryAfter))
@@ -102,18 +127,21 @@ internal sealed partial class StatusSite
             return false;
         }
         // RFC 6750 §2.1: Authorization: Bearer b64token.
-        if (request.TryGetHeader("Authorization"u8, out ReadOnlySpan<byte> authorization)
-            && authorization.StartsWith("Bearer "u8)
-            && _token.Matches(authorization["Bearer ".Length..].Trim((byte)' ')))
+        if (authorization.StartsWith("Bearer "u8) && _token.Matches(authorization["Bearer ".Length..].Trim((byte)' ')))
             return true;
         _limiter.RecordFailure(client, now);
-        Log.Refused(_log, request.RemoteEndPoint.Address.ToString());
+        Log.Refused(_log, client.ToString());
+        Challenge(response);
+        return false;
+    }
+
+    private static void Challenge(HttpResponse response)
+    {
         response.StatusCode = 401;
         // RFC 6750 §3: the challenge names the scheme.
         response.AddHeader("WWW-Authenticate"u8, "Bearer realm=\"seqs-device\""u8);
         response.ContentType = "text/plain; charset=utf-8";
         response.Write("this needs the access token: Authorization: Bearer TOKEN\n"u8);
-        return false;
     }
 
     private ReadOnlySpan<byte> WriteJson<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
@@ -154,7 +182,7 @@ internal sealed partial class StatusSite
         [LoggerMessage(1, LogLevel.Information, "LED {State} (asked by {Client})")]
         public static partial void LedSwitched(ILogger logger, string state, string client);
 
-        [LoggerMessage(2, LogLevel.Warning, "Refused a request without the right access token from {Client}")]
+        [LoggerMessage(2, LogLevel.Warning, "Refused a wrong access token from {Client}")]
         public static partial void Refused(ILogger logger, string client);
     }
 }

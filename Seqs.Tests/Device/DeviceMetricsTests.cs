@@ -12,7 +12,7 @@ public sealed class DeviceMetricsTests
     public void Instruments_ReportFramesHttpRequestsConnectionsAndDropsByReason()
     {
         using var device = new DeviceServicesOnPair();
-        device.Send("GET /api/status HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n");
+        device.Send($"GET /api/status HTTP/1.1\r\nHost: {SimulatedPair.AddressB}\r\nConnection: close\r\n\r\n");
         // To B's MAC: an IPv4 header (10.0.0.1 to 10.0.0.2, ICMP) whose header checksum is zero, which is wrong for it.
         device.Pair.SendFromA(Convert.FromHexString("020000000002" + "020000000001" + "0800" + "450000140000400040010000" + "0a000001" + "0a000002"));
         device.Pair.Simulation.RunFor(TimeSpan.FromMilliseconds(10));

@@ -17,13 +17,14 @@ public sealed class StatusSiteTests
 {
     private const string Token = DeviceServicesOnPair.Token;
     private static readonly Ipv4EndPoint Site = DeviceServicesOnPair.Site;
+    private static readonly string Host = SimulatedPair.AddressB.ToString();
 
     [Test]
     public void Led_WithoutAToken_WithAWrongOne_AndWithTheRightOne_Is401_401_200()
     {
         using var device = new DeviceServicesOnPair();
 
-        Assert.That(device.Send("POST /api/led?on=true HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), Does.StartWith("HTTP/1.1 401 "));
+        Assert.That(device.Send($"POST /api/led?on=true HTTP/1.1\r\nHost: {Host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), Does.StartWith("HTTP/1.1 401 "));
         Assert.That(device.Send(Post("/api/led?on=true", "wrong-token")), Does.StartWith("HTTP/1.1 401 ").And.Contain("WWW-Authenticate: Bearer"));
         Assert.That(device.Services.Collector.RefreshStatus().LedOn, Is.False);
         string accepted = device.Send(Post("/api/led?on=true", Token));
@@ -46,6 +47,77 @@ public sealed class StatusSiteTests
         Assert.That(limited, Does.StartWith("HTTP/1.1 429 ").And.Contain("Retry-After: "));
         device.Pair.Simulation.RunFor(FailedAccessLimiter.RefillInterval);
         Assert.That(device.Send(Post("/api/led", Token)), Does.StartWith("HTTP/1.1 200 "), "one failure's worth of allowance back after the refill interval");
+    }
+
+    [Test]
+    public void ANoCorsPostFloodWithoutAToken_DoesNotLockOutTheTokenHolder()
+    {
+        using var device = new DeviceServicesOnPair();
+        // What a page on another site can make a visitor's browser send: no Authorization (not CORS-safelisted), and
+        // from a script without Origin checks in its way, the same with the fetch metadata left out.
+        string crossSite = $"POST /api/led?on=true HTTP/1.1\r\nHost: {Host}\r\nOrigin: http://attacker.example\r\nSec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        string bare = $"POST /api/led?on=true HTTP/1.1\r\nHost: {Host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        for (int i = 0; i < 3 * FailedAccessLimiter.Burst; i++)
+        {
+            Assert.That(device.Send(crossSite), Does.Not.StartWith("HTTP/1.1 200 ").And.Not.StartWith("HTTP/1.1 429 "), $"cross-site POST {i}");
+            Assert.That(device.Send(bare), Does.StartWith("HTTP/1.1 401 "), $"POST without a token {i}");
+        }
+
+        Assert.That(device.Send(Post("/api/led?on=true", Token)), Does.StartWith("HTTP/1.1 200 "));
+        Assert.That(device.Services.Collector.RefreshStatus().LedOn, Is.True);
+    }
+
+    [TestCase("GET", "/api/status")]
+    [TestCase("GET", "/api/stats")]
+    [TestCase("GET", "/")]
+    [TestCase("POST", "/api/led")]
+    public void ARequestForAForeignHost_AsFromDnsRebinding_Is421(string method, string path)
+    {
+        using var device = new DeviceServicesOnPair("--hostname", "seqs-test");
+
+        string response = device.Send($"{method} {path} HTTP/1.1\r\nHost: rebind.attacker.example\r\nAuthorization: Bearer {Token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+        Assert.That(response, Does.StartWith("HTTP/1.1 421 ").And.Not.Contain("\"mac\""));
+        Assert.That(device.Services.Collector.RefreshStatus().LedOn, Is.False);
+    }
+
+    [TestCase("10.0.0.2", 200)]
+    [TestCase("10.0.0.2:80", 200)]
+    [TestCase("seqs-test", 200)]
+    [TestCase("SEQS-TEST.local:80", 200)]
+    [TestCase("seqs-test.local", 200)]
+    [TestCase("10.0.0.3", 421)]
+    [TestCase("10.0.0.2.nip.io", 421)]
+    [TestCase("seqs-test.attacker.example", 421)]
+    [TestCase("localhost:8080", 421)]
+    [TestCase("127.0.0.1", 421)]
+    [TestCase("10.0.0.2:x", 421)]
+    [TestCase("", 421)]
+    public void TheHostField_MustNameTheDeviceOrItsAddress(string host, int expected)
+    {
+        using var device = new DeviceServicesOnPair("--hostname", "seqs-test");
+
+        string response = device.Send($"GET /api/status HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+
+        Assert.That(response, Does.StartWith($"HTTP/1.1 {expected} "));
+    }
+
+    [TestCase("Origin: http://attacker.example", 403)]
+    [TestCase("Origin: null", 403)]
+    [TestCase("Origin: http://10.0.0.2.attacker.example", 403)]
+    [TestCase("Sec-Fetch-Site: cross-site", 403)]
+    [TestCase("Origin: http://10.0.0.2", 200)]
+    [TestCase("Origin: https://10.0.0.2", 200)]
+    [TestCase("Sec-Fetch-Site: same-origin", 200)]
+    [TestCase("Sec-Fetch-Site: none", 200)]
+    public void AStateChange_FromAnotherOrigin_IsRefusedEvenWithTheToken(string field, int expected)
+    {
+        using var device = new DeviceServicesOnPair();
+
+        string response = device.Send($"POST /api/led?on=true HTTP/1.1\r\nHost: {Host}\r\n{field}\r\nAuthorization: Bearer {Token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+        Assert.That(response, Does.StartWith($"HTTP/1.1 {expected} "));
+        Assert.That(device.Services.Collector.RefreshStatus().LedOn, Is.EqualTo(expected == 200));
     }
 
     [Test]
@@ -75,7 +147,7 @@ public sealed class StatusSiteTests
     public void WarmKeepAliveRequests_AllocateNothing(string path)
     {
         using var device = new DeviceServicesOnPair();
-        byte[] request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: d\r\n\r\n");
+        byte[] request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {Host}\r\n\r\n");
         byte[] received = new byte[16 * 1024];
         int responses = 0;
         using var stop = new CancellationTokenSource();
@@ -112,10 +184,10 @@ public sealed class StatusSiteTests
     }
 
     private static string Post(string target, string token) =>
-        $"POST {target} HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        $"POST {target} HTTP/1.1\r\nHost: {Host}\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
     private static string Get(string target, string? token) =>
-        $"GET {target} HTTP/1.1\r\nHost: d\r\n{(token is null ? "" : $"Authorization: Bearer {token}\r\n")}Connection: close\r\n\r\n";
+        $"GET {target} HTTP/1.1\r\nHost: {Host}\r\n{(token is null ? "" : $"Authorization: Bearer {token}\r\n")}Connection: close\r\n\r\n";
 
     private static string Body(string response) => response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
 
