@@ -6,8 +6,9 @@ namespace Seqs.Stack;
 /// <summary>
 /// The numbers a stack puts on the wire so that an off-path attacker cannot guess them and forge replies: DNS IDs
 /// (RFC 5452 §9.2), UDP ephemeral ports (RFC 6056 §3.3.1; for NTP clients RFC 9109 §3), the NTP transmit timestamp
-/// that a reply's origin timestamp must echo (RFC 5905 §8) and the DHCP xid (RFC 2131 §4.1). A real stack draws them from the operating system's cryptographic generator; a
-/// simulated one from its seeded generator, so that runs replay. Safe from any thread; allocates nothing.
+/// that a reply's origin timestamp must echo (RFC 5905 §8) and the DHCP xid (RFC 2131 §4.1). A real stack draws them
+/// from the operating system's cryptographic generator; a simulated one from its seeded generator, so that runs
+/// replay. Safe from any thread; allocates nothing.
 /// </summary>
 internal sealed class NonceSource(Random? seeded)
 {
