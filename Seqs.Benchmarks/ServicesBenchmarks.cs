@@ -54,14 +54,14 @@ public class ServicesBenchmarks // not sealed: BenchmarkDotNet's generated runne
         var dns = new SimulatedDnsServer(_dnsPair.B);
         dns.Hosts["device.example"] = [new Ipv4Address(192, 0, 2, 7)];
         _ = dns.RunAsync(_stop.Token);
-        _resolver = new DnsResolver(_dnsPair.A, new DnsResolverOptions { Servers = [SimulatedPair.AddressB] }, new Random(1));
+        _resolver = new DnsResolver(_dnsPair.A, new DnsResolverOptions { Servers = [SimulatedPair.AddressB] });
         Task<IReadOnlyList<Ipv4Address>> first = _dnsPair.LoopA.InvokeAsync(() => _resolver.ResolveAsync("device.example").AsTask());
         _dnsPair.Simulation.RunUntil(() => first.IsCompleted, TimeSpan.FromSeconds(5));
 
         _ntpPair = new SimulatedPair(new LinkFaults { PropagationDelay = TimeSpan.FromMilliseconds(1) });
         var ntp = new SimulatedNtpServer(_ntpPair.B) { Offset = TimeSpan.FromSeconds(1), RecordTransmits = false };
         _ = ntp.RunAsync(_stop.Token);
-        _ntpClient = new NtpClient(_ntpPair.A, SimulatedPair.AddressB, random: new Random(1));
+        _ntpClient = new NtpClient(_ntpPair.A, SimulatedPair.AddressB);
         _ntpPair.LoopA.Post(_ => _ntpClient.Start(), null);
         _ntpPair.Simulation.RunFor(_ntpClient.PollInterval * 2);
     }

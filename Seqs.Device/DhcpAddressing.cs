@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Seqs.Dhcp;
+using Seqs.Diagnostics;
 using Seqs.Stack;
 using Seqs.Wire;
 
@@ -68,7 +69,7 @@ internal sealed partial class DhcpAddressing
         if (_client.Lease is not { } lease)
             return;
         string dns = lease.DnsServers.Count == 0 ? "none" : string.Join(", ", lease.DnsServers);
-        Log.Bound(_log, lease.Address.ToString(), lease.ServerIdentifier.ToString(), Describe(lease.Router), dns, lease.DomainName ?? "none",
+        Log.Bound(_log, lease.Address.ToString(), lease.ServerIdentifier.ToString(), Describe(lease.Router), dns, lease.DomainName is { } domain ? PeerText.Escape(domain) : "none",
             (long)lease.LeaseTime.TotalSeconds, (long)lease.RenewalTime.TotalSeconds);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Seqs.Diagnostics;
 using Seqs.Drivers.Cyw43.Register.Events;
 using Seqs.Drivers.Cyw43.Register.Iovar;
 using Seqs.Drivers.Cyw43.Register.Sdpcm;
@@ -194,7 +195,8 @@ public sealed partial class Cyw43439
                 (byte[] ssidInfo, byte[]? pmk) = JoinArguments(network.Value.Ssid, network.Value.Passphrase);
                 Counters.RejoinAttempts++;
                 WifiJoinResult result = await JoinOnceAsync(ssidInfo, pmk, cancellationToken).ConfigureAwait(false);
-                Log.Rejoin(_logger, network.Value.Ssid, result);
+                if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+                    Log.Rejoin(_logger, PeerText.Escape(network.Value.Ssid), result);
                 if (result == WifiJoinResult.Joined)
                     return;
             }

@@ -20,7 +20,7 @@ public sealed class DnsTarget : IFuzzTarget
     {
         using var lan = new FuzzLan();
         var invariants = new StackInvariants(lan);
-        var resolver = new DnsResolver(lan.Device, new DnsResolverOptions { CacheSize = 4 }, new Random(5));
+        var resolver = new DnsResolver(lan.Device, new DnsResolverOptions { CacheSize = 4 });
         (ushort Port, ushort Id)? query = null;
         lan.Simulation.FrameDelivered += (_, receiver, frame) =>
         {

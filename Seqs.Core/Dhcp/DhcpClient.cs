@@ -279,7 +279,9 @@ public sealed partial class DhcpClient : IDisposable
         return delay + TimeSpan.FromTicks((long)((_random.NextDouble() * 2 - 1) * TimeSpan.TicksPerSecond));
     }
 
-    private uint NewTransactionId() => (uint)_random.Next() ^ (uint)_random.Next() << 1;
+    // RFC 2131 §4.1: a client MUST choose xids so as to minimise the chance of another client's; a random one from
+    // the stack's cryptographic source is also one an off-path attacker cannot guess to forge an offer.
+    private uint NewTransactionId() => _stack.Nonces.NextUInt32();
 
     private static string RfcName(DhcpClientState state) => state switch
     {

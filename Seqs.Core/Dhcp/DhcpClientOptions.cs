@@ -14,7 +14,7 @@ public sealed class DhcpClientOptions
     /// </summary>
     public Ipv4Address RememberedAddress { get; set; }
 
-    /// <summary>Seeds the transaction IDs and every random delay, so that a simulation replays; random when null.</summary>
+    /// <summary>Seeds every random delay, so that a simulation replays; random when null. Transaction IDs come from the stack.</summary>
     public int? RandomSeed { get; set; }
 
     /// <summary>RFC 2131 §4.4.1: "wait a random time between one and ten seconds" before the first message.</summary>

@@ -24,17 +24,14 @@ public sealed partial class DnsResolver
 
     private readonly NetStack _stack;
     private readonly DnsResolverOptions _options;
-    private readonly Random _random;
     private readonly ILogger _logger;
     private readonly DnsCache _cache;
 
-    /// <param name="random">Source of query IDs; inject a seeded one for replayable simulations.</param>
-    public DnsResolver(NetStack stack, DnsResolverOptions? options = null, Random? random = null, ILogger<DnsResolver>? logger = null)
+    public DnsResolver(NetStack stack, DnsResolverOptions? options = null, ILogger<DnsResolver>? logger = null)
     {
         _stack = stack ?? throw new ArgumentNullException(nameof(stack));
         _options = options ?? new DnsResolverOptions();
         _options.Validate();
-        _random = random ?? new Random();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _cache = new DnsCache(_options.CacheSize);
     }
@@ -155,7 +152,8 @@ public sealed partial class DnsResolver
     /// </summary>
     private async Task<Outcome?> ExchangeAsync(Ipv4Address server, byte[] wireName, byte[] buffer, int hopsLeft, CancellationToken cancellationToken)
     {
-        ushort id = (ushort)_random.Next(ushort.MaxValue + 1);
+        // RFC 5452 §9.2: the ID MUST be random, from the stack's cryptographic (or, simulated, seeded) source.
+        ushort id = _stack.Nonces.NextUInt16();
         var query = new DnsMessageWriter(buffer, id, DnsMessage.ComposeFlags(response: false, recursionDesired: true));
         query.TryWriteQuestion(wireName, DnsType.A);
         int length = query.Length;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Seqs.Diagnostics;
 
 namespace Seqs.Http;
 
@@ -127,7 +128,7 @@ public sealed class HttpRequest
     }
 
     public override string ToString() =>
-        $"{Encoding.ASCII.GetString(HttpRouter.MethodName(Method))} {Encoding.ASCII.GetString(Target)} HTTP/1.{MinorVersion}";
+        $"{Encoding.ASCII.GetString(HttpRouter.MethodName(Method))} {PeerText.Escape(Target)} HTTP/1.{MinorVersion}";
 
     private int CheckIndex(int index)
     {

@@ -26,38 +26,56 @@ internal static class HttpRequestParser
     /// </summary>
     public static HttpParseStatus TryParseHead(ReadOnlySpan<byte> buffer, HttpRequestHead head, HttpServerOptions limits, out int consumed, out HttpRequestRejection rejection)
     {
+        HttpHeadScan scan = default;
+        return TryParseHead(buffer, head, limits, ref scan, out consumed, out rejection);
+    }
+
+    /// <summary>
+    /// Parses one request head at the start of <paramref name="buffer"/>, resuming the search for its end where
+    /// <paramref name="scan"/> says the last call with a prefix of the same bytes stopped; so a head that arrives a
+    /// byte at a time costs time linear in its length. Start each head with a <c>default</c> scan.
+    /// </summary>
+    public static HttpParseStatus TryParseHead(ReadOnlySpan<byte> buffer, HttpRequestHead head, HttpServerOptions limits, ref HttpHeadScan scan, out int consumed, out HttpRequestRejection rejection)
+    {
         consumed = 0;
         rejection = HttpRequestRejection.None;
-        // RFC 9112 §2.2: a server SHOULD ignore at least one empty line (CRLF) received before the request-line.
-        int start = 0;
-        while (start + 1 < buffer.Length && buffer[start] == ByteCR && buffer[start + 1] == ByteLF)
-            start += 2;
-
-        int requestLineEnd = buffer[start..].IndexOf(ByteLF);
-        if (requestLineEnd < 0)
+        if (!scan.RequestLineFound)
         {
-            if (buffer.Length - start >= limits.MaxRequestLineLength)
+            // RFC 9112 §2.2: a server SHOULD ignore at least one empty line (CRLF) received before the request-line.
+            while (scan.Start + 1 < buffer.Length && buffer[scan.Start] == ByteCR && buffer[scan.Start + 1] == ByteLF)
+                scan.Start += 2;
+            scan.LineStart = scan.Start;
+            scan.Searched = Math.Max(scan.Searched, scan.Start);
+            int lf = scan.FindLineFeed(buffer);
+            if (lf < 0)
+            {
+                if (buffer.Length - scan.Start >= limits.MaxRequestLineLength)
+                    return Reject(HttpRequestRejection.RequestLineTooLong, out rejection);
+                return HttpParseStatus.NeedMoreData;
+            }
+            if (lf + 1 - scan.Start > limits.MaxRequestLineLength)
                 return Reject(HttpRequestRejection.RequestLineTooLong, out rejection);
-            return HttpParseStatus.NeedMoreData;
+            scan.RequestLineFound = true;
+            scan.RequestLineEnd = lf;
+            scan.LineStart = scan.Searched = lf + 1;
         }
-        requestLineEnd += start;
-        if (requestLineEnd + 1 - start > limits.MaxRequestLineLength)
-            return Reject(HttpRequestRejection.RequestLineTooLong, out rejection);
+        int start = scan.Start;
+        int requestLineEnd = scan.RequestLineEnd;
 
         // The head ends at the first empty line after the request-line.
         int headEnd = -1;
-        int lineStart = requestLineEnd + 1;
         while (true)
         {
-            int lf = buffer[lineStart..].IndexOf(ByteLF);
+            int lf = scan.FindLineFeed(buffer);
             if (lf < 0)
                 break;
-            if (lf == 0 || (lf == 1 && buffer[lineStart] == ByteCR))
+            int lineLength = lf - scan.LineStart;
+            if (lineLength == 0 || (lineLength == 1 && buffer[scan.LineStart] == ByteCR))
             {
-                headEnd = lineStart + lf + 1;
+                headEnd = lf + 1;
                 break;
             }
-            lineStart += lf + 1;
+            scan.LineStart = scan.Searched = lf + 1;
         }
         if (headEnd < 0)
         {

@@ -34,14 +34,18 @@ internal sealed class HttpResponseReader
         while (true)
         {
             int headEnd;
-            while ((headEnd = Unread.IndexOf("\r\n\r\n"u8)) < 0)
+            int searched = 0;
+            while ((headEnd = Unread[searched..].IndexOf("\r\n\r\n"u8)) < 0)
             {
+                // The next search resumes here: only the last three bytes can start an end of head that more bytes
+                // complete, so a head that arrives a byte at a time is not searched again from its start each time.
+                searched = Math.Max(0, _end - _start - 3);
                 if (_end - _start >= _options.MaxResponseHeadersSize)
                     throw Malformed("the response head is larger than the limit");
                 if (!await FillAsync(cancellationToken).ConfigureAwait(true))
                     throw Malformed(ReceivedAny ? "the connection closed inside the response head" : "the server closed the connection without answering");
             }
-            int headLength = headEnd + 4;
+            int headLength = searched + headEnd + 4;
             ReadOnlySpan<byte> head = _buffer.AsSpan(_start, headLength);
             int statusCode = ParseStatusLine(head, out int minor, out int lineLength);
             var headers = new List<KeyValuePair<string, string>>();

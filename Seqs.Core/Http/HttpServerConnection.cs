@@ -90,13 +90,14 @@ internal sealed partial class HttpServerConnection
             while (!_stopping)
             {
                 _headValid = false;
+                HttpHeadScan scan = default;
                 Schedule(_start < _end ? HttpTimerPurpose.RequestHeaders : waiting);
                 HttpParseStatus status;
                 int consumed;
                 HttpRequestRejection rejection;
                 while (true)
                 {
-                    status = HttpRequestParser.TryParseHead(_buffer.AsSpan(_start, _end - _start), _head, _options, out consumed, out rejection);
+                    status = HttpRequestParser.TryParseHead(_buffer.AsSpan(_start, _end - _start), _head, _options, ref scan, out consumed, out rejection);
                     if (status != HttpParseStatus.NeedMoreData)
                         break;
                     if (_end == _buffer.Length && !MakeRoom(_options.MaxRequestHeadersSize))

@@ -80,8 +80,8 @@ public sealed partial class NtpClient
         if (rejection is null)
         {
             // RFC 5905 §8: θ = ((T2 − T1) + (T3 − T4)) / 2 and δ = (T4 − T1) − (T3 − T2).
-            TimeSpan offset = new(((reply.ReceiveTimestamp - _outstanding) + (reply.TransmitTimestamp - t4)).Ticks / 2);
-            TimeSpan delay = (t4 - _outstanding) - (reply.TransmitTimestamp - reply.ReceiveTimestamp);
+            TimeSpan offset = new(((reply.ReceiveTimestamp - _sentAt) + (reply.TransmitTimestamp - t4)).Ticks / 2);
+            TimeSpan delay = (t4 - _sentAt) - (reply.TransmitTimestamp - reply.ReceiveTimestamp);
             if (delay < TimeSpan.Zero)
                 rejection = NtpReplyRejection.NegativeDelay;
             else

@@ -19,12 +19,6 @@ public sealed partial class NtpClient : IDisposable
     /// <summary>RFC 5905 §7.3: stratum 16 means unsynchronized; 1–15 are valid.</summary>
     private const byte MaxStratum = 15;
 
-    /// <summary>
-    /// The transmit timestamp's low bits are below the clock's 100 ns resolution, so they are filled at random:
-    /// a forged reply must then also guess them to match the origin timestamp (RFC 5905 §8, "bogus" check).
-    /// </summary>
-    private const int RandomLowBits = 8;
-
     private static readonly TimeSpan s_maxRootDistance = TimeSpan.FromSeconds(1);
 
     private readonly NetStack _stack;
@@ -35,7 +29,6 @@ public sealed partial class NtpClient : IDisposable
     private readonly TimeSpan _sampleSpacing;
     private readonly TimeSpan _responseTimeout;
     private readonly int _samplesPerPoll;
-    private readonly Random _random;
     private readonly ILogger _logger;
     private readonly UdpSocket _socket;
     private readonly byte[] _buffer = new byte[NtpPacket.Length];
@@ -47,7 +40,9 @@ public sealed partial class NtpClient : IDisposable
     private bool _disposed;
     private Phase _phase;
     private int _samplesTaken;
+    // The request's Transmit Timestamp, a nonce, and T1, the clock when it was sent (RFC 5905 §8).
     private NtpTimestamp _outstanding;
+    private NtpTimestamp _sentAt;
     private TimeSpan _lastSent;
     private TimeSpan _pollStarted;
     private TimeSpan _pollFloor;
@@ -56,7 +51,7 @@ public sealed partial class NtpClient : IDisposable
     private List<TaskCompletionSource<NtpSample>>? _waiters;
     private List<TaskCompletionSource<NtpSample>>? _spareWaiters;
 
-    public NtpClient(NetStack stack, Ipv4Address server, NtpClientOptions? options = null, Random? random = null, ILogger<NtpClient>? logger = null)
+    public NtpClient(NetStack stack, Ipv4Address server, NtpClientOptions? options = null, ILogger<NtpClient>? logger = null)
     {
         _stack = stack ?? throw new ArgumentNullException(nameof(stack));
         options ??= s_defaults;
@@ -66,7 +61,6 @@ public sealed partial class NtpClient : IDisposable
         _responseTimeout = options.ResponseTimeout;
         _samplesPerPoll = options.SamplesPerPoll;
         Server = server;
-        _random = random ?? new Random();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Clock = new NetworkClock(stack.Loop.TimeProvider);
         PollInterval = _pollFloor = options.PollInterval;
@@ -168,6 +162,9 @@ public sealed partial class NtpClient : IDisposable
 
     private void BeginPoll()
     {
+        // RFC 9109 §3: a client's source port should be a random ephemeral one (RFC 6056); a new one for each poll
+        // means a forger must guess it afresh, as it must the transmit timestamp.
+        _socket.Rebind();
         EnsureReceiving();
         _samplesTaken = 0;
         _hasBest = false;
@@ -198,8 +195,11 @@ public sealed partial class NtpClient : IDisposable
 
     private void SendRequest()
     {
-        NtpTimestamp now = NtpTimestamp.FromDateTimeOffset(_stack.Loop.TimeProvider.GetUtcNow());
-        _outstanding = new NtpTimestamp((now.Value & ~((1UL << RandomLowBits) - 1)) | (uint)_random.Next(1 << RandomLowBits));
+        // RFC 5905 §8: the server copies the request's Transmit Timestamp into its reply's Origin Timestamp and never
+        // reads it, so it need not be the clock: all 64 bits random make it a nonce a forged reply must guess.
+        // Offsets use _sentAt, the clock's T1, instead.
+        _outstanding = new NtpTimestamp(_stack.Nonces.NextUInt64());
+        _sentAt = NtpTimestamp.FromDateTimeOffset(_stack.Loop.TimeProvider.GetUtcNow());
         _lastSent = _stack.Loop.Now;
         _phase = Phase.AwaitingReply;
         _timer.Schedule(_lastSent + _responseTimeout);

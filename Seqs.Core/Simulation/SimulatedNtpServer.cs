@@ -38,6 +38,9 @@ public sealed class SimulatedNtpServer(NetStack stack) : UdpServer(stack, NtpPac
     /// <summary>Requests that arrived, by their transmit timestamp.</summary>
     public List<NtpTimestamp> Transmits { get; } = [];
 
+    /// <summary>The source ports of the requests in <see cref="Transmits"/>.</summary>
+    public List<ushort> SourcePorts { get; } = [];
+
     protected override void OnDatagram(ReadOnlySpan<byte> datagram, Ipv4EndPoint sender)
     {
         if (!NtpPacket.TryParse(datagram, out NtpPacket request, out _) || request.Mode != NtpMode.Client)
@@ -45,7 +48,10 @@ public sealed class SimulatedNtpServer(NetStack stack) : UdpServer(stack, NtpPac
         TimeSpan hold = Holds.Length == 0 ? TimeSpan.Zero : Holds[Requests % Holds.Length];
         Requests++;
         if (RecordTransmits)
+        {
             Transmits.Add(request.TransmitTimestamp);
+            SourcePorts.Add(sender.Port);
+        }
         NtpTimestamp now = NtpTimestamp.FromDateTimeOffset(Stack.Loop.TimeProvider.GetUtcNow() + Offset);
         Span<byte> reply = stackalloc byte[NtpPacket.Length];
         var header = new NtpPacketHeader(Leap, 4, Mode, Kiss is null ? Stratum : (byte)0, 6, -20, 0x0100, RootDispersion, Kiss is { } code ? (uint)code : 0x7F000001);

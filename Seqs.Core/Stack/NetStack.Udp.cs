@@ -27,7 +27,7 @@ public sealed partial class NetStack
             if (sockets.Length >= _options.MaxUdpSockets)
                 throw new SocketException((int)SocketError.TooManyOpenSockets);
             if (port == 0)
-                port = new EphemeralPorts(_random).Pick(sockets, static (table, candidate) => FindUdp(table, candidate) is not null);
+                port = new EphemeralPorts(Nonces).Pick(sockets, static (table, candidate) => FindUdp(table, candidate) is not null);
             else if (FindUdp(sockets, port) is not null)
                 throw new SocketException((int)SocketError.AddressAlreadyInUse);
             var grown = new UdpSocket[sockets.Length + 1];
@@ -36,6 +36,16 @@ public sealed partial class NetStack
             Volatile.Write(ref _udpSockets, grown);
             return port;
         }
+    }
+
+    /// <summary>
+    /// Gives a socket in the table a new random ephemeral port in place: the port the socket holds is taken, so the
+    /// new one differs from it. The table itself is unchanged, so this allocates nothing.
+    /// </summary>
+    internal void RebindUdp(UdpSocket socket)
+    {
+        lock (_udpBindLock)
+            socket.LocalPort = new EphemeralPorts(Nonces).Pick(_udpSockets, static (table, candidate) => FindUdp(table, candidate) is not null);
     }
 
     internal void UnbindUdp(UdpSocket socket)

@@ -51,6 +51,7 @@ public sealed partial class NetStack : ILoopParticipant
             throw new ArgumentException($"The NIC's maximum frame size {nic.MaxFrameSize} is too small for IPv4.", nameof(nic));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _random = randomSeed is int seed ? new Random(seed) : new Random();
+        Nonces = new NonceSource(randomSeed is null ? null : _random);
         _receiveBuffer = new byte[Math.Max(nic.MaxFrameSize, nic.MaxReceiveFrameSize)];
         _transmitBuffer = new byte[nic.MaxFrameSize];
         _transmitQueue = new BoundedFrameQueue(_options.TransmitQueueFrames, nic.MaxFrameSize);
@@ -72,6 +73,9 @@ public sealed partial class NetStack : ILoopParticipant
     }
 
     public NetLoop Loop { get; }
+
+    /// <summary>Where the stack and its services draw what an off-path attacker must not guess.</summary>
+    internal NonceSource Nonces { get; }
 
     public MacAddress MacAddress => _nic.MacAddress;
 

@@ -27,7 +27,7 @@ public sealed class UdpSocket : IDisposable
     }
 
     /// <summary>The local port, 0 until bound (sending binds to an ephemeral port, RFC 6056).</summary>
-    public ushort LocalPort { get; private set; }
+    public ushort LocalPort { get; internal set; }
 
     public bool IsBound => LocalPort != 0;
 
@@ -60,6 +60,18 @@ public sealed class UdpSocket : IDisposable
         if (IsBound)
             throw new InvalidOperationException($"The socket is already bound to port {LocalPort}.");
         LocalPort = _stack.BindUdp(this, port);
+    }
+
+    /// <summary>
+    /// Moves the bound socket to a new random ephemeral port (RFC 6056 §3.3.1), keeping its queue and pending receive;
+    /// allocates nothing.
+    /// </summary>
+    internal void Rebind()
+    {
+        ThrowIfDisposed();
+        if (!IsBound)
+            throw new InvalidOperationException("The socket is not bound.");
+        _stack.RebindUdp(this);
     }
 
     public ValueTask<UdpReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Seqs.Device.Nics;
+using Seqs.Diagnostics;
 using Seqs.Drivers.Cyw43;
 
 namespace Seqs.Device.Diagnostics;
@@ -207,6 +208,6 @@ internal sealed class Cyw43WiringDoctor : IWiringDoctor
         }
         return networks.Count == 0
             ? DoctorStep.Fail(Scan, "no network found: check the antenna, that an access point is in range, and that --clm is the CYW43439's CLM (without regulatory data there is no channel to scan).")
-            : DoctorStep.Pass(Scan, $"{networks.Count} found, the strongest '{networks[0].Ssid}' at {networks[0].Rssi} dBm");
+            : DoctorStep.Pass(Scan, $"{networks.Count} found, the strongest '{PeerText.Escape(networks[0].Ssid)}' at {networks[0].Rssi} dBm");
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Seqs.Device.Nics;
+using Seqs.Diagnostics;
 using Seqs.Drivers.Cyw43;
 
 namespace Seqs.Device.Diagnostics;
@@ -28,12 +29,15 @@ internal static class WifiScanCommand
             using Cyw43439 chip = Cyw43NicKind.OpenForScan(options, loggers);
             await Cyw43NicKind.BootAsync(chip, firmware, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<WifiNetwork> networks = await chip.ScanAsync(cancellationToken).ConfigureAwait(false);
-            int ssidWidth = Math.Max("SSID".Length, networks.Count == 0 ? 0 : networks.Max(n => n.Ssid.Length));
+            // An SSID is any 32 octets an access point chose: escaped, it cannot drive the terminal or break the table.
+            string[] ssids = [.. networks.Select(n => PeerText.Escape(n.Ssid))];
+            int ssidWidth = Math.Max("SSID".Length, ssids.Length == 0 ? 0 : ssids.Max(s => s.Length));
             await output.WriteLineAsync($"{"SSID".PadRight(ssidWidth)}  BSSID              CHANNEL  RSSI     SECURITY").ConfigureAwait(false);
-            foreach (WifiNetwork network in networks)
+            for (int i = 0; i < networks.Count; i++)
             {
+                WifiNetwork network = networks[i];
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{network.Ssid.PadRight(ssidWidth)}  {network.Bssid}  {network.Channel,7}  {network.Rssi,3} dBm  {Security(network.Security)}")).ConfigureAwait(false);
+                    $"{ssids[i].PadRight(ssidWidth)}  {network.Bssid}  {network.Channel,7}  {network.Rssi,3} dBm  {Security(network.Security)}")).ConfigureAwait(false);
             }
             await errors.WriteLineAsync($"seqs: {networks.Count} network{(networks.Count == 1 ? "" : "s")} found on {Cyw43NicKind.BusDescription(options)}.").ConfigureAwait(false);
             return 0;

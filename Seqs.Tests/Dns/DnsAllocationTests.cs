@@ -21,7 +21,7 @@ public sealed class DnsAllocationTests
         server.Hosts["www.example"] = [new Ipv4Address(192, 0, 2, 1)];
         using var stop = new CancellationTokenSource();
         _ = server.RunAsync(stop.Token);
-        var lookups = new Lookups(new DnsResolver(pair.A, new DnsResolverOptions { Servers = [SimulatedPair.AddressB] }, new Random(1)));
+        var lookups = new Lookups(new DnsResolver(pair.A, new DnsResolverOptions { Servers = [SimulatedPair.AddressB] }));
         Task<IReadOnlyList<Ipv4Address>> first = pair.LoopA.InvokeAsync(() => lookups.Resolver.ResolveAsync("www.example").AsTask());
         pair.Simulation.RunUntil(() => first.IsCompleted, TimeSpan.FromSeconds(5));
         Assert.That(first.Result, Has.Count.EqualTo(1));
@@ -45,11 +45,10 @@ public sealed class DnsAllocationTests
     {
         var loop = new NetLoop(new VirtualClock());
         var stack = new NetStack(loop, new VirtualNic(new MacAddress(0x02_00_00_00_00_09)), randomSeed: 1);
-        var random = new Random();
-        _ = new DnsResolver(stack, new DnsResolverOptions(), random);
+        _ = new DnsResolver(stack, new DnsResolverOptions());
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var resolver = new DnsResolver(stack, new DnsResolverOptions(), random);
+        var resolver = new DnsResolver(stack, new DnsResolverOptions());
         long total = GC.GetAllocatedBytesForCurrentThread() - before;
 
         TestContext.Out.WriteLine($"DnsResolver with options, counters and a 16-slot cache table, no entries: {total} B");

@@ -230,7 +230,7 @@ public sealed class DnsResolverSimulationTests
                 Servers = servers ?? [SimulatedPair.AddressB],
                 Attempts = attempts,
                 CacheSize = cacheSize,
-            }, new Random(42));
+            });
         }
 
         public SimulatedPair Pair { get; }

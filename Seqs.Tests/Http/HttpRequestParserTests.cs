@@ -125,6 +125,49 @@ public sealed class HttpRequestParserTests
         }
     }
 
+    [Test]
+    public void HeadArrivingAByteAtATime_IsSearchedOnce_NotOncePerRead()
+    {
+        var limits = new HttpServerOptions { MaxRequestLineLength = 4096, MaxRequestHeadersSize = 8192, MaxRequestHeaderCount = 64 };
+        string fields = string.Concat(Enumerable.Range(0, 40).Select(i => $"X-Field-{i}: {new string('v', 100)}\r\n"));
+        byte[] bytes = Encoding.ASCII.GetBytes("\r\nGET /" + new string('p', 2000) + " HTTP/1.1\r\nHost: a\r\n" + fields + "\r\n");
+        var head = new HttpRequestHead(64);
+        HttpHeadScan scan = default;
+        long examinedWithoutResuming = 0;
+
+        // One more byte per call, as when each TCP segment carries one byte of the head.
+        for (int length = 1; length < bytes.Length; length++)
+        {
+            Assert.That(HttpRequestParser.TryParseHead(bytes.AsSpan(0, length), head, limits, ref scan, out _, out _), Is.EqualTo(HttpParseStatus.NeedMoreData));
+            HttpHeadScan fresh = default;
+            HttpRequestParser.TryParseHead(bytes.AsSpan(0, length), head, limits, ref fresh, out _, out _);
+            examinedWithoutResuming += fresh.Examined;
+        }
+        Assert.That(HttpRequestParser.TryParseHead(bytes, head, limits, ref scan, out int consumed, out _), Is.EqualTo(HttpParseStatus.Complete));
+
+        Assert.That(consumed, Is.EqualTo(bytes.Length));
+        Assert.That(head.HeaderCount, Is.EqualTo(41));
+        Assert.That(Text(head.Path, bytes), Has.Length.EqualTo(2001));
+        Assert.That(scan.Examined, Is.LessThanOrEqualTo(bytes.Length), "each byte looked at once");
+        Assert.That(examinedWithoutResuming, Is.GreaterThan((long)bytes.Length * bytes.Length / 100), "rescanning from the start is quadratic");
+    }
+
+    [Test]
+    public void ResumedScan_GivesTheSameOutcomeAsOneCall_ForEverySplit()
+    {
+        byte[] bytes = Encoding.ASCII.GetBytes("\r\n" + Curl);
+        var head = new HttpRequestHead(8);
+        for (int split = 0; split < bytes.Length; split++)
+        {
+            HttpHeadScan scan = default;
+            Assert.That(HttpRequestParser.TryParseHead(bytes.AsSpan(0, split), head, Limits, ref scan, out _, out _), Is.EqualTo(HttpParseStatus.NeedMoreData));
+            Assert.That(HttpRequestParser.TryParseHead(bytes, head, Limits, ref scan, out int consumed, out _), Is.EqualTo(HttpParseStatus.Complete), $"split at {split}");
+            Assert.That(consumed, Is.EqualTo(bytes.Length));
+            Assert.That(Text(head.Path, bytes), Is.EqualTo("/api/status"));
+            Assert.That(head.HeaderCount, Is.EqualTo(3));
+        }
+    }
+
     [TestCase(17, 40)]
     [TestCase(40, 40)]
     public void MoreFieldsThanTheHeadStartsWith_GrowItUpToTheLimit(int fields, int limit)

@@ -32,6 +32,21 @@ public sealed class HttpServerSimulationTests
     }
 
     [Test]
+    public void HeadWrittenAByteAtATime_IsServed()
+    {
+        using var sim = new HttpSimulation(Router());
+        HttpSimulation.RawClient client = sim.Connect();
+        byte[] request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: b\r\n" + string.Concat(Enumerable.Repeat("X-Padding: 0123456789abcdef\r\n", 40)) + "\r\n");
+
+        foreach (byte b in request)
+            client.Send([b]);
+        sim.Simulation.RunFor(TimeSpan.FromSeconds(1.5));
+
+        Assert.That(client.TakeText(), Is.EqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"));
+        Assert.That(sim.Server.Counters.Requests, Is.EqualTo(1));
+    }
+
+    [Test]
     public void RouteParameter_IsPassedToTheHandler()
     {
         using var sim = new HttpSimulation(Router());

@@ -23,7 +23,7 @@ public sealed class NtpAllocationTests
         using var server = new SimulatedNtpServer(pair.B) { Offset = TimeSpan.FromSeconds(1), RecordTransmits = false };
         using var stop = new CancellationTokenSource();
         _ = server.RunAsync(stop.Token);
-        using var client = new NtpClient(pair.A, SimulatedPair.AddressB, random: new Random(1));
+        using var client = new NtpClient(pair.A, SimulatedPair.AddressB);
         pair.LoopA.InvokeAsync(() => { client.Start(); return Task.CompletedTask; });
         const int Warmup = 20, Measured = 200;
         pair.Simulation.RunFor(client.PollInterval * Warmup);
@@ -46,12 +46,11 @@ public sealed class NtpAllocationTests
         var loop = new NetLoop(clock);
         var stack = new NetStack(loop, new VirtualNic(new MacAddress(0x02_00_00_00_00_09)), randomSeed: 1);
         stack.Configure(new Ipv4Cidr(new Ipv4Address(10, 0, 0, 9), 24));
-        var random = new Random();
-        new NtpClient(stack, new Ipv4Address(10, 0, 0, 1), random: random).Dispose();
+        new NtpClient(stack, new Ipv4Address(10, 0, 0, 1)).Dispose();
         loop.RunOnce(); // the dispose was posted to the loop: the socket table is empty again
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var client = new NtpClient(stack, new Ipv4Address(10, 0, 0, 1), random: random);
+        var client = new NtpClient(stack, new Ipv4Address(10, 0, 0, 1));
         long total = GC.GetAllocatedBytesForCurrentThread() - before;
 
         // Binding copies the stack's socket table (one reference longer); that array is the stack's, not the client's.

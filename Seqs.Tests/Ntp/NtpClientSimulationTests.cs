@@ -59,6 +59,37 @@ public sealed class NtpClientSimulationTests
         Assert.That(net.Server.Transmits.Distinct().Count(), Is.EqualTo(4));
     }
 
+    [Test]
+    public void TransmitTimestamps_AreRandomNonces_NotTheClock()
+    {
+        using var net = new Network();
+        DateTimeOffset sent = net.Pair.Simulation.Clock.GetUtcNow();
+
+        NtpSample sample = net.Synchronize();
+
+        // A clock reading with random low bits would be within a second of the send time; a 64-bit nonce is not.
+        Assert.That(net.Server.Transmits, Has.Count.EqualTo(4));
+        Assert.That(net.Server.Transmits.Select(t => (t.ToDateTimeOffset() - sent).Duration()), Has.All.GreaterThan(TimeSpan.FromDays(1)));
+        Assert.That(sample.Offset, Is.EqualTo(TimeSpan.Zero).Within(TimeSpan.FromMicroseconds(10)), "offsets use the recorded send time");
+        Assert.That(net.Client.Counters.RepliesAccepted, Is.EqualTo(4), "replies echoing the nonce pass the origin check");
+    }
+
+    [Test]
+    public void EachPoll_SendsFromANewSourcePort()
+    {
+        using var net = new Network();
+
+        net.Synchronize();
+        net.Synchronize();
+        net.Synchronize();
+
+        ushort[] perPoll = [.. net.Server.SourcePorts.Where((_, i) => i % 4 == 0)];
+        Assert.That(net.Server.SourcePorts, Has.Count.EqualTo(12));
+        Assert.That(perPoll.Distinct().Count(), Is.EqualTo(3));
+        Assert.That(net.Server.SourcePorts, Has.All.InRange((ushort)49152, ushort.MaxValue));
+        Assert.That(net.Client.Counters.RepliesAccepted, Is.EqualTo(12));
+    }
+
     [TestCase(nameof(SimulatedNtpServer.WrongOrigin), NtpReplyRejection.OriginMismatch)]
     [TestCase(nameof(SimulatedNtpServer.Stratum), NtpReplyRejection.BadStratum)]
     [TestCase(nameof(SimulatedNtpServer.Leap), NtpReplyRejection.Unsynchronized)]
@@ -180,7 +211,7 @@ public sealed class NtpClientSimulationTests
             Pair = new SimulatedPair(faults ?? new LinkFaults { PropagationDelay = OneWay });
             Server = new SimulatedNtpServer(Pair.B);
             _ = Server.RunAsync(_stop.Token);
-            Client = new NtpClient(Pair.A, SimulatedPair.AddressB, random: new Random(3));
+            Client = new NtpClient(Pair.A, SimulatedPair.AddressB);
             // Resolve ARP both ways first, so that the first sample's round trip is like the others.
             Task<Seqs.Stack.PingReply> ping = Pair.LoopA.InvokeAsync(() => Pair.A.PingAsync(SimulatedPair.AddressB, TimeSpan.FromSeconds(1)));
             Pair.Simulation.RunUntil(() => ping.IsCompleted, TimeSpan.FromSeconds(5));
