@@ -57,13 +57,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-in_ns() { ip netns exec "$ns" "$@"; }
-
-ip netns add "$ns"
-in_ns ip link set lo up
-in_ns ip tuntap add dev "$tap" mode tap
-in_ns ip addr add "$kernel_ip/24" dev "$tap"
-in_ns ip link set "$tap" up
+# shellcheck source=build/netlab/tap-namespace.sh
+source build/netlab/tap-namespace.sh
+add_tap_namespace
 in_ns ip neigh add "$pump_ip" lladdr "$pump_mac" dev "$tap" nud permanent
 kernel_mac=$(in_ns cat "/sys/class/net/$tap/address")
 

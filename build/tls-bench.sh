@@ -34,13 +34,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-in_ns() { ip netns exec "$ns" "$@"; }
-
-ip netns add "$ns"
-in_ns ip link set lo up
-in_ns ip tuntap add dev "$tap" mode tap
-in_ns ip addr add "$kernel_ip/24" dev "$tap"
-in_ns ip link set "$tap" up
+# shellcheck source=build/netlab/tap-namespace.sh
+source build/netlab/tap-namespace.sh
+add_tap_namespace
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
   -subj /CN=tls-bench -days 1 2>/dev/null
