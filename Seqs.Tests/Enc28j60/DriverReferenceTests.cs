@@ -264,18 +264,29 @@ public sealed class DriverReferenceTests
         int pulses = 0;
         foreach (byte[] frame in frames)
         {
-            if ((frame[0] & 0x1F) != 0x1F || frame.Length < 2 || frame[0] >> 5 is not (0b010 or 0b100 or 0b101))
-                continue;
             byte before = econ1;
-            econ1 = (frame[0] >> 5) switch
-            {
-                0b010 => frame[1],
-                0b100 => (byte)(econ1 | frame[1]),
-                _ => (byte)(econ1 & ~frame[1]),
-            };
+            if (!TryApplyEcon1Write(frame, ref econ1))
+                continue;
             if ((before & Econ1.TxRst) != 0 && (econ1 & Econ1.TxRst) == 0)
                 pulses++;
         }
         return pulses;
+    }
+
+    /// <summary>
+    /// When <paramref name="frame"/> writes ECON1 (WCR, BFS or BFC to address 1Fh, DS39662E Table 4-1), applies it to
+    /// <paramref name="econ1"/>, the value the bus log has set so far.
+    /// </summary>
+    internal static bool TryApplyEcon1Write(byte[] frame, ref byte econ1)
+    {
+        if ((frame[0] & 0x1F) != 0x1F || frame.Length < 2 || frame[0] >> 5 is not (0b010 or 0b100 or 0b101))
+            return false;
+        econ1 = (frame[0] >> 5) switch
+        {
+            0b010 => frame[1],
+            0b100 => (byte)(econ1 | frame[1]),
+            _ => (byte)(econ1 & ~frame[1]),
+        };
+        return true;
     }
 }

@@ -55,15 +55,9 @@ public sealed class DriverTransmitTests
         {
             if (frame[0] == 0x7A)
                 Assert.That(econ1 & Econ1.TxRst, Is.Not.Zero, "WBM while TXRST holds the transmit logic");
-            if ((frame[0] & 0x1F) != 0x1F || frame[0] >> 5 is not (0b010 or 0b100 or 0b101))
-                continue;
             byte before = econ1;
-            econ1 = (frame[0] >> 5) switch
-            {
-                0b010 => frame[1],
-                0b100 => (byte)(econ1 | frame[1]),
-                _ => (byte)(econ1 & ~frame[1]),
-            };
+            if (!DriverReferenceTests.TryApplyEcon1Write(frame, ref econ1))
+                continue;
             if ((before & Econ1.TxRst) != 0 && (econ1 & Econ1.TxRst) == 0)
                 pulsed = true;
             if ((econ1 & Econ1.TxRts) != 0 && (before & Econ1.TxRts) == 0)
