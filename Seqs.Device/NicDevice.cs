@@ -34,7 +34,7 @@ internal sealed partial class NicDevice : IDevice
             _pcap = new PcapWriter(pcapFile);
             nic = new CapturingNic(opened.Nic, _pcap, TimeProvider.System);
         }
-        _loop = new NetLoop(TimeProvider.System);
+        _loop = new NetLoop(TimeProvider.System) { SpinBeforeSleep = opened.SpinBeforeSleep };
         _services = new DeviceServices(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), opened, options, loggers);
     }
 

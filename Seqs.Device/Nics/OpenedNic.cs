@@ -18,6 +18,12 @@ internal sealed class OpenedNic(IEthernetNic nic, string description, Action<Nic
     /// <summary>The NIC's own LED (<see cref="INicKind.OwnLed"/>), which <c>/api/led</c> switches; null when it has none.</summary>
     public ILed? Led { get; init; }
 
+    /// <summary>
+    /// How long the device's loop keeps taking turns before it sleeps (<c>NetLoop.SpinBeforeSleep</c>): zero, unless
+    /// the NIC is one where a poll is a cheap system call (<c>--nic tap</c>, <c>--spin-us</c>).
+    /// </summary>
+    public TimeSpan SpinBeforeSleep { get; init; }
+
     public void ReadStatus(NicStatus status)
     {
         status.Description = description;
@@ -25,7 +31,7 @@ internal sealed class OpenedNic(IEthernetNic nic, string description, Action<Nic
     }
 
     /// <summary>The same NIC under another description, owning nothing: "an emulated ENC28J60 rev 06h on a simulated switch".</summary>
-    public OpenedNic DescribedAs(string otherDescription) => new(nic, otherDescription, readCounters) { Led = Led };
+    public OpenedNic DescribedAs(string otherDescription) => new(nic, otherDescription, readCounters) { Led = Led, SpinBeforeSleep = SpinBeforeSleep };
 
     public void Dispose()
     {
