@@ -7,8 +7,8 @@
 #                                                   (build/http-vs-kestrel.sh; needs root)
 #   build/bench.sh --tls [handshakes] [seconds]    TLS handshakes, TLS/TCP throughput ratio and memory over a TAP,
 #                                                   next to openssl s_time (build/tls-bench.sh; needs root)
-#   build/bench.sh --churn [seconds]                connection-per-request wrk against the device and Kestrel,
-#                                                   per-5-second rates (build/churn.sh; needs root)
+#   build/bench.sh --churn [seconds]                connection-per-request wrk against the device, Kestrel and
+#                                                   lwIP if LWIP_HTTPD is set, per-5-second rates (build/churn.sh; root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in

@@ -3,6 +3,8 @@
 # (Seqs.Device on a TAP as the README starts it) and against a Kestrel minimal API on the kernel's stack
 # (build/kestrel-reference), both in one network namespace. Each is loaded for SECONDS in back-to-back 5-second wrk
 # runs, so that a fall-off shows in the per-5-second rates; socket errors and non-2xx answers are reported per run.
+# With LWIP_HTTPD naming lwIP's httpd (build/lwip-reference/build.sh makes it), that peer is loaded the same way on a
+# second TAP in the same namespace (10.213.99.3, its index page).
 # Usage: build/churn.sh [seconds]      (default 60; THREADS/CONNECTIONS override wrk's -t/-c, default 2 and 16)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,5 +27,14 @@ load() {
   done
 }
 echo "wrk -t$threads -c$connections -H 'Connection: close', 5-second runs back to back for ${seconds}s each"
+if [[ -n "${LWIP_HTTPD:-}" ]]; then
+  lwip_tap="lw$$"
+  in_ns ip tuntap add dev "$lwip_tap" mode tap
+  in_ns ip addr add 10.213.99.1/24 dev "$lwip_tap"
+  in_ns ip link set "$lwip_tap" up
+  in_ns env PRECONFIGURED_TAPIF="$lwip_tap" "$LWIP_HTTPD" >"$logs/lwip" 2>&1 &
+  wait_for "http://10.213.99.3/"
+fi
 load device "$device_url"
+[[ -n "${LWIP_HTTPD:-}" ]] && load lwip "http://10.213.99.3/"
 load kestrel "$kestrel_url/api/status"

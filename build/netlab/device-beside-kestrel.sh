@@ -18,29 +18,21 @@ kestrel_dll=build/kestrel-reference/bin/Release/net10.0/KestrelReference.dll
 
 ns="seqs-$name-$$"
 tap="sq${name:0:2}$$"
+kernel_ip="10.213.$octet.1"
 logs="$(mktemp -d)"
-pids=()
+source "$(dirname "${BASH_SOURCE[0]}")/tap-namespace.sh"
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  ip netns del "$ns" 2>/dev/null || true
+  remove_namespace
+  wait 2>/dev/null || true
   rm -rf "$logs"
 }
 trap cleanup EXIT
-
-ip netns add "$ns"
-in_ns() { ip netns exec "$ns" "$@"; }
-in_ns ip link set lo up
-in_ns ip tuntap add dev "$tap" mode tap
-in_ns ip addr add "10.213.$octet.1/24" dev "$tap"
-in_ns ip link set "$tap" up
+add_tap_namespace
 
 device_ip="10.213.$octet.2"
 kestrel_url="http://127.0.0.1:$kestrel_port"
 in_ns dotnet "$device_dll" --nic tap --tap-name "$tap" --ip "$device_ip/24" --mac "$mac" --http-port 80 >"$logs/device" 2>&1 &
-pids+=($!)
 in_ns dotnet "$kestrel_dll" "$kestrel_url" >"$logs/kestrel" 2>&1 &
-pids+=($!)
 
 wait_for() {
   for _ in $(seq 100); do

@@ -1,5 +1,5 @@
 # Sourced by build/throughput.sh and build/tls-bench.sh: in_ns runs a command in the namespace $ns, and
-# add_tap_namespace makes $ns with the TAP $tap as $kernel_ip/24, up (the caller's trap removes the namespace).
+# add_tap_namespace makes $ns with the TAP $tap as $kernel_ip/24, up; the caller's trap calls remove_namespace.
 in_ns() { ip netns exec "$ns" "$@"; }
 
 add_tap_namespace() {
@@ -8,4 +8,17 @@ add_tap_namespace() {
   in_ns ip tuntap add dev "$tap" mode tap
   in_ns ip addr add "$kernel_ip/24" dev "$tap"
   in_ns ip link set "$tap" up
+}
+
+# Ends every process still in $ns (a background `in_ns cmd &` leaves a subshell's pid in $!, not the command's),
+# then deletes the namespace.
+remove_namespace() {
+  local pids
+  pids="$(ip netns pids "$ns" 2>/dev/null || true)"
+  [[ -n "$pids" ]] && kill $pids 2>/dev/null
+  for _ in $(seq 50); do
+    [[ -z "$(ip netns pids "$ns" 2>/dev/null || true)" ]] && break
+    sleep 0.1
+  done
+  ip netns del "$ns" 2>/dev/null || true
 }
