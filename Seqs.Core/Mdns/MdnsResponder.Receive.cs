@@ -21,7 +21,17 @@ public sealed partial class MdnsResponder
             return;
         }
         if (message.IsResponse)
+        {
+            // RFC 6762 §11: a response sent to 224.0.0.251 can only have come from the link, whatever its source;
+            // one sent to this host's address is from the link only when its source is on the interface's subnet.
+            // Anything else is spoofing from afar and MUST be silently discarded.
+            if (!DatagramDestination.IsMulticast && !IsOnSubnet(sender.Address))
+            {
+                Counters.OffLink++;
+                return;
+            }
             OnResponse(message);
+        }
         else
             OnQuery(message, sender);
     }
@@ -67,10 +77,11 @@ public sealed partial class MdnsResponder
         if (!asked)
             return;
         bool legacy = sender.Port != MdnsPort;
-        // RFC 6762 §5.5: a query sent straight to port 5353 from off the link is silently ignored.
-        if (Stack.Address is { } own && !own.Contains(sender.Address))
+        // RFC 6762 §5.5 and §11: a query sent straight to port 5353 from off the link is silently ignored. The
+        // answer may go back to the source, so a query is answered only from a source on the subnet, however sent.
+        if (!IsOnSubnet(sender.Address))
         {
-            Counters.Ignored++;
+            Counters.OffLink++;
             return;
         }
         if (!legacy && KnowsTheAnswer(message, address))
@@ -85,10 +96,28 @@ public sealed partial class MdnsResponder
             // no cache-flush bit (§10.2).
             SendResponse(sender, message.Id, question: true, LegacyUnicastTtl, cacheFlush: false, address);
         }
+        else if (unicast)
+        {
+            SendResponse(sender, id: 0, question: false, HostRecordTtl, cacheFlush: true, address);
+        }
         else
         {
-            SendResponse(unicast ? sender : s_multicast, id: 0, question: false, HostRecordTtl, cacheFlush: true, address);
+            MulticastAnswer(address, defendingAgainstProbe: IsProbeFor(message));
         }
+    }
+
+    private bool IsOnSubnet(Ipv4Address source) => Stack.Address is not { } own || own.Contains(source);
+
+    /// <summary>RFC 6762 §8.1: a probe carries the records it proposes for the name in its authority section.</summary>
+    private bool IsProbeFor(DnsMessage query)
+    {
+        DnsRecordReader reader = query.Records;
+        while (reader.TryReadRecord(out DnsRecord record))
+        {
+            if (record.Section == DnsSection.Authority && record.Name.NameEquals(_name))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>RFC 6762 §7.1: the querier lists our record with at least half its TTL left, so it needs no answer.</summary>

@@ -52,6 +52,7 @@ public sealed partial class MdnsResponder : UdpServer
     private readonly Random _random;
     private readonly ILogger _logger;
     private readonly NetTimer _timer;
+    private readonly NetTimer _heldAnswerTimer;
     private byte[] _name;
     private int _suffix = 1;
     private int _step;
@@ -75,6 +76,7 @@ public sealed partial class MdnsResponder : UdpServer
         _random = random ?? new Random();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timer = stack.Loop.CreateTimer(OnTimer);
+        _heldAnswerTimer = stack.Loop.CreateTimer(OnHeldAnswerDue);
         _onAddressChanged = (_, _) => NotifyAddressChanged();
         // RFC 6762 §11: multicast DNS messages are sent with IP TTL 255.
         Socket.TimeToLive = 255;
@@ -130,11 +132,12 @@ public sealed partial class MdnsResponder : UdpServer
         if (disposing)
         {
             _timer.Cancel();
+            _heldAnswerTimer.Cancel();
             Stack.AddressChanged -= _onAddressChanged;
             if (Stack.Loop.IsOnLoopThread)
             {
                 if (State is MdnsResponderState.Announcing or MdnsResponderState.Ready && OwnAddress is { } address)
-                    SendResponse(s_multicast, id: 0, question: false, ttl: 0, cacheFlush: true, address);
+                    MulticastRecord(ttl: 0, address);
                 Stack.LeaveMulticastGroup(MulticastGroup);
             }
             State = MdnsResponderState.Stopped;
@@ -181,7 +184,7 @@ public sealed partial class MdnsResponder : UdpServer
                 BeginAnnouncing();
                 break;
             case MdnsResponderState.Announcing:
-                SendResponse(s_multicast, id: 0, question: false, HostRecordTtl, cacheFlush: true, address);
+                MulticastRecord(HostRecordTtl, address);
                 _announced = address;
                 Counters.AnnouncementsSent++;
                 if (++_step < AnnouncementCount)

@@ -16,4 +16,16 @@ public sealed class MdnsResponderCounters
     public long Malformed { get; internal set; }
     /// <summary>Messages with an OPCODE or RCODE other than zero; ignored (RFC 6762 §18.3, §18.11).</summary>
     public long Ignored { get; internal set; }
+    /// <summary>
+    /// Queries from a source off the interface's subnet, and responses sent to this host's address from one; ignored
+    /// (RFC 6762 §5.5, §11).
+    /// </summary>
+    public long OffLink { get; internal set; }
+    /// <summary>
+    /// Multicast answers held back because the record went out less than a second ago (RFC 6762 §6); each is sent
+    /// once allowed.
+    /// </summary>
+    public long AnswersDelayed { get; internal set; }
+    /// <summary>Multicast answers asked for while one was already held back; the held one answers them all (RFC 6762 §6).</summary>
+    public long AnswersCoalesced { get; internal set; }
 }

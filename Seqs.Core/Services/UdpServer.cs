@@ -29,6 +29,12 @@ public abstract class UdpServer : NetService
 
     protected UdpSocket Socket { get; }
 
+    /// <summary>
+    /// Where the datagram being handled was sent: this host's address, a broadcast address or a multicast group
+    /// (<see cref="UdpReceiveResult.LocalAddress"/>). Valid during <see cref="OnDatagram"/>.
+    /// </summary>
+    protected Ipv4Address DatagramDestination { get; private set; }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -47,6 +53,7 @@ public abstract class UdpServer : NetService
             {
                 UdpReceiveResult received = await Socket.ReceiveFromAsync(_buffer, cancellationToken);
                 Datagrams++;
+                DatagramDestination = received.LocalAddress;
                 try
                 {
                     OnDatagram(_buffer.AsSpan(0, received.ReceivedBytes), received.RemoteEndPoint);

@@ -108,7 +108,7 @@ public sealed partial class NetStack
             Counters.UdpBroadcastRefused++;
             return;
         }
-        socket.Deliver(udp.Payload, new Ipv4EndPoint(packet.SourceAddress, udp.SourcePort));
+        socket.Deliver(udp.Payload, new Ipv4EndPoint(packet.SourceAddress, udp.SourcePort), packet.DestinationAddress);
     }
 
     /// <summary>Builds and sends one datagram from the loop; false when there is no route.</summary>

@@ -13,7 +13,7 @@ internal sealed class UdpReceiveQueue(int capacity, int datagramSize)
 
     public int Count { get; private set; }
 
-    public bool TryEnqueue(ReadOnlySpan<byte> payload, Ipv4EndPoint sender)
+    public bool TryEnqueue(ReadOnlySpan<byte> payload, Ipv4EndPoint sender, Ipv4Address destination)
     {
         if (Count == capacity)
             return false;
@@ -23,6 +23,7 @@ internal sealed class UdpReceiveQueue(int capacity, int datagramSize)
         slot.Length = Math.Min(payload.Length, buffer.Length);
         payload[..slot.Length].CopyTo(buffer);
         slot.Sender = sender;
+        slot.Destination = destination;
         Count++;
         return true;
     }
@@ -37,7 +38,7 @@ internal sealed class UdpReceiveQueue(int capacity, int datagramSize)
         ref Slot slot = ref _slots![_head];
         int copied = Math.Min(slot.Length, destination.Length);
         slot.Buffer.AsSpan(0, copied).CopyTo(destination);
-        result = new UdpReceiveResult(copied, slot.Sender, copied < slot.Length);
+        result = new UdpReceiveResult(copied, slot.Sender, copied < slot.Length, slot.Destination);
         _head = (_head + 1) % capacity;
         Count--;
         return true;
@@ -48,5 +49,6 @@ internal sealed class UdpReceiveQueue(int capacity, int datagramSize)
         public byte[]? Buffer;
         public int Length;
         public Ipv4EndPoint Sender;
+        public Ipv4Address Destination;
     }
 }

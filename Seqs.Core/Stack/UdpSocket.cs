@@ -151,19 +151,19 @@ public sealed class UdpSocket : IDisposable
 
     internal bool IsDisposed { get; private set; }
 
-    /// <summary>Called by the stack on the loop for each datagram to this socket's port.</summary>
-    internal void Deliver(ReadOnlySpan<byte> payload, Ipv4EndPoint sender)
+    /// <summary>Called by the stack on the loop for each datagram to this socket's port, sent to <paramref name="destination"/>.</summary>
+    internal void Deliver(ReadOnlySpan<byte> payload, Ipv4EndPoint sender, Ipv4Address destination)
     {
         if (_receive is { IsArmed: true })
         {
-            Span<byte> destination = _receiveBuffer.Span;
-            int copied = Math.Min(payload.Length, destination.Length);
-            payload[..copied].CopyTo(destination);
+            Span<byte> into = _receiveBuffer.Span;
+            int copied = Math.Min(payload.Length, into.Length);
+            payload[..copied].CopyTo(into);
             _receiveBuffer = default;
-            _receive.SetResult(new UdpReceiveResult(copied, sender, copied < payload.Length));
+            _receive.SetResult(new UdpReceiveResult(copied, sender, copied < payload.Length, destination));
             return;
         }
-        if (!_queue.TryEnqueue(payload, sender))
+        if (!_queue.TryEnqueue(payload, sender, destination))
         {
             DroppedDatagrams++;
             _stack.Counters.UdpReceiveQueueFull++;

@@ -9,6 +9,7 @@ namespace Seqs.Tests.Mdns;
 public sealed class MdnsResponderSimulationTests
 {
     private static readonly Ipv4EndPoint Group = new(MdnsResponder.MulticastGroup, MdnsResponder.MdnsPort);
+    private static readonly Ipv4Address OffLink = new(192, 0, 2, 7);
 
     [Test]
     public void Start_ProbesThreeTimes250msApart_ThenAnnouncesTwiceOneSecondApart()
@@ -135,6 +136,87 @@ public sealed class MdnsResponderSimulationTests
         Assert.That(heard.Select(h => h.Address), Is.All.EqualTo(moved));
     }
 
+    /// <summary>RFC 6762 §6: a record is multicast at most once a second, however many queries ask for it.</summary>
+    [Test]
+    public void MulticastQueryFlood_IsAnsweredAtMostOnceASecond()
+    {
+        using var net = new Network();
+        net.StartAndSettle();
+
+        for (int i = 0; i < 300; i++)
+            net.Query(net.Listener, "seqs.local", DnsType.A, Group);
+        net.Pair.Simulation.RunFor(TimeSpan.FromSeconds(1));
+
+        List<Heard> answers = net.DrainResponses();
+        Assert.That(answers, Has.Count.EqualTo(4), "one at the first query, then one at each second the flood lasted");
+        for (int i = 1; i < answers.Count; i++)
+            Assert.That(answers[i].At - answers[i - 1].At, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That(net.Responder.Counters.QueriesAnswered, Is.EqualTo(300));
+    }
+
+    /// <summary>RFC 6762 §6: queries within a second of an answer are held, then answered together by one message.</summary>
+    [Test]
+    public void QueriesWithinASecondOfAnAnswer_AreAnsweredTogetherOnceAllowed()
+    {
+        using var net = new Network();
+        net.StartAndSettle();
+
+        net.Query(net.Listener, "seqs.local", DnsType.A, Group);
+        for (int i = 0; i < 5; i++)
+        {
+            net.Pair.Simulation.RunFor(TimeSpan.FromMilliseconds(90));
+            net.Query(net.Listener, "seqs.local", DnsType.A, Group);
+        }
+        net.Pair.Simulation.RunFor(TimeSpan.FromSeconds(3));
+
+        List<Heard> answers = net.DrainResponses();
+        Assert.That(answers, Has.Count.EqualTo(2), "the first answer, then one for the five held queries");
+        Assert.That(answers[1].At - answers[0].At, Is.EqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That(answers[1].Address, Is.EqualTo(SimulatedPair.AddressB));
+        Assert.That(net.Responder.Counters.AnswersDelayed, Is.EqualTo(1));
+        Assert.That(net.Responder.Counters.AnswersCoalesced, Is.EqualTo(4));
+    }
+
+    /// <summary>RFC 6762 §6: an answer defending the name against a probe waits only 250 ms after the last multicast.</summary>
+    [Test]
+    public void ProbeForOurNameJustAfterAnAnswer_IsDefended250msAfterIt()
+    {
+        using var net = new Network();
+        net.StartAndSettle();
+
+        net.Query(net.Listener, "seqs.local", DnsType.A, Group);
+        net.Probe("seqs.local", new Ipv4Address(10, 0, 0, 200), unicastResponse: false);
+        net.Pair.Simulation.RunFor(TimeSpan.FromSeconds(2));
+
+        List<Heard> answers = net.DrainResponses();
+        Assert.That(answers, Has.Count.EqualTo(2));
+        Assert.That(answers[1].At - answers[0].At, Is.EqualTo(TimeSpan.FromMilliseconds(250)));
+        Assert.That(net.Responder.HostName, Is.EqualTo("seqs"));
+    }
+
+    /// <summary>
+    /// RFC 6762 §11: a response sent to this host's address from a source off its subnet may have been routed from
+    /// anywhere, so it is discarded (here it would have cost the device its name); one sent to 224.0.0.251 can only
+    /// have come from the link, whatever its source address, so it is a conflict.
+    /// </summary>
+    [TestCase(false, 1, 0)]
+    [TestCase(true, 0, 1)]
+    public void ConflictingResponseFromAnotherSubnet_CountsOnlyWhenSentToTheGroup(bool toGroup, int offLink, int conflicts)
+    {
+        using var net = new Network();
+        net.StartAndSettle();
+        Ipv4EndPoint to = toGroup ? Group : new Ipv4EndPoint(SimulatedPair.AddressB, MdnsResponder.MdnsPort);
+        MacAddress toMac = toGroup ? MacAddress.Parse("01:00:5e:00:00:fb") : SimulatedPair.MacB;
+
+        net.Pair.SendFromA(PeerFrames.Udp(SimulatedPair.MacA, toMac, new Ipv4EndPoint(OffLink, MdnsResponder.MdnsPort), to, Network.Response("seqs.local", OffLink)));
+        net.Pair.Simulation.RunFor(TimeSpan.FromSeconds(3));
+
+        Assert.That(net.Responder.Counters.OffLink, Is.EqualTo(offLink));
+        Assert.That(net.Responder.Counters.Conflicts, Is.EqualTo(conflicts));
+        Assert.That(net.Responder.Counters.ProbesSent, Is.EqualTo(3 + 3 * conflicts), "RFC 6762 §9: a conflict after the claim means probing again");
+        Assert.That(net.Responder.State, Is.EqualTo(MdnsResponderState.Ready));
+    }
+
     /// <summary>RFC 6762 §11: every multicast DNS message is sent with IP TTL 255.</summary>
     [Test]
     public void Messages_AreSentWithTimeToLive255()
@@ -249,6 +331,8 @@ public sealed class MdnsResponderSimulationTests
             return heard;
         }
 
+        public List<Heard> DrainResponses() => Drain().Where(h => h.IsResponse).ToList();
+
         private readonly List<TimeSpan> _arrivals = [];
 
         private static bool IsToMdnsPort(ReadOnlySpan<byte> frame) =>
@@ -267,19 +351,22 @@ public sealed class MdnsResponderSimulationTests
             Pair.Simulation.RunFor(TimeSpan.FromMilliseconds(10));
         }
 
-        public void Answer(string name, Ipv4Address address)
+        public void Answer(string name, Ipv4Address address) => Listener.SendTo(Response(name, address), Group);
+
+        /// <summary>An mDNS response claiming <paramref name="name"/> is at <paramref name="address"/>.</summary>
+        public static byte[] Response(string name, Ipv4Address address)
         {
             var buffer = new byte[512];
             var response = new DnsMessageWriter(buffer, 0, DnsMessage.ComposeFlags(response: true, authoritativeAnswer: true));
             response.TryWriteAddressRecord(DnsSection.Answer, DnsName.Encode(name)!, (ushort)DnsClass.Internet | DnsRecord.CacheFlushBit, 120, address);
-            Listener.SendTo(buffer.AsSpan(0, response.Length), Group);
+            return buffer.AsSpan(0, response.Length).ToArray();
         }
 
-        public void Probe(string name, Ipv4Address address)
+        public void Probe(string name, Ipv4Address address, bool unicastResponse = true)
         {
             var buffer = new byte[512];
             var probe = new DnsMessageWriter(buffer, 0, DnsMessage.ComposeFlags(response: false));
-            probe.TryWriteQuestion(DnsName.Encode(name)!, DnsType.Any, (ushort)DnsClass.Internet | DnsQuestion.UnicastResponseBit);
+            probe.TryWriteQuestion(DnsName.Encode(name)!, DnsType.Any, (ushort)((ushort)DnsClass.Internet | (unicastResponse ? DnsQuestion.UnicastResponseBit : 0)));
             probe.TryWriteAddressRecord(DnsSection.Authority, DnsName.Encode(name)!, (ushort)DnsClass.Internet, 120, address);
             Listener.SendTo(buffer.AsSpan(0, probe.Length), Group);
         }
