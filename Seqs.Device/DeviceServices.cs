@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Seqs.Device.Nics;
 using Seqs.Device.Tools;
@@ -35,6 +36,7 @@ internal sealed partial class DeviceServices : IDisposable
     private readonly DeviceOptions _options;
     // TLS for the HTTPS server's connections: from --tls-cert at once, or, self-signed, once the stack has its address.
     private Func<TcpConnection, CancellationToken, ValueTask<Stream>>? _tls;
+    private readonly HttpsStatus? _httpsStatus;
     private readonly ILed _led;
     private readonly DeviceMetrics _metrics;
 
@@ -70,8 +72,9 @@ internal sealed partial class DeviceServices : IDisposable
         HttpRouter plainRouter = router;
         if (options.HttpsPort is int httpsPort)
         {
+            _httpsStatus = new HttpsStatus { Port = httpsPort };
             if (options.TlsCertificatePath is string certificate)
-                _tls = TlsConnection.ServerStream(new TlsServerOptions(HttpsCertificate.Load(certificate, options.TlsKeyPath!, _log)));
+                _tls = ServeWith(HttpsCertificate.Load(certificate, options.TlsKeyPath!, _log));
             _https = new HttpServer(stack, router, new HttpServerOptions { Port = (ushort)httpsPort, ConnectionStream = OpenTlsAsync }, loggers.CreateLogger<HttpServer>());
             plainRouter = new HttpRouter();
             _ = new HttpsRedirectSite(plainRouter, httpsPort, origin, options.PublicStatus);
@@ -79,6 +82,7 @@ internal sealed partial class DeviceServices : IDisposable
         _http = new HttpServer(stack, plainRouter, new HttpServerOptions { Port = (ushort)options.HttpPort }, loggers.CreateLogger<HttpServer>());
         DhcpAddressing? dhcp = _dhcp;
         Collector = new DeviceStatusCollector(stack, options.HostName ?? DefaultName, nic, (_https ?? _http).Counters, _led, Time, () => dhcp?.Lease);
+        Collector.Status.Https = _httpsStatus;
         Site = new StatusSite(router, Collector, _led, token, origin, options.PublicStatus, _log);
         _metrics = new DeviceMetrics(stack, _http.Counters, nic);
     }
@@ -181,10 +185,18 @@ internal sealed partial class DeviceServices : IDisposable
             {
                 return;
             }
-            _tls = TlsConnection.ServerStream(new TlsServerOptions(HttpsCertificate.LoadOrCreateSelfSigned(
-                _options.StateDirectory, _options.HostName ?? DefaultName, _stack.Address?.Address, _stack.Loop.TimeProvider, _log)));
+            _tls = ServeWith(HttpsCertificate.LoadOrCreateSelfSigned(
+                _options.StateDirectory, _options.HostName ?? DefaultName, _stack.Address?.Address, _stack.Loop.TimeProvider, _log));
         }
         await https.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>TLS for the HTTPS connections with <paramref name="certificate"/>, which the status page then shows.</summary>
+    private Func<TcpConnection, CancellationToken, ValueTask<Stream>> ServeWith(X509Certificate2 certificate)
+    {
+        _httpsStatus!.CertificateFingerprint = HttpsCertificate.Fingerprint(certificate);
+        _httpsStatus.CertificateNotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+        return TlsConnection.ServerStream(new TlsServerOptions(certificate));
     }
 
     private ValueTask<Stream> OpenTlsAsync(TcpConnection connection, CancellationToken cancellationToken) => _tls!(connection, cancellationToken);

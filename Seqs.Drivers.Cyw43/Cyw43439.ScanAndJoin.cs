@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using Seqs.Diagnostics;
 using Seqs.Drivers.Cyw43.Register.Events;
@@ -128,6 +129,22 @@ public sealed partial class Cyw43439
             _wifiGate.Release();
             RaiseDeferred();
         }
+    }
+
+    /// <summary>
+    /// The signal of the joined network in dBm: GET_RSSI on the station interface (georgerobotics cyw43-driver
+    /// <c>cyw43_wifi_get_rssi</c>; docs/reference/cyw43439.md#ioctl-numbers). One ioctl, so not for a hot path.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No network is joined.</exception>
+    /// <exception cref="Cyw43IoctlException">The firmware refused the ioctl or did not answer.</exception>
+    public async Task<int> GetRssiAsync(CancellationToken cancellationToken = default)
+    {
+        // cyw43_wifi_get_rssi asks only while the station is joined: the firmware has no signal to report otherwise.
+        if (!IsLinkUp)
+            throw new InvalidOperationException("The CYW43439 has joined no network, so it has no signal strength to report.");
+        var value = new byte[4];
+        await IoctlAsync(Ioctl.GetRssi, set: false, value, value, null, cancellationToken).ConfigureAwait(false);
+        return BinaryPrimitives.ReadInt32LittleEndian(value);
     }
 
     /// <summary>Drives the chip's GPIO 0, the Pico W's LED, with "gpioout" = (mask, value) (embassy control.rs <c>gpio_set</c>).</summary>

@@ -56,14 +56,14 @@ internal sealed class Cyw43NicKind : INicKind
             string ssid = RequireSsid(wifi);
             Cyw43Firmware firmware = LoadFirmware(wifi);
             Cyw43439 chip = OpenChip(wifi, loggers);
-            return Started(chip, firmware, wifi, WaitInRealTime, $"CYW43439 on {BusDescription(options)} joined to '{ssid}'", loggers);
+            return Started(chip, firmware, wifi, WaitInRealTime, TimeProvider.System, $"CYW43439 on {BusDescription(options)} joined to '{ssid}'", loggers);
         }
         Cyw43Firmware images = LoadFirmware(wifi);
         TapNic air = TapNicKind.OpenTap(options.TapName!, macAddress: null);
         try
         {
             Cyw43439 driver = AttachEmulator(air, wifi, options.MacAddress, TimeProvider.System, loggers);
-            return Started(driver, images, wifi, WaitInRealTime, $"an emulated CYW43439 joined to '{wifi.WifiSsid}', its air on TAP {air.Name}", loggers, air);
+            return Started(driver, images, wifi, WaitInRealTime, TimeProvider.System, $"an emulated CYW43439 joined to '{wifi.WifiSsid}', its air on TAP {air.Name}", loggers, air);
         }
         catch
         {
@@ -83,7 +83,7 @@ internal sealed class Cyw43NicKind : INicKind
             if (!simulation.RunUntil(() => step.IsCompleted, SimulatedStartLimit))
                 throw new DeviceStartException($"The emulated CYW43439 did not boot and join within {SimulatedStartLimit.TotalSeconds} s of simulated time.");
             step.GetAwaiter().GetResult();
-        }, $"an emulated CYW43439 joined to '{wifi.WifiSsid}'", loggers);
+        }, simulation.Clock, $"an emulated CYW43439 joined to '{wifi.WifiSsid}'", loggers);
     }
 
     /// <summary>"spidev0.0", "bit-banged gSPI on GPIO 11, 10, 8", "the chip emulator".</summary>
@@ -140,10 +140,11 @@ internal sealed class Cyw43NicKind : INicKind
     private static void WaitInRealTime(Task step) => step.GetAwaiter().GetResult();
 
     /// <summary>
-    /// Boots <paramref name="driver"/> and joins the network, each step awaited by <paramref name="wait"/>; on failure
-    /// disposes the driver (and <paramref name="others"/> are the caller's).
+    /// Boots <paramref name="driver"/> and joins the network, each step awaited by <paramref name="wait"/>, then reads
+    /// the signal strength on <paramref name="time"/>'s timer; on failure disposes the driver (and
+    /// <paramref name="others"/> are the caller's).
     /// </summary>
-    private static OpenedNic Started(Cyw43439 driver, Cyw43Firmware firmware, Cyw43NicOptions wifi, Action<Task> wait, string description, ILoggerFactory loggers, params IDisposable[] others)
+    private static OpenedNic Started(Cyw43439 driver, Cyw43Firmware firmware, Cyw43NicOptions wifi, Action<Task> wait, TimeProvider time, string description, ILoggerFactory loggers, params IDisposable[] others)
     {
         try
         {
@@ -155,7 +156,9 @@ internal sealed class Cyw43NicKind : INicKind
             driver.Dispose();
             throw;
         }
-        return new OpenedNic(driver, description, readCounters: null, [driver, .. others]) { Led = new Cyw43Led(driver, loggers.CreateLogger("Seqs.Device")) };
+        ILogger log = loggers.CreateLogger("Seqs.Device");
+        var signal = new Cyw43SignalStrength(driver, time, log);
+        return new OpenedNic(driver, description, status => status.RssiDbm = signal.RssiDbm, [signal, driver, .. others]) { Led = new Cyw43Led(driver, log) };
     }
 
     /// <summary>

@@ -43,4 +43,7 @@ public sealed class DeviceStatus
     public TrafficCounters Counters { get; } = new();
 
     public NicStatus Nic { get; } = new();
+
+    /// <summary>Null with <c>--https-port</c> off.</summary>
+    public HttpsStatus? Https { get; set; }
 }

@@ -39,12 +39,16 @@ internal sealed class DeviceStatusCollector
         Status.Mac = stack.MacAddress.ToString();
         Status.Led = led.Description;
         Status.TimeServer = time?.Server;
+        Traffic = new TrafficHistory(stack);
         Stats = new DeviceStats { Stack = stack.Counters, Tcp = stack.Tcp.Counters, Http = http, Enc28j60 = nic.Nic is Enc28j60 chip ? chip.Counters : null };
     }
 
     public DeviceStatus Status { get; } = new();
 
     public DeviceStats Stats { get; }
+
+    /// <summary>The bytes in and out over the last minutes, for the status page's chart.</summary>
+    public TrafficHistory Traffic { get; }
 
     /// <summary>The stack's loop time, for rate limits.</summary>
     public TimeSpan Now => _stack.Loop.Now;

@@ -15,4 +15,7 @@ public sealed class NicStatus
 
     /// <summary>Frames the NIC could not send, or dropped for back-pressure or a down link.</summary>
     public long TransmitErrors { get; set; }
+
+    /// <summary>The Wi-Fi signal of the joined network in dBm, as the chip last measured it; null for a wired NIC.</summary>
+    public int? RssiDbm { get; set; }
 }

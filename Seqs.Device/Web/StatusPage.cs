@@ -4,13 +4,17 @@ namespace Seqs.Device.Web;
 
 /// <summary>
 /// The status page: a static document whose script shows <c>/api/status</c> and fetches it again every two
-/// seconds. The server puts the current status into the page as the script's first input, so the page reads
-/// right before the first fetch and without script (<see cref="Head"/>, the JSON, <see cref="Tail"/>).
+/// seconds, with the traffic chart (<c>/api/traffic.svg</c>). The server puts the current chart and status into the
+/// page, so the page reads right before the first fetch and without script (<see cref="Head"/>, the chart's SVG,
+/// <see cref="Middle"/>, the status as JSON, <see cref="Tail"/>).
 /// </summary>
 internal static class StatusPage
 {
-    /// <summary>Everything up to the first status, which follows as JSON (or <c>null</c>).</summary>
+    /// <summary>Everything up to the traffic chart, which follows as SVG (or nothing).</summary>
     public static ReadOnlySpan<byte> Head => s_head;
+
+    /// <summary>Everything after the chart up to the first status, which follows as JSON (or <c>null</c>).</summary>
+    public static ReadOnlySpan<byte> Middle => s_middle;
 
     public static ReadOnlySpan<byte> Tail => ")</script></body></html>\n"u8;
 
@@ -29,18 +33,26 @@ internal static class StatusPage
         button { font: inherit; padding: .6rem 1.2rem; margin-top: 1rem; border-radius: .4rem; border: 1px solid #888; background: #f4f4f4; }
         .on { background: #ffd54f; }
         #note { color: #a00; min-height: 1.4em; }
+        #chart svg { display: block; width: 100%; height: auto; }
         </style></head>
         <body><h1 id="name">Seqs device</h1>
         <table>
         <tr><th>MAC</th><td id="mac"></td></tr>
         <tr><th>Address</th><td id="address"></td></tr>
+        <tr><th>HTTPS</th><td id="https"></td></tr>
         <tr><th>Lease</th><td id="lease"></td></tr>
         <tr><th>Gateway</th><td id="gateway"></td></tr>
         <tr><th>DNS</th><td id="dns"></td></tr>
         <tr><th>Link</th><td id="link"></td></tr>
+        <tr id="wifiRow" hidden><th>Wi-Fi signal</th><td id="wifi"></td></tr>
         <tr><th>Time</th><td id="time"></td></tr>
         <tr><th>Up for</th><td id="uptime"></td></tr>
         <tr><th>Traffic</th><td id="traffic"></td></tr>
+        <tr><td colspan="2" id="chart">
+        """);
+
+    private static readonly byte[] s_middle = Encoding.UTF8.GetBytes("""
+        </td></tr>
         <tr><th>Connections</th><td id="connections"></td></tr>
         <tr><th>NIC</th><td id="nic"></td></tr>
         <tr><th>LED</th><td id="led"></td></tr>
@@ -56,15 +68,24 @@ internal static class StatusPage
           const d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24, m = Math.floor(s / 60) % 60;
           return (d ? d + ' d ' : '') + (d || h ? h + ' h ' : '') + (d || h || m ? m + ' min ' : '') + s % 60 + ' s';
         }
+        function signalQuality(dbm) {
+          return dbm >= -55 ? 'excellent' : dbm >= -65 ? 'good' : dbm >= -75 ? 'fair' : 'weak';
+        }
         function show(s) {
           if (!s) return;
           $('name').textContent = s.name;
           $('mac').textContent = s.mac;
           $('address').textContent = s.address ? s.address + '/' + s.prefixLength : 'none yet';
+          const h = s.https;
+          $('https').textContent = !h ? 'off' : 'on, port ' + h.port + (h.certificateFingerprint
+            ? ', certificate SHA-256 ' + h.certificateFingerprint + ', valid until ' + new Date(h.certificateNotAfter).toISOString().slice(0, 10)
+            : ', certificate made once the device has its address');
           $('lease').textContent = s.lease ? 'from ' + s.lease.server + ', ' + duration(s.lease.remainingSeconds) + ' left of ' + duration(s.lease.leaseSeconds) : 'static or none';
           $('gateway').textContent = s.gateway || 'none';
           $('dns').textContent = s.dnsServers.length ? s.dnsServers.join(', ') : 'none';
           $('link').textContent = s.linkUp ? 'up' : 'down';
+          $('wifiRow').hidden = s.nic.rssiDbm == null;
+          $('wifi').textContent = s.nic.rssiDbm == null ? '' : s.nic.rssiDbm + ' dBm (' + signalQuality(s.nic.rssiDbm) + ')';
           $('time').textContent = new Date(s.time).toISOString().replace('T', ' ').slice(0, 19) + ' UTC, ' +
             (s.timeSynchronized ? 'synchronised with ' + s.timeServer + ' (offset ' + s.timeOffsetMs.toFixed(1) + ' ms)' : 'not synchronised' + (s.timeServer ? ' yet with ' + s.timeServer : ''));
           $('uptime').textContent = duration(s.uptimeSeconds);
@@ -90,6 +111,8 @@ internal static class StatusPage
             const response = await fetch('/api/status', { headers: authorization() });
             if (response.status === 401) { $('note').textContent = 'The status needs the access token.'; return; }
             show(await response.json());
+            const chart = await fetch('/api/traffic.svg', { headers: authorization() });
+            if (chart.ok) $('chart').innerHTML = await chart.text();
             $('note').textContent = '';
           } catch (e) { $('note').textContent = 'The device does not answer.'; }
         }

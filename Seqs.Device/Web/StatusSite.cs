@@ -9,7 +9,7 @@ namespace Seqs.Device.Web;
 
 /// <summary>
 /// The device's web interface on the HTTP server: <c>/</c>, the status page; <c>/api/status</c> and
-/// <c>/api/stats</c>, JSON; <c>POST /api/led?on=true|false</c> (no value toggles), which needs the
+/// <c>/api/stats</c>, JSON; <c>/api/traffic.svg</c>, the page's traffic chart; <c>POST /api/led?on=true|false</c> (no value toggles), which needs the
 /// <see cref="AccessToken"/> as <c>Authorization: Bearer TOKEN</c> (RFC 6750 §2.1). So do the status endpoints with
 /// <c>--public-status false</c>. A missing or wrong token gets 401, and an address that keeps presenting wrong ones 429.
 /// Every route answers only to the device's own Host (<see cref="DeviceOrigin"/>, else 421), and the LED refuses a
@@ -19,7 +19,7 @@ namespace Seqs.Device.Web;
 /// </summary>
 internal sealed partial class StatusSite
 {
-    public const string PagePath = "/", StatusPath = "/api/status", StatsPath = "/api/stats", LedPath = "/api/led";
+    public const string PagePath = "/", StatusPath = "/api/status", StatsPath = "/api/stats", LedPath = "/api/led", TrafficChartPath = "/api/traffic.svg";
 
     private readonly DeviceStatusCollector _collector;
     private readonly ILed _led;
@@ -30,6 +30,7 @@ internal sealed partial class StatusSite
     private readonly FailedAccessLimiter _limiter = new();
     private readonly ArrayBufferWriter<byte> _json = new(8 * 1024);
     private readonly Utf8JsonWriter _writer;
+    private readonly ArrayBufferWriter<byte> _chart = new(8 * 1024);
 
     public StatusSite(HttpRouter router, DeviceStatusCollector collector, ILed led, AccessToken token, DeviceOrigin origin, bool publicStatus, ILogger log)
     {
@@ -44,6 +45,7 @@ internal sealed partial class StatusSite
             .MapGet(PagePath, ServePageAsync)
             .MapGet(StatusPath, ServeStatusAsync)
             .MapGet(StatsPath, ServeStatsAsync)
+            .MapGet(TrafficChartPath, ServeTrafficChartAsync)
             .MapPost(LedPath, SwitchLedAsync);
     }
 
@@ -53,6 +55,9 @@ internal sealed partial class StatusSite
             return default;
         response.ContentType = "text/html; charset=utf-8";
         response.Write(StatusPage.Head);
+        if (_publicStatus)
+            response.Write(WriteTrafficChart());
+        response.Write(StatusPage.Middle);
         if (_publicStatus)
             response.Write(WriteJson(_collector.RefreshStatus(), DeviceJsonContext.Default.DeviceStatus));
         else
@@ -72,6 +77,16 @@ internal sealed partial class StatusSite
     {
         if (_origin.Admits(request, response) && (_publicStatus || IsAuthorized(request, response)))
             WriteJsonResponse(response, WriteJson(_collector.RefreshStats(), DeviceJsonContext.Default.DeviceStats));
+        return default;
+    }
+
+    private ValueTask ServeTrafficChartAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (_origin.Admits(request, response) && (_publicStatus || IsAuthorized(request, response)))
+        {
+            response.ContentType = "image/svg+xml";
+            response.Write(WriteTrafficChart());
+        }
         return default;
     }
 
@@ -151,6 +166,13 @@ internal sealed partial class StatusSite
         JsonSerializer.Serialize(_writer, value, type);
         _writer.Flush();
         return _json.WrittenSpan;
+    }
+
+    private ReadOnlySpan<byte> WriteTrafficChart()
+    {
+        _chart.Clear();
+        TrafficChart.Write(_collector.Traffic, _chart);
+        return _chart.WrittenSpan;
     }
 
     private static void WriteJsonResponse(HttpResponse response, ReadOnlySpan<byte> json)

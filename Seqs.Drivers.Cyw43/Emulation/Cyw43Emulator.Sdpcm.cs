@@ -19,6 +19,9 @@ public sealed partial class Cyw43Emulator
     /// <summary>What the emulated firmware answers to an ioctl it does not know; any non-zero status is an error.</summary>
     public const int UnsupportedStatus = -1;
 
+    /// <summary>What the firmware answers to GET_RSSI with no network joined (Broadcom bcmutils.h BCME_NOTASSOCIATED).</summary>
+    public const int NotAssociatedStatus = -17;
+
     /// <summary>What "clmload_status" reads until a whole CLM arrived (BEGIN ... END); the driver wants 0.</summary>
     public const int ClmNotLoadedStatus = 1;
 
@@ -242,6 +245,7 @@ public sealed partial class Cyw43Emulator
         {
             Ioctl.GetVar => GetVariable(argument, answer),
             Ioctl.SetVar => SetVariable(argument),
+            Ioctl.GetRssi => GetRssi(answer),
             _ => OtherIoctl(command, cdc.IsSet, argument, answer),
         };
         QueueControlFrame(cdc.Command, cdc.IsSet, cdc.RequestId, cdc.Interface, status, answer);
@@ -329,6 +333,20 @@ public sealed partial class Cyw43Emulator
         if (!_variables.TryGetValue(name, out byte[]? value))
             return UnsupportedStatus;
         value.AsSpan(0, Math.Min(value.Length, answer.Length)).CopyTo(answer);
+        return 0;
+    }
+
+    /// <summary>
+    /// GET_RSSI (docs/reference/cyw43439.md#ioctl-numbers): the joined access point's signal in dBm, as a little-endian
+    /// int32; an error without one.
+    /// </summary>
+    private int GetRssi(Span<byte> answer)
+    {
+        if (answer.Length < 4)
+            return UnsupportedStatus;
+        if (_associated is not EmulatedAccessPoint ap)
+            return NotAssociatedStatus;
+        BinaryPrimitives.WriteInt32LittleEndian(answer, ap.Rssi);
         return 0;
     }
 

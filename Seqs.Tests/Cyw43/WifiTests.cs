@@ -246,6 +246,18 @@ public sealed class WifiTests
     }
 
     [Test]
+    public void Rssi_IsTheJoinedAccessPointsSignal_AndNotAskedForBeforeAJoin()
+    {
+        using var board = Booted(Cafe, Home);
+        Assert.ThrowsAsync<InvalidOperationException>(() => board.Driver.GetRssiAsync());
+        Assert.That(Run(board, board.Driver.JoinAsync("home", Passphrase)), Is.EqualTo(WifiJoinResult.Joined));
+
+        int rssi = Run(board, board.Driver.GetRssiAsync());
+
+        Assert.That(rssi, Is.EqualTo(Home.Rssi));
+    }
+
+    [Test]
     public void JoinBeforeInitialize_IsRefused()
     {
         using var board = new EmulatedCyw43Board();

@@ -4,6 +4,7 @@ using Seqs.Device;
 using Seqs.Device.Nics;
 using Seqs.Device.Web;
 using Seqs.Simulation;
+using Seqs.Stack;
 using Seqs.Tcp;
 using Seqs.Wire;
 
@@ -42,18 +43,21 @@ internal sealed class DeviceServicesOnPair : IDisposable
     public DeviceServices Services { get; }
 
     /// <summary>Sends one request on a new connection and returns everything until the server closes.</summary>
-    public string Send(string request)
+    public string Send(string request) => Send(Pair.Simulation, Pair.A, Site, request);
+
+    /// <summary>Sends one request from <paramref name="client"/> on a new connection and returns everything until the server closes.</summary>
+    public static string Send(NetworkSimulation simulation, NetStack client, Ipv4EndPoint site, string request)
     {
         string? response = null;
-        _ = Pair.LoopA.InvokeAsync(async () =>
+        _ = client.Loop.InvokeAsync(async () =>
         {
-            await using TcpConnection connection = await Pair.A.Tcp.ConnectAsync(Site);
+            await using TcpConnection connection = await client.Tcp.ConnectAsync(site);
             await connection.WriteAsync(Encoding.ASCII.GetBytes(request));
             var received = new MemoryStream();
             await connection.CopyToAsync(received);
             response = Encoding.UTF8.GetString(received.ToArray());
         });
-        Assert.That(Pair.Simulation.RunUntil(() => response is not null, TimeSpan.FromMinutes(1)), Is.True, $"no response to {request}");
+        Assert.That(simulation.RunUntil(() => response is not null, TimeSpan.FromMinutes(1)), Is.True, $"no response to {request}");
         return response!;
     }
 

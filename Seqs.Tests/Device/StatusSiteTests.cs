@@ -143,6 +143,7 @@ public sealed class StatusSiteTests
 
     [TestCase("/api/status")]
     [TestCase("/api/stats")]
+    [TestCase("/api/traffic.svg")]
     [TestCase("/")]
     public void WarmKeepAliveRequests_AllocateNothing(string path)
     {

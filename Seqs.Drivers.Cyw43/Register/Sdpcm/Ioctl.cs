@@ -1,7 +1,8 @@
 namespace Seqs.Drivers.Cyw43.Register.Sdpcm;
 
 /// <summary>
-/// The ioctl numbers the driver uses (embassy consts.rs <c>Ioctl</c>; docs/reference/cyw43439.md#ioctl-numbers).
+/// The ioctl numbers the driver uses (embassy consts.rs <c>Ioctl</c>; GET_RSSI from georgerobotics cyw43_ll.h;
+/// docs/reference/cyw43439.md#ioctl-numbers).
 /// </summary>
 public enum Ioctl : uint
 {
@@ -12,6 +13,7 @@ public enum Ioctl : uint
     Disassociate = 52,
     SetAntennaDiversity = 64,
     SetGMode = 110,
+    GetRssi = 127,
     SetWsec = 134,
     SetBand = 142,
     SetWpaAuth = 165,
