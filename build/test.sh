@@ -14,6 +14,7 @@ packages=(
   "nftables:nft"
   "dnsmasq-base:dnsmasq"
   "udhcpc:udhcpc"
+  "inotify-tools:inotifywait"
   "isc-dhcp-client:dhclient"
   "chrony:chronyd"
   "bind9-dnsutils:dig"

@@ -9,6 +9,7 @@ public sealed partial class DhcpServer
     private void Allocate(in ReplyTarget target, string key, Ipv4Address requested, TimeSpan lease, int attempts)
     {
         DateTimeOffset now = UtcNow;
+        bool known = IsKnown(key, target.HardwareAddress);
         if (!TryChooseAddress(target.HardwareAddress, key, requested, now, out Ipv4Address address, out bool probe))
         {
             Counters.PoolExhausted++;
@@ -16,7 +17,30 @@ public sealed partial class DhcpServer
                 Log.PoolExhausted(_logger, target.HardwareAddress.ToString());
             return;
         }
-        // RFC 2131 §4.3.1: the server SHOULD reserve the offered address for the client.
+        // A retry after a probe found an address in use was admitted with the first try.
+        if (!known && attempts == 0 && !_newClients.TryAdmit(target.HardwareAddress, Stack.Loop.Now))
+        {
+            Counters.NewClientsRefused++;
+            return;
+        }
+        if (probe && _options.ConflictProbeWait > TimeSpan.Zero)
+        {
+            StartProbe(target, key, address, lease, attempts);
+            return;
+        }
+        Offer(target, key, address, lease);
+    }
+
+    /// <summary>
+    /// RFC 2131 §4.3.1: the server SHOULD reserve the offered address for the client. It is reserved once the offer
+    /// is out, not while it is probed or when no offer could be sent, and for <see cref="DhcpServerOptions.OfferHoldTime"/>
+    /// only: an offer nobody takes up gives its address back to the pool.
+    /// </summary>
+    private void Offer(in ReplyTarget target, string key, Ipv4Address address, TimeSpan lease)
+    {
+        if (!SendReply(target, DhcpMessageType.Offer, address, lease))
+            return;
+        DateTimeOffset now = UtcNow;
         if (!_entries.TryGetValue(address, out Entry? entry))
             _entries[address] = entry = new Entry { Address = address };
         if (!(entry.Key == key && entry.State == DhcpLeaseState.Bound && entry.ExpiresAt > now))
@@ -26,12 +50,30 @@ public sealed partial class DhcpServer
             entry.State = DhcpLeaseState.Offered;
             entry.ExpiresAt = now + _options.OfferHoldTime;
         }
-        if (probe && _options.ConflictProbeWait > TimeSpan.Zero)
+    }
+
+    /// <summary>A client with a record of any state, or a reservation: not new, so not rate-limited.</summary>
+    private bool IsKnown(string key, MacAddress mac)
+    {
+        if (_options.Reservations.ContainsKey(mac))
+            return true;
+        foreach (Entry entry in _entries.Values)
         {
-            StartProbe(target, key, address, lease, attempts);
-            return;
+            if (entry.Key == key)
+                return true;
         }
-        SendReply(target, DhcpMessageType.Offer, address, lease);
+        return false;
+    }
+
+    /// <summary>An address held by a probe in progress, for this or another client.</summary>
+    private bool IsProbing(Ipv4Address address)
+    {
+        foreach (Pending? pending in _pending)
+        {
+            if (pending is not null && pending.Address == address)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -51,7 +93,7 @@ public sealed partial class DhcpServer
                 && (previous is null || entry.ExpiresAt > previous.ExpiresAt))
                 previous = entry;
         }
-        if (previous is not null && !ReservedForOther(previous.Address, mac))
+        if (previous is not null && !ReservedForOther(previous.Address, mac) && !IsProbing(previous.Address))
         {
             address = previous.Address;
             probe = previous.IsFree(now);
@@ -66,7 +108,7 @@ public sealed partial class DhcpServer
         for (uint value = _options.PoolStart.Value; value <= _options.PoolEnd.Value && value != 0; value++)
         {
             var candidate = new Ipv4Address(value);
-            if (!_entries.ContainsKey(candidate) && candidate != _serverIdentifier && !ReservedForOther(candidate, mac))
+            if (!_entries.ContainsKey(candidate) && candidate != _serverIdentifier && !ReservedForOther(candidate, mac) && !IsProbing(candidate))
             {
                 address = candidate;
                 return true;
@@ -86,7 +128,7 @@ public sealed partial class DhcpServer
         address.Value >= _options.PoolStart.Value && address.Value <= _options.PoolEnd.Value && address != _serverIdentifier;
 
     private bool IsAvailable(Ipv4Address address, MacAddress mac, DateTimeOffset now) =>
-        !ReservedForOther(address, mac) && (!_entries.TryGetValue(address, out Entry? entry) || entry.IsFree(now));
+        !ReservedForOther(address, mac) && !IsProbing(address) && (!_entries.TryGetValue(address, out Entry? entry) || entry.IsFree(now));
 
     private bool ReservedForOther(Ipv4Address address, MacAddress mac)
     {
@@ -149,13 +191,14 @@ public sealed partial class DhcpServer
             Stack.UnwatchArp(pending.Address);
             if (!pending.Conflict)
             {
-                SendReply(pending.Target, DhcpMessageType.Offer, pending.Address, pending.Lease);
+                Offer(pending.Target, pending.Key, pending.Address, pending.Lease);
                 continue;
             }
             Counters.Conflicts++;
-            if (_entries.TryGetValue(pending.Address, out Entry? entry))
-                MarkInUse(entry, pending.ConflictMac);
-            SaveLeases();
+            if (!_entries.TryGetValue(pending.Address, out Entry? entry))
+                _entries[pending.Address] = entry = new Entry { Address = pending.Address };
+            // Kept in memory only: no lease was bound or released, and after a restart the probe finds the station again.
+            MarkInUse(entry, pending.ConflictMac);
             if (pending.Attempts + 1 < MaxProbeAttempts)
                 Allocate(pending.Target, pending.Key, default, pending.Lease, pending.Attempts + 1);
         }

@@ -104,7 +104,7 @@ public sealed partial class DhcpServer
             return;
         }
         MarkInUse(entry, MacAddress.Zero);
-        SaveLeases();
+        WriteLeases();
     }
 
     /// <summary>RFC 2131 §4.3.4: the address is free again; the record is kept so that the client gets it back.</summary>
@@ -121,17 +121,21 @@ public sealed partial class DhcpServer
         entry.ExpiresAt = UtcNow;
         if (_logger.IsEnabled(LogLevel.Information))
             Log.Released(_logger, entry.Address.ToString(), entry.HardwareAddress.ToString());
-        SaveLeases();
+        WriteLeases();
     }
 
-    /// <summary>RFC 2131 §4.3.5: DHCPACK with the options and no lease, unicast to 'ciaddr'.</summary>
+    /// <summary>
+    /// RFC 2131 §4.3.5: DHCPACK with the options and no lease, unicast to 'ciaddr'; only to a client on the served
+    /// subnet. The options are "as defined in section 4.3.1", those of the client's network, and the only network
+    /// this server knows is its own; answering any 'ciaddr' would also make it a reflector aimed at hosts off the link.
+    /// </summary>
     private void OnInform(DhcpMessage inform, Ipv4EndPoint sender)
     {
         Counters.Informs++;
         var target = ReplyTarget.Of(inform);
         if (target.ClientAddress.IsUnspecified)
             target = target with { ClientAddress = sender.Address };
-        if (target.ClientAddress.IsUnspecified)
+        if (!_subnet.Contains(target.ClientAddress) || target.ClientAddress == _subnet.Network || target.ClientAddress == _subnet.DirectedBroadcast)
         {
             Counters.Ignored++;
             return;
@@ -139,30 +143,48 @@ public sealed partial class DhcpServer
         SendReply(target, DhcpMessageType.Ack, default, null);
     }
 
+    /// <summary>
+    /// Binds <paramref name="entry"/> to its client and acknowledges. RFC 2131 §3.1 step 4 has the server commit the
+    /// binding to persistent storage and then send the DHCPACK; here the DHCPACK goes first and the
+    /// <see cref="LeaseWriter"/> writes within a second, off the loop. Writing first would stall every connection
+    /// of the device for an fsync (tens of milliseconds on an SD card) per message, and a client in a loop would
+    /// wear the card out. A crash in that second loses the record of the bindings of that second only: the
+    /// conflict probe keeps their addresses from other clients while they are in use, and each such client gets
+    /// an address again when its lease runs out.
+    /// </summary>
     private void Bind(in ReplyTarget target, Entry entry, TimeSpan lease)
     {
         DateTimeOffset now = UtcNow;
-        ReleaseOthers(entry.Key, entry);
+        bool renewal = entry.State == DhcpLeaseState.Bound && entry.ExpiresAt > now;
+        bool releasedOther = ReleaseOthers(entry.Key, entry);
         entry.State = DhcpLeaseState.Bound;
         entry.HardwareAddress = target.HardwareAddress;
         entry.ExpiresAt = now + lease;
-        SaveLeases();
-        if (_logger.IsEnabled(LogLevel.Information))
+        // A renewal is written only once the record on disk is a whole lease behind: a client renewing at T1 costs
+        // one write every other renewal, one renewing in a loop one write per lease time. A record a restart reads
+        // out of date still names the client, so its next renewal is acknowledged (OnVerify), and the conflict
+        // probe keeps the address from another client while it is in use.
+        if (!renewal || releasedOther || entry.ExpiresAt - entry.WrittenExpiresAt >= lease)
+            WriteLeases();
+        if (_logger.IsEnabled(LogLevel.Information) && !renewal)
             Log.Leased(_logger, entry.Address.ToString(), entry.HardwareAddress.ToString(), (long)lease.TotalSeconds);
         SendReply(target, DhcpMessageType.Ack, entry.Address, lease);
     }
 
-    /// <summary>A client holds at most one address: any other offer or lease of the same client is let go.</summary>
-    private void ReleaseOthers(string key, Entry keep)
+    /// <summary>A client holds at most one address: any other offer or lease of the same client is let go; true if a lease was.</summary>
+    private bool ReleaseOthers(string key, Entry keep)
     {
+        bool releasedLease = false;
         foreach (Entry other in _entries.Values)
         {
             if (other != keep && other.Key == key && other.State is DhcpLeaseState.Offered or DhcpLeaseState.Bound)
             {
+                releasedLease |= other.State == DhcpLeaseState.Bound;
                 other.State = DhcpLeaseState.Released;
                 other.ExpiresAt = UtcNow;
             }
         }
+        return releasedLease;
     }
 
     private void DropOffer(string key)

@@ -11,9 +11,11 @@ namespace Seqs.Dhcp;
 /// <summary>
 /// A DHCP server (RFC 2131 §4.3) for the subnet of the stack it runs on: a pool, reservations by MAC, the options
 /// of <see cref="DhcpServerOptions"/>, and a lease table bounded by the pool and the reservations, persisted
-/// through an <see cref="ILeaseStore"/> on every change. A new address is probed with ARP before it is offered;
-/// an address is never offered to two clients, and a full pool gets no offer and a log line. Runs on the stack's
-/// loop (start it with <see cref="UdpServer.RunAsync"/>).
+/// through an <see cref="ILeaseStore"/> off the loop thread when a lease is bound or released (see
+/// <see cref="LeaseWriter"/>). A new address is probed with ARP before it is offered and held only once the offer
+/// is sent; an address is never offered to two clients, new clients are rate-limited (<see cref="NewClientLimit"/>),
+/// and a full pool gets no offer and a log line. Runs on the stack's loop (start it with
+/// <see cref="UdpServer.RunAsync"/>); <see cref="NetService.Dispose()"/> writes what is still pending.
 /// </summary>
 public sealed partial class DhcpServer : UdpServer
 {
@@ -28,6 +30,8 @@ public sealed partial class DhcpServer : UdpServer
     private readonly byte[] _transmitBuffer;
     private readonly Ipv4Address[] _dnsServers;
     private readonly byte[]? _domainName;
+    private readonly LeaseWriter _writer;
+    private readonly NewClientLimit _newClients;
 
     /// <summary>The stack must be configured: its address is the server identifier and its subnet the one served.</summary>
     public DhcpServer(NetStack stack, DhcpServerOptions options, ILeaseStore? store = null, ILogger<DhcpServer>? logger = null)
@@ -49,14 +53,18 @@ public sealed partial class DhcpServer : UdpServer
         }
         Socket.EnableBroadcast = true;
         _probeTimer = stack.Loop.CreateTimer(OnProbeTimer);
+        _newClients = new NewClientLimit(options.PoolSize, options.OfferHoldTime);
         stack.ArpConflict += OnArpConflict;
         LoadLeases();
+        _writer = new LeaseWriter(_store, stack.Loop, OnStoreFailed);
     }
 
     public DhcpServerCounters Counters { get; } = new();
 
     /// <summary>A copy of the lease table (offers included); for diagnostics and tests, it allocates.</summary>
     public IReadOnlyList<DhcpLease> Leases => [.. _entries.Values.Select(e => e.ToLease())];
+
+    internal LeaseWriter LeaseWriter => _writer;
 
     protected override void Dispose(bool disposing)
     {
@@ -69,6 +77,7 @@ public sealed partial class DhcpServer : UdpServer
                 if (pending is not null)
                     Stack.UnwatchArp(pending.Address);
             }
+            _writer.Dispose();
         }
         base.Dispose(disposing);
     }
@@ -158,7 +167,7 @@ public sealed partial class DhcpServer : UdpServer
     /// 'giaddr' is set; a DHCPNAK broadcast; 'ciaddr' if set; broadcast if the client asked for it; else unicast to
     /// 'yiaddr' at 'chaddr'. A null <paramref name="leaseTime"/> leaves out the lease options (DHCPINFORM).
     /// </summary>
-    private void SendReply(in ReplyTarget to, DhcpMessageType type, Ipv4Address yourAddress, TimeSpan? leaseTime)
+    private bool SendReply(in ReplyTarget to, DhcpMessageType type, Ipv4Address yourAddress, TimeSpan? leaseTime)
     {
         var writer = new DhcpMessageWriter(_transmitBuffer, DhcpOperation.BootReply, type, to.TransactionId, to.HardwareAddress);
         writer.SetFlags(to.Flags);
@@ -206,7 +215,7 @@ public sealed partial class DhcpServer : UdpServer
         catch (SocketException)
         {
             Counters.Ignored++;
-            return;
+            return false;
         }
         switch (type)
         {
@@ -220,6 +229,7 @@ public sealed partial class DhcpServer : UdpServer
                 Counters.Naks++;
                 break;
         }
+        return true;
     }
 
     private void LoadLeases()
@@ -257,23 +267,25 @@ public sealed partial class DhcpServer : UdpServer
         }
     }
 
-    private void SaveLeases()
+    /// <summary>Hands the table, offers left out, to the writer. Called when a lease is bound or released, never per message.</summary>
+    private void WriteLeases()
     {
         var leases = new List<DhcpLease>(_entries.Count);
         foreach (Entry entry in _entries.Values)
         {
-            if (entry.State != DhcpLeaseState.Offered)
-                leases.Add(entry.ToLease());
+            if (entry.State == DhcpLeaseState.Offered)
+                continue;
+            leases.Add(entry.ToLease());
+            entry.WrittenExpiresAt = entry.ExpiresAt;
         }
-        try
-        {
-            _store.Save(leases);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Counters.StoreFailures++;
-            Log.StoreFailed(_logger, e);
-        }
+        _writer.Submit(leases);
+    }
+
+    /// <summary>On the writer's thread.</summary>
+    private void OnStoreFailed(Exception e)
+    {
+        Log.StoreFailed(_logger, e);
+        Stack.Loop.Post(_ => Counters.StoreFailures++, null);
     }
 
     /// <summary>The fields of a request that its reply needs (RFC 2131 Table 3), kept while an offer waits for its probe.</summary>
@@ -291,6 +303,9 @@ public sealed partial class DhcpServer : UdpServer
         public DhcpLeaseState State;
         public DateTimeOffset ExpiresAt;
 
+        /// <summary>The expiry in the last snapshot handed to the writer: what a restart would read.</summary>
+        public DateTimeOffset WrittenExpiresAt;
+
         public static Entry From(DhcpLease lease) => new()
         {
             Address = lease.Address,
@@ -298,6 +313,7 @@ public sealed partial class DhcpServer : UdpServer
             Key = lease.ClientKey,
             State = lease.State,
             ExpiresAt = lease.ExpiresAt,
+            WrittenExpiresAt = lease.ExpiresAt,
         };
 
         public DhcpLease ToLease() => new(Address, HardwareAddress, Key, State, ExpiresAt);

@@ -17,8 +17,10 @@ public sealed class DhcpServerCounters
     public long Ignored { get; internal set; }
     /// <summary>DISCOVERs that got no offer because no address was free (RFC 2131 §4.3.1).</summary>
     public long PoolExhausted { get; internal set; }
+    /// <summary>DISCOVERs from clients with no record that got no offer because too many new clients came at once (<see cref="NewClientLimit"/>).</summary>
+    public long NewClientsRefused { get; internal set; }
     /// <summary>Addresses the conflict probe found in use before they were offered.</summary>
     public long Conflicts { get; internal set; }
-    /// <summary>Saves to the lease store that threw; the leases stay in memory.</summary>
+    /// <summary>Writes to the lease store that threw; the leases stay in memory and the next change writes them all.</summary>
     public long StoreFailures { get; internal set; }
 }

@@ -8,6 +8,13 @@ public sealed class DhcpServerOptions
     /// <summary>The most addresses one pool may hold; the lease table is bounded by it plus the reservations.</summary>
     public const int MaxPoolSize = 4096;
 
+    /// <summary>
+    /// How long an offer holds its address: long enough for a client's DHCPREQUEST, including its retransmissions
+    /// (udhcpc waits 3 s, RFC 2131 §4.1 suggests 4 s and then 8 s), short enough that offers nobody takes up give
+    /// their addresses back quickly.
+    /// </summary>
+    public static readonly TimeSpan DefaultOfferHoldTime = TimeSpan.FromSeconds(10);
+
     /// <summary>First address of the pool, on the server's subnet.</summary>
     public Ipv4Address PoolStart { get; set; }
 
@@ -35,8 +42,8 @@ public sealed class DhcpServerOptions
     /// <summary>Option 15.</summary>
     public string? DomainName { get; set; }
 
-    /// <summary>How long an offered address stays held for the client it was offered to.</summary>
-    public TimeSpan OfferHoldTime { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>How long an offered address stays held for the client it was offered to; also the interval of the new-client rate limit.</summary>
+    public TimeSpan OfferHoldTime { get; set; } = DefaultOfferHoldTime;
 
     /// <summary>
     /// How long the server listens after an ARP probe of a new address before offering it (RFC 2131 §4.3.1: the

@@ -106,6 +106,7 @@ internal sealed class DhcpLan : IDisposable
     public void Dispose()
     {
         _serverStop?.Cancel();
+        Server?.Dispose();
         _serverStop?.Dispose();
         Simulation.Dispose();
     }

@@ -211,6 +211,7 @@ public sealed class DhcpSimulationTests
             lan.StartServer(new FileLeaseStore(path));
 
             lan.Simulation.RunFor(lease.RenewAt - lan.Simulation.Now + TimeSpan.FromSeconds(1));
+            Assert.That(lan.Server!.LeaseWriter.Writing.Wait(TimeSpan.FromSeconds(30)), Is.True);
 
             string[] lines = File.ReadAllLines(path).Where(l => !l.StartsWith('#')).ToArray();
             using (Assert.EnterMultipleScope())
