@@ -80,7 +80,9 @@ public sealed partial class DeviceProcessTests
             string kernelMac = ns.KernelMacAddress(tap).ToString();
             Assert.That(device.Output, Does.Contain($"DHCP server: pool 10.213.10.100-10.213.10.110, router and DNS {DeviceAddress.Address}"), device.Output);
             Assert.That(device.Output, Does.Contain($"DHCP lease 10.213.10.100 to {kernelMac}"), device.Output);
-            Assert.That(File.ReadAllText(leaseFile), Does.Contain($"10.213.10.100 {kernelMac}"));
+            // The lease is written within a second of the ACK, off the device's loop.
+            Assert.That(StackOnTap.WaitFor(() => File.Exists(leaseFile) && File.ReadAllText(leaseFile).Contains($"10.213.10.100 {kernelMac}", StringComparison.Ordinal), LeasePatience),
+                Is.True, device.Output);
 
             Signal(device, "TERM");
 
