@@ -16,6 +16,7 @@ internal sealed partial class NetworkTimeService(NetStack stack, string server, 
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
     private NtpClient? _client;
+    private readonly TaskCompletionSource _synchronized = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The server as configured: an address or a name.</summary>
     public string Server => server;
@@ -31,6 +32,15 @@ internal sealed partial class NetworkTimeService(NetStack stack, string server, 
 
     public bool IsSynchronized => Volatile.Read(ref _client)?.Clock.IsSynchronized ?? false;
 
+    /// <summary>
+    /// Network time once synchronised, else null: the clock TLS judges certificates by
+    /// (<c>TlsClientOptions.VerificationTime</c>) on a device whose own clock may say 1970. Read from any thread.
+    /// </summary>
+    public DateTimeOffset? SynchronizedNow => IsSynchronized ? Now : null;
+
+    /// <summary>Completes at the first synchronisation.</summary>
+    public Task WhenSynchronizedAsync(CancellationToken cancellationToken) => _synchronized.Task.WaitAsync(cancellationToken);
+
     /// <summary>Runs on the stack's loop until <paramref name="cancellationToken"/> is cancelled.</summary>
     public Task RunAsync(CancellationToken cancellationToken) => stack.Loop.InvokeAsync(() => ServeAsync(cancellationToken));
 
@@ -42,9 +52,12 @@ internal sealed partial class NetworkTimeService(NetStack stack, string server, 
             Ipv4Address address = await ResolveAsync(cancellationToken);
             using var client = new NtpClient(stack, address, logger: loggers.CreateLogger<NtpClient>());
             client.Synchronized += (_, sample) =>
+            {
                 Log.Synchronized(log, server, sample.Offset.TotalMilliseconds, sample.Delay.TotalMilliseconds, sample.Stratum);
-            client.Start();
+                _synchronized.TrySetResult();
+            };
             Volatile.Write(ref _client, client);
+            client.Start();
             await Task.Delay(Timeout.InfiniteTimeSpan, stack.Loop.TimeProvider, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -84,15 +84,14 @@ internal static class DiagnosticCommand
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task running = device.RunAsync(stop.Token);
-            NetStack stack = device.Services.Stack;
-            int result = await RunJobAsync(job, stack, output, errors, cancellationToken).ConfigureAwait(false);
+            int result = await RunJobAsync(job, device.Services.Stack, device.Services.Time, output, errors, cancellationToken).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await running.ConfigureAwait(false);
             return result;
         }
     }
 
-    private static async Task<int> RunJobAsync(IDiagnosticJob job, NetStack stack, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    private static async Task<int> RunJobAsync(IDiagnosticJob job, NetStack stack, NetworkTimeService? time, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         using var addressWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         addressWait.CancelAfter(AddressPatience);
@@ -109,7 +108,7 @@ internal static class DiagnosticCommand
         jobWait.CancelAfter(JobPatience);
         try
         {
-            return await stack.Loop.InvokeAsync(() => job.RunAsync(stack, output, jobWait.Token)).ConfigureAwait(false);
+            return await stack.Loop.InvokeAsync(() => job.RunAsync(stack, time, output, jobWait.Token)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is DnsResolveException or NtpSynchronizationException or SocketException or IOException or TimeoutException or AuthenticationException)
         {

@@ -8,12 +8,16 @@ namespace Seqs.Device.Diagnostics;
 
 /// <summary>
 /// <c>seqs-device get URL</c>: an HTTP GET with the stack's HTTP client, or over TLS for an https:// URL (the server's
-/// certificate checked against the system store or <c>--ca-file</c>; <c>--insecure</c> skips the check, for tests);
-/// the status line goes to <paramref name="errors"/>, the body to the output. Success is a 2xx status.
+/// certificate checked against the system store or <c>--ca-file</c>, at the network time when the device runs NTP, as
+/// a device without a real-time clock must; <c>--insecure</c> skips the check, for tests); the status line goes to
+/// <paramref name="errors"/>, the body to the output. Success is a 2xx status.
 /// </summary>
 internal sealed class GetJob(Uri url, TlsClientOptions? tls, TextWriter errors) : IDiagnosticJob
 {
     private const string CaFileSwitch = "--ca-file", InsecureSwitch = "--insecure";
+
+    /// <summary>How long an https:// GET waits for the first NTP answer before the handshake, which without one says why it cannot judge the certificate.</summary>
+    public TimeSpan ClockPatience { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Takes <c>--ca-file FILE</c> and <c>--insecure</c> out of <paramref name="switches"/> (the rest are the device's);
@@ -64,12 +68,12 @@ internal sealed class GetJob(Uri url, TlsClientOptions? tls, TextWriter errors) 
         return true;
     }
 
-    public async Task<int> RunAsync(NetStack stack, TextWriter output, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(NetStack stack, NetworkTimeService? time, TextWriter output, CancellationToken cancellationToken)
     {
         Ipv4Address address = await HostAddress.ResolveAsync(stack, url.IdnHost, cancellationToken).ConfigureAwait(true);
         HttpUserAgentResponse response = tls is null
             ? await GetAsync(stack, address, cancellationToken).ConfigureAwait(true)
-            : await GetOverTlsAsync(stack, address, tls, cancellationToken).ConfigureAwait(true);
+            : await GetOverTlsAsync(stack, address, tls, time, cancellationToken).ConfigureAwait(true);
         await errors.WriteLineAsync($"GET {url} ({address}): {response.StatusCode}, {response.Body.Length} bytes").ConfigureAwait(true);
         await output.WriteAsync(response.BodyText).ConfigureAwait(true);
         return response.IsSuccessStatusCode ? 0 : 1;
@@ -81,13 +85,32 @@ internal sealed class GetJob(Uri url, TlsClientOptions? tls, TextWriter errors) 
         return await client.GetAsync(new Ipv4EndPoint(address, (ushort)url.Port), url.PathAndQuery, cancellationToken).ConfigureAwait(true);
     }
 
-    private async Task<HttpUserAgentResponse> GetOverTlsAsync(NetStack stack, Ipv4Address address, TlsClientOptions options, CancellationToken cancellationToken)
+    private async Task<HttpUserAgentResponse> GetOverTlsAsync(NetStack stack, Ipv4Address address, TlsClientOptions options, NetworkTimeService? time, CancellationToken cancellationToken)
     {
         options.TargetHostName = url.IdnHost;
+        if (time is not null)
+        {
+            options.VerificationTime = () => time.SynchronizedNow;
+            await WaitForClockAsync(time, cancellationToken).ConfigureAwait(true);
+        }
         await using TlsStream connection = await TlsConnection.ConnectAsync(stack, address.ToString(), url.Port, options, cancellationToken).ConfigureAwait(true);
         // RFC 9112 §3.2: Host carries the authority; one request, then the server closes (RFC 9112 §9.6).
         string authority = url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}:{url.Port}";
         await connection.WriteAsync(Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"), cancellationToken).ConfigureAwait(true);
         return await new HttpResponseReader(connection, new HttpUserAgentOptions()).ReadAsync(headRequest: false, cancellationToken).ConfigureAwait(true);
+    }
+
+    /// <summary>Waits up to <see cref="ClockPatience"/> for the first NTP answer; the handshake after it says whether there was one.</summary>
+    private async Task WaitForClockAsync(NetworkTimeService time, CancellationToken cancellationToken)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(ClockPatience);
+        try
+        {
+            await time.WhenSynchronizedAsync(patience.Token).ConfigureAwait(true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 }

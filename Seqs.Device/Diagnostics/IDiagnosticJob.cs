@@ -6,5 +6,6 @@ namespace Seqs.Device.Diagnostics;
 internal interface IDiagnosticJob
 {
     /// <summary>Runs the job, writing what a person reads to <paramref name="output"/>; 0 on success, 1 on failure.</summary>
-    Task<int> RunAsync(NetStack stack, TextWriter output, CancellationToken cancellationToken);
+    /// <param name="time">The device's network time with <c>--ntp</c> (or on the simulated network); null without.</param>
+    Task<int> RunAsync(NetStack stack, NetworkTimeService? time, TextWriter output, CancellationToken cancellationToken);
 }

@@ -8,7 +8,7 @@ namespace Seqs.Device.Diagnostics;
 /// <summary><c>seqs-device ntp SERVER</c>: one synchronisation with an SNTP server (RFC 4330), its offset and the time it gives.</summary>
 internal sealed class NtpJob(string server) : IDiagnosticJob
 {
-    public async Task<int> RunAsync(NetStack stack, TextWriter output, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(NetStack stack, NetworkTimeService? time, TextWriter output, CancellationToken cancellationToken)
     {
         Ipv4Address address = await HostAddress.ResolveAsync(stack, server, cancellationToken).ConfigureAwait(true);
         using var client = new NtpClient(stack, address);

@@ -11,7 +11,7 @@ internal sealed class PingJob(string host) : IDiagnosticJob
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    public async Task<int> RunAsync(NetStack stack, TextWriter output, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(NetStack stack, NetworkTimeService? time, TextWriter output, CancellationToken cancellationToken)
     {
         Ipv4Address address = await HostAddress.ResolveAsync(stack, host, cancellationToken).ConfigureAwait(true);
         await output.WriteLineAsync($"PING {host} ({address}) {NetStack.DefaultPingDataLength} bytes of data from {stack.Address}").ConfigureAwait(true);
