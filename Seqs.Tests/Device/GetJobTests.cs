@@ -46,8 +46,7 @@ public sealed class GetJobTests
         using var stacks = new LoopedStacks();
         using var stop = new CancellationTokenSource();
         Task server = ServeAsync(stacks, ntpAnswers: true, stop.Token);
-        var time = new NetworkTimeService(stacks.A, SimulatedPair.AddressB.ToString(), NullLoggerFactory.Instance, NullLogger.Instance);
-        Task ntp = time.RunAsync(stop.Token);
+        (NetworkTimeService time, Task ntp) = StartNtp(stacks, stop.Token);
         var output = new StringWriter();
 
         int result = await Get(stacks, time, output);
@@ -79,14 +78,20 @@ public sealed class GetJobTests
         using var stacks = new LoopedStacks();
         using var stop = new CancellationTokenSource();
         Task server = ServeAsync(stacks, ntpAnswers: false, stop.Token);
-        var time = new NetworkTimeService(stacks.A, SimulatedPair.AddressB.ToString(), NullLoggerFactory.Instance, NullLogger.Instance);
-        Task ntp = time.RunAsync(stop.Token);
+        (NetworkTimeService time, Task ntp) = StartNtp(stacks, stop.Token);
 
         AuthenticationException? refusal = Assert.ThrowsAsync<AuthenticationException>(() => Get(stacks, time, new StringWriter(), TimeSpan.FromMilliseconds(200)));
 
         Assert.That(refusal!.Message, Does.Contain("has not been synchronised"));
         await stop.CancelAsync();
         await Task.WhenAll(server, ntp).WaitAsync(Bound);
+    }
+
+    /// <summary>A's NTP client of B, as <c>--ntp</c> runs it.</summary>
+    private static (NetworkTimeService Time, Task Running) StartNtp(LoopedStacks stacks, CancellationToken cancellationToken)
+    {
+        var time = new NetworkTimeService(stacks.A, SimulatedPair.AddressB.ToString(), NullLoggerFactory.Instance, NullLogger.Instance);
+        return (time, time.RunAsync(cancellationToken));
     }
 
     private Task<int> Get(LoopedStacks stacks, NetworkTimeService? time, StringWriter output, TimeSpan? clockPatience = null)
