@@ -5,7 +5,8 @@ namespace Seqs.Scheduling;
 /// continuation, so the stack needs no locks. A turn (<see cref="RunOnce"/>) takes a bounded batch of frames from
 /// each participant, fires the timers that are due, runs the continuations queued before the turn began, and
 /// flushes what is waiting to be sent. <see cref="Run"/> repeats turns and, when a turn finds nothing to do, arms
-/// the NICs' wake-ups and sleeps until the next timer or a wake-up: an idle loop uses no CPU.
+/// the NICs' wake-ups and sleeps until the next timer or a wake-up (or sleeps in its <see cref="Sleeper"/>): an idle
+/// loop uses no CPU.
 /// All time comes from the injected <see cref="TimeProvider"/>; a simulation drives turns itself in virtual time.
 /// </summary>
 public sealed class NetLoop : IDisposable
@@ -57,6 +58,13 @@ public sealed class NetLoop : IDisposable
     /// microseconds save the thread switches of a sleep and a wake-up per burst, at the cost of that much CPU.
     /// </summary>
     public TimeSpan SpinBeforeSleep { get; set; }
+
+    /// <summary>
+    /// The NIC that holds the loop's thread while <see cref="Run"/> sleeps, or null (the default) to sleep on an event
+    /// that the participants' armed wake-ups set. With a sleeper no participant is armed, so it must be the NIC of
+    /// every attached participant. Set it before <see cref="Run"/>.
+    /// </summary>
+    public ILoopSleeper? Sleeper { get; set; }
 
     /// <summary>
     /// Raised on the loop's thread when a timer callback or queued work throws. The loop keeps running; without a
@@ -255,11 +263,21 @@ public sealed class NetLoop : IDisposable
                 continue;
             }
             Interlocked.Exchange(ref _sleeping, 1);
-            _wake.Reset();
-            foreach (ILoopParticipant participant in _participants)
-                participant.ArmWakeUp(_wakeUp);
+            ILoopSleeper? sleeper = Sleeper;
+            if (sleeper is null)
+            {
+                _wake.Reset();
+                foreach (ILoopParticipant participant in _participants)
+                    participant.ArmWakeUp(_wakeUp);
+            }
+            // A post after this check finds _sleeping set and wakes the sleep (WakeUp), so none is slept through.
             if (!HasQueuedWork && !cancellationToken.IsCancellationRequested)
-                _wake.Wait(SleepTime());
+            {
+                if (sleeper is null)
+                    _wake.Wait(SleepTime());
+                else
+                    sleeper.Sleep(SleepTime());
+            }
             Interlocked.Exchange(ref _sleeping, 0);
         }
     }
@@ -347,7 +365,11 @@ public sealed class NetLoop : IDisposable
 
     private void WakeUp()
     {
-        if (Volatile.Read(ref _sleeping) != 0)
+        if (Volatile.Read(ref _sleeping) == 0)
+            return;
+        if (Sleeper is { } sleeper)
+            sleeper.Interrupt();
+        else
             _wake.Set();
     }
 

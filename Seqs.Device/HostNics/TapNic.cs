@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Seqs.Hal;
+using Seqs.Scheduling;
 using Seqs.Wire;
 
 namespace Seqs.Device.HostNics;
@@ -15,7 +16,7 @@ namespace Seqs.Device.HostNics;
 /// The link is up while the file descriptor is attached; it goes down if the kernel removes the device.
 /// Owns the file descriptor and a wake-up thread; <see cref="Dispose"/> releases both.
 /// </summary>
-public sealed class TapNic : IEthernetNic, IDisposable
+public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
 {
     /// <summary>Bytes from the destination MAC through a 1500-byte payload (1500 MTU + 14-byte header).</summary>
     public const int StandardMaxFrameSize = EthernetFrameLength.StandardMaximum;
@@ -38,6 +39,8 @@ public sealed class TapNic : IEthernetNic, IDisposable
 
     private readonly int _fd;
     private readonly int _eventFd;
+    // Interrupts a Sleep of the loop's thread; apart from _eventFd, which the wake-up thread drains.
+    private readonly int _interruptFd;
     private readonly bool _receiveOffload;
     private readonly Thread _wakeUpThread;
     private Action? _wakeUp;
@@ -48,10 +51,11 @@ public sealed class TapNic : IEthernetNic, IDisposable
     private long _transmittedFrames;
     private long _droppedFrames;
 
-    private TapNic(int fd, int eventFd, string name, MacAddress macAddress, bool receiveOffload)
+    private TapNic(int fd, int eventFd, int interruptFd, string name, MacAddress macAddress, bool receiveOffload)
     {
         _fd = fd;
         _eventFd = eventFd;
+        _interruptFd = interruptFd;
         _receiveOffload = receiveOffload;
         Name = name;
         MacAddress = macAddress;
@@ -129,13 +133,16 @@ public sealed class TapNic : IEthernetNic, IDisposable
         string actualName = Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(request.Name));
 
         int eventFd = LibC.EventFd(0, LibC.EventFdNonBlocking | LibC.EventFdCloseOnExec);
-        if (eventFd < 0)
+        int interruptFd = eventFd < 0 ? -1 : LibC.EventFd(0, LibC.EventFdNonBlocking | LibC.EventFdCloseOnExec);
+        if (interruptFd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
+            if (eventFd >= 0)
+                LibC.Close(eventFd);
             LibC.Close(fd);
             throw new IOException($"eventfd failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
         }
-        return new TapNic(fd, eventFd, actualName, macAddress ?? RandomLocalMacAddress(), receiveOffload);
+        return new TapNic(fd, eventFd, interruptFd, actualName, macAddress ?? RandomLocalMacAddress(), receiveOffload);
     }
 
     /// <summary>A random unicast MAC with the locally administered bit set (IEEE 802-2014 §8.2: first octet x2, x6, xA or xE).</summary>
@@ -267,6 +274,36 @@ public sealed class TapNic : IEthernetNic, IDisposable
         SignalWakeUpThread();
     }
 
+    /// <summary>
+    /// Polls the TAP on the calling thread (the loop's, as <see cref="NetLoop.Sleeper"/>) until a frame waits, a
+    /// refused transmit may go, the device goes away, <see cref="Interrupt"/> is called or the timeout passes: the
+    /// kernel wakes the loop itself, without the wake-up thread between them. Times are rounded up to milliseconds.
+    /// </summary>
+    public unsafe void Sleep(TimeSpan timeout)
+    {
+        ThrowIfDisposed();
+        LibC.PollDescriptor* fds = stackalloc LibC.PollDescriptor[2];
+        fds[0] = new LibC.PollDescriptor { Fd = _interruptFd, Events = LibC.PollIn };
+        fds[1] = new LibC.PollDescriptor { Fd = _fd, Events = (short)(LibC.PollIn | (_transmitBlocked ? LibC.PollOut : 0)) };
+        // Once the device is gone its descriptor polls as an error at once, so only the interrupt is watched.
+        uint count = Volatile.Read(ref _linkDown) == 0 ? 2u : 1u;
+        int milliseconds = timeout == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds));
+        // EINTR returns early, which a sleeper may do.
+        if (LibC.Poll(fds, count, milliseconds) <= 0)
+            return;
+        if (fds[0].ReturnedEvents != 0)
+            DrainEventFd(_interruptFd);
+        if (count < 2)
+            return;
+        if ((fds[1].ReturnedEvents & (LibC.PollError | LibC.PollHangUp | LibC.PollInvalid)) != 0)
+            SetLinkDown();
+        else if ((fds[1].ReturnedEvents & LibC.PollOut) != 0)
+            _transmitBlocked = false;
+    }
+
+    /// <summary>Ends a <see cref="Sleep"/> in progress, or the next one, at once; any thread may call it.</summary>
+    public void Interrupt() => Signal(_interruptFd);
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -277,6 +314,7 @@ public sealed class TapNic : IEthernetNic, IDisposable
             _wakeUpThread.Join();
         LibC.Close(_fd);
         LibC.Close(_eventFd);
+        LibC.Close(_interruptFd);
     }
 
     // open(2) of the clone device fails before the kernel looks at the TAP, so a TAP owned by the user cannot help:
@@ -343,7 +381,7 @@ public sealed class TapNic : IEthernetNic, IDisposable
                 return;
             }
             if (fds[0].ReturnedEvents != 0)
-                DrainEventFd();
+                DrainEventFd(_eventFd);
             if (!armed || fds[1].ReturnedEvents == 0 || Volatile.Read(ref _disposed) != 0)
                 continue;
             if ((fds[1].ReturnedEvents & (LibC.PollError | LibC.PollHangUp | LibC.PollInvalid)) != 0)
@@ -365,17 +403,19 @@ public sealed class TapNic : IEthernetNic, IDisposable
         Interlocked.Exchange(ref _wakeUp, null)?.Invoke();
     }
 
-    private unsafe void SignalWakeUpThread()
+    private void SignalWakeUpThread() => Signal(_eventFd);
+
+    private static unsafe void Signal(int eventFd)
     {
         ulong one = 1;
-        // Only EAGAIN (counter at its maximum) can fail here, and then the thread is already due to wake.
-        LibC.Write(_eventFd, (byte*)&one, sizeof(ulong));
+        // Only EAGAIN (counter at its maximum) can fail here, and then the waiter is already due to wake.
+        LibC.Write(eventFd, (byte*)&one, sizeof(ulong));
     }
 
-    private unsafe void DrainEventFd()
+    private static unsafe void DrainEventFd(int eventFd)
     {
         ulong count;
-        LibC.Read(_eventFd, (byte*)&count, sizeof(ulong));
+        LibC.Read(eventFd, (byte*)&count, sizeof(ulong));
     }
 
     private void ThrowIfDisposed()

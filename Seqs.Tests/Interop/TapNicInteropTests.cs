@@ -96,6 +96,42 @@ public sealed class TapNicInteropTests
     }
 
     [Test]
+    public void Sleep_OfTheLoopsThread_EndsWhenTheKernelSendsAFrame()
+    {
+        using NetworkNamespace ns = NetworkNamespace.Create("ping");
+        TapNic tap = ns.AddTap(KernelSide);
+        byte[] buffer = new byte[tap.MaxFrameSize];
+        var slept = Stopwatch.StartNew();
+        ns.Start($"ping -c 3 -W 1 {StackAddress}");
+
+        tap.Sleep(Patience);
+
+        Assert.That(slept.Elapsed, Is.LessThan(Patience), "the sleep ran to its timeout");
+        Assert.That(tap.TryReceive(buffer, out _), Is.True, "woken, but no frame was waiting");
+    }
+
+    [Test]
+    public void Interrupt_FromAnotherThread_EndsTheSleep_AndASleepWithNothingToDoTimesOut()
+    {
+        using NetworkNamespace ns = NetworkNamespace.Create();
+        TapNic tap = ns.AddTap(KernelSide);
+        var slept = Stopwatch.StartNew();
+        tap.Sleep(TimeSpan.FromMilliseconds(50));
+        Assert.That(slept.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(45)), "an idle link ended the sleep early");
+
+        using var asleep = new ManualResetEventSlim();
+        Task sleeping = Task.Factory.StartNew(() =>
+        {
+            asleep.Set();
+            tap.Sleep(Timeout.InfiniteTimeSpan);
+        }, TaskCreationOptions.LongRunning);
+        asleep.Wait(Patience);
+        tap.Interrupt();
+
+        Assert.That(sleeping.Wait(Patience), Is.True, "the interrupt did not end the sleep");
+    }
+
+    [Test]
     public void WakeUp_ArmedWhileAFrameWaits_FiresAtOnce()
     {
         using NetworkNamespace ns = NetworkNamespace.Create("ping");

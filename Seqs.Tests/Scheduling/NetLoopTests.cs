@@ -1,3 +1,4 @@
+using Seqs.Hal;
 using Seqs.Scheduling;
 using Seqs.Simulation;
 using Seqs.Wire;
@@ -300,6 +301,106 @@ public sealed class NetLoopTests
 
         await running.WaitAsync(Patience);
         Assert.That(running.IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
+    public async Task RunWithASleeper_SleepsInIt_ArmsNoParticipant_AndIsInterruptedByAPost()
+    {
+        using var loop = new NetLoop(TimeProvider.System);
+        var nic = new VirtualNic(MacAddress.Parse("02:00:00:00:00:01"));
+        var receiver = new ArmCountingReceiver(nic);
+        loop.Attach(receiver);
+        using var sleeper = new RecordingSleeper();
+        loop.Sleeper = sleeper;
+        using var cts = new CancellationTokenSource();
+        Task running = loop.Start(cts.Token);
+        Assert.That(await sleeper.Entered.Task.WaitAsync(Patience), Is.EqualTo(Timeout.InfiniteTimeSpan), "no timer: an unbounded sleep");
+
+        var ran = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        loop.Post(_ => ran.TrySetResult(loop.IsOnLoopThread), null);
+
+        Assert.That(await ran.Task.WaitAsync(Patience), Is.True);
+        cts.Cancel();
+        await running.WaitAsync(Patience);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sleeper.Interrupts, Is.GreaterThanOrEqualTo(1), "the post interrupted the sleep");
+            Assert.That(receiver.Arms, Is.Zero, "the sleeper replaces the participants' wake-ups");
+        });
+    }
+
+    [Test]
+    public async Task RunWithASleeper_SleepsNoLongerThanTheNextTimer()
+    {
+        using var loop = new NetLoop(TimeProvider.System);
+        using var sleeper = new RecordingSleeper();
+        loop.Sleeper = sleeper;
+        using var cts = new CancellationTokenSource();
+        Task running = loop.Start(cts.Token);
+        await sleeper.Entered.Task.WaitAsync(Patience);
+        var fired = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TimeSpan deadline = default;
+
+        await loop.InvokeAsync(() =>
+        {
+            deadline = loop.Now + TimeSpan.FromSeconds(30);
+            loop.CreateTimer(() => fired.TrySetResult(loop.Now)).Schedule(deadline);
+            return Task.CompletedTask;
+        }).WaitAsync(Patience);
+        TimeSpan longest = await sleeper.NextBoundedSleep.Task.WaitAsync(Patience);
+        cts.Cancel();
+        await running.WaitAsync(Patience);
+
+        Assert.That(longest, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>A sleeper that records its sleeps and wakes on <see cref="Interrupt"/> (or its timeout).</summary>
+    private sealed class RecordingSleeper : ILoopSleeper, IDisposable
+    {
+        private readonly SemaphoreSlim _interrupted = new(0);
+        private int _interrupts;
+
+        public TaskCompletionSource<TimeSpan> Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<TimeSpan> NextBoundedSleep { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Interrupts => Volatile.Read(ref _interrupts);
+
+        public void Sleep(TimeSpan timeout)
+        {
+            Entered.TrySetResult(timeout);
+            if (timeout != Timeout.InfiniteTimeSpan)
+                NextBoundedSleep.TrySetResult(timeout);
+            _interrupted.Wait(timeout);
+        }
+
+        public void Interrupt()
+        {
+            Interlocked.Increment(ref _interrupts);
+            _interrupted.Release();
+        }
+
+        public void Dispose() => _interrupted.Dispose();
+    }
+
+    /// <summary>A participant that counts how often the loop armed its wake-up.</summary>
+    private sealed class ArmCountingReceiver(IEthernetNic nic) : ILoopParticipant
+    {
+        private int _arms;
+
+        public int Arms => Volatile.Read(ref _arms);
+
+        public int Receive(int maxFrames) => 0;
+
+        public void Transmit()
+        {
+        }
+
+        public void ArmWakeUp(Action wakeUp)
+        {
+            Interlocked.Increment(ref _arms);
+            nic.ArmWakeUp(wakeUp);
+        }
     }
 
     /// <summary>A clock that moves one millisecond every time it is read.</summary>
