@@ -11,7 +11,7 @@ namespace Seqs.Device;
 /// or another <c>--nic</c> of <see cref="NicKinds.All"/> with the switches of its own (<see cref="INicKind.Switches"/>),
 /// which that kind reads into <see cref="NicOptions{T}"/>; <c>--chip-emulator</c> for a chip's emulator, on
 /// <c>--tap-name</c> or the simulated network; the web interface's <c>--led-pin</c>, <c>--access-token</c>,
-/// <c>--token-file</c> and <c>--public-status</c>; and <c>--forward</c> for the simulated network, which is what no
+/// <c>--token-file</c> and <c>--public-status</c>; the MQTT client's <c>--mqtt-*</c> and <c>--ca-file</c>; and <c>--forward</c> for the simulated network, which is what no
 /// <c>--nic</c> selects. Each option with a value also accepts <c>--option=value</c>.
 /// </summary>
 public sealed partial class DeviceOptions
@@ -58,6 +58,15 @@ public sealed partial class DeviceOptions
         new(AccessTokenOption, "AccessToken", "--access-token 5f0c2a9e81b34d6f8e27c1a0b9d4e3f2"),
         new(TokenFileOption, "TokenFile", "--token-file /var/lib/seqs/access-token"),
         new(PublicStatusOption, "PublicStatus", "--public-status false"),
+        new(MqttBrokerOption, "MqttBroker", "--mqtt-broker 10.0.0.1:1883"),
+        new(MqttTlsOption, "MqttTls", null),
+        new(CaFileOption, "CaFile", "--ca-file /etc/seqs/ca.pem"),
+        new(MqttUserOption, "MqttUser", "--mqtt-user seqs"),
+        new(MqttPasswordOption, "MqttPass", "--mqtt-pass secret"),
+        new(MqttPasswordFileOption, "MqttPassFile", "--mqtt-pass-file /etc/seqs/mqtt-pass"),
+        new(MqttClientIdOption, "MqttClientId", "--mqtt-client-id kitchen-sensor"),
+        new(MqttTopicOption, "MqttTopic", "--mqtt-topic seqs/kitchen"),
+        new(MqttIntervalOption, "MqttInterval", "--mqtt-interval 60"),
     ];
 
     private DeviceOptions()
@@ -186,6 +195,7 @@ public sealed partial class DeviceOptions
             [parsed.TryReadServices],
             [parsed.TryReadForward],
             [parsed.TryReadWeb],
+            [parsed.TryReadMqtt],
         ];
         foreach (OptionReader[] group in groups)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using Seqs.Device.Mqtt;
 using Seqs.Device.Nics;
 using Seqs.Device.Tools;
 using Seqs.Device.Web;
@@ -17,7 +18,7 @@ namespace Seqs.Device;
 /// <summary>
 /// What the device serves on its stack, whatever the NIC: the web pages (also over HTTPS with <c>--https-port</c>,
 /// plain HTTP then redirecting to it), and as configured a DHCP client for the address, a DHCP server for the subnet,
-/// an mDNS name, NTP time and the test services of <c>--services</c> (echo, RFC 862, on UDP and TCP 7; discard,
+/// an mDNS name, NTP time, an MQTT client (<c>--mqtt-broker</c>) and the test services of <c>--services</c> (echo, RFC 862, on UDP and TCP 7; discard,
 /// RFC 863, on 9; chargen, RFC 864, on TCP 19; an iperf 2 server on TCP 5001), each with a bound on its connections
 /// and their idle time (and for the senders, their duration).
 /// </summary>
@@ -39,6 +40,7 @@ internal sealed partial class DeviceServices : IDisposable
     private readonly HttpsStatus? _httpsStatus;
     private readonly ILed _led;
     private readonly DeviceMetrics _metrics;
+    private readonly MqttDeviceClient? _mqtt;
 
     /// <summary>
     /// How long a stop waits, with the loop still running, for the connections the services closed or reset to
@@ -85,6 +87,7 @@ internal sealed partial class DeviceServices : IDisposable
         Collector.Status.Https = _httpsStatus;
         Site = new StatusSite(router, Collector, _led, token, origin, options.PublicStatus, _log);
         _metrics = new DeviceMetrics(stack, _http.Counters, nic);
+        _mqtt = options.Mqtt is MqttSettings mqtt ? StartMqtt(mqtt, nic, loggers) : null;
     }
 
     public NetStack Stack => _stack;
@@ -142,7 +145,8 @@ internal sealed partial class DeviceServices : IDisposable
             Time?.RunAsync(cancellationToken) ?? Task.CompletedTask,
             _http.RunAsync(cancellationToken),
             _https is null ? Task.CompletedTask : ServeHttpsAsync(_https, cancellationToken),
-            _mdns is null ? Task.CompletedTask : AnnounceAsync(_mdns, cancellationToken)]);
+            _mdns is null ? Task.CompletedTask : AnnounceAsync(_mdns, cancellationToken),
+            _mqtt is null ? Task.CompletedTask : RunMqttAsync(_mqtt, cancellationToken)]);
         _dhcp?.Start();
         await services.ConfigureAwait(false);
         if (_dhcp is not null)
@@ -160,6 +164,7 @@ internal sealed partial class DeviceServices : IDisposable
     public void Dispose()
     {
         _metrics.Dispose();
+        _mqtt?.Dispose();
         _http.Dispose();
         _https?.Dispose();
         _led.Dispose();

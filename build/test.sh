@@ -28,6 +28,8 @@ packages=(
   "systemd:systemd-analyze"
   "util-linux:unshare"
   "chromium:chromium"
+  "mosquitto:mosquitto"
+  "mosquitto-clients:mosquitto_sub"
 )
 missing=()
 for entry in "${packages[@]}"; do

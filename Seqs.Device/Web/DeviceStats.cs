@@ -22,4 +22,7 @@ public sealed class DeviceStats
 
     /// <summary>The ENC28J60 driver's counters, when the NIC is one.</summary>
     public Enc28j60Counters? Enc28j60 { get; set; }
+
+    /// <summary>The MQTT client's state and counters; null without <c>--mqtt-broker</c>.</summary>
+    public Mqtt.MqttClientStatus? Mqtt { get; set; }
 }

@@ -46,4 +46,7 @@ public sealed class DeviceStatus
 
     /// <summary>Null with <c>--https-port</c> off.</summary>
     public HttpsStatus? Https { get; set; }
+
+    /// <summary>The MQTT client's state and counters; null without <c>--mqtt-broker</c>.</summary>
+    public Mqtt.MqttClientStatus? Mqtt { get; set; }
 }

@@ -1,0 +1,49 @@
+using System.Net;
+using MQTTnet.Channel;
+using Seqs.Device.Diagnostics;
+using Seqs.Stack;
+using Seqs.Tcp;
+using Seqs.Tls;
+using Seqs.Wire;
+
+namespace Seqs.Device.Mqtt;
+
+/// <summary>
+/// Hands MQTTnet each connection to the broker through the stack: a <see cref="TcpConnection"/> to the broker's
+/// address (a name is resolved by the stack's DNS), or with <paramref name="tls"/> a <see cref="TlsStream"/> over
+/// one, which checks the broker's certificate and keeps the crypto off the stack's loop. MQTTnet's own TLS stays off
+/// (no <c>WithTlsOptions</c>), so it uses the stream as it is; its contract asks a provider not to wrap TLS only
+/// because it would otherwise wrap it a second time.
+/// </summary>
+internal sealed class StackStreamProvider(NetStack stack, TlsClientOptions? tls) : IMqttClientStreamProvider
+{
+    public Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
+    {
+        (string host, int port) = brokerEndPoint switch
+        {
+            DnsEndPoint named => (named.Host, named.Port),
+            IPEndPoint numbered => (numbered.Address.ToString(), numbered.Port),
+            _ => throw new ArgumentException($"MQTT over the stack needs a host and port, not {brokerEndPoint}.", nameof(brokerEndPoint)),
+        };
+        return stack.Loop.InvokeAsync(() => tls is null ? ConnectPlainAsync(host, port, cancellationToken) : ConnectTlsAsync(host, port, tls, cancellationToken));
+    }
+
+    private async Task<Stream> ConnectPlainAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        Ipv4Address address = await HostAddress.ResolveAsync(stack, host, cancellationToken).ConfigureAwait(true);
+        var connection = new TcpConnection(stack.Tcp);
+        try
+        {
+            await connection.ConnectAsync(new Ipv4EndPoint(address, (ushort)port), cancellationToken).ConfigureAwait(true);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<Stream> ConnectTlsAsync(string host, int port, TlsClientOptions options, CancellationToken cancellationToken) =>
+        await TlsConnection.ConnectAsync(stack, host, port, options, cancellationToken).ConfigureAwait(true);
+}
