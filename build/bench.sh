@@ -9,6 +9,8 @@
 #                                                   next to openssl s_time (build/tls-bench.sh; needs root)
 #   build/bench.sh --churn [seconds]                connection-per-request wrk against the device, Kestrel and
 #                                                   lwIP if LWIP_HTTPD is set, per-5-second rates (build/churn.sh; root)
+#   build/bench.sh --synflood [seconds] [settle] [rate]  hping3 SYN flood against the device: page latency during it,
+#                                                   heap, RSS and connections before and after (build/synflood.sh; root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
@@ -19,6 +21,10 @@ case "${1:-}" in
   --churn)
     shift
     exec build/churn.sh "$@"
+    ;;
+  --synflood)
+    shift
+    exec build/synflood.sh "$@"
     ;;
   --tls)
     shift

@@ -19,15 +19,8 @@ kestrel_dll=build/kestrel-reference/bin/Release/net10.0/KestrelReference.dll
 ns="seqs-$name-$$"
 tap="sq${name:0:2}$$"
 kernel_ip="10.213.$octet.1"
-logs="$(mktemp -d)"
 source "$(dirname "${BASH_SOURCE[0]}")/tap-namespace.sh"
-cleanup() {
-  remove_namespace
-  wait 2>/dev/null || true
-  rm -rf "$logs"
-}
-trap cleanup EXIT
-add_tap_namespace
+add_tap_namespace_with_logs
 
 device_ip="10.213.$octet.2"
 kestrel_url="http://127.0.0.1:$kestrel_port"
