@@ -7,6 +7,9 @@
 #   stack->kernel  a plain socket reading the stack's TCP chargen service
 #   echo 200 MB    socat sends 200 MB to the stack's TCP echo service and reads it back at once
 #   echo 4 MiB     the same with 5 % random loss each way on the kernel's side (nftables numgen)
+#   kernel 4 MiB   the reference for that row: the Linux kernel talking to itself, a socat echo server in one
+#                  namespace and the socat client in another, over a veth pair, with the same nftables rule on the
+#                  client's side
 # The TCP rows run twice: with standard frames, and with the TAP's receive offload (the kernel hands the stack TCP
 # segments of up to 64 KiB, as a NIC with LRO would; what the stack sends is unchanged).
 # Usage: build/throughput.sh [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP buffers). Needs root.
@@ -37,12 +40,20 @@ tool=(dotnet Seqs.Benchmarks/bin/Release/net10.0/Seqs.Benchmarks.dll)
 
 ns="seqs-tput-$$"
 tap="sqtp$$"
+veth_server_ns="seqs-tput-vs-$$"
+veth_client_ns="seqs-tput-vc-$$"
+veth_server_ip=10.78.0.1
+veth_client_ip=10.78.0.2
 work="$(mktemp -d)"
 stack_pid=
+veth_echo_pid=
 cleanup() {
   exec 4>&- 2>/dev/null || true
   [[ -n $stack_pid ]] && { kill "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; }
+  [[ -n $veth_echo_pid ]] && { kill "$veth_echo_pid" 2>/dev/null || true; wait "$veth_echo_pid" 2>/dev/null || true; }
   ip netns del "$ns" 2>/dev/null || true
+  ip netns del "$veth_server_ns" 2>/dev/null || true
+  ip netns del "$veth_client_ns" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -77,6 +88,41 @@ pump_tx=$(in_ns "${tool[@]}" tap-pump transmit "$tap" "$seconds" "$kernel_mac" "
 head -c 200000000 /dev/urandom >"$work/echo.in"
 head -c 4194304 /dev/urandom >"$work/lossy.in"
 elapsed() { python3 -c "print(f'{$(date +%s.%N) - $1:.2f}')"; }
+
+# 5 % random loss each way on the kernel's side of a path: the rule every lossy row uses.
+add_loss_rule() {
+  ip netns exec "$1" nft -f - <<'NFT'
+table inet seqsloss {
+ chain input { type filter hook input priority 0; numgen random mod 100 < 5 drop; }
+ chain output { type filter hook output priority 0; numgen random mod 100 < 5 drop; }
+}
+NFT
+}
+
+# The kernel talking to itself through the same rule: a socat echo server in one namespace, the client in another,
+# joined by a veth pair; sets kernel_lossy and kernel_lossy_ok.
+measure_kernel() {
+  ip netns add "$veth_server_ns"
+  ip netns add "$veth_client_ns"
+  ip link add sqvs$$ netns "$veth_server_ns" type veth peer name sqvc$$ netns "$veth_client_ns"
+  ip netns exec "$veth_server_ns" ip addr add "$veth_server_ip/24" dev sqvs$$
+  ip netns exec "$veth_client_ns" ip addr add "$veth_client_ip/24" dev sqvc$$
+  ip netns exec "$veth_server_ns" ip link set sqvs$$ up
+  ip netns exec "$veth_client_ns" ip link set sqvc$$ up
+  ip netns exec "$veth_server_ns" socat -t 60 TCP4-LISTEN:7,reuseaddr PIPE &
+  veth_echo_pid=$!
+  for _ in $(seq 50); do ip netns exec "$veth_server_ns" ss -ltn | grep -q ':7 ' && break; sleep 0.1; done
+  add_loss_rule "$veth_client_ns"
+  local start
+  start=$(date +%s.%N)
+  ip netns exec "$veth_client_ns" socat -t 60 - "TCP4:$veth_server_ip:7" <"$work/lossy.in" >"$work/kernel.out"
+  kernel_lossy=$(elapsed "$start")
+  cmp -s "$work/lossy.in" "$work/kernel.out" && kernel_lossy_ok=identical || kernel_lossy_ok=DIFFERENT
+  wait "$veth_echo_pid" || true
+  veth_echo_pid=
+  ip netns del "$veth_server_ns"
+  ip netns del "$veth_client_ns"
+}
 
 # One pass over the TCP measurements with the stack on the TAP (receive offload on or off); sets the variables
 # named after $1: ${1}_rx, ${1}_tx, ${1}_echo, ${1}_echo_ok, ${1}_lossy, ${1}_lossy_ok.
@@ -115,12 +161,7 @@ PY
   printf -v "${name}_echo" '%s' "$(elapsed "$start")"
   cmp -s "$work/echo.in" "$work/echo.out" && printf -v "${name}_echo_ok" identical || printf -v "${name}_echo_ok" DIFFERENT
 
-  in_ns nft -f - <<'NFT'
-table inet seqsloss {
- chain input { type filter hook input priority 0; numgen random mod 100 < 5 drop; }
- chain output { type filter hook output priority 0; numgen random mod 100 < 5 drop; }
-}
-NFT
+  add_loss_rule "$ns"
   start=$(date +%s.%N)
   in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
   printf -v "${name}_lossy" '%s' "$(elapsed "$start")"
@@ -136,6 +177,7 @@ NFT
 }
 measure frames ""
 measure offload offload
+measure_kernel
 
 pump_rx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_rx" | cut -d' ' -f1)
 pump_tx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_tx" | cut -d' ' -f1)
@@ -157,5 +199,6 @@ echo "| echo through the stack | seconds | seconds with receive offload |"
 echo "|---|---|---|"
 echo "| 200 MB, socat | $frames_echo ($frames_echo_ok) | $offload_echo ($offload_echo_ok) |"
 echo "| 4 MiB, 5 % loss each way | $frames_lossy ($frames_lossy_ok) | $offload_lossy ($offload_lossy_ok) |"
+echo "| 4 MiB, 5 % loss each way, Linux to Linux over veth | $kernel_lossy ($kernel_lossy_ok) | - |"
 echo
 echo "stack: $frames_log; with offload: $offload_log"

@@ -2,8 +2,8 @@ namespace Seqs.Tcp;
 
 /// <summary>
 /// Loss recovery: duplicate ACKs (RFC 5681 §3.2), NewReno's "recover" (RFC 6582 §3.2), and RFC 6675's
-/// RecoveryPoint and HighRxt, with what this stack adds: the go-back after a timeout, the retransmission due at
-/// SND.UNA, and SND.MAX at the latest retransmission (for the lost-retransmit rule). A new connection starts from
+/// RecoveryPoint and HighRxt, with what this stack adds: the go-back after a timeout and the retransmission due at
+/// SND.UNA. A new connection starts from
 /// <c>default</c>.
 /// </summary>
 internal struct RecoveryState
@@ -14,8 +14,6 @@ internal struct RecoveryState
     public SeqNumber Point;
     /// <summary>RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery, plus one.</summary>
     public SeqNumber HighRxt;
-    /// <summary>SND.MAX when the latest retransmission of this recovery left: data above it was sent after it.</summary>
-    public SeqNumber SndMaxAtRetransmission;
     /// <summary>In fast recovery, after three duplicate ACKs or SACK information showed a loss.</summary>
     public bool Active;
     /// <summary>A retransmission timeout happened and SND.UNA has not yet passed <see cref="Point"/>.</summary>

@@ -97,30 +97,6 @@ internal sealed class SackScoreboard(int capacity, SeqNumber una)
         return ranges >= DupThresh || bytes > (DupThresh - 1) * mss;
     }
 
-    /// <summary>
-    /// RFC 6675 §4 SetPipe: the octets in flight between <paramref name="una"/> and <paramref name="sndMax"/>. An
-    /// unSACKed octet counts once unless it is deemed lost, and once more if it was retransmitted (below
-    /// <paramref name="highRxt"/>).
-    /// </summary>
-    public int Pipe(SeqNumber una, SeqNumber sndMax, SeqNumber highRxt, int mss)
-    {
-        int pipe = 0;
-        SeqNumber holeStart = una;
-        for (int i = 0; i <= Count; i++)
-        {
-            SeqNumber holeEnd = i < Count ? SeqAt(_ranges.Start(i)) : sndMax;
-            if (holeEnd > holeStart)
-            {
-                int length = holeEnd - holeStart;
-                int retransmitted = Math.Max(0, Math.Min(length, highRxt - holeStart));
-                pipe += retransmitted + (i < Count && IsLost(holeStart, mss) ? 0 : length);
-            }
-            if (i < Count)
-                holeStart = SeqAt(_ranges.End(i));
-        }
-        return pipe;
-    }
-
     private long PositionOf(SeqNumber seq) => _baseOffset + (seq - _base);
 
     private SeqNumber SeqAt(long position) => _base + (int)(position - _baseOffset);

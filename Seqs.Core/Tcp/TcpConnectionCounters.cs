@@ -19,6 +19,12 @@ internal sealed class TcpConnectionCounters
 
     public int ChallengeAcksSent { get; set; }
 
+    public int LossProbes { get; set; }
+
+    public int DuplicateSacksReceived { get; set; }
+
+    public int SpuriousRetransmissions { get; set; }
+
     public void Clear()
     {
         FastRetransmits = 0;
@@ -27,5 +33,8 @@ internal sealed class TcpConnectionCounters
         LostRetransmissions = 0;
         PawsRejected = 0;
         ChallengeAcksSent = 0;
+        LossProbes = 0;
+        DuplicateSacksReceived = 0;
+        SpuriousRetransmissions = 0;
     }
 }

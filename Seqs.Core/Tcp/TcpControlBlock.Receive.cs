@@ -114,6 +114,8 @@ internal sealed partial class TcpControlBlock
             // bit is set)."
             if (!seg.HasRst)
                 _ack.Pending = true;
+            if (seg.DataLength > 0 && seg.Seq + seg.DataLength <= _rcv.Nxt)
+                ReportDuplicate(seg.Seq, seg.DataLength);
             // "If the RCV.WND is zero, no segments will be acceptable, but special allowance should be made to accept
             // valid ACKs": a peer whose data we cannot take may be acknowledging ours, and a receiver that waits for
             // its send buffer to drain before reading would otherwise never open its window again.
@@ -210,8 +212,9 @@ internal sealed partial class TcpControlBlock
             SendChallengeAck(now);
             return false;
         }
-        int newlySacked = TakeSackBlocks(seg);
-        if (seg.Ack > _snd.Una)
+        int newlySacked = TakeSackBlocks(seg, now);
+        bool advanced = seg.Ack > _snd.Una;
+        if (advanced)
         {
             int flightBefore = FlightSize;
             int acked = seg.Ack - _snd.Una;
@@ -222,8 +225,7 @@ internal sealed partial class TcpControlBlock
         {
             OnDuplicateAck(now);
         }
-        if (newlySacked > 0)
-            DetectLostRetransmission();
+        OnAckForRackTlp(seg, advanced, now);
 
         // RFC 9293 §3.10.7.4: update the send window only from segments newer than the last update.
         if (_snd.Wl1 < seg.Seq || (_snd.Wl1 == seg.Seq && _snd.Wl2 <= seg.Ack))
@@ -301,6 +303,7 @@ internal sealed partial class TcpControlBlock
         int skip = _rcv.Nxt - seq;
         if (skip > 0)
         {
+            ReportDuplicate(seq, Math.Min(skip, payload.Length));
             if (skip >= payload.Length)
             {
                 _ack.Pending = true;
@@ -313,6 +316,7 @@ internal sealed partial class TcpControlBlock
         int room = _receive.Window - offsetInWindow;
         if (payload.Length > room)
             payload = payload[..Math.Max(0, room)];
+        ReportIfHeldAlready(seq, payload.Length);
         bool gapsBefore = _receive.OutOfOrderRanges > 0;
         int advanced = _receive.Accept(_receive.NextOffset + offsetInWindow, payload);
         if (advanced > 0)

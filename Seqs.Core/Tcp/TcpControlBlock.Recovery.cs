@@ -57,14 +57,30 @@ internal sealed partial class TcpControlBlock
             TableCounters.RetransmittedOctets += octets;
     }
 
-    /// <summary>Records the SACK blocks of an arriving ACK and returns how many octets they newly SACK.</summary>
-    private int TakeSackBlocks(in Segment seg)
+    /// <summary>
+    /// Records the SACK blocks of an arriving ACK and returns how many octets they newly SACK; what they deliver
+    /// feeds RACK (RFC 8985 §6.2). RFC 2883 §4: a first block below SEG.ACK, or inside the second block, is a D-SACK,
+    /// reporting a duplicate rather than data above the cumulative ACK.
+    /// </summary>
+    private int TakeSackBlocks(in Segment seg, TimeSpan now)
     {
         if (!_sackPermitted || seg.Sack.Count == 0)
             return 0;
+        SackBlock first = seg.Sack[0];
+        bool duplicate = first.Right <= seg.Ack
+            || (seg.Sack.Count > 1 && first.Left >= seg.Sack[1].Left && first.Right <= seg.Sack[1].Right);
+        if (duplicate)
+            OnDuplicateSack(first);
         int added = 0;
-        for (int i = 0; i < seg.Sack.Count; i++)
-            added += Scoreboard.Add(seg.Sack[i], _snd.Una, _snd.Max);
+        for (int i = duplicate ? 1 : 0; i < seg.Sack.Count; i++)
+        {
+            SackBlock block = seg.Sack[i];
+            int newly = Scoreboard.Add(block, _snd.Una, _snd.Max);
+            if (newly > 0)
+                OnDelivered(block.Left, block.Right, now);
+            added += newly;
+        }
+        _rack?.OnAck(_snd.Una, duplicate, _snd.Max);
         return added;
     }
 
@@ -76,28 +92,15 @@ internal sealed partial class TcpControlBlock
         seg.Ack == _snd.Una && _snd.Max > _snd.Una
         && (newlySacked > 0 || (seg.DataLength == 0 && !seg.HasFin && !seg.HasSyn && PeerWindow(seg) == _snd.Wnd));
 
-    /// <summary>
-    /// A retransmission lost again: during SACK recovery, the peer SACKs data sent after the latest retransmission
-    /// while SND.UNA is still at a hole that was retransmitted before it. Had that retransmission arrived, the
-    /// cumulative ACK would have moved first (barring reordering), so the segment at SND.UNA goes again now instead
-    /// of at the retransmission timeout. This is the "lost retransmit" rule Linux applied before RACK (RFC 8985
-    /// §6.2 generalises it with send times).
-    /// </summary>
-    private void DetectLostRetransmission()
-    {
-        if (!InSackRecovery || _recovery.HighRxt <= _snd.Una || Scoreboard.HighestSacked is not SeqNumber highestSacked || highestSacked <= _recovery.SndMaxAtRetransmission)
-            return;
-        _recovery.RetransmitUna = true;
-        Counters.LostRetransmissions++;
-    }
-
-    /// <summary>Retransmissions found lost again and repeated without waiting for a timeout.</summary>
+    /// <summary>Retransmissions RACK found lost again (RFC 8985 §6.2) and repeated without waiting for a timeout.</summary>
     public int LostRetransmissions => _counters?.LostRetransmissions ?? 0;
 
     /// <summary>SND.UNA advanced by <paramref name="acked"/>: grow the window, or move the recovery along.</summary>
     private void OnNewDataAcked(int acked, int flightBefore, TimeSpan now)
     {
         _recovery.DupAcks = 0;
+        OnDelivered(_snd.Una - acked, _snd.Una, now);
+        _rack?.Times.Advance(_snd.Una);
         _scoreboard?.Advance(_snd.Una);
         if (_recovery.AfterTimeout && _snd.Una > _recovery.Point)
             _recovery.AfterTimeout = false;
@@ -108,6 +111,7 @@ internal sealed partial class TcpControlBlock
                 // RFC 6582 §3.2 step 3 / RFC 6675 §5: a full acknowledgment ends the recovery.
                 _recovery.Active = false;
                 _cc.OnRecoveryEnd();
+                _rack?.OnRecoveryEnd();
             }
             else if (!InSackRecovery)
             {
@@ -138,6 +142,15 @@ internal sealed partial class TcpControlBlock
         // RFC 6582 §4.1: after a timeout, duplicate ACKs for data sent before it do not start another recovery.
         if (!lost || _recovery.AfterTimeout)
             return;
+        EnterRecovery(now);
+    }
+
+    /// <summary>
+    /// RFC 5681 §3.2 steps 2-3, RFC 6582 §3.2 and RFC 6675 §5: a loss was found (by duplicate ACKs, SACK or RACK):
+    /// remember SND.MAX as the recovery point, reduce the window and retransmit the segment at SND.UNA.
+    /// </summary>
+    private void EnterRecovery(TimeSpan now)
+    {
         _recovery.Active = true;
         Counters.FastRetransmits++;
         if (TableCounters is not null)
@@ -150,6 +163,8 @@ internal sealed partial class TcpControlBlock
         if (!InSackRecovery)
             _cc.Inflate(SackScoreboard.DupThresh * SendMss);
         _recovery.RetransmitUna = true;
+        if (_rack is not null)
+            _rack.ProbeTimer = default;
     }
 
     /// <summary>
@@ -170,6 +185,7 @@ internal sealed partial class TcpControlBlock
         _recovery.AfterTimeout = true;
         _recovery.Point = _snd.Max;
         _recovery.HighRxt = _snd.Una;
+        StopLossDetection();
         // RFC 2018 §8: the receiver may have discarded data it SACKed ("reneging"); a second timeout in a row stops
         // trusting the scoreboard, so nothing is left unsent forever.
         if (_rto.Backoff >= 2)
@@ -177,23 +193,25 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>
-    /// RFC 6675 §5 step (C) with NextSeg (§4): while cwnd - pipe ≥ 1 SMSS, (1) retransmit the first lost octets
-    /// above HighRxt, else (2) send new data, else (3) retransmit the first unSACKed octets above HighRxt that lie
-    /// below the highest SACKed octet.
+    /// RFC 6675 §5 step (C) with NextSeg (§4): while cwnd - pipe ≥ 1 SMSS, (0) a retransmission RACK found lost goes
+    /// again (RFC 8985 §6.2), (1) retransmit the first lost octets above HighRxt, else (2) send new data, else (3)
+    /// retransmit the first unSACKed octets above HighRxt that lie below the highest SACKed octet.
     /// </summary>
     private bool TryBuildSackRecoverySegment(int room, TimeSpan now, Span<byte> payload, out Segment segment)
     {
         SackScoreboard scoreboard = Scoreboard;
         segment = default;
-        if (_cc.Window - scoreboard.Pipe(_snd.Una, _snd.Max, _recovery.HighRxt, SendMss) < SendMss)
+        if (_cc.Window - RecoveryPipe(now) < SendMss)
             return false;
+        if (TryBuildLostRetransmission(room, now, payload, out segment))
+            return true;
         SeqNumber seq = SeqNumber.Max(_snd.Una, _recovery.HighRxt);
         SeqNumber? holeEnd;
         while (!scoreboard.IsHole(seq, out holeEnd))
             seq = holeEnd!.Value;
         // A hole below the highest SACKed octet: rule (1) when it is lost, rule (3) when no new data can go.
         bool hole = holeEnd is not null;
-        if (hole && scoreboard.IsLost(seq, SendMss) && TryBuildRetransmission(seq, holeEnd!.Value, room, now, payload, out segment))
+        if (hole && IsHoleLost(seq, holeEnd!.Value, now) && TryBuildRetransmission(seq, holeEnd!.Value, room, now, payload, out segment))
             return true;
         int length = Math.Min(Math.Min(Unsent, _snd.Una + _snd.Wnd - _snd.Nxt), room);
         bool finDue = _sendClosed && _snd.Nxt + length == FinSeq;

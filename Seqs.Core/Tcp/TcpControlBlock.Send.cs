@@ -23,7 +23,7 @@ internal sealed partial class TcpControlBlock
             return _snd.Nxt == _snd.Iss;
         if (!SendsData)
             return false;
-        return _recovery.RetransmitUna || InSackRecovery || (Unsent > 0 && UsableWindow > 0) || (_sendClosed && _snd.Nxt == FinSeq);
+        return _recovery.RetransmitUna || InSackRecovery || _rack is { ProbeDue: true } || (Unsent > 0 && UsableWindow > 0) || (_sendClosed && _snd.Nxt == FinSeq);
     }
 
     /// <summary>
@@ -117,6 +117,8 @@ internal sealed partial class TcpControlBlock
     {
         // RFC 7323 §3.2 (and RFC 9293 §3.7.1): the MSS counts data only, so options in every segment take from it.
         int room = Math.Min(SendMss - DataOptionsLength, payload.Length);
+        if (_rack is { ProbeDue: true } && TryBuildLossProbe(room, now, payload, out segment))
+            return true;
         if (_recovery.RetransmitUna)
         {
             _recovery.RetransmitUna = false;
@@ -215,7 +217,7 @@ internal sealed partial class TcpControlBlock
         SeqNumber sentEnd = seq + length + (fin ? 1 : 0);
         if (sentEnd > _recovery.HighRxt)
             _recovery.HighRxt = sentEnd;
-        _recovery.SndMaxAtRetransmission = _snd.Max;
+        RecordSendTime(seq, sentEnd, retransmission: true, now);
         // After a timeout SND.NXT went back to SND.UNA; what was just sent need not go again.
         if (_snd.Nxt < sentEnd)
             _snd.Nxt = sentEnd;
@@ -231,6 +233,8 @@ internal sealed partial class TcpControlBlock
     private void OnSent(SeqNumber seq, int sequenceLength, TimeSpan now)
     {
         SeqNumber end = seq + sequenceLength;
+        bool retransmission = seq < _snd.Max;
+        RecordSendTime(seq, end, retransmission, now);
         // Karn's rule (RFC 6298 §3): time only segments sent for the first time, one at a time.
         if (!_timing && seq >= _snd.Max && sequenceLength > 0)
         {
@@ -249,6 +253,8 @@ internal sealed partial class TcpControlBlock
             _timers.Retransmit = now + RetransmissionTimeout;
             _lastProgress = now;
         }
+        if (!retransmission && sequenceLength > 0)
+            ArmLossProbe(now);
         if (State is not (TcpState.SynSent))
             _ack.Pending = false;
     }
@@ -274,6 +280,7 @@ internal sealed partial class TcpControlBlock
             EnterClosed(TcpError.TimedOut);
             return;
         }
+        OnLossDetectionTimers(now);
         if (_timers.Retransmit.IsDue(now))
         {
             // Nothing is acknowledged before the handshake ends, so the last progress is the open.

@@ -85,6 +85,7 @@ internal sealed partial class TcpControlBlock
         else
             _cc = CongestionControl.Create(options.CongestionControl, DefaultMss);
         _scoreboard?.Reset(iss);
+        _rack?.Reset();
         _recovery = default;
         _ourMss = ourMss;
         NoDelay = options.NoDelay;
@@ -460,6 +461,7 @@ internal sealed partial class TcpControlBlock
             next = DueTime.Earlier(next, KeepAliveDeadline);
             next = DueTime.Earlier(next, _timers.FinWait2);
             next = DueTime.Earlier(next, _ack.DelayedUntil);
+            next = DueTime.Earlier(next, LossDetectionDeadline);
             return next.IsSet ? next.At : null;
         }
     }

@@ -36,4 +36,8 @@ public sealed class TcpCounters
     public long FastRetransmits { get; internal set; }
     /// <summary>Octets of TCP data sent more than once, by any mechanism.</summary>
     public long RetransmittedOctets { get; internal set; }
+    /// <summary>Tail loss probes sent (RFC 8985 §7.3).</summary>
+    public long LossProbes { get; internal set; }
+    /// <summary>Retransmissions the peer reported, by D-SACK (RFC 2883), as received twice: they were not needed.</summary>
+    public long SpuriousRetransmissions { get; internal set; }
 }

@@ -88,15 +88,16 @@ public sealed class TcpSackTests
             }
         }
 
-        // Segments 1, 2, 3 arrive; the third SACKed segment makes segment 0 lost (IsLost: more than 2·SMSS above).
+        // Segments 1, 2, 3 arrive. RACK (RFC 8985 §6.2) finds segment 0 lost with the first: it was sent before
+        // segment 1, and the reordering window, min(min_RTT / 4, SRTT), is 0 after this exchange's 0 ms handshake.
         tcp.Arrives(10, AckWithSack(101, (1, 2)));
-        tcp.Arrives(11, AckWithSack(101, (1, 3)));
-        Collect();
-        Assert.That(retransmitted, Is.Empty, "two SACKed segments are not yet a loss");
-        tcp.Arrives(12, AckWithSack(101, (1, 4)));
         Collect();
         Assert.That(retransmitted, Is.EqualTo(new[] { At(0) }));
         Assert.That(tcp.Tcb.InRecovery, Is.True);
+        tcp.Arrives(11, AckWithSack(101, (1, 3)));
+        tcp.Arrives(12, AckWithSack(101, (1, 4)));
+        Collect();
+        Assert.That(retransmitted, Is.EqualTo(new[] { At(0) }), "once");
 
         // Segments 5 to 9 arrive: segment 4 is a hole with three segments SACKed above it, so it goes next.
         for (int i = 5; i < 10; i++)
@@ -108,10 +109,8 @@ public sealed class TcpSackTests
 
         // Both retransmissions arrive: everything is acknowledged and the recovery ends.
         tcp.Arrives(30, Seg(301, At(4), Ack) with { Sack = SackBlocks.Of(Block(At(5), At(10))) });
+        // RACK started the recovery before any new data left: SND.MAX then, segment 10, is the recovery point.
         tcp.Arrives(31, Seg(301, At(10), Ack));
-        Collect();
-        Assert.That(tcp.Tcb.InRecovery, Is.True, "segments 10 to 14, sent during the recovery, are still unacknowledged");
-        tcp.Arrives(32, Seg(301, At(15), Ack));
         Collect();
         using (Assert.EnterMultipleScope())
         {
@@ -143,7 +142,7 @@ public sealed class TcpSackTests
 
     /// <summary>
     /// A retransmission lost again: once the peer SACKs data sent after it while the hole is still there, the
-    /// segment goes a third time at once rather than at the retransmission timeout.
+    /// segment goes a third time at once rather than at the retransmission timeout (RACK, RFC 8985 §6.2).
     /// </summary>
     [Test]
     public void RetransmissionLostAgain_IsRepeatedWhenLaterDataIsSacked()
@@ -151,16 +150,17 @@ public sealed class TcpSackTests
         var tcp = Established(localIss: 100, remoteIss: 300, options: new TcpConnectionOptions { SendBufferSize = 256 * 1024 }, sack: true);
         tcp.Write(new byte[30 * Mss]);
         tcp.TakeSent();
-        // Segment 0 is lost: three SACKed segments start the recovery, which resends it.
+        // Segment 0 is lost: SACKed segments start the recovery, which resends it.
         for (int i = 2; i <= 4; i++)
             tcp.Arrives(10 + i, AckWithSack(101, (1, i)));
         Assert.That(tcp.TakeSent().Select(s => s.Segment.Seq.Value), Does.Contain(At(0)));
-        // Everything sent before the retransmission arrives, then the new data sent after it; the hole stays.
-        for (int i = 5; i <= 12; i++)
+        // Everything sent before the retransmission arrives; the hole stays.
+        for (int i = 5; i <= 10; i++)
             tcp.Arrives(10 + i, AckWithSack(101, (1, i)));
         tcp.TakeSent();
         Assert.That(tcp.Tcb.LostRetransmissions, Is.Zero, "nothing sent after the retransmission was SACKed yet");
-        tcp.Arrives(30, AckWithSack(101, (1, 14)));
+        // The new data sent after it arrives (RFC 8985 §6.2: a retransmission is lost once data sent after it is delivered).
+        tcp.Arrives(30, AckWithSack(101, (1, 12)));
         List<uint> again = tcp.TakeSent().Select(s => s.Segment.Seq.Value).ToList();
         using (Assert.EnterMultipleScope())
         {

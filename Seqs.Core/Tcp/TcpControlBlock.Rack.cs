@@ -1,0 +1,309 @@
+namespace Seqs.Tcp;
+
+/// <summary>
+/// RACK-TLP (RFC 8985) on a connection that negotiated SACK: RACK finds lost segments, retransmissions included, by
+/// the time they were sent compared with the most recently sent segment known delivered (§6), and a tail loss probe
+/// makes the peer report a loss at the end of a flight that no later segment would show (§7). It joins RFC 6675's
+/// scoreboard as a second loss detector (§9.1): a hole is lost when either says so.
+/// </summary>
+internal sealed partial class TcpControlBlock
+{
+    // Made when the connection first sends data or gets a duplicate: a connection that does neither never carries it.
+    private RackTlp? _rack;
+
+    private RackTlp Rack => _rack ??= new RackTlp();
+
+    /// <summary>Tail loss probes sent (RFC 8985 §7.3).</summary>
+    public int LossProbes => _counters?.LossProbes ?? 0;
+
+    /// <summary>D-SACK blocks received (RFC 2883): the peer got a segment twice.</summary>
+    public int DuplicateSacksReceived => _counters?.DuplicateSacksReceived ?? 0;
+
+    /// <summary>D-SACK blocks that reported data this end had sent twice: retransmissions that were not needed.</summary>
+    public int SpuriousRetransmissions => _counters?.SpuriousRetransmissions ?? 0;
+
+    /// <summary>RFC 8985 §6.2 step 4 RACK.reo_wnd_mult, 1 until a D-SACK widens the reordering window.</summary>
+    public int ReorderWindowMultiplier => _rack?.ReorderWindowMultiplier ?? 1;
+
+    /// <summary>When the RACK reordering timer or the TLP PTO next fires, for <see cref="NextDeadline"/>.</summary>
+    private DueTime LossDetectionDeadline => _rack is null || !SendsData ? default : DueTime.Earlier(_rack.ReorderTimer, _rack.ProbeTimer);
+
+    /// <summary>RFC 8985 §6.1 Segment.xmit_ts: octets <paramref name="seq"/> to <paramref name="end"/> left now.</summary>
+    private void RecordSendTime(SeqNumber seq, SeqNumber end, bool retransmission, TimeSpan now)
+    {
+        if (!_sackPermitted || !SendsData)
+            return;
+        RackTlp rack = Rack;
+        rack.Times.Record(seq, end, now);
+        if (retransmission && (rack.RetransmittedEnd is not SeqNumber highest || end > highest))
+            rack.RetransmittedEnd = end;
+    }
+
+    /// <summary>RFC 8985 §6.2 steps 1-3 for octets <paramref name="start"/> to <paramref name="end"/>, just delivered.</summary>
+    private void OnDelivered(SeqNumber start, SeqNumber end, TimeSpan now)
+    {
+        if (_rack is not RackTlp rack || !rack.Times.TryGetLatest(start, end, out TimeSpan sentAt, out SeqNumber latestEnd))
+            return;
+        bool retransmitted = rack.RetransmittedEnd is SeqNumber highest && start < highest;
+        rack.OnDelivered(sentAt, latestEnd, retransmitted, now);
+    }
+
+    /// <summary>
+    /// RFC 2883 §4 (sender side) and RFC 8985 §7.4: the first SACK block of an ACK reports a duplicate. It is counted,
+    /// as a needless retransmission when it covers data sent twice, and it shows that a retransmitted loss probe was
+    /// not needed, so no congestion response follows it.
+    /// </summary>
+    private void OnDuplicateSack(SackBlock block)
+    {
+        Counters.DuplicateSacksReceived++;
+        if (_rack is not RackTlp rack)
+            return;
+        if (rack.RetransmittedEnd is SeqNumber highest && block.Right <= highest)
+        {
+            Counters.SpuriousRetransmissions++;
+            if (TableCounters is not null)
+                TableCounters.SpuriousRetransmissions++;
+        }
+        if (rack.ProbeEnd is SeqNumber probeEnd && rack.ProbeIsRetransmission && block.Left < probeEnd && probeEnd <= block.Right)
+            rack.ProbeEnd = null;
+    }
+
+    /// <summary>
+    /// After an ACK has been taken: RFC 8985 §7.4 (did a probe repair a loss?), §6.2 step 5 (detect losses, arm the
+    /// reordering timer) and §7.2 (restart the PTO when SND.UNA advanced; SACKed data leaves it to RACK's timer).
+    /// </summary>
+    private void OnAckForRackTlp(in Segment seg, bool advanced, TimeSpan now)
+    {
+        if (_rack is not RackTlp rack || !_sackPermitted)
+            return;
+        if (rack.ProbeEnd is SeqNumber probeEnd && seg.Ack >= probeEnd)
+        {
+            if (!rack.ProbeIsRetransmission)
+            {
+                rack.ProbeEnd = null;
+            }
+            else if (seg.Ack > probeEnd)
+            {
+                // RFC 8985 §7.4.2: acknowledged beyond the probe with no D-SACK for it: the probe repaired a loss,
+                // which calls for the congestion response of a fast recovery.
+                rack.ProbeEnd = null;
+                _cc.OnLoss(FlightSize, SendMss, now);
+                _cc.OnRecoveryEnd();
+            }
+            else if (!advanced && seg.Sack.Count == 0 && seg.DataLength == 0)
+            {
+                // A duplicate ACK without SACK: the probe's own acknowledgment cannot tell whether it was needed.
+                rack.ProbeEnd = null;
+            }
+        }
+        DetectLosses(now);
+        if (advanced)
+            ArmLossProbe(now);
+        else if (_scoreboard is { Count: > 0 })
+            rack.ProbeTimer = default;
+    }
+
+    /// <summary>
+    /// RFC 8985 §6.2 step 5, RACK_detect_loss: a hole sent RACK.rtt + RACK.reo_wnd before now, and before the most
+    /// recently delivered segment, is lost; one that would be later arms the reordering timer (§6.3) for when the
+    /// last of them is due. A loss found outside recovery starts one (§9.1: RACK takes the place of DupThresh).
+    /// </summary>
+    private void DetectLosses(TimeSpan now)
+    {
+        RackTlp rack = _rack!;
+        rack.ReorderTimer = default;
+        if (_scoreboard is not { Count: > 0 } scoreboard || scoreboard.HighestSacked is not SeqNumber highest)
+            return;
+        TimeSpan window = ReorderWindow(rack);
+        bool lost = false;
+        TimeSpan wait = TimeSpan.Zero;
+        SeqNumber seq = _snd.Una;
+        while (seq < highest)
+        {
+            if (!scoreboard.IsHole(seq, out SeqNumber? edge))
+            {
+                seq = edge!.Value;
+                continue;
+            }
+            SeqNumber holeEnd = edge ?? _snd.Max;
+            for (SeqNumber at = seq; at < holeEnd && rack.Times.TryGet(at, out TimeSpan sentAt, out SeqNumber runEnd); at = runEnd)
+            {
+                if (!rack.DeliveredAfter(sentAt, SeqNumber.Min(runEnd, holeEnd)))
+                    continue;
+                TimeSpan remaining = sentAt + rack.RoundTrip + window - now;
+                if (remaining <= TimeSpan.Zero)
+                    lost = true;
+                else if (remaining > wait)
+                    wait = remaining;
+            }
+            seq = holeEnd;
+        }
+        if (wait > TimeSpan.Zero)
+            rack.ReorderTimer = now + wait;
+        if (lost && !_recovery.Active && !_recovery.AfterTimeout)
+            EnterRecovery(now);
+    }
+
+    /// <summary>RFC 8985 §6.2 step 4 with this connection's recovery state, SACKed data and SRTT.</summary>
+    private TimeSpan ReorderWindow(RackTlp rack) =>
+        rack.ReorderWindow(_recovery.Active || _recovery.AfterTimeout, _scoreboard is { Count: > 0 } && _scoreboard.IsLost(_snd.Una, SendMss), _rto.SmoothedRoundTripTime);
+
+    /// <summary>RFC 8985 §6.2 step 5 for one hole from <paramref name="seq"/> to <paramref name="holeEnd"/>: is it lost now?</summary>
+    private bool IsRackLost(SeqNumber seq, SeqNumber holeEnd, TimeSpan now) =>
+        _rack is RackTlp rack && rack.Times.TryGet(seq, out TimeSpan sentAt, out SeqNumber runEnd)
+        && rack.DeliveredAfter(sentAt, SeqNumber.Min(runEnd, holeEnd))
+        && sentAt + rack.RoundTrip + ReorderWindow(rack) <= now;
+
+    /// <summary>
+    /// A hole below the highest SACKed octet is lost: a retransmission (below HighRxt) when RACK says so, data sent
+    /// once when RFC 6675's IsLost or RACK does.
+    /// </summary>
+    private bool IsHoleLost(SeqNumber seq, SeqNumber holeEnd, TimeSpan now) =>
+        seq < _recovery.HighRxt
+            ? IsRackLost(seq, holeEnd, now)
+            : Scoreboard.IsLost(seq, SendMss) || IsRackLost(seq, holeEnd, now);
+
+    /// <summary>
+    /// The octets in flight during SACK recovery (RFC 6675 §4 SetPipe, with RFC 8985's marks): every unSACKed octet
+    /// counts once, unless it is lost and not sent again since; above the highest SACKed octet nothing is lost.
+    /// </summary>
+    private int RecoveryPipe(TimeSpan now)
+    {
+        SackScoreboard scoreboard = Scoreboard;
+        int pipe = 0;
+        SeqNumber seq = _snd.Una;
+        while (seq < _snd.Max)
+        {
+            if (!scoreboard.IsHole(seq, out SeqNumber? edge))
+            {
+                seq = edge!.Value;
+                continue;
+            }
+            SeqNumber holeEnd = edge ?? _snd.Max;
+            SeqNumber retransmittedEnd = SeqNumber.Min(holeEnd, SeqNumber.Max(seq, _recovery.HighRxt));
+            if (retransmittedEnd > seq)
+            {
+                if (!IsRackLost(seq, retransmittedEnd, now))
+                    pipe += retransmittedEnd - seq;
+                seq = retransmittedEnd;
+                continue;
+            }
+            if (edge is null || !IsHoleLost(seq, holeEnd, now))
+                pipe += holeEnd - seq;
+            seq = holeEnd;
+        }
+        return pipe;
+    }
+
+    /// <summary>
+    /// RFC 8985 §6.2: a retransmission RACK finds lost (sent before a segment since delivered) goes again first.
+    /// </summary>
+    private bool TryBuildLostRetransmission(int room, TimeSpan now, Span<byte> payload, out Segment segment)
+    {
+        SackScoreboard scoreboard = Scoreboard;
+        SeqNumber seq = _snd.Una;
+        while (seq < _recovery.HighRxt)
+        {
+            if (!scoreboard.IsHole(seq, out SeqNumber? edge))
+            {
+                seq = edge!.Value;
+                continue;
+            }
+            SeqNumber end = SeqNumber.Min(edge ?? _snd.Max, _recovery.HighRxt);
+            if (IsRackLost(seq, end, now) && TryBuildRetransmission(seq, end, room, now, payload, out segment))
+            {
+                Counters.LostRetransmissions++;
+                return true;
+            }
+            seq = end;
+        }
+        segment = default;
+        return false;
+    }
+
+    /// <summary>
+    /// RFC 8985 §7.2: after new data leaves or SND.UNA advances, a probe is due in PTO = 2·SRTT (plus WCDelAckT when
+    /// one segment is in flight; 1 s before any sample), no later than the RTO. Not during recovery, after a
+    /// timeout, while SACKed data lets RACK's reordering timer watch instead, or while a probe is outstanding.
+    /// </summary>
+    private void ArmLossProbe(TimeSpan now)
+    {
+        if (_rack is not RackTlp rack)
+            return;
+        rack.ProbeTimer = default;
+        if (!_sackPermitted || !SendsData || _recovery.Active || _recovery.AfterTimeout || FlightSize == 0
+            || _scoreboard is { Count: > 0 } || rack.ProbeEnd is not null)
+            return;
+        TimeSpan smoothed = _rto.SmoothedRoundTripTime;
+        TimeSpan timeout = smoothed > TimeSpan.Zero ? smoothed + smoothed : RackTlp.InitialProbeTimeout;
+        timeout += FlightSize <= SendMss ? RackTlp.WorstCaseDelayedAck : RackTlp.MinimumProbeMargin;
+        DueTime at = now + timeout;
+        rack.ProbeTimer = DueTime.Earlier(at, _timers.Retransmit);
+    }
+
+    /// <summary>The RACK reordering timer (RFC 8985 §6.3) and the TLP PTO (§7.3) when they are due.</summary>
+    private void OnLossDetectionTimers(TimeSpan now)
+    {
+        if (_rack is not RackTlp rack || !SendsData)
+            return;
+        if (rack.ReorderTimer.IsDue(now))
+            DetectLosses(now);
+        if (rack.ProbeTimer.IsDue(now))
+        {
+            rack.ProbeTimer = default;
+            if (!_recovery.Active && FlightSize > 0 && rack.ProbeEnd is null)
+            {
+                rack.ProbeDue = true;
+                // RFC 8985 §7.3: the RTO is rearmed once the probe is sent; it must not fire in its place now.
+                _timers.Retransmit = now + RetransmissionTimeout;
+            }
+        }
+    }
+
+    /// <summary>
+    /// RFC 8985 §7.3 TLP_send_probe: a new segment if one is waiting and the receive window allows, else the last
+    /// segment sent again; either way without regard to cwnd. TLP.end_seq is SND.NXT after it, and the RTO restarts.
+    /// </summary>
+    private bool TryBuildLossProbe(int room, TimeSpan now, Span<byte> payload, out Segment segment)
+    {
+        RackTlp rack = Rack;
+        rack.ProbeDue = false;
+        int window = _snd.Una + _snd.Wnd - _snd.Nxt;
+        int unsent = Unsent;
+        if (_snd.Nxt == _snd.Max && unsent > 0 && window > 0)
+        {
+            int length = Math.Min(Math.Min(unsent, window), room);
+            bool finDue = _sendClosed && _snd.Nxt + length == FinSeq;
+            rack.ProbeIsRetransmission = false;
+            rack.ProbeEnd = _snd.Nxt + length + (finDue ? 1 : 0);
+            segment = DataSegment(_snd.Nxt, length, finDue, payload);
+            OnSent(_snd.Nxt, length + (finDue ? 1 : 0), now);
+        }
+        else
+        {
+            SeqNumber dataEnd = SeqNumber.Min(_snd.Max, _sendHead + _send.Count);
+            SeqNumber start = SeqNumber.Max(_snd.Una, dataEnd - room);
+            if (!TryBuildRetransmission(start, _snd.Max, room, now, payload, out segment))
+                return false;
+            rack.ProbeIsRetransmission = true;
+            rack.ProbeEnd = _snd.Nxt;
+        }
+        rack.ProbeTimer = default;
+        _timers.Retransmit = now + RetransmissionTimeout;
+        Counters.LossProbes++;
+        if (TableCounters is not null)
+            TableCounters.LossProbes++;
+        return true;
+    }
+
+    /// <summary>A timeout ends any probe episode and RACK's timer: go-back-N recovery takes over (RFC 8985 §7.3).</summary>
+    private void StopLossDetection()
+    {
+        if (_rack is not RackTlp rack)
+            return;
+        rack.ProbeTimer = default;
+        rack.ReorderTimer = default;
+        rack.ProbeDue = false;
+        rack.ProbeEnd = null;
+    }
+}

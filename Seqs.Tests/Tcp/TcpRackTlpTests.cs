@@ -1,0 +1,216 @@
+using Seqs.Tcp;
+using Seqs.Wire;
+using static Seqs.Tests.Tcp.TcpExchange;
+
+namespace Seqs.Tests.Tcp;
+
+/// <summary>RACK-TLP (RFC 8985) loss detection and tail loss probes, and D-SACK (RFC 2883), in virtual milliseconds.</summary>
+public sealed class TcpRackTlpTests
+{
+    private const TcpFlags Ack = TcpFlags.Ack;
+    private const int Mss = 1460;
+
+    /// <summary>Sequence number of segment <paramref name="segment"/> of the burst after the warm-up segment.</summary>
+    private static uint At(int segment) => (uint)(101 + Mss + segment * Mss);
+
+    private static SackBlock Block(uint left, uint right) => new(new SeqNumber(left), new SeqNumber(right));
+
+    private static Segment AckWithSack(uint ack, params (int From, int To)[] sacked) =>
+        Seg(301, ack, Ack) with { Sack = SackBlocks.Of([.. sacked.Select(r => Block(At(r.From), At(r.To)))]) };
+
+    /// <summary>
+    /// A SACK connection on a 10 ms path: the SYN,ACK came at 10 ms and the first segment, sent then, was acknowledged
+    /// at 20 ms. SRTT and RACK.min_RTT are 10 ms, the RTO is the 200 ms floor, the PTO 2·SRTT = 20 ms and RACK's
+    /// reordering window min_RTT / 4 = 2.5 ms; nothing is in flight.
+    /// </summary>
+    private static TcpExchange Warmed()
+    {
+        TcpExchange tcp = ActiveOpen(100, new TcpConnectionOptions { SendBufferSize = 256 * 1024 });
+        tcp.Arrives(10, Seg(300, 101, TcpFlags.Syn | Ack, mss: Mss) with { SackPermitted = true });
+        tcp.Write(new byte[Mss]);
+        tcp.TakeSent();
+        tcp.Arrives(20, Seg(301, At(0), Ack));
+        Assert.That(tcp.Tcb.SmoothedRoundTripTime, Is.EqualTo(TimeSpan.FromMilliseconds(10)));
+        return tcp;
+    }
+
+    private static List<(int AtMs, uint Seq)> Data(List<(int AtMs, Segment Segment, byte[] Data)> sent) =>
+        [.. sent.Where(s => s.Segment.DataLength > 0).Select(s => (s.AtMs, s.Segment.Seq.Value))];
+
+    /// <summary>
+    /// RFC 8985 §7: the last two segments of a flight are lost, so no ACK would ever report them. The PTO (2·SRTT
+    /// after the last ACK, and Linux's 2 ms margin) sends the last segment again; its SACK shows the other lost, which
+    /// RACK repairs at once. The flight is complete at 72 ms, where the RTO would only have fired at 230 ms.
+    /// </summary>
+    [Test]
+    public void TailLoss_IsRepairedByALossProbe_WithoutATimeout()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[4 * Mss]);
+        Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (20, At(0)), (20, At(1)), (20, At(2)), (20, At(3)) }));
+
+        // Segments 2 and 3 are lost: the ACK of 0 and 1 is the last the peer sends.
+        tcp.Arrives(30, Seg(301, At(2), Ack));
+        tcp.ExpectNothingSent(51);
+        Assert.That(Data(tcp.TakeSentAt(52)), Is.EqualTo(new[] { (52, At(3)) }), "the probe is the last segment");
+
+        // The probe arrives: its SACK shows segment 2, sent before it, lost.
+        tcp.Arrives(62, AckWithSack(At(2), (3, 4)));
+        Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (62, At(2)) }));
+        tcp.Arrives(72, Seg(301, At(4), Ack));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tcp.Tcb.AllAcknowledged, Is.True);
+            Assert.That(tcp.Tcb.LossProbes, Is.EqualTo(1));
+            Assert.That(tcp.Tcb.Retransmissions, Is.Zero, "no retransmission timeout");
+            Assert.That(tcp.Tcb.RetransmittedBytes, Is.EqualTo(2 * Mss));
+        }
+        tcp.ExpectNothingSent(1000);
+    }
+
+    /// <summary>RFC 8985 §7.3: with new data waiting and the receive window open, the probe sends it rather than old data.</summary>
+    [Test]
+    public void LossProbe_SendsNewDataWhenTheWindowAllows()
+    {
+        TcpExchange tcp = Warmed();
+        // cwnd (11 segments after the first ACK) holds back the rest of twenty.
+        tcp.Write(new byte[20 * Mss]);
+        int sent = Data(tcp.TakeSent()).Count;
+        Assert.That(sent, Is.LessThan(20));
+        Assert.That(Data(tcp.TakeSentAt(42)), Is.EqualTo(new[] { (42, At(sent)) }));
+        Assert.That(tcp.Tcb.RetransmittedBytes, Is.Zero);
+    }
+
+    /// <summary>
+    /// RFC 8985 §6.2: a retransmission lost again is found by the time it was sent, once a segment sent after it is
+    /// delivered, and goes a third time without a timeout.
+    /// </summary>
+    [Test]
+    public void LostRetransmission_IsDetectedByRack()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[30 * Mss]);
+        Assert.That(Data(tcp.TakeSent()), Has.Count.EqualTo(10), "cwnd is 10 segments");
+        // Segment 0 is lost; 1 to 3 arrive and DupThresh starts the recovery, which resends 0 at 32 ms.
+        for (int i = 2; i <= 4; i++)
+            tcp.Arrives(28 + i, AckWithSack(At(0), (1, i)));
+        Assert.That(Data(tcp.TakeSent()).Select(s => s.Seq), Does.Contain(At(0)));
+        Assert.That(tcp.Tcb.InRecovery, Is.True);
+        // The rest of the flight arrives; the recovery sends new data (12, 13, ...) after the retransmission (10 and
+        // 11 left before it, by limited transmit).
+        for (int i = 5; i <= 10; i++)
+            tcp.Arrives(28 + i, AckWithSack(At(0), (1, i)));
+        List<(int AtMs, uint Seq)> sent = Data(tcp.TakeSent());
+        Assert.That(sent.Select(s => s.Seq), Does.Not.Contain(At(0)), "nothing delivered was sent after the retransmission yet");
+        // New data sent after the retransmission is SACKed while segment 0 is still missing: it was lost again.
+        Assert.That(sent.Select(s => s.Seq), Does.Contain(At(12)));
+        tcp.Arrives(60, AckWithSack(At(0), (1, 13)));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Data(tcp.TakeSent()).Select(s => s.Seq), Does.Contain(At(0)), "the segment goes a third time");
+            Assert.That(tcp.Tcb.LostRetransmissions, Is.EqualTo(1));
+            Assert.That(tcp.Tcb.Retransmissions, Is.Zero, "without a timeout");
+        }
+    }
+
+    /// <summary>
+    /// RFC 8985 §6.2 step 4-5: one segment SACKed above a hole is not yet a loss; the hole is given RACK.rtt plus the
+    /// reordering window (min(min_RTT / 4, SRTT) = 2.5 ms). A segment that arrives within it is not retransmitted.
+    /// </summary>
+    [Test]
+    public void ReorderingWithinTheWindow_IsNotTakenForLoss()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[4 * Mss]);
+        tcp.TakeSent();
+        tcp.Arrives(30, AckWithSack(At(0), (1, 2)));
+        tcp.Arrives(31, AckWithSack(At(0), (1, 3)));
+        // Segment 0 comes 2 ms late: inside 20 + 10 + 2.5 ms.
+        tcp.Arrives(32, Seg(301, At(3), Ack));
+        tcp.Arrives(33, Seg(301, At(4), Ack));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Data(tcp.TakeSentAt(400)), Is.Empty, "nothing sent twice");
+            Assert.That(tcp.Tcb.FastRetransmits, Is.Zero);
+            Assert.That(tcp.Tcb.RetransmittedBytes, Is.Zero);
+        }
+    }
+
+    /// <summary>
+    /// RFC 8985 §6.3: the same hole, never filled, is retransmitted when the reordering timer fires: RACK.rtt (10 ms)
+    /// plus the reordering window (2.5 ms) after it was sent at 20 ms, long before the RTO.
+    /// </summary>
+    [Test]
+    public void HoleOutlastingTheReorderingWindow_IsRetransmittedWhenTheReorderingTimerFires()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[4 * Mss]);
+        tcp.TakeSent();
+        tcp.Arrives(30, AckWithSack(At(0), (1, 2)));
+        tcp.ExpectNothingSent(32);
+        Assert.That(Data(tcp.TakeSentAt(33)), Is.EqualTo(new[] { (32, At(0)) }));
+        Assert.That(tcp.Tcb.InRecovery, Is.True);
+        Assert.That(tcp.Tcb.Retransmissions, Is.Zero);
+    }
+
+    /// <summary>RFC 2883 §4: a segment received twice is reported by the first SACK block of the ACK it triggers, once.</summary>
+    [Test]
+    public void DuplicateSegment_IsReportedInAFirstDsackBlock()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300, sack: true);
+        tcp.Arrives(10, Seg(301, 101, Ack, data: 100));
+        tcp.At(200);
+        Assert.That(tcp.TakeSent().Single().Segment.Sack.Count, Is.Zero);
+
+        // Below RCV.NXT: the D-SACK block is the whole segment (RFC 2883 §4.1.1).
+        tcp.Arrives(210, Seg(301, 101, Ack, data: 100));
+        Segment ack = tcp.TakeSent().Single().Segment;
+        Assert.That((ack.Ack.Value, ack.Sack), Is.EqualTo((401u, SackBlocks.Of(Block(301, 401)))));
+
+        // Above RCV.NXT, inside data held out of order: the D-SACK block, then the range that holds it (§4.1.2).
+        tcp.Arrives(220, Seg(501, 101, Ack, data: 100));
+        Assert.That(tcp.TakeSent().Single().Segment.Sack, Is.EqualTo(SackBlocks.Of(Block(501, 601))));
+        tcp.Arrives(230, Seg(501, 101, Ack, data: 100));
+        Assert.That(tcp.TakeSent().Single().Segment.Sack, Is.EqualTo(SackBlocks.Of(Block(501, 601), Block(501, 601))));
+
+        // The next ACK reports only what is held.
+        tcp.Arrives(240, Seg(701, 101, Ack, data: 100));
+        Assert.That(tcp.TakeSent().Single().Segment.Sack, Is.EqualTo(SackBlocks.Of(Block(701, 801), Block(501, 601))));
+    }
+
+    /// <summary>
+    /// RFC 2883 §4 and RFC 8985 §6.2 step 4: a loss probe resent a segment that was only delayed; the peer's D-SACK
+    /// for it marks the retransmission spurious and widens RACK's reordering window.
+    /// </summary>
+    [Test]
+    public void DsackForARetransmittedSegment_IsCountedAsSpurious_AndWidensTheReorderingWindow()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[Mss]);
+        tcp.TakeSent();
+        // One segment in flight: PTO = 2·SRTT + WCDelAckT = 220 ms, no later than the RTO at 220 ms.
+        List<(int AtMs, uint Seq)> sent = Data(tcp.TakeSentAt(230));
+        Assert.That(sent, Is.EqualTo(new[] { (220, At(0)) }));
+        Assert.That(tcp.Tcb.Retransmissions, Is.Zero, "the probe went in place of the timeout");
+        Assert.That(tcp.Tcb.ReorderWindowMultiplier, Is.EqualTo(1));
+
+        // The original arrives, then the copy: the second ACK carries a D-SACK block below SEG.ACK.
+        tcp.Arrives(sent[0].AtMs + 20, Seg(301, At(1), Ack));
+        tcp.Arrives(sent[0].AtMs + 21, Seg(301, At(1), Ack) with { Sack = SackBlocks.Of(Block(At(0), At(1))) });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tcp.Tcb.DuplicateSacksReceived, Is.EqualTo(1));
+            Assert.That(tcp.Tcb.SpuriousRetransmissions, Is.EqualTo(1));
+            Assert.That(tcp.Tcb.ReorderWindowMultiplier, Is.EqualTo(2));
+        }
+    }
+
+    /// <summary>A D-SACK for data sent once (the network duplicated it) is no spurious retransmission.</summary>
+    [Test]
+    public void DsackForDataSentOnce_IsNotASpuriousRetransmission()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Arrives(30, Seg(301, At(0), Ack) with { Sack = SackBlocks.Of(Block(101, At(0))) });
+        Assert.That((tcp.Tcb.DuplicateSacksReceived, tcp.Tcb.SpuriousRetransmissions), Is.EqualTo((1, 0)));
+    }
+}
