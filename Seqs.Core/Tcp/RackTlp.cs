@@ -101,7 +101,8 @@ internal sealed class RackTlp
     /// </summary>
     public void OnDelivered(TimeSpan sentAt, SeqNumber end, bool retransmitted, TimeSpan now)
     {
-        TimeSpan rtt = now - sentAt;
+        // A retransmission's recorded time may be a tick ahead of the clock (SendTimes): its RTT is then none at all.
+        TimeSpan rtt = now > sentAt ? now - sentAt : TimeSpan.Zero;
         // Step 2: the ACK of a retransmitted segment sooner than the min RTT is for its original: no sample.
         if (retransmitted && rtt < _minRtt)
             return;

@@ -134,10 +134,18 @@ internal sealed class TcpExchange
 
     public void ExpectState(TcpState state) => Assert.That(Tcb.State.ToRfcName(), Is.EqualTo(state.ToRfcName()));
 
+    /// <summary>More segments than any window holds, built at one instant: the block would never stop sending.</summary>
+    private const int SegmentsAtOneInstantBound = 10_000;
+
     private void Drain()
     {
+        int built = 0;
         while (Tcb.TryBuildSegment(Now, _payload, out Segment segment))
+        {
             _sent.Add((NowMs, segment, _payload.AsSpan(0, segment.DataLength).ToArray()));
+            if (++built == SegmentsAtOneInstantBound)
+                Assert.Fail($"the block built {built} segments at {NowMs} ms without stopping; the last: {segment}");
+        }
     }
 
     private static string Describe(Segment s)

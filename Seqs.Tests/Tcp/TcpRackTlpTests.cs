@@ -114,6 +114,35 @@ public sealed class TcpRackTlpTests
     }
 
     /// <summary>
+    /// A zero RTT (the simulator's zero-delay link, or a peer on the same host within one clock tick): the data is
+    /// acknowledged in the millisecond it was sent, and the SACK showing segment 0 lost arrives then too. Its
+    /// retransmission leaves in that same millisecond, after the SACKed segments, so RACK must not take it for sent
+    /// before them and lost again (RFC 8985 §6.2 RACK_sent_after's tie-break by sequence holds only for data sent in
+    /// sequence order): it goes once, not again and again at one instant.
+    /// </summary>
+    [Test]
+    public void RetransmissionInTheTickOfTheSackThatCalledForIt_IsNotTakenForLostAgain()
+    {
+        TcpExchange tcp = ActiveOpen(100, new TcpConnectionOptions { SendBufferSize = 256 * 1024 });
+        tcp.Arrives(10, Seg(300, 101, TcpFlags.Syn | Ack, mss: Mss) with { SackPermitted = true });
+        tcp.Write(new byte[Mss]);
+        tcp.TakeSent();
+        tcp.Arrives(10, Seg(301, At(0), Ack));
+        tcp.Write(new byte[5 * Mss]);
+        Assert.That(Data(tcp.TakeSent()), Has.Count.EqualTo(5));
+
+        tcp.Arrives(10, AckWithSack(At(0), (1, 5)));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (10, At(0)) }), "segment 0 once");
+            Assert.That(tcp.Tcb.InRecovery, Is.True);
+            Assert.That(tcp.Tcb.LostRetransmissions, Is.Zero);
+        }
+        tcp.Arrives(10, Seg(301, At(5), Ack));
+        Assert.That(tcp.Tcb.AllAcknowledged, Is.True);
+    }
+
+    /// <summary>
     /// RFC 8985 §6.2 step 4-5: one segment SACKed above a hole is not yet a loss; the hole is given RACK.rtt plus the
     /// reordering window (min(min_RTT / 4, SRTT) = 2.5 ms). A segment that arrives within it is not retransmitted.
     /// </summary>
