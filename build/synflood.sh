@@ -82,13 +82,11 @@ snapshot() {
 $(json counters.tcpConnections <<<"$status") $(json tcp.segmentsReceived tcp.synCookiesSent tcp.synsDropped nic.framesReceived stack.badSourceAddress <<<"$stats" | tr '\n' ' ')$(tap_dropped)"
 }
 
-# Warm the page path, then measure what 50 fetches allocate, to tell the page's share of the allocations from the SYNs'.
+# Warm the page path, then time 50 fetches on a quiet link.
 for _ in $(seq 50); do in_ns curl -s -o /dev/null --max-time 2 "$page"; done
-read -r _ warm0 _ <<<"$(snapshot)"
 for _ in $(seq 50); do in_ns curl -s -o /dev/null --max-time 2 -w '%{http_code} %{time_total}\n' "$page" || true; done >"$logs/quiet"
 read -r heap0 alloc0 gc0 rss0 conn0 seg0 cookies0 dropped0 frames0 badsource0 tapdrop0 <<<"$(snapshot)"
 [[ "$conn0" == - ]] && { echo "$name: /api/stats or /api/status gave nothing; device log:" >&2; cat "$logs/device" >&2; exit 1; }
-per_fetch=$(((alloc0 - warm0) / 50))
 
 # The page and the connection count, sampled while the flood lasts.
 (
@@ -149,7 +147,4 @@ echo "| page ${settle}s after | $after_page (status, seconds) |"
 echo "| TCP connections before / during (most seen) / ${settle}s after | $conn0 / ${during:--} / $conn2 |"
 echo "| managed heap before / right after / ${settle}s after | $(mib "$heap0") / $(mib "$heap1") / $(mib "$heap2") |"
 echo "| RSS before / right after / ${settle}s after | $((rss0 / 1024)) / $((rss1 / 1024)) / $((rss2 / 1024)) MiB |"
-fetches=$(grep -c . "$logs/latency" || true)
-samples=$(grep -c . "$logs/connections" || true)
 echo "| allocated during the flood; gen0 collections | $(mib $((alloc1 - alloc0))); $((gc1 - gc0)) |"
-echo "| of which the page and status fetches (${per_fetch} B each, measured before; approximate, the runtime counts allocations in chunks of a few KiB) | $(mib $(((fetches + 2 * samples + 2) * per_fetch))) |"
