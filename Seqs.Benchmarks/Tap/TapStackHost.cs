@@ -26,7 +26,7 @@ internal static class TapStackHost
         }
         int buffer = int.Parse(args[2], CultureInfo.InvariantCulture);
         var options = new TcpConnectionOptions { SendBufferSize = buffer, ReceiveBufferSize = buffer };
-        using TapNic tap = TapNic.Open(args[0], receiveOffload: args.Length > 3 && args[3] == "offload");
+        using TapNic tap = TapNic.Open(args[0], offload: args.Length > 3 && args[3] == "offload");
         var loop = new NetLoop(TimeProvider.System) { SpinBeforeSleep = TimeSpan.FromMicroseconds(50) };
         var stack = new NetStack(loop, tap);
         stack.Configure(address);

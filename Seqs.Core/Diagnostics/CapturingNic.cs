@@ -29,6 +29,8 @@ public sealed class CapturingNic : IEthernetNic
 
     public int MaxReceiveFrameSize => _inner.MaxReceiveFrameSize;
 
+    public int MaxSegmentationFrameSize => _inner.MaxSegmentationFrameSize;
+
     public bool IsLinkUp => _inner.IsLinkUp;
 
     /// <summary>Raised with this NIC as the sender whenever the inner NIC raises it.</summary>
@@ -45,6 +47,15 @@ public sealed class CapturingNic : IEthernetNic
     public bool TryTransmit(ReadOnlySpan<byte> frame)
     {
         if (!_inner.TryTransmit(frame))
+            return false;
+        _writer.Write(frame, _timeProvider.GetUtcNow());
+        return true;
+    }
+
+    /// <summary>Records the large segment as handed over, before the inner NIC cuts it up: its TCP checksum field is not filled in.</summary>
+    public bool TryTransmitSegmented(ReadOnlySpan<byte> frame, int segmentSize)
+    {
+        if (!_inner.TryTransmitSegmented(frame, segmentSize))
             return false;
         _writer.Write(frame, _timeProvider.GetUtcNow());
         return true;

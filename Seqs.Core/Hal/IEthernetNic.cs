@@ -23,6 +23,13 @@ public interface IEthernetNic
     /// </summary>
     int MaxReceiveFrameSize => MaxFrameSize;
 
+    /// <summary>
+    /// The largest TCP/IPv4 frame <see cref="TryTransmitSegmented"/> takes and cuts into frames of at most
+    /// <see cref="MaxFrameSize"/> itself (segmentation offload, TSO, as a TAP can): <see cref="MaxFrameSize"/> for a
+    /// NIC that cannot, which is then never asked to.
+    /// </summary>
+    int MaxSegmentationFrameSize => MaxFrameSize;
+
     /// <summary>Whether the link is up now. Reading it never touches a bus; drivers refresh it when they poll.</summary>
     bool IsLinkUp { get; }
 
@@ -46,6 +53,16 @@ public interface IEthernetNic
     /// before returning, so the caller may reuse its buffer.
     /// </summary>
     bool TryTransmit(ReadOnlySpan<byte> frame);
+
+    /// <summary>
+    /// Non-blocking transmit of a TCP/IPv4 frame of up to <see cref="MaxSegmentationFrameSize"/> octets, which the NIC
+    /// sends as TCP segments of <paramref name="segmentSize"/> payload octets each (the last may be shorter), each with
+    /// the frame's headers, the sequence number advanced and the checksums computed: the frame's own TCP checksum field
+    /// is ignored. FIN and PSH go on the last segment only. Back-pressure and copying as <see cref="TryTransmit"/>.
+    /// Only called on a NIC whose <see cref="MaxSegmentationFrameSize"/> exceeds <see cref="MaxFrameSize"/>.
+    /// </summary>
+    bool TryTransmitSegmented(ReadOnlySpan<byte> frame, int segmentSize) =>
+        throw new NotSupportedException("This NIC has no segmentation offload (MaxSegmentationFrameSize is MaxFrameSize).");
 
     /// <summary>
     /// Arms a one-shot wake-up: the NIC calls <paramref name="wakeUp"/> once, from any thread, as soon as a frame

@@ -4,7 +4,7 @@ namespace Seqs.Stack;
 
 /// <summary>
 /// A FIFO of whole frames in preallocated slots, each tagged with an address (the next hop a frame waits for,
-/// or none). Buffers are allocated on first use and then reused, so a warm queue allocates nothing; when all
+/// or none) and with the segment size of a large TCP segment the NIC is to cut up (0 for a plain frame). Buffers are allocated on first use and then reused, so a warm queue allocates nothing; when all
 /// slots are taken, <see cref="TryEnqueue"/> refuses and the caller counts the drop.
 /// </summary>
 internal sealed class BoundedFrameQueue
@@ -12,6 +12,8 @@ internal sealed class BoundedFrameQueue
     private readonly byte[]?[] _buffers;
     private readonly int[] _lengths;
     private readonly Ipv4Address[] _tags;
+    // Made when the first large segment is queued: only a NIC with segmentation offload gets any.
+    private int[]? _segmentSizes;
     private readonly int _frameSize;
     private int _head;
 
@@ -25,7 +27,7 @@ internal sealed class BoundedFrameQueue
 
     public int Count { get; private set; }
 
-    public bool TryEnqueue(ReadOnlySpan<byte> frame, Ipv4Address tag = default)
+    public bool TryEnqueue(ReadOnlySpan<byte> frame, Ipv4Address tag = default, int segmentSize = 0)
     {
         if (Count == _buffers.Length || frame.Length > _frameSize)
             return false;
@@ -34,12 +36,17 @@ internal sealed class BoundedFrameQueue
         frame.CopyTo(buffer);
         _lengths[slot] = frame.Length;
         _tags[slot] = tag;
+        if (segmentSize != 0 || _segmentSizes is not null)
+            (_segmentSizes ??= new int[_buffers.Length])[slot] = segmentSize;
         Count++;
         return true;
     }
 
     /// <summary>The oldest frame; valid until the next change to the queue.</summary>
     public Span<byte> PeekHead() => Count == 0 ? default : _buffers[_head].AsSpan(0, _lengths[_head]);
+
+    /// <summary>The segment size the oldest frame was queued with; 0 for a plain frame or an empty queue.</summary>
+    public int HeadSegmentSize => Count == 0 || _segmentSizes is null ? 0 : _segmentSizes[_head];
 
     public void DequeueHead()
     {
@@ -51,16 +58,19 @@ internal sealed class BoundedFrameQueue
 
     /// <summary>
     /// Finds the oldest frame with <paramref name="tag"/>, copies it into <paramref name="destination"/> and removes
-    /// it, keeping the order of the others. Returns its length, or 0 when there is none.
+    /// it, keeping the order of the others. Returns its length, or 0 when there is none, and the segment size it was
+    /// queued with.
     /// </summary>
-    public int TakeFirst(Ipv4Address tag, Span<byte> destination)
+    public int TakeFirst(Ipv4Address tag, Span<byte> destination, out int segmentSize)
     {
+        segmentSize = 0;
         for (int i = 0; i < Count; i++)
         {
             int slot = (_head + i) % _buffers.Length;
             if (_tags[slot] != tag)
                 continue;
             int length = _lengths[slot];
+            segmentSize = _segmentSizes?[slot] ?? 0;
             _buffers[slot].AsSpan(0, length).CopyTo(destination);
             RemoveAt(i);
             return length;
@@ -103,6 +113,8 @@ internal sealed class BoundedFrameQueue
             (_buffers[slot], _buffers[next]) = (_buffers[next], _buffers[slot]);
             _lengths[slot] = _lengths[next];
             _tags[slot] = _tags[next];
+            if (_segmentSizes is not null)
+                _segmentSizes[slot] = _segmentSizes[next];
         }
         Count--;
     }

@@ -93,7 +93,7 @@ public sealed partial class NetStack
     /// Resolves the next hop of a packet in the transmit buffer. On success the Ethernet destination is
     /// <paramref name="mac"/>; otherwise the frame is held until ARP answers (RFC 1122 §2.3.2.2) or dropped.
     /// </summary>
-    private bool TryResolve(Ipv4Address nextHop, int frameLength, out MacAddress mac)
+    private bool TryResolve(Ipv4Address nextHop, int frameLength, int segmentSize, out MacAddress mac)
     {
         ArpLookup lookup = _arpCache.Lookup(nextHop, Loop.Now, out mac, out Ipv4Address displaced);
         if (!displaced.IsUnspecified)
@@ -108,12 +108,12 @@ public sealed partial class NetStack
                 ScheduleArpTimer();
                 return true;
             case ArpLookup.PendingSendRequest:
-                HoldForArp(nextHop, frameLength);
+                HoldForArp(nextHop, frameLength, segmentSize);
                 SendArpRequest(nextHop);
                 ScheduleArpTimer();
                 return false;
             case ArpLookup.Pending:
-                HoldForArp(nextHop, frameLength);
+                HoldForArp(nextHop, frameLength, segmentSize);
                 return false;
             default:
                 Counters.ArpUnresolved++;
@@ -121,19 +121,19 @@ public sealed partial class NetStack
         }
     }
 
-    private void HoldForArp(Ipv4Address nextHop, int frameLength)
+    private void HoldForArp(Ipv4Address nextHop, int frameLength, int segmentSize)
     {
-        if (!_arpPending.TryEnqueue(_transmitBuffer.AsSpan(0, frameLength), nextHop))
+        if (!_arpPending.TryEnqueue(_transmitBuffer.AsSpan(0, frameLength), nextHop, segmentSize))
             Counters.ArpUnresolved++;
     }
 
     private void FlushArpPending(Ipv4Address nextHop, MacAddress mac)
     {
         int length;
-        while ((length = _arpPending.TakeFirst(nextHop, _transmitBuffer)) > 0)
+        while ((length = _arpPending.TakeFirst(nextHop, _transmitBuffer, out int segmentSize)) > 0)
         {
             mac.Write(_transmitBuffer);
-            TransmitFrame(_transmitBuffer.AsSpan(0, length));
+            TransmitFrame(_transmitBuffer.AsSpan(0, length), segmentSize);
         }
     }
 

@@ -120,9 +120,10 @@ public sealed partial class NetStack
     /// Finishes and sends the IPv4 packet whose transport payload already sits in the transmit buffer after the
     /// Ethernet and IPv4 headers: writes both headers, picks the next hop (on-link, gateway or broadcast) and
     /// resolves it. Returns false when there is no route; a packet held for ARP counts as sent. A
-    /// <paramref name="timeToLive"/> of 0 means the stack's default.
+    /// <paramref name="timeToLive"/> of 0 means the stack's default; a <paramref name="segmentSize"/> other than 0
+    /// marks a TCP segment longer than the MTU, for the NIC to cut into segments of that much payload.
     /// </summary>
-    private bool SendIpv4(Ipv4Address destination, IpProtocol protocol, int payloadLength, byte timeToLive = 0)
+    private bool SendIpv4(Ipv4Address destination, IpProtocol protocol, int payloadLength, byte timeToLive = 0, int segmentSize = 0)
     {
         Ipv4Address source = Address?.Address ?? Ipv4Address.Any;
         if (!TryGetNextHop(destination, out Ipv4Address nextHop, out MacAddress mac))
@@ -136,11 +137,11 @@ public sealed partial class NetStack
         // RFC 6864 §4.1: the ID only matters to fragments, but a per-packet counter costs nothing; DF is set for
         // path MTU discovery (RFC 1191), as Linux does.
         Ipv4Packet.WriteHeader(frame[IpOffset..], source, destination, protocol, payloadLength, NextIdentification(), timeToLive != 0 ? timeToLive : _options.TimeToLive, dontFragment: true);
-        if (!nextHop.IsUnspecified && !TryResolve(nextHop, length, out mac))
+        if (!nextHop.IsUnspecified && !TryResolve(nextHop, length, segmentSize, out mac))
             return true;
         if (!nextHop.IsUnspecified)
             mac.Write(frame);
-        TransmitFrame(frame[..length]);
+        TransmitFrame(frame[..length], segmentSize);
         return true;
     }
 

@@ -27,11 +27,14 @@ public sealed partial class NetStack : ITcpSegmentSink
         Tcp.OnSegment(tcp, new Ipv4EndPoint(own.Address, tcp.DestinationPort), new Ipv4EndPoint(packet.SourceAddress, tcp.SourcePort), Loop.Now);
     }
 
-    Span<byte> ITcpSegmentSink.SegmentBuffer => _transmitBuffer.AsSpan(TransportOffset);
+    Span<byte> ITcpSegmentSink.SegmentBuffer => _transmitBuffer.AsSpan(TransportOffset, _tcpSegmentRoom);
+
+    bool ITcpSegmentSink.HasSegmentationOffload => _tcpSegmentRoom > Mtu - Ipv4Packet.MinHeaderLength;
 
     bool ITcpSegmentSink.IsBackedUp => _transmitQueue.Count > 0;
 
-    bool ITcpSegmentSink.Send(Ipv4Address destination, int length) => SendIpv4(destination, IpProtocol.Tcp, length);
+    bool ITcpSegmentSink.Send(Ipv4Address destination, int length, int segmentSize) =>
+        SendIpv4(destination, IpProtocol.Tcp, length, segmentSize: segmentSize);
 
     bool ITcpSegmentSink.TryGetSource(Ipv4Address remote, out Ipv4Address source)
     {

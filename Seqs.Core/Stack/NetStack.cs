@@ -24,6 +24,8 @@ public sealed partial class NetStack : ILoopParticipant
     private readonly ILogger _logger;
     private readonly byte[] _receiveBuffer;
     private readonly byte[] _transmitBuffer;
+    // The longest TCP segment one IPv4 packet in the transmit buffer carries: one MTU's worth, unless the NIC segments.
+    private readonly int _tcpSegmentRoom;
     private readonly BoundedFrameQueue _transmitQueue;
     private readonly Random _random;
     private readonly ArpCache _arpCache;
@@ -53,10 +55,13 @@ public sealed partial class NetStack : ILoopParticipant
         _random = randomSeed is int seed ? new Random(seed) : new Random();
         Nonces = new NonceSource(randomSeed is null ? null : _random);
         _receiveBuffer = new byte[Math.Max(nic.MaxFrameSize, nic.MaxReceiveFrameSize)];
-        _transmitBuffer = new byte[nic.MaxFrameSize];
-        _transmitQueue = new BoundedFrameQueue(_options.TransmitQueueFrames, nic.MaxFrameSize);
+        // With segmentation offload a TCP segment goes to the NIC as one frame of up to 64 KiB, built in place like the others.
+        int transmitFrameSize = Math.Max(nic.MaxFrameSize, nic.MaxSegmentationFrameSize);
+        _transmitBuffer = new byte[transmitFrameSize];
+        _tcpSegmentRoom = Math.Min(transmitFrameSize - TransportOffset, ushort.MaxValue - Ipv4Packet.MinHeaderLength);
+        _transmitQueue = new BoundedFrameQueue(_options.TransmitQueueFrames, transmitFrameSize);
         _arpCache = new ArpCache(_options.ArpCacheSize, _options.ArpEntryLifetime, _options.ArpRequestInterval, _options.ArpRequestAttempts);
-        _arpPending = new BoundedFrameQueue(_options.ArpPendingPackets, nic.MaxFrameSize);
+        _arpPending = new BoundedFrameQueue(_options.ArpPendingPackets, transmitFrameSize);
         _arpTimer = loop.CreateTimer(OnArpTimer);
         _icmpErrors = new TokenBucket(_options.IcmpErrorsPerSecond, _options.IcmpErrorBurst);
         _multicastGroups = new Ipv4Address[_options.MaxMulticastGroups];
@@ -196,7 +201,7 @@ public sealed partial class NetStack : ILoopParticipant
 
     void ILoopParticipant.Transmit()
     {
-        while (_transmitQueue.Count > 0 && _nic.TryTransmit(_transmitQueue.PeekHead()))
+        while (_transmitQueue.Count > 0 && TryTransmitToNic(_transmitQueue.PeekHead(), _transmitQueue.HeadSegmentSize))
         {
             CountTransmitted(_transmitQueue.PeekHead().Length);
             _transmitQueue.DequeueHead();
@@ -255,18 +260,25 @@ public sealed partial class NetStack : ILoopParticipant
     /// Sends a frame from the transmit buffer, or queues it when the NIC pushes back. The frame is copied by the
     /// NIC or the queue, so the buffer is free again on return.
     /// </summary>
-    private void TransmitFrame(ReadOnlySpan<byte> frame)
+    /// <summary>
+    /// Sends <paramref name="frame"/>, or queues it while the NIC pushes back. A <paramref name="segmentSize"/> other
+    /// than 0 marks a large TCP segment the NIC cuts into segments of that much payload (segmentation offload).
+    /// </summary>
+    private void TransmitFrame(ReadOnlySpan<byte> frame, int segmentSize = 0)
     {
-        if (_transmitQueue.Count == 0 && _nic.TryTransmit(frame))
+        if (_transmitQueue.Count == 0 && TryTransmitToNic(frame, segmentSize))
         {
             CountTransmitted(frame.Length);
             return;
         }
-        if (_transmitQueue.TryEnqueue(frame))
+        if (_transmitQueue.TryEnqueue(frame, segmentSize: segmentSize))
             Counters.TransmitDeferred++;
         else
             Counters.TransmitDropped++;
     }
+
+    private bool TryTransmitToNic(ReadOnlySpan<byte> frame, int segmentSize) =>
+        segmentSize == 0 ? _nic.TryTransmit(frame) : _nic.TryTransmitSegmented(frame, segmentSize);
 
     private void CountTransmitted(int length)
     {

@@ -28,12 +28,14 @@ internal sealed partial class TcpControlBlock
 
     /// <summary>
     /// Builds the next segment to send, if any: a pending RST, the SYN or SYN,ACK, data within the send window
-    /// (copied into <paramref name="payload"/>, at most <see cref="SendMss"/> octets), the FIN, a zero-window probe,
+    /// (copied into <paramref name="payload"/>, at most <see cref="SendMss"/> octets, or for new data whole multiples of
+    /// it with <paramref name="segmentation"/>, as <paramref name="payload"/> holds), the FIN, a zero-window probe,
     /// or a bare ACK. Call it until it returns false.
     /// </summary>
-    public bool TryBuildSegment(TimeSpan now, Span<byte> payload, out Segment segment)
+    /// <param name="segmentation">True when the NIC cuts a segment longer than one MSS into MSS-sized ones (segmentation offload).</param>
+    public bool TryBuildSegment(TimeSpan now, Span<byte> payload, out Segment segment, bool segmentation = false)
     {
-        if (!TryBuildUnstamped(now, payload, out segment))
+        if (!TryBuildUnstamped(now, payload, segmentation, out segment))
             return false;
         if (segment.HasRst)
             return true;
@@ -50,7 +52,7 @@ internal sealed partial class TcpControlBlock
         return true;
     }
 
-    private bool TryBuildUnstamped(TimeSpan now, Span<byte> payload, out Segment segment)
+    private bool TryBuildUnstamped(TimeSpan now, Span<byte> payload, bool segmentation, out Segment segment)
     {
         if (_resetSeq is SeqNumber resetSeq)
         {
@@ -79,7 +81,7 @@ internal sealed partial class TcpControlBlock
                 OnSent(_snd.Iss, 1, now);
                 return true;
         }
-        if (SendsData && TryBuildDataSegment(now, payload, out segment))
+        if (SendsData && TryBuildDataSegment(now, payload, segmentation, out segment))
             return true;
         if (_probePending)
         {
@@ -113,7 +115,7 @@ internal sealed partial class TcpControlBlock
     /// The next data (or FIN) segment: first a retransmission loss recovery asked for, then, during SACK recovery,
     /// what RFC 6675's NextSeg picks, else the data at SND.NXT that the windows allow.
     /// </summary>
-    private bool TryBuildDataSegment(TimeSpan now, Span<byte> payload, out Segment segment)
+    private bool TryBuildDataSegment(TimeSpan now, Span<byte> payload, bool segmentation, out Segment segment)
     {
         // RFC 7323 §3.2 (and RFC 9293 §3.7.1): the MSS counts data only, so options in every segment take from it.
         int room = Math.Min(SendMss - DataOptionsLength, payload.Length);
@@ -139,7 +141,7 @@ internal sealed partial class TcpControlBlock
                 limit = holeEnd;
         }
         int unsent = Unsent;
-        int length = Math.Min(Math.Min(unsent, UsableWindow), room);
+        int length = Math.Min(Math.Min(unsent, UsableWindow), (segmentation ? NewDataRoom(room, payload.Length) : room));
         if (_snd.Nxt < _snd.Max && _snd.Nxt + length > limit)
             length = limit - _snd.Nxt;
         if (length > 0 && _snd.Nxt == _snd.Max && !MaySendNew(length, unsent, room, now))
@@ -168,6 +170,19 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>
+    /// How much data at SND.NXT may go in one segment when the NIC cuts segments apart (segmentation offload): for new
+    /// data as many whole MSS-sized (<paramref name="room"/>) segments as the windows and the buffer below allow; every one of them full, so that a short tail is left to the sender SWS avoidance below as a
+    /// segment of its own, as with per-MSS sending. Retransmissions stay one MSS.
+    /// </summary>
+    private int NewDataRoom(int room, int bufferLength)
+    {
+        if (_snd.Nxt != _snd.Max || bufferLength < 2 * room)
+            return room;
+        int whole = (Math.Min(Unsent, UsableWindow) / room) * room;
+        return Math.Max(room, Math.Min(whole, bufferLength - bufferLength % room));
+    }
+
+    /// <summary>
     /// RFC 9293 §3.8.6.2.1 sender SWS avoidance with Nagle's algorithm (§3.7.4): new data goes when a full segment
     /// can, when everything queued can and nothing is unacknowledged (or <see cref="NoDelay"/>, or the send side
     /// is closing), or when at least half the largest window the peer offered can. Otherwise it waits for an ACK;
@@ -176,7 +191,7 @@ internal sealed partial class TcpControlBlock
     private bool MaySendNew(int length, int unsent, int room, TimeSpan now)
     {
         bool idle = _snd.Una == _snd.Max || NoDelay || _sendClosed;
-        if (length == room || (idle && (length == unsent || length >= _snd.MaxWnd / 2)) || _swsOverride)
+        if (length >= room || (idle && (length == unsent || length >= _snd.MaxWnd / 2)) || _swsOverride)
         {
             _swsOverride = false;
             return true;

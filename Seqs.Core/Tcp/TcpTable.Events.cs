@@ -86,9 +86,12 @@ public sealed partial class TcpTable
     {
         // Data sits after the options the next data segment carries (timestamps, SACK blocks), so the payload is
         // copied once, to its final place.
+        // With segmentation offload a segment longer than one MSS is cut by the NIC into segments of the MSS less the
+        // options, the data each of them carries.
+        int dataOptions;
         while (!_network.IsBackedUp
-            && tcb.TryBuildSegment(Loop.Now, _network.SegmentBuffer[(TcpSegment.MinHeaderLength + tcb.DataOptionsLength)..], out Segment segment))
-            Send(tcb.Local, tcb.Remote, segment);
+            && tcb.TryBuildSegment(Loop.Now, _network.SegmentBuffer[(TcpSegment.MinHeaderLength + (dataOptions = tcb.DataOptionsLength))..], out Segment segment, _network.HasSegmentationOffload))
+            Send(tcb.Local, tcb.Remote, segment, tcb.SendMss - dataOptions);
         if (!_network.IsBackedUp || !tcb.WantsToSend)
             tcb.ClearWork();
     }

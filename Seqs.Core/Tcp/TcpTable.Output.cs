@@ -14,9 +14,11 @@ public sealed partial class TcpTable
     /// <summary>
     /// Writes the TCP header and its options in front of the payload already in place, and hands the segment to the
     /// IPv4 layer. Data segments' options are exactly <see cref="TcpControlBlock.DataOptionsLength"/> octets, the
-    /// room <see cref="SendPending"/> left before the payload.
+    /// room <see cref="SendPending"/> left before the payload. A segment with more data than
+    /// <paramref name="segmentSize"/> (a connection's MSS less those options) goes to the NIC to cut into segments of
+    /// that size, each checksummed there (segmentation offload); 0 for a segment that is sent as it is.
     /// </summary>
-    internal void Send(Ipv4EndPoint local, Ipv4EndPoint remote, in Segment segment)
+    internal void Send(Ipv4EndPoint local, Ipv4EndPoint remote, in Segment segment, int segmentSize = 0)
     {
         Span<byte> tcp = _network.SegmentBuffer;
         int optionsLength = 0;
@@ -25,8 +27,11 @@ public sealed partial class TcpTable
         int headerLength = TcpSegment.WriteHeader(tcp, local.Port, remote.Port, segment.Seq.Value, segment.Ack.Value,
             segment.Flags, (ushort)segment.Window, optionsLength);
         int length = headerLength + segment.DataLength;
-        TcpSegment.WriteChecksum(tcp[..length], local.Address, remote.Address);
-        if (_network.Send(remote.Address, length))
+        if (segment.DataLength <= segmentSize)
+            segmentSize = 0;
+        if (segmentSize == 0)
+            TcpSegment.WriteChecksum(tcp[..length], local.Address, remote.Address);
+        if (_network.Send(remote.Address, length, segmentSize))
             Counters.SegmentsSent++;
     }
 

@@ -27,21 +27,17 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
     // but padding keeps what the kernel (and tcpdump on the TAP) sees the same as on a real wire.
     private const int MinimumFrameLength = 60;
 
-    // struct virtio_net_hdr (linux/virtio_net.h), which leads every read and write once IFF_VNET_HDR is set: flags,
-    // gso_type, hdr_len, gso_size, csum_start, csum_offset, in the host's byte order.
-    private const int VirtioNetHeaderLength = 10;
-    private const byte VirtioNetHeaderNeedsChecksum = 1; // VIRTIO_NET_HDR_F_NEEDS_CSUM
-    private const int ChecksumStartField = 6;
-    private const int ChecksumOffsetField = 8;
+    /// <summary>With offload: an Ethernet header and the largest IPv4 packet, received or sent as one TCP segment.</summary>
+    public const int OffloadMaxFrameSize = EthernetFrame.HeaderLength + ushort.MaxValue;
 
-    /// <summary>With receive offload: an Ethernet header and the largest IPv4 packet.</summary>
-    public const int OffloadMaxReceiveFrameSize = 14 + ushort.MaxValue;
+    // The headers a large segment repeats in each cut one: Ethernet, IPv4 and TCP, each with their longest options.
+    private const int MaxSegmentHeadersLength = EthernetFrame.HeaderLength + Ipv4Packet.MaxHeaderLength + TcpSegment.MaxHeaderLength;
 
     private readonly int _fd;
     private readonly int _eventFd;
     // Interrupts a Sleep of the loop's thread; apart from _eventFd, which the wake-up thread drains.
     private readonly int _interruptFd;
-    private readonly bool _receiveOffload;
+    private readonly bool _offload;
     private readonly Thread _wakeUpThread;
     private Action? _wakeUp;
     private volatile bool _transmitBlocked;
@@ -50,13 +46,14 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
     private long _receivedFrames;
     private long _transmittedFrames;
     private long _droppedFrames;
+    private long _transmittedLargeSegments;
 
-    private TapNic(int fd, int eventFd, int interruptFd, string name, MacAddress macAddress, bool receiveOffload)
+    private TapNic(int fd, int eventFd, int interruptFd, string name, MacAddress macAddress, bool offload)
     {
         _fd = fd;
         _eventFd = eventFd;
         _interruptFd = interruptFd;
-        _receiveOffload = receiveOffload;
+        _offload = offload;
         Name = name;
         MacAddress = macAddress;
         _wakeUpThread = new Thread(WatchForWakeUps) { IsBackground = true, Name = $"TapNic {name} wake-up" };
@@ -71,11 +68,19 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
     public int MaxFrameSize => StandardMaxFrameSize;
 
     /// <summary>
-    /// <see cref="StandardMaxFrameSize"/>, or with receive offload <see cref="OffloadMaxReceiveFrameSize"/>: the
-    /// kernel then hands over TCP segments of up to 64 KiB as it would to a NIC with LRO, one read for what would be
-    /// dozens of frames.
+    /// <see cref="StandardMaxFrameSize"/>, or with offload <see cref="OffloadMaxFrameSize"/>: the kernel then hands
+    /// over TCP segments of up to 64 KiB as it would to a NIC with LRO, one read for what would be dozens of frames.
     /// </summary>
-    public int MaxReceiveFrameSize => _receiveOffload ? OffloadMaxReceiveFrameSize : StandardMaxFrameSize;
+    public int MaxReceiveFrameSize => _offload ? OffloadMaxFrameSize : StandardMaxFrameSize;
+
+    /// <summary>
+    /// With offload <see cref="OffloadMaxFrameSize"/>: the kernel takes TCP segments of up to 64 KiB in one write and
+    /// cuts them into standard frames itself (TSO, <see cref="TryTransmitSegmented"/>); else <see cref="StandardMaxFrameSize"/>.
+    /// </summary>
+    public int MaxSegmentationFrameSize => _offload ? OffloadMaxFrameSize : StandardMaxFrameSize;
+
+    /// <summary>True when the kernel agreed to the offloads asked for with <see cref="Open"/>.</summary>
+    public bool HasOffload => _offload;
 
     /// <summary>True while the descriptor is attached to the device; false after <see cref="Dispose"/> or once the kernel removed the device.</summary>
     public bool IsLinkUp => Volatile.Read(ref _linkDown) == 0 && Volatile.Read(ref _disposed) == 0;
@@ -84,7 +89,11 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
 
     public long ReceivedFrames => Interlocked.Read(ref _receivedFrames);
 
+    /// <summary>Writes into the TAP, each a frame or, with offload, a large TCP segment the kernel cuts up.</summary>
     public long TransmittedFrames => Interlocked.Read(ref _transmittedFrames);
+
+    /// <summary>The writes of <see cref="TransmittedFrames"/> that were large TCP segments for the kernel to cut up (TSO).</summary>
+    public long TransmittedLargeSegments => Interlocked.Read(ref _transmittedLargeSegments);
 
     /// <summary>Frames lost here: received frames longer than the caller's buffer, and frames transmitted while the link was down.</summary>
     public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
@@ -95,14 +104,16 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
     /// </summary>
     /// <param name="name">An interface name of at most 15 bytes, or a pattern such as <c>tap%d</c>.</param>
     /// <param name="macAddress">The stack's unicast MAC; by default a random locally administered one (IEEE 802 U/L bit set).</param>
-    /// <param name="receiveOffload">
-    /// Tell the kernel (IFF_VNET_HDR and TUNSETOFFLOAD with TUN_F_CSUM | TUN_F_TSO4) that this end takes TCP/IPv4
-    /// segments of up to 64 KiB and packets whose checksum is still to be computed; the NIC completes such a checksum
-    /// before the stack sees the frame. What the stack sends is unchanged (standard frames).
+    /// <param name="offload">
+    /// Every read and write carries a <see cref="VirtioNetHeader"/> (IFF_VNET_HDR). Receiving, the kernel is told with
+    /// TUNSETOFFLOAD (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN) that this end takes TCP/IPv4 segments of up to 64 KiB and
+    /// packets whose checksum is still to be computed; the NIC completes such a checksum before the stack sees the
+    /// frame. Sending, the stack may hand over TCP segments of up to 64 KiB (<see cref="TryTransmitSegmented"/>),
+    /// which the kernel cuts into standard frames, computing their checksums, as it does for a virtio guest.
     /// </param>
     /// <exception cref="UnauthorizedAccessException">The process may neither create nor attach to the device; the message says how to fix it.</exception>
     /// <exception cref="IOException">The device is busy, is not a TAP, or TUN/TAP is unavailable; the message says which.</exception>
-    public static unsafe TapNic Open(string name, MacAddress? macAddress = null, bool receiveOffload = false)
+    public static unsafe TapNic Open(string name, MacAddress? macAddress = null, bool offload = false)
     {
         if (name is null)
             throw new ArgumentNullException(nameof(name));
@@ -117,18 +128,18 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
 
         LibC.InterfaceRequest request = default;
         Encoding.UTF8.GetBytes(name, new Span<byte>(request.Name, LibC.InterfaceNameSize - 1));
-        request.Flags = (short)(LibC.InterfaceFlagTap | LibC.InterfaceFlagNoPacketInfo | (receiveOffload ? LibC.InterfaceFlagVirtioNetHeader : 0));
+        request.Flags = (short)(LibC.InterfaceFlagTap | LibC.InterfaceFlagNoPacketInfo | (offload ? LibC.InterfaceFlagVirtioNetHeader : 0));
         if (LibC.Ioctl(fd, LibC.TunSetInterface, &request) < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             LibC.Close(fd);
             throw OpenFailure(errno, name);
         }
-        if (receiveOffload && LibC.Ioctl(fd, LibC.TunSetOffload, (void*)(nuint)(LibC.TunOffloadChecksum | LibC.TunOffloadTcp4 | LibC.TunOffloadTcpEcn)) < 0)
+        if (offload && LibC.Ioctl(fd, LibC.TunSetOffload, (void*)(nuint)(LibC.TunOffloadChecksum | LibC.TunOffloadTcp4 | LibC.TunOffloadTcpEcn)) < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             LibC.Close(fd);
-            throw new IOException($"Cannot turn on receive offload for TAP device '{name}': TUNSETOFFLOAD failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+            throw new IOException($"Cannot turn on the offloads of TAP device '{name}': TUNSETOFFLOAD failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
         }
         string actualName = Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(request.Name));
 
@@ -142,7 +153,7 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
             LibC.Close(fd);
             throw new IOException($"eventfd failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
         }
-        return new TapNic(fd, eventFd, interruptFd, actualName, macAddress ?? RandomLocalMacAddress(), receiveOffload);
+        return new TapNic(fd, eventFd, interruptFd, actualName, macAddress ?? RandomLocalMacAddress(), offload);
     }
 
     /// <summary>A random unicast MAC with the locally administered bit set (IEEE 802-2014 §8.2: first octet x2, x6, xA or xE).</summary>
@@ -165,8 +176,8 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
         // The tun driver silently truncates a frame to the space offered and returns the truncated length, so a
         // spare byte after the caller's buffer is what tells a frame that did not fit from one that just fitted.
         byte overflow;
-        byte* header = stackalloc byte[VirtioNetHeaderLength];
-        int headerLength = _receiveOffload ? VirtioNetHeaderLength : 0;
+        byte* header = stackalloc byte[VirtioNetHeader.Length];
+        int headerLength = _offload ? VirtioNetHeader.Length : 0;
         fixed (byte* destination = buffer)
         {
             LibC.IoVector* vectors = stackalloc LibC.IoVector[3];
@@ -191,7 +202,7 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
                     ThrowIOError("read", errno);
                 }
                 read -= headerLength;
-                if (read > buffer.Length || (_receiveOffload && !TryCompleteChecksum(new ReadOnlySpan<byte>(header, VirtioNetHeaderLength), buffer[..(int)read])))
+                if (read > buffer.Length || (_offload && !VirtioNetHeader.Read(new ReadOnlySpan<byte>(header, VirtioNetHeader.Length)).TryCompleteChecksum(buffer[..(int)read])))
                 {
                     Interlocked.Increment(ref _droppedFrames);
                     continue;
@@ -207,12 +218,6 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
     {
         ThrowIfDisposed();
         EthernetFrameLength.ThrowIfOutOfRange(frame.Length);
-        if (Volatile.Read(ref _linkDown) != 0)
-        {
-            // Like a NIC without carrier: the frame is gone, and holding it back would stall the caller forever.
-            Interlocked.Increment(ref _droppedFrames);
-            return true;
-        }
         scoped ReadOnlySpan<byte> bytes = frame;
         Span<byte> padded = stackalloc byte[MinimumFrameLength];
         if (frame.Length < MinimumFrameLength)
@@ -221,38 +226,91 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
             frame.CopyTo(padded);
             bytes = padded;
         }
-        byte* header = stackalloc byte[VirtioNetHeaderLength];
-        new Span<byte>(header, VirtioNetHeaderLength).Clear();
+        // With IFF_VNET_HDR every write starts with a header; all zeros says "a plain frame, checksums done".
+        byte* header = stackalloc byte[VirtioNetHeader.Length];
+        VirtioNetHeader.Plain.Write(new Span<byte>(header, VirtioNetHeader.Length));
         fixed (byte* source = bytes)
         {
-            // With IFF_VNET_HDR every write starts with a header; all zeros says "a plain frame, checksums done".
             LibC.IoVector* vectors = stackalloc LibC.IoVector[2];
-            vectors[0] = new LibC.IoVector { Base = header, Length = _receiveOffload ? VirtioNetHeaderLength : 0u };
+            vectors[0] = new LibC.IoVector { Base = header, Length = _offload ? VirtioNetHeader.Length : 0u };
             vectors[1] = new LibC.IoVector { Base = source, Length = (nuint)bytes.Length };
-            while (true)
+            return TryWrite(vectors, 2);
+        }
+    }
+
+    /// <summary>
+    /// Hands the kernel a TCP/IPv4 frame of up to <see cref="MaxSegmentationFrameSize"/> octets to cut into segments
+    /// of <paramref name="segmentSize"/> payload octets each (TSO: VIRTIO_NET_HDR_GSO_TCPV4). Its TCP checksum field
+    /// is ignored: the header says VIRTIO_NET_HDR_F_NEEDS_CSUM, the field goes with the pseudo-header sum, and the
+    /// kernel computes each cut segment's checksum (or a local peer trusts it, as from any NIC with checksum offload).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The TAP was opened without offload.</exception>
+    /// <exception cref="ArgumentException">The frame is not a TCP/IPv4 frame, or is longer than <see cref="MaxSegmentationFrameSize"/>.</exception>
+    public unsafe bool TryTransmitSegmented(ReadOnlySpan<byte> frame, int segmentSize)
+    {
+        ThrowIfDisposed();
+        if (!_offload)
+            throw new InvalidOperationException($"TAP device '{Name}' was opened without offload; it takes only frames of {StandardMaxFrameSize} octets at most.");
+        if (frame.Length > OffloadMaxFrameSize || segmentSize is < 1 or > ushort.MaxValue)
+            throw new ArgumentException($"A {frame.Length}-octet frame in segments of {segmentSize} is beyond what the TAP takes ({OffloadMaxFrameSize} octets, segments of 1 to {ushort.MaxValue}).", nameof(frame));
+        if (!TcpFrameLayout.TryRead(frame, out TcpFrameLayout layout))
+            throw new ArgumentException("Only a TCP/IPv4 frame with consistent lengths can be segmented.", nameof(frame));
+        // The headers go from a copy whose checksum field holds the pseudo-header sum (the checksum's start), which
+        // the kernel adjusts for each cut segment's length; the payload goes from the caller's frame.
+        Span<byte> headers = stackalloc byte[MaxSegmentHeadersLength];
+        frame[..layout.HeadersLength].CopyTo(headers);
+        layout.WritePseudoHeaderSum(headers);
+        int payloadLength = frame.Length - layout.HeadersLength;
+        byte* header = stackalloc byte[VirtioNetHeader.Length];
+        VirtioNetHeader.ForTcpSegment(layout.TcpStart, layout.HeadersLength, payloadLength, segmentSize, layout.CongestionWindowReduced)
+            .Write(new Span<byte>(header, VirtioNetHeader.Length));
+        fixed (byte* copy = headers)
+        fixed (byte* source = frame)
+        {
+            LibC.IoVector* vectors = stackalloc LibC.IoVector[3];
+            vectors[0] = new LibC.IoVector { Base = header, Length = VirtioNetHeader.Length };
+            vectors[1] = new LibC.IoVector { Base = copy, Length = (nuint)layout.HeadersLength };
+            vectors[2] = new LibC.IoVector { Base = source + layout.HeadersLength, Length = (nuint)payloadLength };
+            if (!TryWrite(vectors, 3))
+                return false;
+        }
+        if (payloadLength > segmentSize)
+            Interlocked.Increment(ref _transmittedLargeSegments);
+        return true;
+    }
+
+    /// <summary>One write of the gathered <paramref name="vectors"/>: false on back-pressure (EAGAIN); a frame for a detached device is dropped and counted.</summary>
+    private unsafe bool TryWrite(LibC.IoVector* vectors, int count)
+    {
+        if (Volatile.Read(ref _linkDown) != 0)
+        {
+            // Like a NIC without carrier: the frame is gone, and holding it back would stall the caller forever.
+            Interlocked.Increment(ref _droppedFrames);
+            return true;
+        }
+        while (true)
+        {
+            nint written = LibC.WriteVector(_fd, vectors, count);
+            if (written >= 0)
             {
-                nint written = LibC.WriteVector(_fd, vectors, 2);
-                if (written >= 0)
-                {
-                    Interlocked.Increment(ref _transmittedFrames);
-                    return true;
-                }
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.Errno.EINTR)
-                    continue;
-                if (errno == LibC.Errno.EAGAIN)
-                {
-                    _transmitBlocked = true;
-                    return false;
-                }
-                if (IsDetached(errno))
-                {
-                    SetLinkDown();
-                    Interlocked.Increment(ref _droppedFrames);
-                    return true;
-                }
-                ThrowIOError("write", errno);
+                Interlocked.Increment(ref _transmittedFrames);
+                return true;
             }
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == LibC.Errno.EINTR)
+                continue;
+            if (errno == LibC.Errno.EAGAIN)
+            {
+                _transmitBlocked = true;
+                return false;
+            }
+            if (IsDetached(errno))
+            {
+                SetLinkDown();
+                Interlocked.Increment(ref _droppedFrames);
+                return true;
+            }
+            ThrowIOError("write", errno);
         }
     }
 
@@ -341,25 +399,6 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
             $"Delete it ('sudo ip link del {name}') or choose another name."),
         _ => new IOException($"Cannot open TAP device '{name}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})."),
     };
-
-    /// <summary>
-    /// VIRTIO_NET_HDR_F_NEEDS_CSUM: the kernel left the transport checksum to the reader, with the pseudo-header sum
-    /// already in the checksum field. Summing from csum_start to the end, that field included, and storing the
-    /// complement at csum_start + csum_offset completes it, as the kernel's skb_checksum_help does. False for a header
-    /// that points outside the frame.
-    /// </summary>
-    private static bool TryCompleteChecksum(ReadOnlySpan<byte> header, Span<byte> frame)
-    {
-        if ((header[0] & VirtioNetHeaderNeedsChecksum) == 0)
-            return true;
-        int start = BinaryPrimitives.ReadUInt16LittleEndian(header[ChecksumStartField..]);
-        int field = start + BinaryPrimitives.ReadUInt16LittleEndian(header[ChecksumOffsetField..]);
-        if (field + 2 > frame.Length)
-            return false;
-        ushort checksum = InternetChecksum.Compute(frame[start..]);
-        BinaryPrimitives.WriteUInt16BigEndian(frame[field..], checksum);
-        return true;
-    }
 
     // EBADFD: the device was deleted under the descriptor (for example with its network namespace). EIO: it is going away.
     private static bool IsDetached(int errno) => errno is LibC.Errno.EBADFD or LibC.Errno.EIO;

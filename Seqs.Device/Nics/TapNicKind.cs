@@ -57,7 +57,7 @@ internal sealed partial class TapNicKind : INicKind
     {
         try
         {
-            return TapNic.Open(name, macAddress, receiveOffload: true);
+            return TapNic.Open(name, macAddress, offload: true);
         }
         catch (IOException refused)
         {

@@ -65,10 +65,10 @@ public sealed class BoundedFrameQueueTests
         queue.TryEnqueue(Frame(14, 4), HopB);
         var destination = new byte[64];
 
-        int length = queue.TakeFirst(HopA, destination);
+        int length = queue.TakeFirst(HopA, destination, out _);
 
         Assert.That(destination[..length], Is.EqualTo(Frame(11, 1)));
-        Assert.That(queue.TakeFirst(new Ipv4Address(10, 0, 0, 9), destination), Is.Zero);
+        Assert.That(queue.TakeFirst(new Ipv4Address(10, 0, 0, 9), destination, out _), Is.Zero);
         Assert.That(DrainFirstOctets(queue), Is.EqualTo(new byte[] { 2, 3, 4 }));
     }
 
@@ -98,7 +98,7 @@ public sealed class BoundedFrameQueueTests
         queue.TryEnqueue(Frame(50, 5), HopB);
         var destination = new byte[64];
 
-        int length = queue.TakeFirst(HopB, destination);
+        int length = queue.TakeFirst(HopB, destination, out _);
 
         Assert.That(destination[..length], Is.EqualTo(Frame(30, 3)));
         Assert.That(queue.PeekHead().ToArray(), Is.EqualTo(Frame(40, 4)));
@@ -120,7 +120,7 @@ public sealed class BoundedFrameQueueTests
         {
             queue.TryEnqueue(frame, HopA);
             queue.TryEnqueue(frame, HopB);
-            queue.TakeFirst(HopB, destination);
+            queue.TakeFirst(HopB, destination, out _);
             queue.DequeueHead();
         }
 
