@@ -178,13 +178,28 @@ internal sealed partial class MqttDeviceClient : IDisposable
 
     private async Task<string?> PublishChangesAsync(DeviceSnapshot published, CancellationToken cancellationToken)
     {
-        long statusDue = _time.GetTimestamp() + (long)(_interval.TotalSeconds * _time.TimestampFrequency);
+        // Ends the waits still pending when the session does, so that no timer or channel reader outlives it.
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            return await WatchAsync(published, session.Token, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await session.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Each <see cref="PollPeriod"/> or command: carries out commands, publishes what changed and the status when due.</summary>
+    private async Task<string?> WatchAsync(DeviceSnapshot published, CancellationToken session, CancellationToken cancellationToken)
+    {
+        long statusDue = StatusDue();
         Task<bool>? command = null;
         Task? tick = null;
-        while (!cancellationToken.IsCancellationRequested)
+        while (true)
         {
-            command ??= _commands.Reader.WaitToReadAsync(cancellationToken).AsTask();
-            tick ??= Task.Delay(PollPeriod, _time, cancellationToken);
+            command ??= _commands.Reader.WaitToReadAsync(session).AsTask();
+            tick ??= Task.Delay(PollPeriod, _time, session);
             Task woke = await Task.WhenAny(_disconnected.Task, command, tick).ConfigureAwait(false);
             if (woke == _disconnected.Task)
                 return _disconnected.Task.Result;
@@ -206,12 +221,13 @@ internal sealed partial class MqttDeviceClient : IDisposable
             if (now.ChangeKey != published.ChangeKey || _time.GetTimestamp() >= statusDue)
             {
                 await PublishAsync(_topics.Status, now.StatusJson, MqttQualityOfServiceLevel.AtMostOnce, cancellationToken).ConfigureAwait(false);
-                statusDue = _time.GetTimestamp() + (long)(_interval.TotalSeconds * _time.TimestampFrequency);
+                statusDue = StatusDue();
             }
             published = now;
         }
-        return null;
     }
+
+    private long StatusDue() => _time.GetTimestamp() + (long)(_interval.TotalSeconds * _time.TimestampFrequency);
 
     private Task PublishLedAsync(bool on, CancellationToken cancellationToken) =>
         PublishAsync(_topics.LedState, Encoding.ASCII.GetBytes(LedCommands.StatePayload(on)), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
