@@ -40,6 +40,7 @@ internal static class StatusPage
         <tr><th>MAC</th><td id="mac"></td></tr>
         <tr><th>Address</th><td id="address"></td></tr>
         <tr><th>HTTPS</th><td id="https"></td></tr>
+        <tr><th>MQTT</th><td id="mqtt"></td></tr>
         <tr><th>Lease</th><td id="lease"></td></tr>
         <tr><th>Gateway</th><td id="gateway"></td></tr>
         <tr><th>DNS</th><td id="dns"></td></tr>
@@ -80,6 +81,9 @@ internal static class StatusPage
           $('https').textContent = !h ? 'off' : 'on, port ' + h.port + (h.certificateFingerprint
             ? ', certificate SHA-256 ' + h.certificateFingerprint + ', valid until ' + new Date(h.certificateNotAfter).toISOString().slice(0, 10)
             : ', certificate made once the device has its address');
+          const m = s.mqtt;
+          $('mqtt').textContent = !m ? 'off' : m.state + ', ' + m.broker + ', ' + m.messagesPublished + ' messages out, ' + m.messagesReceived + ' in, '
+            + m.reconnects + ' reconnects' + (m.lastError ? ', last error: ' + m.lastError : '');
           $('lease').textContent = s.lease ? 'from ' + s.lease.server + ', ' + duration(s.lease.remainingSeconds) + ' left of ' + duration(s.lease.leaseSeconds) : 'static or none';
           $('gateway').textContent = s.gateway || 'none';
           $('dns').textContent = s.dnsServers.length ? s.dnsServers.join(', ') : 'none';

@@ -19,7 +19,7 @@ public sealed partial class DeviceProcessTests
     [Category("Interop")]
     public void MqttDevice_PublishesRetainedStatusAndDiscovery_ObeysTheLed_AndComesBackAfterTheBrokerRestarts()
     {
-        using var ns = NetworkNamespace.Create("ping", "curl", "mosquitto", "mosquitto_sub", "mosquitto_pub");
+        using var ns = NetworkNamespace.Create("ping", "curl", "mosquitto", "mosquitto_sub", "mosquitto_pub", "chromium");
         string tap = AddPersistentTap(ns);
         string files = Directory.CreateTempSubdirectory("seqs-mqtt-").FullName;
         try
@@ -55,6 +55,9 @@ public sealed partial class DeviceProcessTests
                 Assert.That(mqtt.GetProperty("messagesReceived").GetInt64(), Is.GreaterThanOrEqualTo(4), mqtt.ToString());
                 Assert.That(mqtt.GetProperty("commandsRejected").GetInt64(), Is.EqualTo(1), "BLINK is dropped and counted: " + mqtt);
             }
+            string profile = Path.Combine(files, "chromium");
+            CommandResult page = ns.Exec($"chromium --headless=new --no-sandbox --disable-gpu --user-data-dir={profile} --virtual-time-budget=5000 --dump-dom http://{DeviceAddress.Address}/", TimeSpan.FromSeconds(90));
+            Assert.That(page.StandardOutput, Does.Contain($"<td id=\"mqtt\">connected, mqtt://{KernelSide.Address}:1883/{MqttPrefix}, "), page.ToString());
 
             Signal(device, "INT");
             AssertStoppedCleanly(device);
