@@ -80,6 +80,16 @@ internal abstract class CongestionControl
     /// <summary>RFC 6582 §3.2 step 5 / RFC 6675: recovery ended with a full acknowledgment; cwnd is ssthresh.</summary>
     public void OnRecoveryEnd() => Window = SlowStartThreshold;
 
+    /// <summary>
+    /// The reduction was for nothing (D-SACKs showed every retransmission needless, RFC 3708 §3): cwnd and ssthresh go
+    /// back to at least what they were before it, as Linux's tcp_undo_cwnd_reduction does.
+    /// </summary>
+    public void Undo(int priorWindow, int priorThreshold)
+    {
+        Window = Math.Max(Window, priorWindow);
+        SlowStartThreshold = Math.Max(SlowStartThreshold, priorThreshold);
+    }
+
     /// <summary>RFC 5681 §3.2 step 4 (and RFC 6582 partial ACKs): NewReno's window inflation during recovery.</summary>
     public void Inflate(int bytes) => Window += bytes;
 

@@ -42,6 +42,14 @@ internal sealed class RackTlp
     private int _reorderWindowMultiplier = 1;
     private int _reorderWindowPersist;
 
+    // RFC 3708 §3 (Linux's undo_marker, undo_retrans, prior_cwnd and prior_ssthresh): where the window reduction in
+    // force began, the octets retransmitted since that no D-SACK has shown needless, and the window before it.
+    private SeqNumber _undoMarker;
+    private bool _undoPossible;
+    private int _undoOctets;
+    private int _priorWindow;
+    private int _priorThreshold;
+
     public TimeSpan RoundTrip { get; private set; }
 
     /// <summary>RFC 8985 §6.2 step 3: a segment was delivered below one sent after it (RACK.reordering_seen).</summary>
@@ -92,7 +100,47 @@ internal sealed class RackTlp
         ProbeIsRetransmission = false;
         RetransmittedEnd = null;
         DuplicateToReport = null;
+        _undoMarker = default;
+        _undoPossible = false;
+        _undoOctets = 0;
+        _priorWindow = 0;
+        _priorThreshold = 0;
     }
+
+    /// <summary>A window reduction starts at SND.UNA <paramref name="una"/>, from cwnd <paramref name="window"/> and ssthresh <paramref name="threshold"/>.</summary>
+    public void OnWindowReduced(SeqNumber una, int window, int threshold)
+    {
+        _undoMarker = una;
+        _undoPossible = true;
+        _undoOctets = 0;
+        _priorWindow = window;
+        _priorThreshold = threshold;
+    }
+
+    /// <summary>Octets from <paramref name="seq"/> were sent again: a D-SACK must show them needless before an undo.</summary>
+    public void OnRetransmitted(SeqNumber seq, int octets)
+    {
+        if (_undoPossible && seq >= _undoMarker)
+            _undoOctets += octets;
+    }
+
+    /// <summary>
+    /// RFC 3708 §3 and RFC 2883 §5: a D-SACK reports <paramref name="block"/> received twice. Once D-SACKs have covered
+    /// every octet retransmitted since the reduction began, the reduction was spurious: true, with the window before it.
+    /// </summary>
+    public bool TryUndo(SackBlock block, out int priorWindow, out int priorThreshold)
+    {
+        priorWindow = _priorWindow;
+        priorThreshold = _priorThreshold;
+        if (!_undoPossible || _undoOctets == 0 || block.Left < _undoMarker)
+            return false;
+        _undoOctets -= block.Right - block.Left;
+        if (_undoOctets > 0)
+            return false;
+        _undoPossible = false;
+        return true;
+    }
+
 
     /// <summary>
     /// RFC 8985 §6.2 steps 1-3 for a delivered range whose most recent part was sent at <paramref name="sentAt"/> and

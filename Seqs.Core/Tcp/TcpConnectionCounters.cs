@@ -25,6 +25,8 @@ internal sealed class TcpConnectionCounters
 
     public int SpuriousRetransmissions { get; set; }
 
+    public int WindowReductionsUndone { get; set; }
+
     public void Clear()
     {
         FastRetransmits = 0;
@@ -36,5 +38,6 @@ internal sealed class TcpConnectionCounters
         LossProbes = 0;
         DuplicateSacksReceived = 0;
         SpuriousRetransmissions = 0;
+        WindowReductionsUndone = 0;
     }
 }

@@ -22,6 +22,9 @@ internal sealed partial class TcpControlBlock
     /// <summary>D-SACK blocks that reported data this end had sent twice: retransmissions that were not needed.</summary>
     public int SpuriousRetransmissions => _counters?.SpuriousRetransmissions ?? 0;
 
+    /// <summary>Window reductions undone because D-SACKs showed every retransmission of them needless (RFC 3708 §3).</summary>
+    public int WindowReductionsUndone => _counters?.WindowReductionsUndone ?? 0;
+
     /// <summary>RFC 8985 §6.2 step 4 RACK.reo_wnd_mult, 1 until a D-SACK widens the reordering window.</summary>
     public int ReorderWindowMultiplier => _rack?.ReorderWindowMultiplier ?? 1;
 
@@ -51,7 +54,8 @@ internal sealed partial class TcpControlBlock
     /// <summary>
     /// RFC 2883 §4 (sender side) and RFC 8985 §7.4: the first SACK block of an ACK reports a duplicate. It is counted,
     /// as a needless retransmission when it covers data sent twice, and it shows that a retransmitted loss probe was
-    /// not needed, so no congestion response follows it.
+    /// not needed, so no congestion response follows it. Once such reports cover every octet retransmitted since the
+    /// last window reduction, the reduction is undone (RFC 2883 §5, RFC 3708 §3; Linux's tcp_try_undo_dsack).
     /// </summary>
     private void OnDuplicateSack(SackBlock block)
     {
@@ -63,9 +67,28 @@ internal sealed partial class TcpControlBlock
             Counters.SpuriousRetransmissions++;
             if (TableCounters is not null)
                 TableCounters.SpuriousRetransmissions++;
+            if (rack.TryUndo(block, out int priorWindow, out int priorThreshold))
+                UndoWindowReduction(priorWindow, priorThreshold);
         }
         if (rack.ProbeEnd is SeqNumber probeEnd && rack.ProbeIsRetransmission && block.Left < probeEnd && probeEnd <= block.Right)
             rack.ProbeEnd = null;
+    }
+
+    /// <summary>
+    /// A window reduction was spurious: cwnd and ssthresh go back, and a recovery still under way ends, since nothing it
+    /// repaired was lost (its end would otherwise set cwnd to the restored ssthresh); RACK still finds a real hole.
+    /// </summary>
+    private void UndoWindowReduction(int priorWindow, int priorThreshold)
+    {
+        _cc.Undo(priorWindow, priorThreshold);
+        if (_recovery.Active)
+        {
+            _recovery.Active = false;
+            _rack?.OnRecoveryEnd();
+        }
+        Counters.WindowReductionsUndone++;
+        if (TableCounters is not null)
+            TableCounters.WindowReductionsUndone++;
     }
 
     /// <summary>

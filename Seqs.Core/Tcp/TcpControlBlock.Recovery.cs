@@ -50,8 +50,9 @@ internal sealed partial class TcpControlBlock
     /// </summary>
     private int LimitedTransmitAllowance => !_recovery.Active && _recovery.DupAcks is 1 or 2 ? _recovery.DupAcks * SendMss : 0;
 
-    private void CountRetransmitted(int octets)
+    private void CountRetransmitted(SeqNumber seq, int octets)
     {
+        _rack?.OnRetransmitted(seq, octets);
         Counters.RetransmittedBytes += octets;
         if (TableCounters is not null)
             TableCounters.RetransmittedOctets += octets;
@@ -158,6 +159,7 @@ internal sealed partial class TcpControlBlock
         Counters.FlightAtLosses += FlightSize;
         _recovery.Point = _snd.Max;
         _recovery.HighRxt = _snd.Una;
+        _rack?.OnWindowReduced(_snd.Una, _cc.Window, _cc.SlowStartThreshold);
         _cc.OnLoss(FlightSize, SendMss, now);
         // RFC 5681 §3.2 step 3: NewReno inflates by the three segments that left; RFC 6675 counts them in pipe.
         if (!InSackRecovery)
@@ -176,6 +178,9 @@ internal sealed partial class TcpControlBlock
         // A lost SYN or SYN,ACK is no flight of data: go-back-N would have nothing more to send again.
         if (Synchronized)
         {
+            // Like Linux's tcp_enter_loss: a timeout during a recovery keeps that recovery's window to undo to.
+            if (!_recovery.Active && !_recovery.AfterTimeout)
+                _rack?.OnWindowReduced(_snd.Una, _cc.Window, _cc.SlowStartThreshold);
             Counters.FlightAtLosses += FlightSize;
             _cc.OnRetransmissionTimeout(FlightSize, SendMss, now);
         }

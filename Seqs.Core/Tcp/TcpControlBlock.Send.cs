@@ -154,7 +154,7 @@ internal sealed partial class TcpControlBlock
         {
             segment = DataSegment(_snd.Nxt, length, finDue, payload);
             if (_snd.Nxt < _snd.Max)
-                CountRetransmitted(length);
+                CountRetransmitted(_snd.Nxt, length);
             OnSent(_snd.Nxt, length + (finDue ? 1 : 0), now);
             return true;
         }
@@ -228,7 +228,7 @@ internal sealed partial class TcpControlBlock
             return false;
         }
         segment = DataSegment(seq, length, fin, payload);
-        CountRetransmitted(length);
+        CountRetransmitted(seq, length);
         SeqNumber sentEnd = seq + length + (fin ? 1 : 0);
         if (sentEnd > _recovery.HighRxt)
             _recovery.HighRxt = sentEnd;

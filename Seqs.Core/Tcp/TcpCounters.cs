@@ -40,4 +40,6 @@ public sealed class TcpCounters
     public long LossProbes { get; internal set; }
     /// <summary>Retransmissions the peer reported, by D-SACK (RFC 2883), as received twice: they were not needed.</summary>
     public long SpuriousRetransmissions { get; internal set; }
+    /// <summary>Window reductions undone because D-SACKs showed every retransmission of them needless (RFC 3708 §3).</summary>
+    public long WindowReductionsUndone { get; internal set; }
 }

@@ -234,6 +234,58 @@ public sealed class TcpRackTlpTests
         }
     }
 
+    /// <summary>
+    /// RFC 2883 §5 and RFC 3708 §3: segment 0 is only reordered, arriving after the three SACKs that started a fast
+    /// recovery and its retransmission. The recovery halved cwnd; the D-SACK for the copy shows every retransmission of
+    /// it needless, and cwnd and ssthresh go back to what they were before it.
+    /// </summary>
+    [Test]
+    public void DsackForEveryRetransmissionOfARecovery_UndoesItsWindowReduction()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[10 * Mss]);
+        Assert.That(Data(tcp.TakeSent()), Has.Count.EqualTo(10));
+        int window = tcp.Tcb.CongestionWindow, threshold = tcp.Tcb.SlowStartThreshold;
+
+        for (int i = 2; i <= 4; i++)
+            tcp.Arrives(28 + i, AckWithSack(At(0), (1, i)));
+        Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (32, At(0)) }), "fast retransmit of segment 0");
+        Assert.That(tcp.Tcb.CongestionWindow, Is.LessThan(window));
+        // The original arrives, and with it the rest: the recovery ends. Then the copy, reported by a D-SACK.
+        tcp.Arrives(33, Seg(301, At(10), Ack));
+        Assert.That(tcp.Tcb.CongestionWindow, Is.LessThan(window), "the recovery ended on the reduced window");
+        tcp.Arrives(42, Seg(301, At(10), Ack) with { Sack = SackBlocks.Of(Block(At(0), At(1))) });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tcp.Tcb.SpuriousRetransmissions, Is.EqualTo(1));
+            Assert.That(tcp.Tcb.WindowReductionsUndone, Is.EqualTo(1));
+            Assert.That(tcp.Tcb.CongestionWindow, Is.EqualTo(window));
+            Assert.That(tcp.Tcb.SlowStartThreshold, Is.EqualTo(threshold));
+        }
+    }
+
+    /// <summary>
+    /// The same recovery, but segment 0 was really lost: the retransmission repaired it and no D-SACK comes, so a
+    /// D-SACK for other data (the network duplicated a segment sent once) leaves the reduced window as it is.
+    /// </summary>
+    [Test]
+    public void RecoveryThatRepairedALoss_KeepsItsWindowReduction()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[10 * Mss]);
+        tcp.TakeSent();
+        for (int i = 2; i <= 4; i++)
+            tcp.Arrives(28 + i, AckWithSack(At(0), (1, i)));
+        tcp.Arrives(42, Seg(301, At(10), Ack));
+        int reduced = tcp.Tcb.CongestionWindow;
+        tcp.Arrives(43, Seg(301, At(10), Ack) with { Sack = SackBlocks.Of(Block(At(5), At(6))) });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tcp.Tcb.WindowReductionsUndone, Is.Zero);
+            Assert.That(tcp.Tcb.CongestionWindow, Is.EqualTo(reduced));
+        }
+    }
+
     /// <summary>A D-SACK for data sent once (the network duplicated it) is no spurious retransmission.</summary>
     [Test]
     public void DsackForDataSentOnce_IsNotASpuriousRetransmission()
