@@ -1,3 +1,4 @@
+using Seqs.Diagnostics;
 using Seqs.Drivers.Cyw43.Register.Backplane;
 using Seqs.Drivers.Cyw43.Register.Bus;
 
@@ -245,7 +246,8 @@ public sealed partial class Cyw43439
         var interrupts = _gspi.ReadInterrupts();
         if (interrupts.HasErrors)
         {
-            Log.InterruptErrors(_logger, interrupts.ToString());
+            if (_interruptErrorsLog.TryEnter(_time, out int suppressed))
+                Log.InterruptErrors(_logger, interrupts.ToString(), LogGate.Note(suppressed));
             _gspi.ClearInterrupts(interrupts.ToUInt16());
         }
     }

@@ -212,14 +212,15 @@ public sealed partial class Cyw43439
                 (byte[] ssidInfo, byte[]? pmk) = JoinArguments(network.Value.Ssid, network.Value.Passphrase);
                 Counters.RejoinAttempts++;
                 WifiJoinResult result = await JoinOnceAsync(ssidInfo, pmk, cancellationToken).ConfigureAwait(false);
-                if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
-                    Log.Rejoin(_logger, PeerText.Escape(network.Value.Ssid), result);
+                if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information) && _rejoinLog.TryEnter(_time, out int suppressed))
+                    Log.Rejoin(_logger, PeerText.Escape(network.Value.Ssid), result, LogGate.Note(suppressed));
                 if (result == WifiJoinResult.Joined)
                     return;
             }
             catch (Cyw43IoctlException e)
             {
-                Log.RejoinFailed(_logger, e.Message);
+                if (_rejoinFailedLog.TryEnter(_time, out int suppressed))
+                    Log.RejoinFailed(_logger, e.Message, LogGate.Note(suppressed));
             }
             finally
             {
@@ -259,7 +260,8 @@ public sealed partial class Cyw43439
             : type is WlanEventType.DeauthIndication or WlanEventType.DisassocIndication or WlanEventType.Disassoc;
         if (lost && IsLinkUp && _join is null)
         {
-            Log.LinkLost(_logger, type, wlanEvent.Reason);
+            if (_linkLostLog.TryEnter(_time, out int suppressed))
+                Log.LinkLost(_logger, type, wlanEvent.Reason, LogGate.Note(suppressed));
             SetLinkLocked(false);
             if (_network is not null && _options.Rejoin)
                 _rejoinPending = true;

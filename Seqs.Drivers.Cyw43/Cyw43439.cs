@@ -3,6 +3,7 @@ using System.Device.Gpio;
 #endif
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Diagnostics;
 using Seqs.Drivers.Cyw43.Register.Bus;
 using Seqs.Hal;
 
@@ -35,6 +36,10 @@ public sealed partial class Cyw43439 : IDisposable
     private readonly IDigitalLine? _hostWake;
     private readonly Cyw43Options _options;
     private readonly TimeProvider _time;
+    private LogGate _interruptErrorsLog;
+    private LogGate _rejoinLog = new(LogGate.InformationLinesPerMinute);
+    private LogGate _rejoinFailedLog;
+    private LogGate _linkLostLog;
     private readonly ILogger _logger;
     private readonly string _busName;
     private readonly GspiHost _gspi;
@@ -168,16 +173,16 @@ public sealed partial class Cyw43439 : IDisposable
         [LoggerMessage(2, LogLevel.Information, "CYW43439 chip {ChipId:X4}h on {Bus} up: {FirmwareLength} B firmware, {NvramLength} B NVRAM, {Elapsed}")]
         public static partial void Booted(ILogger logger, ushort chipId, string bus, int firmwareLength, int nvramLength, TimeSpan elapsed);
 
-        [LoggerMessage(3, LogLevel.Warning, "CYW43439 interrupt register shows errors: {Flags}")]
-        public static partial void InterruptErrors(ILogger logger, string flags);
+        [LoggerMessage(3, LogLevel.Warning, "CYW43439 interrupt register shows errors: {Flags}{Suppressed}")]
+        public static partial void InterruptErrors(ILogger logger, string flags, string suppressed);
 
-        [LoggerMessage(4, LogLevel.Information, "CYW43439 rejoin of {Ssid} after a link loss: {Result}")]
-        public static partial void Rejoin(ILogger logger, string ssid, WifiJoinResult result);
+        [LoggerMessage(4, LogLevel.Information, "CYW43439 rejoin of {Ssid} after a link loss: {Result}{Suppressed}")]
+        public static partial void Rejoin(ILogger logger, string ssid, WifiJoinResult result, string suppressed);
 
-        [LoggerMessage(5, LogLevel.Warning, "CYW43439 rejoin failed: {Reason}")]
-        public static partial void RejoinFailed(ILogger logger, string reason);
+        [LoggerMessage(5, LogLevel.Warning, "CYW43439 rejoin failed: {Reason}{Suppressed}")]
+        public static partial void RejoinFailed(ILogger logger, string reason, string suppressed);
 
-        [LoggerMessage(6, LogLevel.Warning, "CYW43439 link lost: {Event} event, reason {Reason}")]
-        public static partial void LinkLost(ILogger logger, Register.Events.WlanEventType @event, uint reason);
+        [LoggerMessage(6, LogLevel.Warning, "CYW43439 link lost: {Event} event, reason {Reason}{Suppressed}")]
+        public static partial void LinkLost(ILogger logger, Register.Events.WlanEventType @event, uint reason, string suppressed);
     }
 }

@@ -1,3 +1,4 @@
+using Seqs.Diagnostics;
 using Seqs.Drivers.Enc28j60.Register.Buffer;
 using Seqs.Drivers.Enc28j60.Register.Control;
 using Seqs.Drivers.Enc28j60.Register.Packets;
@@ -152,7 +153,8 @@ public sealed partial class Enc28j60
     /// </summary>
     private FrameOutcome ResetReceiveLogic(int nextPacket, int byteCount)
     {
-        Log.ReceiveReset(_logger, nextPacket, byteCount, _nextPacket);
+        if (_receiveResetLog.TryEnter(_time, out int suppressed))
+            Log.ReceiveReset(_logger, nextPacket, byteCount, _nextPacket, LogGate.Note(suppressed));
         Counters.ReceiveResets++;
         _bus.SetBits(ControlRegister.Econ1, Econ1.RxRst);
         _bus.ClearBits(ControlRegister.Econ1, Econ1.RxRst | Econ1.RxEn);

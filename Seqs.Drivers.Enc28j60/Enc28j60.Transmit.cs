@@ -1,3 +1,4 @@
+using Seqs.Diagnostics;
 using Seqs.Drivers.Enc28j60.Register.Buffer;
 using Seqs.Drivers.Enc28j60.Register.Control;
 using Seqs.Drivers.Enc28j60.Register.Packets;
@@ -129,7 +130,8 @@ public sealed partial class Enc28j60
         if (elapsed < _options.TransmitTimeout)
             return false;
         Counters.TransmitStalls++;
-        Log.TransmitStalled(_logger, elapsed);
+        if (_transmitStallLog.TryEnter(_time, out int suppressed))
+            Log.TransmitStalled(_logger, elapsed, LogGate.Note(suppressed));
         _bus.ClearBits(ControlRegister.Econ1, Econ1.TxRts);
         _transmitResetNeeded = true;
         return Finished();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Diagnostics;
 using Seqs.Drivers.Enc28j60.Register.Buffer;
 using Seqs.Drivers.Enc28j60.Register.Packets;
 using Seqs.Hal;
@@ -48,6 +49,8 @@ public sealed partial class Enc28j60 : IEthernetNic, IDisposable
     private readonly Enc28j60Options _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private LogGate _receiveResetLog;
+    private LogGate _transmitStallLog;
     private readonly ITimer _wakeTimer;
     private readonly EventHandler<bool>? _onEdge;
     private Action? _wakeUp;
@@ -213,11 +216,11 @@ public sealed partial class Enc28j60 : IEthernetNic, IDisposable
         [LoggerMessage(2, LogLevel.Information, "ENC28J60 link up: {LinkUp}")]
         public static partial void LinkChanged(ILogger logger, bool linkUp);
 
-        [LoggerMessage(3, LogLevel.Warning, "ENC28J60 receive logic reset: next packet pointer {NextPacket:X4}h, byte count {ByteCount} at {ReadPointer:X4}h")]
-        public static partial void ReceiveReset(ILogger logger, int nextPacket, int byteCount, int readPointer);
+        [LoggerMessage(3, LogLevel.Warning, "ENC28J60 receive logic reset: next packet pointer {NextPacket:X4}h, byte count {ByteCount} at {ReadPointer:X4}h{Suppressed}")]
+        public static partial void ReceiveReset(ILogger logger, int nextPacket, int byteCount, int readPointer, string suppressed);
 
-        [LoggerMessage(4, LogLevel.Warning, "ENC28J60 transmit logic stalled for {Elapsed}; reset (errata #12), frame lost")]
-        public static partial void TransmitStalled(ILogger logger, TimeSpan elapsed);
+        [LoggerMessage(4, LogLevel.Warning, "ENC28J60 transmit logic stalled for {Elapsed}; reset (errata #12), frame lost{Suppressed}")]
+        public static partial void TransmitStalled(ILogger logger, TimeSpan elapsed, string suppressed);
 
         [LoggerMessage(6, LogLevel.Debug, "ENC28J60 receive buffer overflow (RXERIF)")]
         public static partial void ReceiveOverflow(ILogger logger);

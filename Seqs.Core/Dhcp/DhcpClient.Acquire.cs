@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
+using Seqs.Diagnostics;
 using Seqs.Wire;
 
 namespace Seqs.Dhcp;
@@ -188,10 +189,10 @@ public sealed partial class DhcpClient
             return;
         }
         Counters.Naks++;
-        if (_logger.IsEnabled(LogLevel.Information))
+        if (_logger.IsEnabled(LogLevel.Information) && _nakLog.TryEnter(_stack.Loop.Now, out int suppressed))
         {
             nak.TryGetAddress(DhcpOptionCode.ServerIdentifier, out Ipv4Address from);
-            Log.Nak(_logger, from.ToString(), RfcName(State));
+            Log.Nak(_logger, from.ToString(), RfcName(State), LogGate.Note(suppressed));
         }
         // A NAK to INIT-REBOOT means the remembered address is wrong for this network.
         if (State == DhcpClientState.Rebooting)
@@ -259,8 +260,8 @@ public sealed partial class DhcpClient
             ArrayPool<byte>.Shared.Return(buffer);
         }
         Counters.Declines++;
-        if (_logger.IsEnabled(LogLevel.Warning))
-            Log.Declined(_logger, address.ToString(), _conflictMac.ToString());
+        if (_logger.IsEnabled(LogLevel.Warning) && _declinedLog.TryEnter(_stack.Loop.Now, out int suppressed))
+            Log.Declined(_logger, address.ToString(), _conflictMac.ToString(), LogGate.Note(suppressed));
         if (RememberedAddress == address)
             RememberedAddress = default;
         Restart(DeclineRestartDelay + StartDelay());

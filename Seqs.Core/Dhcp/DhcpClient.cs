@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Diagnostics;
 using Seqs.Scheduling;
 using Seqs.Stack;
 using Seqs.Wire;
@@ -64,6 +65,10 @@ public sealed partial class DhcpClient : IDisposable
     private readonly Random _random;
     private readonly byte[] _receiveBuffer = new byte[ReceiveBufferLength];
     private readonly byte[]? _hostName;
+    private LogGate _lostLog;
+    private LogGate _declinedLog;
+    private LogGate _nakLog = new(LogGate.InformationLinesPerMinute);
+    private LogGate _failureLog;
     private bool _receiving;
     private uint _transactionId;
     private int _attempts;
@@ -204,7 +209,8 @@ public sealed partial class DhcpClient : IDisposable
             {
                 // A bug must cost one message, never the client.
                 Counters.Unexpected++;
-                Log.MessageHandlingFailed(_logger, e);
+                if (_failureLog.TryEnter(_stack.Loop.Now, out int suppressed))
+                    Log.MessageHandlingFailed(_logger, LogGate.Note(suppressed), e);
             }
         }
     }
@@ -261,8 +267,8 @@ public sealed partial class DhcpClient : IDisposable
         _hasLease = false;
         _stack.Deconfigure();
         Counters.LeasesLost++;
-        if (_logger.IsEnabled(LogLevel.Warning))
-            Log.LeaseLost(_logger, _lease.Address.ToString(), reason);
+        if (_logger.IsEnabled(LogLevel.Warning) && _lostLog.TryEnter(_stack.Loop.Now, out int suppressed))
+            Log.LeaseLost(_logger, _lease.Address.ToString(), reason, LogGate.Note(suppressed));
         Lost?.Invoke(this, EventArgs.Empty);
     }
 
@@ -342,14 +348,14 @@ public sealed partial class DhcpClient : IDisposable
         [LoggerMessage(2, LogLevel.Debug, "DHCP lease {Address} renewed for {LeaseSeconds} s")]
         public static partial void LeaseRenewed(ILogger logger, string address, long leaseSeconds);
 
-        [LoggerMessage(3, LogLevel.Warning, "DHCP lease {Address} lost: {Reason}")]
-        public static partial void LeaseLost(ILogger logger, string address, string reason);
+        [LoggerMessage(3, LogLevel.Warning, "DHCP lease {Address} lost: {Reason}{Suppressed}")]
+        public static partial void LeaseLost(ILogger logger, string address, string reason, string suppressed);
 
-        [LoggerMessage(4, LogLevel.Warning, "DHCP address {Address} is in use by {Mac}; DHCPDECLINE sent (RFC 2131 §4.4.1)")]
-        public static partial void Declined(ILogger logger, string address, string mac);
+        [LoggerMessage(4, LogLevel.Warning, "DHCP address {Address} is in use by {Mac}; DHCPDECLINE sent (RFC 2131 §4.4.1){Suppressed}")]
+        public static partial void Declined(ILogger logger, string address, string mac, string suppressed);
 
-        [LoggerMessage(5, LogLevel.Information, "DHCP NAK from {Server} in {State}")]
-        public static partial void Nak(ILogger logger, string server, string state);
+        [LoggerMessage(5, LogLevel.Information, "DHCP NAK from {Server} in {State}{Suppressed}")]
+        public static partial void Nak(ILogger logger, string server, string state, string suppressed);
 
         [LoggerMessage(6, LogLevel.Information, "DHCP lease {Address} released")]
         public static partial void Released(ILogger logger, string address);
@@ -357,7 +363,7 @@ public sealed partial class DhcpClient : IDisposable
         [LoggerMessage(7, LogLevel.Debug, "DHCP {State}: no answer after {Attempts} requests; starting over")]
         public static partial void RequestTimedOut(ILogger logger, string state, int attempts);
 
-        [LoggerMessage(8, LogLevel.Error, "Handling a DHCP message failed; the message was dropped")]
-        public static partial void MessageHandlingFailed(ILogger logger, Exception exception);
+        [LoggerMessage(8, LogLevel.Error, "Handling a DHCP message failed; the message was dropped{Suppressed}")]
+        public static partial void MessageHandlingFailed(ILogger logger, string suppressed, Exception exception);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Diagnostics;
 using Seqs.Wire;
 
 namespace Seqs.Dhcp;
@@ -13,14 +14,16 @@ public sealed partial class DhcpServer
         if (!TryChooseAddress(target.HardwareAddress, key, requested, now, out Ipv4Address address, out bool probe))
         {
             Counters.PoolExhausted++;
-            if (_logger.IsEnabled(LogLevel.Warning))
-                Log.PoolExhausted(_logger, target.HardwareAddress.ToString());
+            if (_logger.IsEnabled(LogLevel.Warning) && _poolExhaustedLog.TryEnter(Stack.Loop.Now, out int suppressed))
+                Log.PoolExhausted(_logger, target.HardwareAddress.ToString(), LogGate.Note(suppressed));
             return;
         }
         // A retry after a probe found an address in use was admitted with the first try.
         if (!known && attempts == 0 && !_newClients.TryAdmit(target.HardwareAddress, Stack.Loop.Now))
         {
             Counters.NewClientsRefused++;
+            if (_logger.IsEnabled(LogLevel.Warning) && _refusedLog.TryEnter(Stack.Loop.Now, out int suppressed))
+                Log.NewClientRefused(_logger, target.HardwareAddress.ToString(), LogGate.Note(suppressed));
             return;
         }
         if (probe && _options.ConflictProbeWait > TimeSpan.Zero)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Diagnostics;
 using Seqs.Wire;
 
 namespace Seqs.Dhcp;
@@ -119,8 +120,8 @@ public sealed partial class DhcpServer
         }
         entry.State = DhcpLeaseState.Released;
         entry.ExpiresAt = UtcNow;
-        if (_logger.IsEnabled(LogLevel.Information))
-            Log.Released(_logger, entry.Address.ToString(), entry.HardwareAddress.ToString());
+        if (_logger.IsEnabled(LogLevel.Information) && _releasedLog.TryEnter(Stack.Loop.Now, out int suppressed))
+            Log.Released(_logger, entry.Address.ToString(), entry.HardwareAddress.ToString(), LogGate.Note(suppressed));
         WriteLeases();
     }
 
@@ -166,8 +167,8 @@ public sealed partial class DhcpServer
         // probe keeps the address from another client while it is in use.
         if (!renewal || releasedOther || entry.ExpiresAt - entry.WrittenExpiresAt >= lease)
             WriteLeases();
-        if (_logger.IsEnabled(LogLevel.Information) && !renewal)
-            Log.Leased(_logger, entry.Address.ToString(), entry.HardwareAddress.ToString(), (long)lease.TotalSeconds);
+        if (_logger.IsEnabled(LogLevel.Information) && !renewal && _leasedLog.TryEnter(Stack.Loop.Now, out int suppressed))
+            Log.Leased(_logger, entry.Address.ToString(), entry.HardwareAddress.ToString(), (long)lease.TotalSeconds, LogGate.Note(suppressed));
         SendReply(target, DhcpMessageType.Ack, entry.Address, lease);
     }
 
@@ -205,7 +206,7 @@ public sealed partial class DhcpServer
         entry.Key = "00";
         entry.HardwareAddress = by;
         entry.ExpiresAt = UtcNow + _options.DeclineHoldTime;
-        if (_logger.IsEnabled(LogLevel.Warning))
-            Log.AddressInUse(_logger, entry.Address.ToString(), by.ToString());
+        if (_logger.IsEnabled(LogLevel.Warning) && _inUseLog.TryEnter(Stack.Loop.Now, out int suppressed))
+            Log.AddressInUse(_logger, entry.Address.ToString(), by.ToString(), LogGate.Note(suppressed));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Diagnostics;
 using Seqs.Scheduling;
 using Seqs.Services;
 using Seqs.Stack;
@@ -32,6 +33,13 @@ public sealed partial class DhcpServer : UdpServer
     private readonly byte[]? _domainName;
     private readonly LeaseWriter _writer;
     private readonly NewClientLimit _newClients;
+    private LogGate _poolExhaustedLog;
+    private LogGate _refusedLog;
+    private LogGate _inUseLog;
+    private LogGate _leasedLog = new(LogGate.InformationLinesPerMinute);
+    private LogGate _releasedLog = new(LogGate.InformationLinesPerMinute);
+    private LogGate _failureLog;
+    private LogGate _storeLog;
 
     /// <summary>The stack must be configured: its address is the server identifier and its subnet the one served.</summary>
     public DhcpServer(NetStack stack, DhcpServerOptions options, ILeaseStore? store = null, ILogger<DhcpServer>? logger = null)
@@ -92,7 +100,8 @@ public sealed partial class DhcpServer : UdpServer
         {
             // A bug must cost one message, never the server.
             Counters.Ignored++;
-            Log.MessageHandlingFailed(_logger, e);
+            if (_failureLog.TryEnter(Stack.Loop.Now, out int suppressed))
+                Log.MessageHandlingFailed(_logger, LogGate.Note(suppressed), e);
         }
     }
 
@@ -242,7 +251,7 @@ public sealed partial class DhcpServer : UdpServer
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Counters.StoreFailures++;
-            Log.StoreFailed(_logger, e);
+            Log.StoreFailed(_logger, "", e);
             return;
         }
         foreach (DhcpLease lease in stored)
@@ -284,7 +293,8 @@ public sealed partial class DhcpServer : UdpServer
     /// <summary>On the writer's thread.</summary>
     private void OnStoreFailed(Exception e)
     {
-        Log.StoreFailed(_logger, e);
+        if (_storeLog.TryEnter(Stack.Loop.TimeProvider, out int suppressed))
+            Log.StoreFailed(_logger, LogGate.Note(suppressed), e);
         Stack.Loop.Post(_ => Counters.StoreFailures++, null);
     }
 
@@ -336,22 +346,25 @@ public sealed partial class DhcpServer : UdpServer
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "DHCP pool full: no address to offer {Mac}")]
-        public static partial void PoolExhausted(ILogger logger, string mac);
+        [LoggerMessage(1, LogLevel.Warning, "DHCP pool full: no address to offer {Mac}{Suppressed}")]
+        public static partial void PoolExhausted(ILogger logger, string mac, string suppressed);
 
-        [LoggerMessage(2, LogLevel.Information, "DHCP lease {Address} to {Mac} for {LeaseSeconds} s")]
-        public static partial void Leased(ILogger logger, string address, string mac, long leaseSeconds);
+        [LoggerMessage(2, LogLevel.Information, "DHCP lease {Address} to {Mac} for {LeaseSeconds} s{Suppressed}")]
+        public static partial void Leased(ILogger logger, string address, string mac, long leaseSeconds, string suppressed);
 
-        [LoggerMessage(3, LogLevel.Warning, "DHCP address {Address} is in use by {Mac}; kept out of the pool (RFC 2131 §4.3.3)")]
-        public static partial void AddressInUse(ILogger logger, string address, string mac);
+        [LoggerMessage(3, LogLevel.Warning, "DHCP address {Address} is in use by {Mac}; kept out of the pool (RFC 2131 §4.3.3){Suppressed}")]
+        public static partial void AddressInUse(ILogger logger, string address, string mac, string suppressed);
 
-        [LoggerMessage(4, LogLevel.Information, "DHCP lease {Address} released by {Mac}")]
-        public static partial void Released(ILogger logger, string address, string mac);
+        [LoggerMessage(4, LogLevel.Information, "DHCP lease {Address} released by {Mac}{Suppressed}")]
+        public static partial void Released(ILogger logger, string address, string mac, string suppressed);
 
-        [LoggerMessage(5, LogLevel.Error, "DHCP lease store failed; leases are kept in memory")]
-        public static partial void StoreFailed(ILogger logger, Exception exception);
+        [LoggerMessage(5, LogLevel.Error, "DHCP lease store failed; leases are kept in memory{Suppressed}")]
+        public static partial void StoreFailed(ILogger logger, string suppressed, Exception exception);
 
-        [LoggerMessage(6, LogLevel.Error, "Handling a DHCP message failed; the message was dropped")]
-        public static partial void MessageHandlingFailed(ILogger logger, Exception exception);
+        [LoggerMessage(6, LogLevel.Error, "Handling a DHCP message failed; the message was dropped{Suppressed}")]
+        public static partial void MessageHandlingFailed(ILogger logger, string suppressed, Exception exception);
+
+        [LoggerMessage(7, LogLevel.Warning, "DHCP new client {Mac} refused: too many new clients at once; it is answered when it asks again{Suppressed}")]
+        public static partial void NewClientRefused(ILogger logger, string mac, string suppressed);
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Diagnostics;
 using Seqs.Services;
 using Seqs.Stack;
 using Seqs.Tcp;
@@ -22,6 +23,8 @@ public sealed partial class HttpServer : TcpServer
     private readonly ILogger _logger;
     private readonly HttpDate _date = new();
     private readonly Stack<HttpServerConnection> _spareConnections = new();
+    private LogGate _handlerFailedLog;
+    private LogGate _connectionFailedLog;
 
     public HttpServer(NetStack stack, HttpRouter router, HttpServerOptions? options = null, ILogger<HttpServer>? logger = null)
         : base(stack, Validated(ref options).Port, options!.TcpOptions, options.Backlog)
@@ -48,8 +51,8 @@ public sealed partial class HttpServer : TcpServer
 
     internal void LogHandlerFailure(HttpRequest request, Exception exception)
     {
-        if (_logger.IsEnabled(LogLevel.Error))
-            Log.HandlerFailed(_logger, request.ToString(), request.RoutePattern ?? "", exception);
+        if (_logger.IsEnabled(LogLevel.Error) && _handlerFailedLog.TryEnter(Stack.Loop.TimeProvider, out int suppressed))
+            Log.HandlerFailed(_logger, request.ToString(), request.RoutePattern ?? "", LogGate.Note(suppressed), exception);
     }
 
 #if NET8_0_OR_GREATER
@@ -76,7 +79,8 @@ public sealed partial class HttpServer : TcpServer
         {
             // A bug in the server, not the client's doing: logged and counted; the connection is reset, the server goes on.
             Counters.InternalErrors++;
-            Log.ConnectionFailed(_logger, e);
+            if (_connectionFailedLog.TryEnter(Stack.Loop.TimeProvider, out int suppressed))
+                Log.ConnectionFailed(_logger, LogGate.Note(suppressed), e);
             connection.Abort();
         }
         finally
@@ -124,10 +128,10 @@ public sealed partial class HttpServer : TcpServer
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Error, "HTTP handler for {Request} (route {Route}) threw; answered 500 or reset")]
-        public static partial void HandlerFailed(ILogger logger, string request, string route, Exception exception);
+        [LoggerMessage(1, LogLevel.Error, "HTTP handler for {Request} (route {Route}) threw; answered 500 or reset{Suppressed}")]
+        public static partial void HandlerFailed(ILogger logger, string request, string route, string suppressed, Exception exception);
 
-        [LoggerMessage(2, LogLevel.Critical, "HTTP connection failed inside the server; it was reset")]
-        public static partial void ConnectionFailed(ILogger logger, Exception exception);
+        [LoggerMessage(2, LogLevel.Critical, "HTTP connection failed inside the server; it was reset{Suppressed}")]
+        public static partial void ConnectionFailed(ILogger logger, string suppressed, Exception exception);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Diagnostics;
 using Seqs.Scheduling;
 using Seqs.Services;
 using Seqs.Stack;
@@ -52,6 +53,8 @@ public sealed partial class MdnsResponder : UdpServer
     private readonly Random _random;
     private readonly ILogger _logger;
     private readonly NetTimer _timer;
+    private LogGate _claimedLog = new(LogGate.InformationLinesPerMinute);
+    private LogGate _renamedLog;
     private readonly NetTimer _heldAnswerTimer;
     private byte[] _name;
     private int _suffix = 1;
@@ -180,7 +183,8 @@ public sealed partial class MdnsResponder : UdpServer
                 break;
             case MdnsResponderState.Probing:
                 // RFC 6762 §8.1: 250 ms after the third probe without a conflict, the name is ours.
-                Log.NameClaimed(_logger, FullName, address);
+                if (_claimedLog.TryEnter(Stack.Loop.Now, out int suppressed))
+                    Log.NameClaimed(_logger, FullName, address, LogGate.Note(suppressed));
                 BeginAnnouncing();
                 break;
             case MdnsResponderState.Announcing:
@@ -248,7 +252,8 @@ public sealed partial class MdnsResponder : UdpServer
             _suffix++;
             HostName = _baseName + "-" + _suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
             _name = DnsName.Encode(FullName) ?? DnsName.Encode(_baseName + ".local")!;
-            Log.Renamed(_logger, FullName);
+            if (_renamedLog.TryEnter(Stack.Loop.Now, out int suppressed))
+                Log.Renamed(_logger, FullName, LogGate.Note(suppressed));
         }
         // RFC 6762 §9: after a conflict once the name was claimed, "the host MUST immediately reset to probing".
         BeginProbing(_recentConflicts >= ConflictLimit ? s_conflictBackoff : RandomProbeDelay());
@@ -256,10 +261,10 @@ public sealed partial class MdnsResponder : UdpServer
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "mDNS: {Name} is ours at {Address}")]
-        public static partial void NameClaimed(ILogger logger, string name, Ipv4Address address);
+        [LoggerMessage(1, LogLevel.Information, "mDNS: {Name} is ours at {Address}{Suppressed}")]
+        public static partial void NameClaimed(ILogger logger, string name, Ipv4Address address, string suppressed);
 
-        [LoggerMessage(2, LogLevel.Warning, "mDNS: name conflict; now probing for {Name} (RFC 6762 §9)")]
-        public static partial void Renamed(ILogger logger, string name);
+        [LoggerMessage(2, LogLevel.Warning, "mDNS: name conflict; now probing for {Name} (RFC 6762 §9){Suppressed}")]
+        public static partial void Renamed(ILogger logger, string name, string suppressed);
     }
 }

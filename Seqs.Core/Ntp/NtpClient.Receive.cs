@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Seqs.Diagnostics;
 using Seqs.Stack;
 using Seqs.Wire;
 
@@ -117,6 +119,12 @@ public sealed partial class NtpClient
         }
     }
 
+    private void LogKissOfDeath(NtpKissCode code, TimeSpan pollInterval)
+    {
+        if (_logger.IsEnabled(LogLevel.Warning) && _kissOfDeathLog.TryEnter(_stack.Loop.Now, out int suppressed))
+            Log.KissOfDeath(_logger, Server, code, pollInterval, LogGate.Note(suppressed));
+    }
+
     /// <summary>RFC 5905 §7.4: DENY and RSTR end all requests to the server; RATE asks for a longer poll interval.</summary>
     private void OnKissOfDeath(NtpKissCode code)
     {
@@ -127,13 +135,13 @@ public sealed partial class NtpClient
             case NtpKissCode.Deny:
             case NtpKissCode.Restrict:
                 _phase = Phase.Denied;
-                Log.KissOfDeath(_logger, Server, code, Timeout.InfiniteTimeSpan);
+                LogKissOfDeath(code, Timeout.InfiniteTimeSpan);
                 CompleteWaiters(failure: new NtpSynchronizationException($"NTP server {Server} denied service ({code}).", code));
                 return;
             case NtpKissCode.Rate:
                 _pollFloor = Min(_pollFloor + _pollFloor, _maxPollInterval);
                 PollInterval = _pollFloor > PollInterval ? _pollFloor : PollInterval;
-                Log.KissOfDeath(_logger, Server, code, PollInterval);
+                LogKissOfDeath(code, PollInterval);
                 // Send nothing more in this poll: end it with what it has.
                 _samplesTaken = _samplesPerPoll - 1;
                 EndSample();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Diagnostics;
 using Seqs.Scheduling;
 using Seqs.Stack;
 using Seqs.Wire;
@@ -34,6 +35,7 @@ public sealed partial class NtpClient : IDisposable
     private readonly byte[] _buffer = new byte[NtpPacket.Length];
     private readonly NetTimer _timer;
     private readonly Action _onReceived;
+    private LogGate _kissOfDeathLog;
     private ValueTask<UdpReceiveResult> _receive;
     private bool _receiving;
     private bool _periodic;
@@ -298,8 +300,8 @@ public sealed partial class NtpClient : IDisposable
         [LoggerMessage(1, LogLevel.Information, "NTP {Server}: offset {OffsetMs:F3} ms, delay {DelayMs:F3} ms, stratum {Stratum}")]
         public static partial void Synchronized(ILogger logger, Ipv4Address server, double offsetMs, double delayMs, byte stratum);
 
-        [LoggerMessage(2, LogLevel.Warning, "NTP {Server} sent Kiss-o'-Death {KissCode}; poll interval now {PollInterval}")]
-        public static partial void KissOfDeath(ILogger logger, Ipv4Address server, NtpKissCode kissCode, TimeSpan pollInterval);
+        [LoggerMessage(2, LogLevel.Warning, "NTP {Server} sent Kiss-o'-Death {KissCode}; poll interval now {PollInterval}{Suppressed}")]
+        public static partial void KissOfDeath(ILogger logger, Ipv4Address server, NtpKissCode kissCode, TimeSpan pollInterval, string suppressed);
 
         [LoggerMessage(3, LogLevel.Debug, "NTP request to {Server} not sent: {Error}")]
         public static partial void SendFailed(ILogger logger, string server, string error);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Seqs.Diagnostics;
 using Seqs.Scheduling;
 using Seqs.Wire;
 
@@ -7,6 +8,7 @@ namespace Seqs.Stack;
 public sealed partial class NetStack
 {
     private readonly byte[] _arpBuffer = new byte[EthernetFrame.HeaderLength + ArpPacket.Length];
+    private LogGate _conflictLog;
 
     /// <summary>The MAC of <paramref name="address"/> if the ARP cache holds it.</summary>
     public bool TryGetNeighbor(Ipv4Address address, out MacAddress mac) => _arpCache.TryGet(address, out mac);
@@ -42,8 +44,8 @@ public sealed partial class NetStack
         {
             // RFC 5227 §2.4: another station uses our address. Record it; defending is the address owner's call.
             Counters.ArpAddressConflicts++;
-            if (_logger.IsEnabled(LogLevel.Warning))
-                Log.AddressConflict(_logger, sender.ToString(), senderMac.ToString());
+            if (_logger.IsEnabled(LogLevel.Warning) && _conflictLog.TryEnter(Loop.Now, out int suppressed))
+                Log.AddressConflict(_logger, sender.ToString(), senderMac.ToString(), LogGate.Note(suppressed));
             return;
         }
         bool forUs = ours == target;

@@ -299,7 +299,7 @@ public sealed partial class NetStack : ILoopParticipant
         [LoggerMessage(3, LogLevel.Error, "Handling a received frame failed; the frame was dropped")]
         public static partial void FrameHandlingFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(4, LogLevel.Warning, "Address conflict: {Address} is also claimed by {Mac} (RFC 5227)")]
-        public static partial void AddressConflict(ILogger logger, string address, string mac);
+        [LoggerMessage(4, LogLevel.Warning, "Address conflict: {Address} is also claimed by {Mac} (RFC 5227){Suppressed}")]
+        public static partial void AddressConflict(ILogger logger, string address, string mac, string suppressed);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
+using Seqs.Diagnostics;
 using Seqs.Services;
 using Seqs.Stack;
 using Seqs.Tcp;
@@ -34,6 +35,7 @@ internal sealed partial class IperfServer(NetStack stack, ILogger log, int? maxC
 
     private readonly byte[] _discard = new byte[16 * 1024];
     private readonly byte[] _payload = new byte[16 * 1024];
+    private LogGate _servedLog = new(LogGate.InformationLinesPerMinute);
 
     /// <summary>Tests served, both directions.</summary>
     public long Tests { get; private set; }
@@ -51,14 +53,20 @@ internal sealed partial class IperfServer(NetStack stack, ILogger log, int? maxC
         {
             long sent = await SendAsync(connection, amount, cancellationToken).ConfigureAwait(true);
             connection.ShutdownSend();
-            Log.Served(log, "sent", sent, Rate(sent, Stack.Loop.Now - started), connection.RemoteEndPoint.ToString());
+            LogServed("sent", sent, started, connection);
             return;
         }
         long received = got;
         while ((read = await connection.ReadAsync(_discard, cancellationToken).ConfigureAwait(true)) > 0)
             received += read;
         connection.ShutdownSend();
-        Log.Served(log, "received", received, Rate(received, Stack.Loop.Now - started), connection.RemoteEndPoint.ToString());
+        LogServed("received", received, started, connection);
+    }
+
+    private void LogServed(string direction, long bytes, TimeSpan started, TcpConnection connection)
+    {
+        if (_servedLog.TryEnter(Stack.Loop.Now, out int suppressed))
+            Log.Served(log, direction, bytes, Rate(bytes, Stack.Loop.Now - started), connection.RemoteEndPoint.ToString(), LogGate.Note(suppressed));
     }
 
     private static bool IsReverse(ReadOnlySpan<byte> header, out long amount)
@@ -88,7 +96,7 @@ internal sealed partial class IperfServer(NetStack stack, ILogger log, int? maxC
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "iperf: {Direction} {Bytes} bytes, {MegabitsPerSecond:F1} Mbit/s, with {Client}")]
-        public static partial void Served(ILogger logger, string direction, long bytes, double megabitsPerSecond, string client);
+        [LoggerMessage(1, LogLevel.Information, "iperf: {Direction} {Bytes} bytes, {MegabitsPerSecond:F1} Mbit/s, with {Client}{Suppressed}")]
+        public static partial void Served(ILogger logger, string direction, long bytes, double megabitsPerSecond, string client, string suppressed);
     }
 }

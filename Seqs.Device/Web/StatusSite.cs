@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Seqs.Diagnostics;
 using Seqs.Http;
 
 namespace Seqs.Device.Web;
@@ -28,6 +29,8 @@ internal sealed partial class StatusSite
     private readonly bool _publicStatus;
     private readonly ILogger _log;
     private readonly FailedAccessLimiter _limiter = new();
+    private LogGate _refusedLog;
+    private LogGate _ledLog = new(LogGate.InformationLinesPerMinute);
     private readonly ArrayBufferWriter<byte> _json = new(8 * 1024);
     private readonly Utf8JsonWriter _writer;
     private readonly ArrayBufferWriter<byte> _chart = new(8 * 1024);
@@ -103,7 +106,8 @@ internal sealed partial class StatusSite
             return default;
         }
         _led.Switch(on);
-        Log.LedSwitched(_log, on ? "on" : "off", request.RemoteEndPoint.Address.ToString());
+        if (_ledLog.TryEnter(_collector.Now, out int suppressed))
+            Log.LedSwitched(_log, on ? "on" : "off", request.RemoteEndPoint.Address.ToString(), LogGate.Note(suppressed));
         WriteJsonResponse(response, on ? "{\"ledOn\":true}"u8 : "{\"ledOn\":false}"u8);
         return default;
     }
@@ -145,7 +149,8 @@ internal sealed partial class StatusSite
         if (authorization.StartsWith("Bearer "u8) && _token.Matches(authorization["Bearer ".Length..].Trim((byte)' ')))
             return true;
         _limiter.RecordFailure(client, now);
-        Log.Refused(_log, client.ToString());
+        if (_refusedLog.TryEnter(now, out int suppressed))
+            Log.Refused(_log, client.ToString(), LogGate.Note(suppressed));
         Challenge(response);
         return false;
     }
@@ -201,10 +206,10 @@ internal sealed partial class StatusSite
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "LED {State} (asked by {Client})")]
-        public static partial void LedSwitched(ILogger logger, string state, string client);
+        [LoggerMessage(1, LogLevel.Information, "LED {State} (asked by {Client}){Suppressed}")]
+        public static partial void LedSwitched(ILogger logger, string state, string client, string suppressed);
 
-        [LoggerMessage(2, LogLevel.Warning, "Refused a wrong access token from {Client}")]
-        public static partial void Refused(ILogger logger, string client);
+        [LoggerMessage(2, LogLevel.Warning, "Refused a wrong access token from {Client}{Suppressed}")]
+        public static partial void Refused(ILogger logger, string client, string suppressed);
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Seqs.Tests.Device;
 
 /// <summary>Keeps every message logged to it, formatted, with its level.</summary>
-internal sealed class RecordingLogger : ILogger
+internal class RecordingLogger : ILogger
 {
     public List<(LogLevel Level, string Message)> Entries { get; } = [];
 
@@ -14,3 +14,6 @@ internal sealed class RecordingLogger : ILogger
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
         Entries.Add((logLevel, formatter(state, exception)));
 }
+
+/// <summary>A <see cref="RecordingLogger"/> for a component that takes an <see cref="ILogger{TCategoryName}"/>.</summary>
+internal sealed class RecordingLogger<TCategoryName> : RecordingLogger, ILogger<TCategoryName>;

@@ -3,6 +3,7 @@ using UdpReceiveResult = Seqs.Stack.UdpReceiveResult;
 using Seqs.Scheduling;
 using Seqs.Simulation;
 using Seqs.Stack;
+using Seqs.Tests.Device;
 using Seqs.Wire;
 
 namespace Seqs.Tests.Stack;
@@ -94,6 +95,32 @@ public sealed class NetStackTests
         _loop.RunOnce();
         Assert.That(_stack.Counters.ArpAddressConflicts, Is.EqualTo(1));
         Assert.That(_nic.Sent, Is.Empty);
+    }
+
+    [Test]
+    public void ArpConflictFlood_LogsFiveLinesAMinute_AndTheNextMinuteSaysHowManyWereSuppressed()
+    {
+        var log = new RecordingLogger<NetStack>();
+        using var loop = new NetLoop(_clock);
+        var nic = new RecordingNic(OurMac);
+        var stack = new NetStack(loop, nic, logger: log, randomSeed: 2);
+        stack.Configure(new Ipv4Cidr(Our, 24));
+        loop.RunOnce();
+
+        // 1000 forged replies claiming our address, one every tenth of a second: a hundred seconds of them.
+        for (int i = 0; i < 1000; i++)
+        {
+            var forger = new MacAddress(0x02_66_00_00_00_00UL + (ulong)i);
+            nic.Inject(PeerFrames.Arp(ArpOperation.Reply, forger, Our, OurMac, Our));
+            loop.RunOnce();
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        string[] lines = [.. log.Entries.Where(e => e.Message.StartsWith("Address conflict", StringComparison.Ordinal)).Select(e => e.Message)];
+        Assert.That(stack.Counters.ArpAddressConflicts, Is.EqualTo(1000));
+        Assert.That(lines, Has.Length.EqualTo(10), "five in each of the two minutes the flood touched");
+        Assert.That(lines[..5], Has.None.Contains("suppressed"));
+        Assert.That(lines[5], Does.EndWith("(RFC 5227) (595 suppressed)"));
     }
 
     [Test]
