@@ -10,8 +10,10 @@
 #   kernel 4 MiB   the reference for that row: the Linux kernel talking to itself, a socat echo server in one
 #                  namespace and the socat client in another, over a veth pair, with the same nftables rule on the
 #                  client's side
-# The TCP rows run twice: with standard frames, and with the TAP's receive offload (the kernel hands the stack TCP
-# segments of up to 64 KiB, as a NIC with LRO would; what the stack sends is unchanged).
+# The harness's TCP rows run twice: with standard frames, and with the TAP's offloads (the kernel hands the stack TCP
+# segments of up to 64 KiB, as a NIC with LRO would, and takes such segments from it to cut up, TSO). The receive and
+# transmit rates are measured again with the device process, Seqs.Device started as the README says, with its default
+# fast path on the TAP and with --tap-offload false --spin-us 0.
 # Usage: build/throughput.sh [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP buffers). Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +38,7 @@ if ((${#missing[@]})); then
 fi
 
 dotnet build Seqs.Benchmarks/Seqs.Benchmarks.csproj -c Release -v q -nologo | grep -E " error |rror\(s\)" || true
+dotnet build Seqs.Device/Seqs.Device.csproj -c Release -v q -nologo | grep -E " error |rror\(s\)" || true
 tool=(dotnet Seqs.Benchmarks/bin/Release/net10.0/Seqs.Benchmarks.dll)
 
 ns="seqs-tput-$$"
@@ -124,21 +127,12 @@ measure_kernel() {
   ip netns del "$veth_client_ns"
 }
 
-# One pass over the TCP measurements with the stack on the TAP (receive offload on or off); sets the variables
-# named after $1: ${1}_rx, ${1}_tx, ${1}_echo, ${1}_echo_ok, ${1}_lossy, ${1}_lossy_ok.
-measure() {
-  local name=$1 offload=$2
-  rm -f "$work/control"
-  mkfifo "$work/control"
-  in_ns "${tool[@]}" tap-stack "$tap" "$stack_ip/24" "$buffer" $offload <"$work/control" >"$work/stack.log" 2>&1 &
-  stack_pid=$!
-  exec 4>"$work/control"
-  for _ in $(seq 100); do grep -q ready "$work/stack.log" && break; sleep 0.1; done
-  grep -q ready "$work/stack.log" || { cat "$work/stack.log" >&2; exit 1; }
-
-  local iperf_out rx tx start
-  iperf_out=$(in_ns iperf -c "$stack_ip" -p 9 -t "$seconds" -f g 2>&1)
-  rx=$(grep -oE '[0-9.]+ Gbits/sec' <<<"$iperf_out" | tail -1 | cut -d' ' -f1)
+# iperf 2 into the discard service and a plain socket reading chargen, $seconds each, against whatever serves
+# $stack_ip; sets ${1}_rx and ${1}_tx in Gbit/s.
+measure_rates() {
+  local iperf_out rx tx
+  iperf_out=$(in_ns iperf -c "$stack_ip" -p 9 -t "$seconds" -f g 2>&1) || true
+  rx=$(grep -oE '[0-9.]+ Gbits/sec' <<<"$iperf_out" | tail -1 | cut -d' ' -f1 || true)
   [[ -n $rx ]] || { echo "$iperf_out" >&2; rx=0; }
   tx=$(in_ns python3 - "$stack_ip" "$seconds" <<'PY'
 import socket, sys, time
@@ -155,7 +149,25 @@ while time.monotonic() < end:
     total += n
 print(f"{total * 8 / (time.monotonic() - start) / 1e9:.2f}")
 PY
-)
+) || { echo "chargen: no rate from $stack_ip" >&2; tx=0; }
+  printf -v "${1}_rx" '%s' "$rx"
+  printf -v "${1}_tx" '%s' "$tx"
+}
+
+# One pass over the TCP measurements with the stack on the TAP (receive offload on or off); sets the variables
+# named after $1: ${1}_rx, ${1}_tx, ${1}_echo, ${1}_echo_ok, ${1}_lossy, ${1}_lossy_ok.
+measure() {
+  local name=$1 offload=$2
+  rm -f "$work/control"
+  mkfifo "$work/control"
+  in_ns "${tool[@]}" tap-stack "$tap" "$stack_ip/24" "$buffer" $offload <"$work/control" >"$work/stack.log" 2>&1 &
+  stack_pid=$!
+  exec 4>"$work/control"
+  for _ in $(seq 100); do grep -q ready "$work/stack.log" && break; sleep 0.1; done
+  grep -q ready "$work/stack.log" || { cat "$work/stack.log" >&2; exit 1; }
+
+  local start
+  measure_rates "$name"
   start=$(date +%s.%N)
   in_ns socat -t 30 -b 262144 - "TCP4:$stack_ip:7" <"$work/echo.in" >"$work/echo.out"
   printf -v "${name}_echo" '%s' "$(elapsed "$start")"
@@ -171,12 +183,34 @@ PY
   exec 4>&-
   wait "$stack_pid" || true
   stack_pid=
-  printf -v "${name}_rx" '%s' "$rx"
-  printf -v "${name}_tx" '%s' "$tx"
   printf -v "${name}_log" '%s' "$(tail -1 "$work/stack.log")"
+}
+
+# The Seqs.Device process on the TAP, started as the README says (its TCP buffers are the services' own), with the
+# extra switches $2...; sets ${1}_rx and ${1}_tx. It stops on SIGINT, or is killed after 10 s.
+measure_device() {
+  local name=$1
+  shift
+  # Not through in_ns: ip netns exec execs dotnet, so $! is the device's own pid.
+  ip netns exec "$ns" dotnet Seqs.Device/bin/Release/net10.0/Seqs.Device.dll --nic tap --tap-name "$tap" --ip "$stack_ip/24" \
+    --services echo,discard,chargen,iperf "$@" >"$work/device.log" 2>&1 &
+  stack_pid=$!
+  for _ in $(seq 100); do in_ns ping -c 1 -W 1 "$stack_ip" >/dev/null 2>&1 && break; sleep 0.2; done
+  in_ns ping -c 1 -W 1 "$stack_ip" >/dev/null 2>&1 || { echo "the device ($name) does not answer:" >&2; cat "$work/device.log" >&2; }
+  measure_rates "$name"
+  kill -INT "$stack_pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$stack_pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$stack_pid" 2>/dev/null; then
+    echo "the device ($name) did not stop within 10 s of SIGINT; killed" >&2
+    kill -KILL "$stack_pid" 2>/dev/null || true
+  fi
+  wait "$stack_pid" || true
+  stack_pid=
 }
 measure frames ""
 measure offload offload
+measure_device device
+measure_device device_plain --tap-offload false --spin-us 0
 measure_kernel
 
 pump_rx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_rx" | cut -d' ' -f1)
@@ -194,6 +228,14 @@ echo "| kernel -> stack, iperf into discard, TAP receive offload | $offload_rx |
 echo "| pump transmit (UDP payload) | $pump_tx_gbit | 1 |"
 echo "| stack -> kernel, socket reading chargen | $frames_tx | $(ratio "$frames_tx" "$pump_tx_gbit") |"
 echo "| stack -> kernel, socket reading chargen, TAP receive offload | $offload_tx | $(ratio "$offload_tx" "$pump_tx_gbit") |"
+echo
+echo "| the device (process) vs harness vs pump | receive Gbit/s | ratio | transmit Gbit/s | ratio |"
+echo "|---|---|---|---|---|"
+echo "| the device, \`--nic tap\` (offloads on, 50 µs spin) | $device_rx | $(ratio "$device_rx" "$pump_rx_gbit") | $device_tx | $(ratio "$device_tx" "$pump_tx_gbit") |"
+echo "| the device, \`--tap-offload false --spin-us 0\` | $device_plain_rx | $(ratio "$device_plain_rx" "$pump_rx_gbit") | $device_plain_tx | $(ratio "$device_plain_tx" "$pump_tx_gbit") |"
+echo "| harness (tap-stack, offload) | $offload_rx | $(ratio "$offload_rx" "$pump_rx_gbit") | $offload_tx | $(ratio "$offload_tx" "$pump_tx_gbit") |"
+echo "| harness (tap-stack, standard frames) | $frames_rx | $(ratio "$frames_rx" "$pump_rx_gbit") | $frames_tx | $(ratio "$frames_tx" "$pump_tx_gbit") |"
+echo "| per-frame pump | $pump_rx_gbit | 1 | $pump_tx_gbit | 1 |"
 echo
 echo "| echo through the stack | seconds | seconds with receive offload |"
 echo "|---|---|---|"

@@ -135,11 +135,14 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
             LibC.Close(fd);
             throw OpenFailure(errno, name);
         }
-        if (offload && LibC.Ioctl(fd, LibC.TunSetOffload, (void*)(nuint)(LibC.TunOffloadChecksum | LibC.TunOffloadTcp4 | LibC.TunOffloadTcpEcn)) < 0)
+        // The offloads are the device's, not the descriptor's: a persistent TAP keeps those of its last reader, so
+        // without offload they are cleared too, or the kernel would hand this reader partial checksums it cannot see.
+        uint offloads = offload ? LibC.TunOffloadChecksum | LibC.TunOffloadTcp4 | LibC.TunOffloadTcpEcn : 0;
+        if (LibC.Ioctl(fd, LibC.TunSetOffload, (void*)(nuint)offloads) < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             LibC.Close(fd);
-            throw new IOException($"Cannot turn on the offloads of TAP device '{name}': TUNSETOFFLOAD failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+            throw new IOException($"Cannot turn {(offload ? "on" : "off")} the offloads of TAP device '{name}': TUNSETOFFLOAD failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
         }
         string actualName = Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(request.Name));
 
