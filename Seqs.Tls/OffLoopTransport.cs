@@ -16,8 +16,10 @@ namespace Seqs.Tls;
 /// <para>
 /// Each trip to the loop and back costs two thread hand-overs, so a read takes up to <see cref="ReadAheadSize"/>
 /// from the connection at once, however little SslStream asked for (it asks for about one record, 16 KiB), and
-/// serves the next reads from what is left without a trip. The read-ahead buffer is rented only while it holds
-/// data: an idle connection keeps none.
+/// serves the next reads from what is left without a trip. A read that brought <see cref="BulkReadSize"/> or more
+/// means a bulk transfer, so the next read is sent to the loop at once: its trip overlaps SslStream's decryption of
+/// what the last one brought, instead of following it. The read-ahead buffers are rented only while they hold data or such a read is
+/// on its way: an idle connection keeps none (but after a bulk transfer, one until its next data or its end).
 /// </para>
 /// </summary>
 internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnection) : Stream
@@ -25,9 +27,18 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
     /// <summary>The most a read takes from the connection; four TLS records.</summary>
     public const int ReadAheadSize = 64 * 1024;
 
+    /// <summary>
+    /// A read that brings this much (a whole TLS record, and a whole default receive buffer) is taken for part of a
+    /// bulk transfer; a request or a message of a protocol that takes turns rarely fills one.
+    /// </summary>
+    public const int BulkReadSize = 16 * 1024;
+
     private byte[]? _readAhead;
     private int _readAheadStart;
     private int _readAheadEnd;
+    // The connection read on its way, into _nextBuffer.
+    private Task<int>? _next;
+    private byte[]? _nextBuffer;
 
     public TcpConnection Connection => connection;
 
@@ -50,12 +61,13 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
         ThrowIfOnLoop();
         if (_readAhead is not null)
             return new ValueTask<int>(TakeReadAhead(buffer.Span));
-        if (buffer.Length >= ReadAheadSize)
+        if (_next is null && buffer.Length >= ReadAheadSize)
         {
             ValueTask<int> direct = connection.ReadAsync(buffer, cancellationToken);
             return direct.IsCompleted ? direct : ContinueOffLoopAsync(direct);
         }
-        return ReadAheadAsync(buffer, cancellationToken);
+        Task<int> next = _next ?? StartReadAhead();
+        return next.IsCompleted ? new ValueTask<int>(AdoptReadAhead(buffer.Span)) : ReadAheadAsync(next, buffer, cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -94,29 +106,74 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
             ReturnReadAhead();
             if (ownsConnection)
                 connection.Dispose();
+            // A read still on its way writes into its buffer until it ends, which disposing the connection hastens.
+            if (_next is { } next)
+            {
+                byte[] buffer = _nextBuffer!;
+                _next = null;
+                _nextBuffer = null;
+                next.ContinueWith(static (_, b) => ArrayPool<byte>.Shared.Return((byte[])b!), buffer, CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
         base.Dispose(disposing);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadAheadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a read of up to <see cref="ReadAheadSize"/> to the loop. It is not cancelled with the read that waits for
+    /// it: what it brings is kept for the next read, so a cancelled read loses no data.
+    /// </summary>
+    private Task<int> StartReadAhead()
     {
-        byte[] ahead = ArrayPool<byte>.Shared.Rent(ReadAheadSize);
+        _nextBuffer = ArrayPool<byte>.Shared.Rent(ReadAheadSize);
+        return _next = connection.ReadAsync(_nextBuffer.AsMemory(0, ReadAheadSize), CancellationToken.None).AsTask();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadAheadAsync(Task<int> next, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch
+        {
+            // The read's own failure is reported by AdoptReadAhead below, which also returns its buffer.
+        }
+        await new LoopExit();
+        return AdoptReadAhead(buffer.Span);
+    }
+
+    /// <summary>
+    /// Makes the completed read the read-ahead buffer and serves <paramref name="destination"/> from it; after a
+    /// bulk one, sends the next read to the loop at once.
+    /// </summary>
+    private int AdoptReadAhead(Span<byte> destination)
+    {
+        Task<int> next = _next!;
+        byte[] ahead = _nextBuffer!;
+        _next = null;
+        _nextBuffer = null;
         int n;
         try
         {
-            n = await connection.ReadAsync(ahead.AsMemory(0, ReadAheadSize), cancellationToken).ConfigureAwait(false);
+            n = next.GetAwaiter().GetResult();
         }
         catch
         {
             ArrayPool<byte>.Shared.Return(ahead);
             throw;
         }
-        await new LoopExit();
         _readAhead = ahead;
         _readAheadStart = 0;
         _readAheadEnd = n;
-        return TakeReadAhead(buffer.Span);
+        if (n >= BulkReadSize)
+            StartReadAhead();
+        return TakeReadAhead(destination);
     }
 
     /// <summary>Copies what the read-ahead buffer holds into <paramref name="destination"/>, returning the buffer once empty.</summary>
