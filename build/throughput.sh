@@ -112,7 +112,16 @@ measure_kernel() {
   ip netns exec "$veth_client_ns" ip addr add "$veth_client_ip/24" dev sqvc$$
   ip netns exec "$veth_server_ns" ip link set sqvs$$ up
   ip netns exec "$veth_client_ns" ip link set sqvc$$ up
-  ip netns exec "$veth_server_ns" socat -t 60 TCP4-LISTEN:7,reuseaddr PIPE &
+  # An echo that sends back what it read before reading more: socat's PIPE echo can wedge under loss, blocked writing
+  # into its full pipe while the socket's receive queue waits for it.
+  ip netns exec "$veth_server_ns" python3 - <<'PY' &
+import socket
+listener = socket.create_server(("0.0.0.0", 7))
+connection, _ = listener.accept()
+while data := connection.recv(262144):
+    connection.sendall(data)
+connection.shutdown(socket.SHUT_WR)
+PY
   veth_echo_pid=$!
   for _ in $(seq 50); do ip netns exec "$veth_server_ns" ss -ltn | grep -q ':7 ' && break; sleep 0.1; done
   add_loss_rule "$veth_client_ns"

@@ -7,30 +7,39 @@ namespace Seqs.Tcp;
 /// full, the two neighbours closest in time become one, which keeps the later time: a segment then looks sent later
 /// than it was, so RACK finds its loss later (or leaves it to the timeout), never too early.
 /// <para>
-/// RFC 8985 §6.2 RACK_sent_after orders segments sent at one time by sequence number, which holds for data sent in
-/// sequence order. A retransmission sent in the same clock tick as data above it (a zero RTT, in the same turn of the
-/// loop) would then look sent before that data: once the data is delivered, lost again the moment it left, sent
-/// again, and so on without end. So the recorded times never go back, and a retransmission recorded in the tick of
-/// the latest time takes the next tick: the times order every transmission, at the cost of one tick (100 ns).
+/// A run is 8 octets: where it ends, and the microsecond it was sent, rounded up and kept modulo 2^32 (71 minutes),
+/// read back relative to the latest time recorded, so that a time older than that reads as later, never earlier.
 /// </para>
+/// <para>
+/// RFC 8985 §6.2 RACK_sent_after orders segments sent at one time by sequence number, which holds for data sent in
+/// sequence order. A retransmission sent in the same microsecond as data above it (a zero RTT, in the same turn of
+/// the loop) would then look sent before that data: once the data is delivered, lost again the moment it left, sent
+/// again, and so on without end. So the recorded times never go back, and a retransmission recorded in the
+/// microsecond of the latest time takes the next one: the times order every transmission.
+/// </para>
+/// A value kept inside <see cref="RackTlp"/>, so that it costs its array and no object of its own; used by reference.
 /// </summary>
-internal sealed class SendTimes
+internal struct SendTimes
 {
     /// <summary>Runs kept: a few more than the bursts of one round trip that recovery tells apart.</summary>
     public const int Capacity = 16;
 
-    private readonly SeqNumber[] _ends = new SeqNumber[Capacity];
-    private readonly long[] _ticks = new long[Capacity];
+    private const long TicksPerMicrosecond = TimeSpan.TicksPerMillisecond / 1000;
+
+    // Each run: its end in the high 32 bits, the low 32 bits of the microsecond it was sent in the low ones.
+    private readonly ulong[] _runs;
     private SeqNumber _start;
     private int _count;
-    private long _latestTicks;
+    private long _latestMicroseconds;
+
+    public SendTimes() => _runs = new ulong[Capacity];
 
     /// <summary>Forgets every run; the next one starts where it is sent.</summary>
     public void Clear()
     {
         _count = 0;
         _start = default;
-        _latestTicks = 0;
+        _latestMicroseconds = 0;
     }
 
     /// <summary>Octets <paramref name="start"/> to <paramref name="end"/> were sent at <paramref name="at"/>.</summary>
@@ -38,30 +47,30 @@ internal sealed class SendTimes
     {
         if (end <= start)
             return;
-        long ticks = Math.Max(at.Ticks, _latestTicks);
-        if (_count > 0 && start < _ends[_count - 1] && ticks == _latestTicks)
-            ticks++;
-        _latestTicks = ticks;
+        long microseconds = Math.Max((at.Ticks + TicksPerMicrosecond - 1) / TicksPerMicrosecond, _latestMicroseconds);
+        if (_count > 0 && start < End(_count - 1) && microseconds == _latestMicroseconds)
+            microseconds++;
+        _latestMicroseconds = microseconds;
         if (_count == 0)
         {
             _start = start;
-            Append(end, ticks);
+            Append(end, microseconds);
             return;
         }
-        SeqNumber last = _ends[_count - 1];
+        SeqNumber last = End(_count - 1);
         if (end > last)
         {
             // New data, right after what was sent (data sent after a gap, none of which is left in this stack, joins
             // too), or the part of a retransmission that reaches past it.
-            if (_ticks[_count - 1] == ticks)
-                _ends[_count - 1] = end;
+            if (SentAt(_count - 1) == microseconds)
+                _runs[_count - 1] = Run(end, microseconds);
             else
-                Append(end, ticks);
+                Append(end, microseconds);
             if (start >= last)
                 return;
             end = last;
         }
-        Overwrite(SeqNumber.Max(start, _start), end, ticks);
+        Overwrite(SeqNumber.Max(start, _start), end, microseconds);
     }
 
     /// <summary>SND.UNA moved: the runs below it go.</summary>
@@ -70,7 +79,7 @@ internal sealed class SendTimes
         if (_count == 0 || una <= _start)
             return;
         int drop = 0;
-        while (drop < _count && _ends[drop] <= una)
+        while (drop < _count && End(drop) <= una)
             drop++;
         Remove(0, drop);
         _start = una;
@@ -86,10 +95,10 @@ internal sealed class SendTimes
         {
             for (int i = 0; i < _count; i++)
             {
-                if (seq < _ends[i])
+                if (seq < End(i))
                 {
-                    at = new TimeSpan(_ticks[i]);
-                    runEnd = _ends[i];
+                    at = Time(SentAt(i));
+                    runEnd = End(i);
                     return true;
                 }
             }
@@ -105,24 +114,34 @@ internal sealed class SendTimes
     /// </summary>
     public bool TryGetLatest(SeqNumber start, SeqNumber end, out TimeSpan at, out SeqNumber latestEnd)
     {
-        at = default;
         latestEnd = default;
+        long latest = 0;
         bool found = false;
         SeqNumber runStart = _start;
         for (int i = 0; i < _count && runStart < end; i++)
         {
-            if (_ends[i] > start && (!found || _ticks[i] >= at.Ticks))
+            if (End(i) > start && (!found || SentAt(i) >= latest))
             {
-                at = new TimeSpan(_ticks[i]);
-                latestEnd = SeqNumber.Min(_ends[i], end);
+                latest = SentAt(i);
+                latestEnd = SeqNumber.Min(End(i), end);
                 found = true;
             }
-            runStart = _ends[i];
+            runStart = End(i);
         }
+        at = Time(latest);
         return found;
     }
 
-    private void Overwrite(SeqNumber start, SeqNumber end, long ticks)
+    private static ulong Run(SeqNumber end, long microseconds) => ((ulong)end.Value << 32) | (uint)microseconds;
+
+    private SeqNumber End(int i) => new((uint)(_runs[i] >> 32));
+
+    /// <summary>The microsecond run <paramref name="i"/> was sent, unwrapped against the latest time recorded.</summary>
+    private long SentAt(int i) => _latestMicroseconds - (uint)((uint)_latestMicroseconds - (uint)_runs[i]);
+
+    private static TimeSpan Time(long microseconds) => new(microseconds * TicksPerMicrosecond);
+
+    private void Overwrite(SeqNumber start, SeqNumber end, long microseconds)
     {
         // Two splits may add two runs: make room first.
         while (_count > Capacity - 2)
@@ -132,10 +151,10 @@ internal sealed class SendTimes
         if (last < first)
             return;
         Remove(first, last - first);
-        _ticks[first] = ticks;
-        if (first + 1 < _count && _ticks[first + 1] == ticks)
+        _runs[first] = Run(End(first), microseconds);
+        if (first + 1 < _count && SentAt(first + 1) == microseconds)
             Remove(first, 1);
-        if (first > 0 && _ticks[first - 1] == ticks)
+        if (first > 0 && SentAt(first - 1) == microseconds)
             Remove(first - 1, 1);
     }
 
@@ -146,27 +165,24 @@ internal sealed class SendTimes
             return 0;
         for (int i = 0; i < _count; i++)
         {
-            if (seq == _ends[i])
+            if (seq == End(i))
                 return i + 1;
-            if (seq < _ends[i])
+            if (seq < End(i))
             {
-                Array.Copy(_ends, i, _ends, i + 1, _count - i);
-                Array.Copy(_ticks, i, _ticks, i + 1, _count - i);
+                Array.Copy(_runs, i, _runs, i + 1, _count - i);
                 _count++;
-                _ends[i] = seq;
+                _runs[i] = Run(seq, SentAt(i + 1));
                 return i + 1;
             }
         }
         return _count;
     }
 
-    private void Append(SeqNumber end, long ticks)
+    private void Append(SeqNumber end, long microseconds)
     {
         if (_count == Capacity)
             MergeClosest();
-        _ends[_count] = end;
-        _ticks[_count] = ticks;
-        _count++;
+        _runs[_count++] = Run(end, microseconds);
     }
 
     /// <summary>Joins the two neighbouring runs sent closest in time, keeping the later time.</summary>
@@ -176,14 +192,14 @@ internal sealed class SendTimes
         long bestGap = long.MaxValue;
         for (int i = 0; i + 1 < _count; i++)
         {
-            long gap = Math.Abs(_ticks[i + 1] - _ticks[i]);
+            long gap = Math.Abs(SentAt(i + 1) - SentAt(i));
             if (gap < bestGap)
             {
                 bestGap = gap;
                 best = i;
             }
         }
-        _ticks[best + 1] = Math.Max(_ticks[best], _ticks[best + 1]);
+        _runs[best + 1] = Run(End(best + 1), Math.Max(SentAt(best), SentAt(best + 1)));
         Remove(best, 1);
     }
 
@@ -192,8 +208,7 @@ internal sealed class SendTimes
     {
         if (n <= 0)
             return;
-        Array.Copy(_ends, index + n, _ends, index, _count - index - n);
-        Array.Copy(_ticks, index + n, _ticks, index, _count - index - n);
+        Array.Copy(_runs, index + n, _runs, index, _count - index - n);
         _count -= n;
     }
 }

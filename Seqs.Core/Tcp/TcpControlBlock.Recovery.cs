@@ -101,7 +101,8 @@ internal sealed partial class TcpControlBlock
     {
         _recovery.DupAcks = 0;
         OnDelivered(_snd.Una - acked, _snd.Una, now);
-        _rack?.Times.Advance(_snd.Una);
+        if (_rack is RackTlp rack)
+            rack.Times.Advance(_snd.Una);
         _scoreboard?.Advance(_snd.Una);
         if (_recovery.AfterTimeout && _snd.Una > _recovery.Point)
             _recovery.AfterTimeout = false;

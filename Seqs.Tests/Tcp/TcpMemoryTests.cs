@@ -63,6 +63,21 @@ public sealed class TcpMemoryTests
     }
 
     /// <summary>
+    /// RACK-TLP's state (RFC 8985: its variables, timers and the send-time runs), made when a SACK connection first
+    /// sends data and kept when its control block is reused.
+    /// </summary>
+    [Test]
+    public void RackTlpState_FitsIn320Bytes()
+    {
+        long start = GC.GetAllocatedBytesForCurrentThread();
+        var rack = new RackTlp();
+        long size = GC.GetAllocatedBytesForCurrentThread() - start;
+        GC.KeepAlive(rack);
+        TestContext.Out.WriteLine($"RACK-TLP state of a connection that has sent data: {size} B");
+        Assert.That(size, Is.LessThanOrEqualTo(320));
+    }
+
+    /// <summary>
     /// A listener keeps no state per slot of its SYN queue or backlog: half-open and established connections are
     /// control blocks like any other, counted against the backlog, and over it SYNs get cookies. What an idle
     /// listener costs is its own object and an empty accept queue; the first accept that waits adds its completion.
