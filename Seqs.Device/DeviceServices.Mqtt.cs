@@ -18,7 +18,7 @@ internal sealed partial class DeviceServices
         TlsClientOptions? tls = null;
         if (settings.UseTls)
         {
-            tls = new TlsClientOptions();
+            tls = new TlsClientOptions { Tcp = StackStreamProvider.TcpOptions };
             if (settings.CaFile is string caFile)
             {
                 try

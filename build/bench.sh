@@ -11,6 +11,8 @@
 #                                                   lwIP if LWIP_HTTPD is set, per-5-second rates (build/churn.sh; root)
 #   build/bench.sh --synflood [seconds] [settle] [rate]  hping3 SYN flood against the device: page latency during it,
 #                                                   heap, RSS and connections before and after (build/synflood.sh; root)
+#   build/bench.sh --mqtt [publishes]              QoS 0 rate and QoS 1 PUBACK time of the device to mosquitto over a
+#                                                   TAP, next to mosquitto_pub (build/mqtt-bench.sh; needs root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
@@ -25,6 +27,10 @@ case "${1:-}" in
   --synflood)
     shift
     exec build/synflood.sh "$@"
+    ;;
+  --mqtt)
+    shift
+    exec build/mqtt-bench.sh "$@"
     ;;
   --tls)
     shift

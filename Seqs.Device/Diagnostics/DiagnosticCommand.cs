@@ -26,6 +26,7 @@ internal static class DiagnosticCommand
         ["resolve"] = "resolve NAME, such as seqs-device resolve example.com",
         ["get"] = "get URL [--ca-file FILE] [--insecure], such as seqs-device get https://example.com/",
         ["ntp"] = "ntp SERVER, such as seqs-device ntp pool.ntp.org",
+        ["mqtt-bench"] = "mqtt-bench BROKER[:PORT] [--count N], such as seqs-device mqtt-bench 10.0.0.1 --count 20000",
     };
 
     public static bool IsCommand(string argument) => Usage.ContainsKey(argument);
@@ -57,6 +58,12 @@ internal static class DiagnosticCommand
                 return false;
             job = new GetJob(url, tls, errors);
             return true;
+        }
+        if (command == "mqtt-bench")
+        {
+            bool created = MqttBenchJob.TryCreate(target, ref switches, out MqttBenchJob bench, out error);
+            job = bench;
+            return created;
         }
         job = command switch
         {

@@ -97,7 +97,7 @@ public sealed partial class DeviceProcessTests
                 WaitUntilAnswering(ns, device);
                 using (JsonDocument status = JsonDocument.Parse(ReadRetained(ns, $"{MqttPrefix}/status", subscriber)))
                     Assert.That(status.RootElement.GetProperty("address").GetString(), Is.EqualTo(DeviceAddress.Address.ToString()));
-                Assert.That(device.Output, Does.Contain("MQTT: connected to mqtts://seqs@"), device.Output);
+                Assert.That(StackOnTap.WaitFor(() => device.Output.Contains("MQTT: connected to mqtts://seqs@", StringComparison.Ordinal), MqttPatience), Is.True, device.Output);
                 SwitchLedOverMqtt(ns, "ON", "ON", subscriber);
                 Signal(device, "INT");
                 AssertStoppedCleanly(device);
@@ -114,6 +114,32 @@ public sealed partial class DeviceProcessTests
                 Signal(refused, "INT");
                 AssertStoppedCleanly(refused);
             }
+        }
+        finally
+        {
+            Directory.Delete(files, recursive: true);
+        }
+    }
+
+    [Test]
+    [Category("Interop")]
+    public void MqttBench_PublishesAtQos0AndTimesQos1PubacksThroughTheStack()
+    {
+        using var ns = NetworkNamespace.Create("mosquitto", "mosquitto_sub");
+        string tap = AddPersistentTap(ns);
+        string files = Directory.CreateTempSubdirectory("seqs-mqtt-bench-").FullName;
+        try
+        {
+            using BackgroundCommand broker = StartBroker(ns, WriteBrokerConfig(files, $"listener 1883 {KernelSide.Address}\nallow_anonymous true\n"));
+            using BackgroundCommand received = ns.Start($"exec mosquitto_sub -h {KernelSide.Address} -t seqs/bench -C 200 -W 60");
+            Thread.Sleep(500); // the subscriber's SUBSCRIBE reaches the broker before the first publish
+            CommandResult bench = HostCommand.Run("ip", ["netns", "exec", ns.Name, DotnetHost(), DevicePath(), "mqtt-bench", KernelSide.Address.ToString(), "--count", "200",
+                "--nic", "tap", "--tap-name", tap, "--ip", DeviceAddress.ToString()], TimeSpan.FromSeconds(90));
+
+            Assert.That(bench.ExitCode, Is.Zero, bench.ToString());
+            Assert.That(bench.StandardOutput, Does.Match(@"QoS 0: 200 publishes of 64 bytes in [0-9.]+ s: [0-9]+ messages/s"), bench.ToString());
+            Assert.That(bench.StandardOutput, Does.Match(@"QoS 1: 20 publishes one at a time, PUBLISH to PUBACK mean [0-9.]+ ms"), bench.ToString());
+            Assert.That(received.WaitForExit(TimeSpan.FromSeconds(30)) && received.ExitCode == 0, Is.True, "the broker passed on all 200: " + received.Output);
         }
         finally
         {
