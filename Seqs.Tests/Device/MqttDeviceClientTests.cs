@@ -3,7 +3,7 @@ using MQTTnet;
 using Seqs.Device.Mqtt;
 using Seqs.Simulation;
 
-namespace Seqs.Tests.Mqtt;
+namespace Seqs.Tests.Device;
 
 /// <summary>
 /// The device's MQTT client in virtual time against a scripted broker: the waits between refused attempts, the

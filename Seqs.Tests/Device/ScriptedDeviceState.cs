@@ -1,7 +1,7 @@
 using System.Text;
 using Seqs.Device.Mqtt;
 
-namespace Seqs.Tests.Mqtt;
+namespace Seqs.Tests.Device;
 
 /// <summary>A device whose state the test sets, counting how often the MQTT client read it.</summary>
 internal sealed class ScriptedDeviceState : IMqttDeviceState

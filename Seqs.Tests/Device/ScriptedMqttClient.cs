@@ -7,7 +7,7 @@ using MQTTnet.Exceptions;
 using MQTTnet.Packets;
 using Seqs.Simulation;
 
-namespace Seqs.Tests.Mqtt;
+namespace Seqs.Tests.Device;
 
 /// <summary>
 /// A broker as the device's MQTT client meets it through MQTTnet's <see cref="IMqttClient"/>: refuses the first
