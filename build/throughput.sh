@@ -9,7 +9,9 @@
 #   echo 4 MiB     the same with 5 % random loss each way on the kernel's side (nftables numgen)
 #   kernel 4 MiB   the reference for that row: the Linux kernel talking to itself, a socat echo server in one
 #                  namespace and the socat client in another, over a veth pair, with the same nftables rule on the
-#                  client's side
+#                  client's side; once as the kernel sets it up (its TCP hands the veth 64 KiB GSO segments, each
+#                  dropped or passed whole by the rule) and once with the veth's gso_max_segs at 1, so that the rule
+#                  drops single segments as it does the stack's frames
 # The harness's TCP rows run twice: with standard frames, and with the TAP's offloads (the kernel hands the stack TCP
 # segments of up to 64 KiB, as a NIC with LRO would, and takes such segments from it to cut up, TSO). The receive and
 # transmit rates are measured again with the device process, Seqs.Device started as the README says, with its default
@@ -103,11 +105,12 @@ NFT
 }
 
 # The kernel talking to itself through the same rule: a socat echo server in one namespace, the client in another,
-# joined by a veth pair; sets kernel_lossy and kernel_lossy_ok.
+# joined by a veth pair whose GSO segments hold at most $2 segments; sets ${1}_lossy and ${1}_lossy_ok.
 measure_kernel() {
+  local name=$1 gso_segments=$2
   ip netns add "$veth_server_ns"
   ip netns add "$veth_client_ns"
-  ip link add sqvs$$ netns "$veth_server_ns" type veth peer name sqvc$$ netns "$veth_client_ns"
+  ip link add sqvs$$ netns "$veth_server_ns" gso_max_segs "$gso_segments" type veth peer name sqvc$$ netns "$veth_client_ns" gso_max_segs "$gso_segments"
   ip netns exec "$veth_server_ns" ip addr add "$veth_server_ip/24" dev sqvs$$
   ip netns exec "$veth_client_ns" ip addr add "$veth_client_ip/24" dev sqvc$$
   ip netns exec "$veth_server_ns" ip link set sqvs$$ up
@@ -128,8 +131,8 @@ PY
   local start
   start=$(date +%s.%N)
   ip netns exec "$veth_client_ns" socat -t 60 - "TCP4:$veth_server_ip:7" <"$work/lossy.in" >"$work/kernel.out"
-  kernel_lossy=$(elapsed "$start")
-  cmp -s "$work/lossy.in" "$work/kernel.out" && kernel_lossy_ok=identical || kernel_lossy_ok=DIFFERENT
+  printf -v "${name}_lossy" '%s' "$(elapsed "$start")"
+  cmp -s "$work/lossy.in" "$work/kernel.out" && printf -v "${name}_lossy_ok" identical || printf -v "${name}_lossy_ok" DIFFERENT
   wait "$veth_echo_pid" || true
   veth_echo_pid=
   ip netns del "$veth_server_ns"
@@ -220,7 +223,8 @@ measure frames ""
 measure offload offload
 measure_device device
 measure_device device_plain --tap-offload false --spin-us 0
-measure_kernel
+measure_kernel kernel 65535
+measure_kernel kernel_segments 1
 
 pump_rx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_rx" | cut -d' ' -f1)
 pump_tx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_tx" | cut -d' ' -f1)
@@ -251,5 +255,6 @@ echo "|---|---|---|"
 echo "| 200 MB, socat | $frames_echo ($frames_echo_ok) | $offload_echo ($offload_echo_ok) |"
 echo "| 4 MiB, 5 % loss each way | $frames_lossy ($frames_lossy_ok) | $offload_lossy ($offload_lossy_ok) |"
 echo "| 4 MiB, 5 % loss each way, Linux to Linux over veth | $kernel_lossy ($kernel_lossy_ok) | - |"
+echo "| 4 MiB, 5 % loss each way, Linux to Linux over veth, loss per segment (gso_max_segs 1) | $kernel_segments_lossy ($kernel_segments_lossy_ok) | - |"
 echo
 echo "stack: $frames_log; with offload: $offload_log"

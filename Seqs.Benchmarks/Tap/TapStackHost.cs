@@ -44,7 +44,9 @@ internal static class TapStackHost
         running.Wait(TimeSpan.FromSeconds(5));
         TcpCounters counters = stack.Tcp.Counters;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"segments sent {counters.SegmentsSent}, received {counters.SegmentsReceived}, discarded {discard.OctetsDiscarded} octets"));
+            $"segments sent {counters.SegmentsSent}, received {counters.SegmentsReceived}, discarded {discard.OctetsDiscarded} octets; "
+            + $"retransmission timeouts {counters.RetransmissionTimeouts}, fast retransmits {counters.FastRetransmits}, loss probes {counters.LossProbes}, "
+            + $"spurious retransmissions {counters.SpuriousRetransmissions}, window reductions undone {counters.WindowReductionsUndone}"));
         return 0;
     }
 }
