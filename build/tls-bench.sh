@@ -30,7 +30,9 @@ pids=()
 cleanup() {
   exec 4>&- 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  ip netns del "$ns" 2>/dev/null || true
+  # openssl s_server and the socat listeners were started in the background through in_ns, so their pids are not in
+  # $pids: end everything left in the namespace.
+  remove_namespace
   rm -rf "$work"
 }
 trap cleanup EXIT
