@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Seqs.Device.Nics;
 using Seqs.Diagnostics;
@@ -19,6 +20,9 @@ internal sealed partial class NicDevice : IDevice
     private readonly OpenedNic _nic;
     private readonly FileStream? _pcapFile;
     private readonly PcapWriter? _pcap;
+    private static readonly TimeSpan ServicesStopTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan LoopStopTimeout = TimeSpan.FromSeconds(1);
+
     private readonly NetLoop _loop;
     private readonly DeviceServices _services;
 
@@ -65,11 +69,17 @@ internal sealed partial class NicDevice : IDevice
         using var loopStop = new CancellationTokenSource();
         Task loopTask = _loop.Start(loopStop.Token);
         NetStack stack = _services.Stack;
-        Log.Started(_log, _nic.Description, stack.MacAddress.ToString(), _options.Address?.ToString() ?? "with an address from DHCP", _options.HttpPort);
-        await _services.RunAsync(cancellationToken).ConfigureAwait(false);
+        Log.Started(_log, _nic.Description, stack.MacAddress.ToString(), _options.Address?.ToString() ?? "with an address from DHCP", _options.HttpPort, DescribeServices(_options.Services));
+        Task serving = _services.RunAsync(cancellationToken);
+        // A service that fails ends the run at once; a stop gives the services a bounded time, as the .NET host's
+        // ShutdownTimeout does, so that Ctrl-C or systemd's stop always ends the process, saying what held it.
+        await Task.WhenAny(serving, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+        if (!await CompletesWithinAsync(serving, ServicesStopTimeout).ConfigureAwait(false))
+            Log.StopTimedOut(_log, "the services", ServicesStopTimeout.TotalSeconds);
         // The services stop on the loop, so the loop stops last.
         await loopStop.CancelAsync().ConfigureAwait(false);
-        await loopTask.ConfigureAwait(false);
+        if (!await CompletesWithinAsync(loopTask, LoopStopTimeout).ConfigureAwait(false))
+            Log.StopTimedOut(_log, "the network loop", LoopStopTimeout.TotalSeconds);
         NetStackCounters c = stack.Counters;
         Log.Stopped(_log, c.FramesReceived, c.FramesTransmitted, c.Malformed, c.IcmpEchoRepliesSent, _services.UdpEchoes);
     }
@@ -95,10 +105,37 @@ internal sealed partial class NicDevice : IDevice
         }
     }
 
+    /// <summary>True when <paramref name="task"/> ends within <paramref name="timeout"/>; its exception, if any, is thrown.</summary>
+    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout)
+    {
+        if (await Task.WhenAny(task, Task.Delay(timeout)).ConfigureAwait(false) != task)
+            return false;
+        await task.ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The test services <c>--services</c> turned on, for the start line: ", echo (RFC 862) on UDP and TCP 7, …", or nothing.</summary>
+    private static string DescribeServices(ClassicServices services)
+    {
+        var text = new StringBuilder();
+        if (services.HasFlag(ClassicServices.Echo))
+            text.Append(", echo (RFC 862) on UDP and TCP 7");
+        if (services.HasFlag(ClassicServices.Discard))
+            text.Append(", discard (RFC 863) on UDP and TCP 9");
+        if (services.HasFlag(ClassicServices.Chargen))
+            text.Append(", chargen (RFC 864) on TCP 19");
+        if (services.HasFlag(ClassicServices.Iperf))
+            text.Append(", iperf 2 on TCP 5001");
+        return text.ToString();
+    }
+
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Running on {Link} as {Mac} {Address}; echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on 9, chargen (RFC 864) on TCP 19, the status page on HTTP {HttpPort}, iperf 2 on TCP 5001. Ctrl-C stops.")]
-        public static partial void Started(ILogger logger, string link, string mac, string address, int httpPort);
+        [LoggerMessage(1, LogLevel.Information, "Running on {Link} as {Mac} {Address}; the status page on HTTP {HttpPort}{Services}. Ctrl-C stops.")]
+        public static partial void Started(ILogger logger, string link, string mac, string address, int httpPort, string services);
+
+        [LoggerMessage(3, LogLevel.Warning, "Stopping: {Stage} did not stop within {Seconds} s of the stop request; going on without them")]
+        public static partial void StopTimedOut(ILogger logger, string stage, double seconds);
 
         [LoggerMessage(2, LogLevel.Information, "Stopped: {Received} frames in, {Sent} out, {Malformed} malformed dropped, {EchoReplies} echo replies, {UdpEchoes} UDP echoes")]
         public static partial void Stopped(ILogger logger, long received, long sent, long malformed, long echoReplies, long udpEchoes);
