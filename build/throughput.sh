@@ -199,7 +199,8 @@ measure() {
 }
 
 # The Seqs.Device process on the TAP, started as the README says (its TCP buffers are the services' own), with the
-# extra switches $2...; sets ${1}_rx and ${1}_tx. It stops on SIGINT, or is killed after 10 s.
+# extra switches $2...; sets ${1}_rx and ${1}_tx. It stops on SIGTERM (as systemd stops it: a job a script puts in the
+# background starts with SIGINT ignored, and the device never saw the SIGINT sent here), or is killed after 10 s.
 measure_device() {
   local name=$1
   shift
@@ -210,10 +211,10 @@ measure_device() {
   for _ in $(seq 100); do in_ns ping -c 1 -W 1 "$stack_ip" >/dev/null 2>&1 && break; sleep 0.2; done
   in_ns ping -c 1 -W 1 "$stack_ip" >/dev/null 2>&1 || { echo "the device ($name) does not answer:" >&2; cat "$work/device.log" >&2; }
   measure_rates "$name"
-  kill -INT "$stack_pid" 2>/dev/null || true
+  kill -TERM "$stack_pid" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "$stack_pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$stack_pid" 2>/dev/null; then
-    echo "the device ($name) did not stop within 10 s of SIGINT; killed" >&2
+    echo "the device ($name) did not stop within 10 s of SIGTERM; killed" >&2
     kill -KILL "$stack_pid" 2>/dev/null || true
   fi
   wait "$stack_pid" || true
