@@ -85,6 +85,9 @@ internal sealed partial class DeviceServices : IDisposable
         DhcpAddressing? dhcp = _dhcp;
         Collector = new DeviceStatusCollector(stack, options.HostName ?? DefaultName, nic, (_https ?? _http).Counters, _led, Time, () => dhcp?.Lease);
         Collector.Status.Https = _httpsStatus;
+        Collector.Stats.DhcpClient = _dhcp?.Counters;
+        Collector.Stats.DhcpServer = _dhcpServer?.Counters;
+        Collector.Stats.Mdns = _mdns?.Counters;
         Site = new StatusSite(router, Collector, _led, token, origin, options.PublicStatus, _log);
         _metrics = new DeviceMetrics(stack, _http.Counters, nic);
         _mqtt = options.Mqtt is MqttSettings mqtt ? StartMqtt(mqtt, nic, loggers) : null;
@@ -119,7 +122,7 @@ internal sealed partial class DeviceServices : IDisposable
         UdpEchoServer? echo = null;
         if (services.HasFlag(ClassicServices.Echo))
         {
-            started.Add(echo = new UdpEchoServer(stack));
+            started.Add(echo = new UdpEchoServer(stack, logger: log));
             started.Add(new TcpEchoServer(stack, maxConnections: EchoDiscardConnections) { IdleTimeout = ClassicIdleTimeout });
         }
         if (services.HasFlag(ClassicServices.Discard))

@@ -43,6 +43,8 @@ internal sealed partial class DhcpAddressing
     /// <summary>The lease held now; null before the first and after a loss. Read on the loop.</summary>
     public DhcpClientLease? Lease => _client.Lease;
 
+    public DhcpClientCounters Counters => _client.Counters;
+
     public void Start() => _client.Start();
 
     /// <summary>Releases the lease (RFC 2131 §4.4.6) and frees the client, giving the DHCPRELEASE time to leave.</summary>

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Seqs.Stack;
 using Seqs.Wire;
 
@@ -18,8 +19,8 @@ public sealed class UdpEchoServer : UdpServer
     /// <summary>The first port a client may send from; lower ones are the well-known ports of services.</summary>
     public const ushort FirstClientPort = 1024;
 
-    public UdpEchoServer(NetStack stack, ushort port = DefaultPort)
-        : base(stack, port)
+    public UdpEchoServer(NetStack stack, ushort port = DefaultPort, ILogger? logger = null)
+        : base(stack, port, logger)
     {
         Socket.ReceivesBroadcast = false;
     }

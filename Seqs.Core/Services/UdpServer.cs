@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Seqs.Diagnostics;
 using Seqs.Stack;
 using Seqs.Wire;
 
@@ -7,16 +10,20 @@ namespace Seqs.Services;
 /// A UDP service bound to one port that handles each datagram as it arrives, on the stack's loop, with one
 /// reusable buffer: nothing is allocated per datagram once running.
 /// </summary>
-public abstract class UdpServer : NetService
+public abstract partial class UdpServer : NetService
 {
     private readonly byte[] _buffer;
+    private readonly ILogger _logger;
+    private LogGate _failureLog;
 
-    protected UdpServer(NetStack stack, ushort port)
+    /// <param name="logger">Where a datagram whose handling threw is reported, at most five lines a minute.</param>
+    protected UdpServer(NetStack stack, ushort port, ILogger? logger = null)
         : base(stack)
     {
         Socket = new UdpSocket(stack);
         Socket.Bind(port);
         _buffer = new byte[stack.MaxUdpPayload];
+        _logger = logger ?? NullLogger.Instance;
     }
 
     public ushort Port => Socket.LocalPort;
@@ -62,11 +69,19 @@ public abstract class UdpServer : NetService
                 {
                     // One datagram, however it is made, must cost only itself: the service goes on.
                     FailedDatagrams++;
+                    if (_failureLog.TryEnter(Stack.Loop.Now, out int suppressed))
+                        Log.DatagramFailed(_logger, Port, received.RemoteEndPoint.ToString(), LogGate.Note(suppressed), e);
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Error, "UDP service on port {Port} dropped a datagram from {Sender}: handling it failed{Suppressed}")]
+        public static partial void DatagramFailed(ILogger logger, ushort port, string sender, string suppressed, Exception exception);
     }
 }

@@ -42,6 +42,10 @@ public sealed partial class DeviceProcessTests
             Assert.That(obtained.Success, Is.True, udhcpc.ToString());
             string address = obtained.Groups[1].Value;
             string kernelMac = ns.KernelMacAddress(tap).ToString();
+            long refused = DeviceCounter(ns, "newClientsRefused"), offers = DeviceCounter(ns, "offers");
+            TestContext.Out.WriteLine($"/api/stats after the flood and udhcpc: {refused} new clients refused, {offers} offers, {DeviceCounter(ns, "acks")} acknowledgments");
+            Assert.That(refused, Is.GreaterThan(0), "the refusals are counted where the owner sees them");
+            Assert.That(offers, Is.LessThan(700), "not every forged DISCOVER got an offer");
 
             CommandResult renewals = ns.Exec("/usr/bin/python3 -c \"" + RenewalLoopScript(tap, kernelMac, address) + "\"", TimeSpan.FromSeconds(120));
             Assert.That(renewals.ExitCode, Is.Zero, renewals.ToString());
