@@ -46,6 +46,7 @@ public sealed partial class DeviceOptions
         new(NtpOption, "Ntp", "--ntp pool.ntp.org"),
         new(HttpPortOption, "HttpPort", "--http-port 8080"),
         new(ServicesOption, "Services", "--services echo,discard,chargen,iperf"),
+        new(ServicesBufferOption, "ServicesBuffer", "--services-buffer 256K"),
         new(HttpsPortOption, "HttpsPort", "--https-port 443"),
         new(TlsCertificateOption, "TlsCert", "--tls-cert /etc/seqs/device.crt"),
         new(TlsKeyOption, "TlsKey", "--tls-key /etc/seqs/device.key"),

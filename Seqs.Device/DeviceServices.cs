@@ -63,7 +63,7 @@ internal sealed partial class DeviceServices : IDisposable
         _led = nic.Led ?? (options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed());
         if (options.Address is Ipv4Cidr address)
             stack.Configure(address, options.Gateway ?? default);
-        _echo = StartClassicServices(stack, options.Services, _classic, _log);
+        _echo = StartClassicServices(stack, options.Services, BulkOptions(options.ServicesBufferSize), _classic, _log);
         _dhcpServer = options.DhcpPoolStart is not null ? StartDhcpServer(stack, options, loggers, _log) : null;
         _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, options.ProbeLeasedAddress, loggers, _log) : null;
         _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
@@ -116,24 +116,35 @@ internal sealed partial class DeviceServices : IDisposable
     /// <summary>Chargen and iperf send for as long as the client reads; this long at most.</summary>
     private static readonly TimeSpan SenderMaxDuration = TimeSpan.FromMinutes(2);
 
-    /// <summary>Makes the test services <paramref name="services"/> names into <paramref name="started"/>; returns the UDP echo service, if on.</summary>
-    private static UdpEchoServer? StartClassicServices(NetStack stack, ClassicServices services, List<NetService> started, ILogger log)
+    /// <summary>
+    /// The TCP options of the test services' connections: send and receive buffers of <paramref name="bufferSize"/>
+    /// octets (<c>--services-buffer</c>); the SYN,ACK offers the window scale (RFC 7323 §2) that a receive buffer
+    /// above 64 KiB needs, as the options do by default.
+    /// </summary>
+    private static TcpConnectionOptions BulkOptions(int bufferSize) =>
+        new() { SendBufferSize = bufferSize, ReceiveBufferSize = bufferSize };
+
+    /// <summary>
+    /// Makes the test services <paramref name="services"/> names into <paramref name="started"/>, each TCP one with
+    /// <paramref name="tcp"/>; returns the UDP echo service, if on.
+    /// </summary>
+    private static UdpEchoServer? StartClassicServices(NetStack stack, ClassicServices services, TcpConnectionOptions tcp, List<NetService> started, ILogger log)
     {
         UdpEchoServer? echo = null;
         if (services.HasFlag(ClassicServices.Echo))
         {
             started.Add(echo = new UdpEchoServer(stack, logger: log));
-            started.Add(new TcpEchoServer(stack, maxConnections: EchoDiscardConnections) { IdleTimeout = ClassicIdleTimeout });
+            started.Add(new TcpEchoServer(stack, options: tcp, maxConnections: EchoDiscardConnections) { IdleTimeout = ClassicIdleTimeout });
         }
         if (services.HasFlag(ClassicServices.Discard))
         {
             started.Add(new UdpDiscardServer(stack));
-            started.Add(new TcpDiscardServer(stack, maxConnections: EchoDiscardConnections) { IdleTimeout = ClassicIdleTimeout });
+            started.Add(new TcpDiscardServer(stack, options: tcp, maxConnections: EchoDiscardConnections) { IdleTimeout = ClassicIdleTimeout });
         }
         if (services.HasFlag(ClassicServices.Chargen))
-            started.Add(new TcpChargenServer(stack, maxConnections: SenderConnections) { IdleTimeout = ClassicIdleTimeout, MaxDuration = SenderMaxDuration });
+            started.Add(new TcpChargenServer(stack, options: tcp, maxConnections: SenderConnections) { IdleTimeout = ClassicIdleTimeout, MaxDuration = SenderMaxDuration });
         if (services.HasFlag(ClassicServices.Iperf))
-            started.Add(new IperfServer(stack, log, maxConnections: SenderConnections) { IdleTimeout = ClassicIdleTimeout, MaxDuration = SenderMaxDuration });
+            started.Add(new IperfServer(stack, log, tcp, maxConnections: SenderConnections) { IdleTimeout = ClassicIdleTimeout, MaxDuration = SenderMaxDuration });
         return echo;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Seqs.Device.Nics;
@@ -69,7 +70,7 @@ internal sealed partial class NicDevice : IDevice
         using var loopStop = new CancellationTokenSource();
         Task loopTask = _loop.Start(loopStop.Token);
         NetStack stack = _services.Stack;
-        Log.Started(_log, _nic.Description, stack.MacAddress.ToString(), _options.Address?.ToString() ?? "with an address from DHCP", _options.HttpPort, DescribeServices(_options.Services));
+        Log.Started(_log, _nic.Description, stack.MacAddress.ToString(), _options.Address?.ToString() ?? "with an address from DHCP", _options.HttpPort, DescribeServices(_options.Services, _options.ServicesBufferSize));
         Task serving = _services.RunAsync(cancellationToken);
         // A service that fails ends the run at once; a stop gives the services a bounded time, as the .NET host's
         // ShutdownTimeout does, so that Ctrl-C or systemd's stop always ends the process, saying what held it.
@@ -114,8 +115,11 @@ internal sealed partial class NicDevice : IDevice
         return true;
     }
 
-    /// <summary>The test services <c>--services</c> turned on, for the start line: ", echo (RFC 862) on UDP and TCP 7, …", or nothing.</summary>
-    private static string DescribeServices(ClassicServices services)
+    /// <summary>
+    /// The test services <c>--services</c> turned on, for the start line: ", echo (RFC 862) on UDP and TCP 7, …, with
+    /// 256 KiB TCP buffers", or nothing.
+    /// </summary>
+    private static string DescribeServices(ClassicServices services, int bufferSize)
     {
         var text = new StringBuilder();
         if (services.HasFlag(ClassicServices.Echo))
@@ -126,6 +130,8 @@ internal sealed partial class NicDevice : IDevice
             text.Append(", chargen (RFC 864) on TCP 19");
         if (services.HasFlag(ClassicServices.Iperf))
             text.Append(", iperf 2 on TCP 5001");
+        if (services != ClassicServices.None)
+            text.Append(CultureInfo.InvariantCulture, $", with {bufferSize / 1024.0:0.#} KiB TCP buffers");
         return text.ToString();
     }
 

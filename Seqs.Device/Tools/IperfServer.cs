@@ -19,7 +19,8 @@ namespace Seqs.Device.Tools;
 /// mAmount is the test's duration in units of 10 ms, a positive one a byte count. Without a header (iperf 2.0
 /// clients), everything is data.
 /// </remarks>
-internal sealed partial class IperfServer(NetStack stack, ILogger log, int? maxConnections = null) : TcpServer(stack, DefaultPort, maxConnections: maxConnections)
+internal sealed partial class IperfServer(NetStack stack, ILogger log, TcpConnectionOptions? options = null, int? maxConnections = null)
+    : TcpServer(stack, DefaultPort, options, maxConnections: maxConnections)
 {
     public const ushort DefaultPort = 5001;
 
@@ -33,8 +34,10 @@ internal sealed partial class IperfServer(NetStack stack, ILogger log, int? maxC
 
     private static readonly TimeSpan AmountUnit = TimeSpan.FromMilliseconds(10);
 
-    private readonly byte[] _discard = new byte[16 * 1024];
-    private readonly byte[] _payload = new byte[16 * 1024];
+    // Shared by the server's connections: what is read is thrown away, and what is sent is zeros. 64 KiB, the most one
+    // read takes from the stack's receive buffer (TcpServer.CopyBufferSize), so a large window is drained in few reads.
+    private readonly byte[] _discard = new byte[64 * 1024];
+    private readonly byte[] _payload = new byte[64 * 1024];
     private LogGate _servedLog = new(LogGate.InformationLinesPerMinute);
 
     /// <summary>Tests served, both directions.</summary>

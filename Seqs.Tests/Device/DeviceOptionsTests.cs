@@ -264,7 +264,7 @@ public sealed class DeviceOptionsTests
 
     private static Enc28j60NicOptions Wiring(DeviceOptions options) => options.NicOptions<Enc28j60NicOptions>();
 
-    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --services, --https-port, --tls-cert, --tls-key, --pcap, --mac, --chip-emulator, --tap-offload, --spin-us, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --emulator-fault, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status, --mqtt-broker, --mqtt-tls, --ca-file, --mqtt-user, --mqtt-pass, --mqtt-pass-file, --mqtt-client-id, --mqtt-topic, --mqtt-interval.")]
+    [TestCase(new[] { "--nic", "tap", "--bogus", "1" }, "Unknown option '--bogus'; the options are --nic, --tap-name, --ip, --dhcp, --hostname, --gateway, --dhcp-server, --dhcp-leases, --ntp, --http-port, --services, --services-buffer, --https-port, --tls-cert, --tls-key, --pcap, --mac, --chip-emulator, --tap-offload, --spin-us, --spi-bus, --spi-cs, --spi-hz, --int-pin, --reset-pin, --emulator-fault, --wifi-ssid, --wifi-pass, --firmware, --nvram, --clm, --wifi-transport, --gspi-clk-pin, --gspi-data-pin, --gspi-cs-pin, --wl-on-pin, --host-wake-pin, --emulator-ap, --serial-port, --baud, --forward, --led-pin, --access-token, --token-file, --public-status, --mqtt-broker, --mqtt-tls, --ca-file, --mqtt-user, --mqtt-pass, --mqtt-pass-file, --mqtt-client-id, --mqtt-topic, --mqtt-interval.")]
     [TestCase(new[] { "tap" }, "Unexpected argument 'tap': options start with --, such as --nic tap.")]
     [TestCase(new[] { "--nic", "wifi" }, "Unknown NIC 'wifi' for --nic; the known NICs are sim, tap, enc28j60, cyw43, serial.")]
     [TestCase(new[] { "--nic", "tap" }, "--nic tap needs --tap-name NAME, such as --tap-name tap0 (create it with: sudo ip tuntap add dev tap0 mode tap user $USER).")]
@@ -367,5 +367,56 @@ public sealed class DeviceOptionsTests
         Assert.That(some.Services, Is.EqualTo(ClassicServices.Echo | ClassicServices.Iperf));
         Assert.That(DeviceOptions.TryParse(["--services", "none"], out DeviceOptions none, out _), Is.True);
         Assert.That(none.Services, Is.EqualTo(ClassicServices.None));
+    }
+
+    /// <summary>
+    /// The test services' TCP buffers: 256 KiB on a TAP, where the host's kernel sends at gigabits, 16 KiB (the stack's
+    /// default) on the SPI NICs and the simulated LAN; <c>--services-buffer</c> sets them in octets, K or M.
+    /// </summary>
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--services", "discard" }, 256 * 1024)]
+    [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--ip", "10.0.0.2/24", "--services", "discard" }, 16 * 1024)]
+    [TestCase(new[] { "--services", "discard" }, 16 * 1024)]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--services", "discard", "--services-buffer", "16K" }, 16 * 1024)]
+    [TestCase(new[] { "--nic", "enc28j60", "--chip-emulator", "--ip", "10.0.0.2/24", "--services", "echo", "--services-buffer", "65536" }, 64 * 1024)]
+    [TestCase(new[] { "--services", "iperf", "--services-buffer", "1m" }, 1024 * 1024)]
+    [TestCase(new[] { "--services", "iperf", "--services-buffer=4K" }, 4 * 1024)]
+    public void ServicesBuffer_Is256KiBOnATap_TheStacksDefaultElsewhere_OrAsGiven(string[] args, int expected)
+    {
+        Assert.That(DeviceOptions.TryParse(args, out DeviceOptions options, out string error), Is.True, error);
+        Assert.That(options.ServicesBufferSize, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void ServicesBuffer_ComesFromConfigurationLikeTheOthers()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Services"] = "discard",
+            ["ServicesBuffer"] = "512K",
+        }).Build();
+        Assert.That(DeviceOptions.TryRead(configuration, out DeviceOptions options, out string error), Is.True, error);
+        Assert.That(options.ServicesBufferSize, Is.EqualTo(512 * 1024));
+    }
+
+    [TestCase("-4096", "--services-buffer '-4096' is not a size; give 4K to 1M (4096 to 1048576 octets), such as --services-buffer 256K.")]
+    [TestCase("256KB", "--services-buffer '256KB' is not a size; give 4K to 1M (4096 to 1048576 octets), such as --services-buffer 256K.")]
+    [TestCase("big", "--services-buffer 'big' is not a size; give 4K to 1M (4096 to 1048576 octets), such as --services-buffer 256K.")]
+    [TestCase("0", "--services-buffer '0' is too small; give 4K to 1M (4096 to 1048576 octets), such as --services-buffer 256K.")]
+    [TestCase("1K", "--services-buffer '1K' is too small; give 4K to 1M (4096 to 1048576 octets), such as --services-buffer 256K.")]
+    [TestCase("4095", "--services-buffer '4095' is too small; give 4K to 1M (4096 to 1048576 octets), such as --services-buffer 256K.")]
+    [TestCase("2M", "--services-buffer '2M' is too large; give 4K to 1M (4096 to 1048576 octets), such as --services-buffer 256K.")]
+    [TestCase("1048577", "--services-buffer '1048577' is too large; give 4K to 1M (4096 to 1048576 octets), such as --services-buffer 256K.")]
+    [TestCase("4194304M", "--services-buffer '4194304M' is too large; give 4K to 1M (4096 to 1048576 octets), such as --services-buffer 256K.")]
+    public void BadServicesBuffer_IsRefusedWithOneLineThatSaysWhatToFix(string value, string expected)
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--services", "discard", "--services-buffer", value], out _, out string error), Is.False);
+        Assert.That(error, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void ServicesBuffer_WithoutServices_IsRefused()
+    {
+        Assert.That(DeviceOptions.TryParse(["--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--services-buffer", "256K"], out _, out string error), Is.False);
+        Assert.That(error, Is.EqualTo("--services-buffer sizes the test services' TCP buffers, and none is on; name them with --services, such as --services echo,discard, or drop --services-buffer."));
     }
 }

@@ -59,7 +59,7 @@ public sealed partial class DeviceProcessTests
 
             Signal(device, "INT");
             AssertStoppedCleanly(device);
-            Assert.That(device.Output, Does.Contain($"Running on TAP {tap} as {DeviceMac} {DeviceAddress}; the status page on HTTP 80, echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on UDP and TCP 9, chargen (RFC 864) on TCP 19, iperf 2 on TCP 5001."), device.Output);
+            Assert.That(device.Output, Does.Contain($"Running on TAP {tap} as {DeviceMac} {DeviceAddress}; the status page on HTTP 80, echo (RFC 862) on UDP and TCP 7, discard (RFC 863) on UDP and TCP 9, chargen (RFC 864) on TCP 19, iperf 2 on TCP 5001, with 256 KiB TCP buffers."), device.Output);
             Match replies = EchoRepliesLogged().Match(device.Output);
             Assert.That(replies.Success, Is.True, device.Output);
             Assert.That(int.Parse(replies.Groups[1].Value, CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(20), device.Output);
