@@ -21,6 +21,14 @@ namespace Seqs.Tls;
 /// what the last one brought, instead of following it. The read-ahead buffers are rented only while they hold data or such a read is
 /// on its way: an idle connection keeps none (but after a bulk transfer, one until its next data or its end).
 /// </para>
+/// <para>
+/// A transport that owns its connection also writes behind (<see cref="WriteBehindBuffer"/>): a write that fits
+/// completes once its octets are in a bounded buffer the loop drains, so SslStream encrypts the next record while the
+/// loop sends the last, and small writes made while the loop is busy leave together; a failure surfaces on the next
+/// write or flush, and disposing lets the loop send what is left before the FIN. A connection lent by a server is
+/// written through (a write completes once TCP has taken it), because its owner goes on to use the connection itself
+/// (a half-close, a disconnect) and must find every octet written before.
+/// </para>
 /// </summary>
 internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnection) : Stream
 {
@@ -33,6 +41,7 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
     /// </summary>
     public const int BulkReadSize = 16 * 1024;
 
+    private readonly WriteBehindBuffer? _writeBehind = ownsConnection ? new WriteBehindBuffer(connection) : null;
     private byte[]? _readAhead;
     private int _readAheadStart;
     private int _readAheadEnd;
@@ -41,6 +50,9 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
     private byte[]? _nextBuffer;
 
     public TcpConnection Connection => connection;
+
+    /// <summary>Octets written and not yet handed to TCP (always 0 when writing through).</summary>
+    public int BufferedForSending => _writeBehind?.Buffered ?? 0;
 
     public override bool CanRead => connection.CanRead;
 
@@ -76,6 +88,8 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfOnLoop();
+        if (_writeBehind is not null)
+            return _writeBehind.WriteAsync(buffer, cancellationToken);
         ValueTask write = connection.WriteAsync(buffer, cancellationToken);
         return write.IsCompleted ? write : ContinueOffLoopAsync(write);
     }
@@ -83,11 +97,12 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Completes once the loop has handed everything written to TCP (at once when writing through).</summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) =>
+        _writeBehind is null ? Task.CompletedTask : _writeBehind.FlushAsync(cancellationToken).AsTask();
 
-    public override void Flush()
-    {
-    }
+    public override void Flush() =>
+        throw new NotSupportedException("TLS over a TcpConnection is asynchronous only: use FlushAsync.");
 
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("TLS over a TcpConnection is asynchronous only: use ReadAsync.");
@@ -104,8 +119,8 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
         if (disposing)
         {
             ReturnReadAhead();
-            if (ownsConnection)
-                connection.Dispose();
+            // The connection closes once the loop has sent what was written (a FIN after it, as close() on a socket).
+            _writeBehind?.Close();
             // A read still on its way writes into its buffer until it ends, which disposing the connection hastens.
             if (_next is { } next)
             {
@@ -213,6 +228,6 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
     private static void ThrowIfOnLoop()
     {
         if (LoopExit.IsOnLoop)
-            throw new InvalidOperationException("SslStream used its transport on a loop thread: TLS must run off the stack's loop (use TlsStream).");
+            throw new InvalidOperationException("The transport was used on a loop thread: TLS (and MQTTnet over the transport) must run off the stack's loop (use TlsStream).");
     }
 }

@@ -66,21 +66,26 @@ public sealed class TlsStream : Stream
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>
-    /// Sends close_notify (RFC 8446 §6.1), so the peer knows the data ended here and was not cut off; the
-    /// connection stays open for reading.
+    /// Sends close_notify (RFC 8446 §6.1), so the peer knows the data ended here and was not cut off, and completes
+    /// once TCP has taken it and everything written before; the connection stays open for reading.
     /// </summary>
     public async Task ShutdownAsync()
     {
         await new LoopExit();
         await _ssl.ShutdownAsync().ConfigureAwait(false);
+        await _ssl.FlushAsync().ConfigureAwait(false);
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Completes once TCP has taken everything written: a write completes when its record is in the connection's
+    /// bounded write-behind buffer, before the loop has sent it. A failure of the connection is thrown here or by the
+    /// next write.
+    /// </summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) => _ssl.FlushAsync(cancellationToken);
 
-    /// <summary>Writes go out as they are made; there is nothing to flush.</summary>
-    public override void Flush()
-    {
-    }
+    /// <summary>Asynchronous only: use <see cref="FlushAsync(CancellationToken)"/>.</summary>
+    public override void Flush() =>
+        throw new NotSupportedException("A TlsStream is asynchronous only (a synchronous flush could block the stack's loop): use FlushAsync.");
 
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("A TlsStream is asynchronous only (a synchronous read could block the stack's loop): use ReadAsync.");

@@ -131,6 +131,9 @@ public sealed class TcpConnection : Stream
         return null;
     }
 
+    /// <summary>The loop of the stack the connection runs on, where its work is done.</summary>
+    public NetLoop Loop => _table.Loop;
+
     /// <summary>This end of the connection (the last one, once disconnected).</summary>
     public IPEndPoint LocalEndPoint => EverOpened(_local).ToIPEndPoint();
 
