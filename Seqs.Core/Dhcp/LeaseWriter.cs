@@ -8,7 +8,9 @@ namespace Seqs.Dhcp;
 /// a burst of changes costs one write, keeps only the newest snapshot, runs one write at a time on the thread pool
 /// (the store makes each write atomic: <see cref="FileLeaseStore"/> writes a temporary file, flushes it to disk and
 /// renames it), and on <see cref="Dispose"/> waits for a write in progress and writes what is still pending, so
-/// that stopping the server loses nothing.
+/// that stopping the server loses nothing. A <see cref="MemoryLeaseStore"/> is written on the loop instead: it copies
+/// and does no I/O, so there is nothing to keep off the loop, and a simulation stays deterministic (no thread of its
+/// own runs the stack's code at a time of the scheduler's choosing).
 /// </summary>
 internal sealed class LeaseWriter : IDisposable
 {
@@ -20,6 +22,7 @@ internal sealed class LeaseWriter : IDisposable
     private readonly NetTimer _timer;
     private readonly Action<Exception> _failed;
     private readonly object _gate = new();
+    private readonly bool _writesOnTheLoop;
     private IReadOnlyList<DhcpLease>? _pending;
     private Task _writing = Task.CompletedTask;
     private bool _timerScheduled;
@@ -33,6 +36,7 @@ internal sealed class LeaseWriter : IDisposable
         _store = store;
         _loop = loop;
         _failed = failed;
+        _writesOnTheLoop = store is MemoryLeaseStore;
         _timer = loop.CreateTimer(OnTimer);
     }
 
@@ -95,16 +99,22 @@ internal sealed class LeaseWriter : IDisposable
     private void OnTimer()
     {
         _timerScheduled = false;
+        IReadOnlyList<DhcpLease> leases;
         lock (_gate)
         {
             // A write still running schedules the pending snapshot when it ends (see WriteOnce).
             if (_pending is null || _running || _disposed)
                 return;
-            IReadOnlyList<DhcpLease> leases = _pending;
+            leases = _pending;
             _pending = null;
             _running = true;
-            _writing = Task.Run(() => WriteOnce(leases));
+            if (!_writesOnTheLoop)
+            {
+                _writing = Task.Run(() => WriteOnce(leases));
+                return;
+            }
         }
+        WriteOnce(leases);
     }
 
     private void WriteOnce(IReadOnlyList<DhcpLease> leases)
