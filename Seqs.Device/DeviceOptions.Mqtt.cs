@@ -10,11 +10,12 @@ public sealed partial class DeviceOptions
 {
     private const string MqttBrokerOption = "--mqtt-broker", MqttTlsOption = "--mqtt-tls", CaFileOption = "--ca-file",
         MqttUserOption = "--mqtt-user", MqttPasswordOption = "--mqtt-pass", MqttPasswordFileOption = "--mqtt-pass-file",
-        MqttClientIdOption = "--mqtt-client-id", MqttTopicOption = "--mqtt-topic", MqttIntervalOption = "--mqtt-interval";
+        MqttClientIdOption = "--mqtt-client-id", MqttTopicOption = "--mqtt-topic", MqttIntervalOption = "--mqtt-interval",
+        MqttKeepAliveOption = "--mqtt-keepalive";
 
     /// <summary>The switches that only mean something with <c>--mqtt-broker</c>.</summary>
     private static readonly string[] MqttDetailOptions =
-        [MqttTlsOption, CaFileOption, MqttUserOption, MqttPasswordOption, MqttPasswordFileOption, MqttClientIdOption, MqttTopicOption, MqttIntervalOption];
+        [MqttTlsOption, CaFileOption, MqttUserOption, MqttPasswordOption, MqttPasswordFileOption, MqttClientIdOption, MqttTopicOption, MqttIntervalOption, MqttKeepAliveOption];
 
     /// <summary>MQTT 3.1.1 §1.5.3: a UTF-8 string (a topic, a client identifier) is at most 65,535 bytes.</summary>
     private const int MaxMqttStringBytes = 65_535;
@@ -51,9 +52,9 @@ public sealed partial class DeviceOptions
         // MQTT 3.1.1 §4.7.1: the wildcards + and # may not appear in a topic name one publishes to.
         if (prefix.Length == 0 || prefix[0] == '/' || prefix[^1] == '/' || prefix.IndexOfAny(['+', '#', '\0']) >= 0 || Encoding.UTF8.GetByteCount(prefix) > MaxMqttStringBytes - 32)
             return Fail($"--mqtt-topic '{prefix}' is not a topic prefix; give topic levels without + or # and without a leading or trailing /, such as --mqtt-topic home/kitchen/seqs.", out error);
-        if (!TryReadMqttInterval(values, out TimeSpan interval, out error))
+        if (!TryReadMqttInterval(values, out TimeSpan interval, out error) || !TryReadMqttKeepAlive(values, out TimeSpan keepAlive, out error))
             return false;
-        Mqtt = new MqttSettings(host, port, tls, caFile, user, password, clientId, prefix, interval);
+        Mqtt = new MqttSettings(host, port, tls, caFile, user, password, clientId, prefix, interval, keepAlive);
         return true;
     }
 
@@ -115,6 +116,22 @@ public sealed partial class DeviceOptions
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || seconds is < 1 or > MaxMqttIntervalSeconds)
             return Fail($"--mqtt-interval '{text}' is not a number of seconds; give 1 to {MaxMqttIntervalSeconds}, such as --mqtt-interval 60.", out error);
         interval = TimeSpan.FromSeconds(seconds);
+        return true;
+    }
+
+    /// <summary>
+    /// MQTT 3.1.1 §3.1.2.10: the Keep Alive is a 16-bit number of seconds; the broker drops a client silent for one
+    /// and a half times it, and 0 turns the mechanism off.
+    /// </summary>
+    private static bool TryReadMqttKeepAlive(GivenSwitches values, out TimeSpan keepAlive, out string error)
+    {
+        error = "";
+        keepAlive = MqttSettings.DefaultKeepAlive;
+        if (!values.TryGetValue(MqttKeepAliveOption, out string? text))
+            return true;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || seconds > ushort.MaxValue)
+            return Fail($"--mqtt-keepalive '{text}' is not a number of seconds; give 0 (no keep-alive) to {ushort.MaxValue} (MQTT's 16-bit field), such as --mqtt-keepalive 30.", out error);
+        keepAlive = TimeSpan.FromSeconds(seconds);
         return true;
     }
 }

@@ -68,6 +68,7 @@ public sealed partial class DeviceOptions
         new(MqttClientIdOption, "MqttClientId", "--mqtt-client-id kitchen-sensor"),
         new(MqttTopicOption, "MqttTopic", "--mqtt-topic seqs/kitchen"),
         new(MqttIntervalOption, "MqttInterval", "--mqtt-interval 60"),
+        new(MqttKeepAliveOption, "MqttKeepAlive", "--mqtt-keepalive 30"),
     ];
 
     private DeviceOptions()

@@ -15,24 +15,7 @@ internal sealed partial class DeviceServices
     /// <exception cref="DeviceStartException">The <c>--ca-file</c> holds no PEM certificate.</exception>
     private MqttDeviceClient StartMqtt(MqttSettings settings, OpenedNic nic, ILoggerFactory loggers)
     {
-        TlsClientOptions? tls = null;
-        if (settings.UseTls)
-        {
-            tls = new TlsClientOptions { Tcp = StackStreamProvider.TcpOptions };
-            if (settings.CaFile is string caFile)
-            {
-                try
-                {
-                    tls.TrustCaFile(caFile);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new DeviceStartException($"--ca-file: {e.Message}", e);
-                }
-            }
-            if (Time is NetworkTimeService time)
-                tls.VerificationTime = () => time.IsSynchronized ? time.Now : null;
-        }
+        TlsClientOptions? tls = settings.UseTls ? MqttTlsOptions(settings, Time) : null;
         string mac = _stack.MacAddress.ToString();
         string clientId = settings.ClientId ?? "seqs-" + mac.Replace(":", "", StringComparison.Ordinal);
         var topics = new MqttTopics(settings.TopicPrefix);
@@ -51,6 +34,30 @@ internal sealed partial class DeviceServices
         Collector.Status.Mqtt = client.Status;
         Collector.Stats.Mqtt = client.Status;
         return client;
+    }
+
+    /// <summary>
+    /// TLS to the broker: its certificate checked against the system store or <c>--ca-file</c>, at the network time
+    /// when the device runs NTP (<paramref name="time"/>), since its own clock may say 1970 until NTP has answered.
+    /// </summary>
+    /// <exception cref="DeviceStartException">The <c>--ca-file</c> holds no PEM certificate.</exception>
+    internal static TlsClientOptions MqttTlsOptions(MqttSettings settings, NetworkTimeService? time)
+    {
+        var tls = new TlsClientOptions { Tcp = StackStreamProvider.TcpOptions };
+        if (settings.CaFile is string caFile)
+        {
+            try
+            {
+                tls.TrustCaFile(caFile);
+            }
+            catch (ArgumentException e)
+            {
+                throw new DeviceStartException($"--ca-file: {e.Message}", e);
+            }
+        }
+        if (time is not null)
+            tls.VerificationTime = () => time.SynchronizedNow;
+        return tls;
     }
 
     /// <summary>Connects once the stack has its address (from DHCP, perhaps), so that the first attempts do not fail for want of one.</summary>

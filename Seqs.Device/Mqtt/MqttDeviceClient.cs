@@ -22,9 +22,6 @@ internal sealed partial class MqttDeviceClient : IDisposable
     /// <summary>How often the device is read for a change of state or an LED switched from elsewhere.</summary>
     public static readonly TimeSpan PollPeriod = TimeSpan.FromSeconds(1);
 
-    /// <summary>MQTT 3.1.1 §3.1.2.10: the broker drops a client silent for 1.5 times this; MQTTnet pings within it.</summary>
-    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
-
     /// <summary>How long connecting, and each publish and subscribe, may take before the attempt counts as failed.</summary>
     public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(15);
 
@@ -68,7 +65,7 @@ internal sealed partial class MqttDeviceClient : IDisposable
 
     /// <summary>
     /// MQTTnet's options for the device: the broker through <paramref name="streams"/> (MQTTnet's own TLS off), a clean
-    /// session, <see cref="KeepAlive"/>, and the last will <c>offline</c>, retained, on the availability topic.
+    /// session, the settings' keep-alive, and the last will <c>offline</c>, retained, on the availability topic.
     /// </summary>
     public static MqttClientOptions Options(MqttSettings settings, string clientId, MqttTopics topics, IMqttClientStreamProvider streams)
     {
@@ -77,7 +74,7 @@ internal sealed partial class MqttDeviceClient : IDisposable
             .WithStreamProvider(streams)
             .WithClientId(clientId)
             .WithCleanSession(true)
-            .WithKeepAlivePeriod(KeepAlive)
+            .WithKeepAlivePeriod(settings.KeepAlive)
             .WithTimeout(OperationTimeout)
             .WithWillTopic(topics.Availability)
             .WithWillPayload(MqttTopics.Offline)

@@ -13,7 +13,11 @@ namespace Seqs.Device.Mqtt;
 /// <param name="ClientId">The client identifier (MQTT 3.1.1 §3.1.3.1), or null for one made of the MAC address.</param>
 /// <param name="TopicPrefix">The first levels of every topic, such as <c>seqs/kitchen</c>.</param>
 /// <param name="Interval">How often the status is published when it does not change.</param>
-public sealed record MqttSettings(string Host, int Port, bool UseTls, string? CaFile, string? User, string? Password, string? ClientId, string TopicPrefix, TimeSpan Interval)
+/// <param name="KeepAlive">
+/// MQTT 3.1.1 §3.1.2.10: the longest the client stays silent (MQTTnet pings within it); the broker drops a client
+/// silent for 1.5 times it. Zero turns keep-alive off.
+/// </param>
+public sealed record MqttSettings(string Host, int Port, bool UseTls, string? CaFile, string? User, string? Password, string? ClientId, string TopicPrefix, TimeSpan Interval, TimeSpan KeepAlive)
 {
     /// <summary>MQTT over TCP (IANA service name "mqtt").</summary>
     public const int PlainPort = 1883;
@@ -23,6 +27,9 @@ public sealed record MqttSettings(string Host, int Port, bool UseTls, string? Ca
 
     /// <summary>The status interval unless <c>--mqtt-interval</c> says otherwise.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>The keep-alive unless <c>--mqtt-keepalive</c> says otherwise.</summary>
+    public static readonly TimeSpan DefaultKeepAlive = TimeSpan.FromSeconds(30);
 
     /// <summary>Never prints the password (records print every member).</summary>
     public override string ToString() => $"{(UseTls ? "mqtts" : "mqtt")}://{(User is null ? "" : User + "@")}{Host}:{Port}/{TopicPrefix}";

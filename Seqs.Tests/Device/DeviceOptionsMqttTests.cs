@@ -13,7 +13,7 @@ public sealed class DeviceOptionsMqttTests
     public void Broker_AloneTakesThePlainPortTheHostNamePrefixAndAMinuteInterval()
     {
         Assert.That(DeviceOptions.TryParse([.. Tap, "--hostname", "kitchen", "--mqtt-broker", "10.0.0.1"], out DeviceOptions options, out string error), Is.True, error);
-        Assert.That(options.Mqtt, Is.EqualTo(new MqttSettings("10.0.0.1", 1883, false, null, null, null, null, "seqs/kitchen", TimeSpan.FromSeconds(60))));
+        Assert.That(options.Mqtt, Is.EqualTo(new MqttSettings("10.0.0.1", 1883, false, null, null, null, null, "seqs/kitchen", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30))));
     }
 
     [Test]
@@ -33,8 +33,8 @@ public sealed class DeviceOptionsMqttTests
         {
             File.WriteAllText(pass, "s3cret\n");
             Assert.That(DeviceOptions.TryParse([.. Tap[..4], "--dhcp", "--mqtt-broker", "broker.lan", "--mqtt-tls", "--ca-file", ca, "--mqtt-user", "dev",
-                "--mqtt-pass-file", pass, "--mqtt-client-id", "kitchen-1", "--mqtt-topic", "home/kitchen", "--mqtt-interval", "15"], out DeviceOptions options, out string error), Is.True, error);
-            Assert.That(options.Mqtt, Is.EqualTo(new MqttSettings("broker.lan", 8883, true, ca, "dev", "s3cret", "kitchen-1", "home/kitchen", TimeSpan.FromSeconds(15))));
+                "--mqtt-pass-file", pass, "--mqtt-client-id", "kitchen-1", "--mqtt-topic", "home/kitchen", "--mqtt-interval", "15", "--mqtt-keepalive", "90"], out DeviceOptions options, out string error), Is.True, error);
+            Assert.That(options.Mqtt, Is.EqualTo(new MqttSettings("broker.lan", 8883, true, ca, "dev", "s3cret", "kitchen-1", "home/kitchen", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(90))));
             Assert.That(options.Mqtt!.ToString(), Does.Not.Contain("s3cret"), "the password stays out of logs");
         }
         finally
@@ -57,6 +57,9 @@ public sealed class DeviceOptionsMqttTests
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--mqtt-broker", "10.0.0.1", "--mqtt-topic", "home/#" }, "--mqtt-topic 'home/#' is not a topic prefix; give topic levels without + or # and without a leading or trailing /, such as --mqtt-topic home/kitchen/seqs.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--mqtt-broker", "10.0.0.1", "--mqtt-topic", "home/" }, "--mqtt-topic 'home/' is not a topic prefix; give topic levels without + or # and without a leading or trailing /, such as --mqtt-topic home/kitchen/seqs.")]
     [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--mqtt-broker", "10.0.0.1", "--mqtt-interval", "0" }, "--mqtt-interval '0' is not a number of seconds; give 1 to 86400, such as --mqtt-interval 60.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--mqtt-broker", "10.0.0.1", "--mqtt-keepalive", "65536" }, "--mqtt-keepalive '65536' is not a number of seconds; give 0 (no keep-alive) to 65535 (MQTT's 16-bit field), such as --mqtt-keepalive 30.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--mqtt-broker", "10.0.0.1", "--mqtt-keepalive", "-5" }, "--mqtt-keepalive '-5' is not a number of seconds; give 0 (no keep-alive) to 65535 (MQTT's 16-bit field), such as --mqtt-keepalive 30.")]
+    [TestCase(new[] { "--nic", "tap", "--tap-name", "tap0", "--ip", "10.0.0.2/24", "--mqtt-keepalive", "30" }, "--mqtt-keepalive configures the MQTT client; add --mqtt-broker HOST[:PORT] to turn it on.")]
     public void InvalidMqttSwitch_IsRejectedWithOneLineSayingWhatToFix(string[] args, string expected)
     {
         Assert.That(DeviceOptions.TryParse(args, out _, out string error), Is.False);

@@ -126,7 +126,7 @@ public sealed class MqttDeviceClientTests
         public ClientRun(int refuse, TimeSpan? interval = null)
         {
             Broker = new ScriptedMqttClient(Clock) { RefuseConnections = refuse };
-            var settings = new MqttSettings("10.0.0.1", MqttSettings.PlainPort, false, null, null, null, "test", Prefix, interval ?? MqttSettings.DefaultInterval);
+            var settings = new MqttSettings("10.0.0.1", MqttSettings.PlainPort, false, null, null, null, "test", Prefix, interval ?? MqttSettings.DefaultInterval, MqttSettings.DefaultKeepAlive);
             MqttClientOptions options = MqttDeviceClient.Options(settings, "test", Topics, new RefusingStreams());
             Client = new MqttDeviceClient(Broker, options, Topics, HomeAssistantDiscovery.Documents("test", "device", "02:00:00:00:00:01", "test NIC", Topics),
                 Device, settings.Interval, Clock, new Random(5), settings.ToString(), NullLogger.Instance);

@@ -92,12 +92,14 @@ public sealed partial class DeviceProcessTests
             string subscriber = $"--cafile {ca} -p 8883 -u seqs -P 'correct horse'";
 
             using (BackgroundCommand device = StartDeviceOnTap(ns, tap, "--mqtt-broker", KernelSide.Address.ToString(), "--mqtt-tls", "--ca-file", ca,
-                "--mqtt-user", "seqs", "--mqtt-pass-file", Path.Combine(files, "pass"), "--mqtt-topic", MqttPrefix))
+                "--mqtt-user", "seqs", "--mqtt-pass-file", Path.Combine(files, "pass"), "--mqtt-topic", MqttPrefix, "--mqtt-keepalive", "20"))
             {
                 WaitUntilAnswering(ns, device);
                 using (JsonDocument status = JsonDocument.Parse(ReadRetained(ns, $"{MqttPrefix}/status", subscriber)))
                     Assert.That(status.RootElement.GetProperty("address").GetString(), Is.EqualTo(DeviceAddress.Address.ToString()));
                 Assert.That(StackOnTap.WaitFor(() => device.Output.Contains("MQTT: connected to mqtts://seqs@", StringComparison.Ordinal), MqttPatience), Is.True, device.Output);
+                // mosquitto logs each CONNECT's keep-alive: "New client connected from ... as ID (p5, c1, k20, u'seqs')."
+                Assert.That(broker.Output, Does.Contain(", k20, u'seqs')"), "the CONNECT carries --mqtt-keepalive: " + broker.Output);
                 SwitchLedOverMqtt(ns, "ON", "ON", subscriber);
                 Signal(device, "INT");
                 AssertStoppedCleanly(device);
