@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # TCP throughput of the Seqs stack over a TAP against the Linux kernel (issue 4), next to a raw TAP frame pump on the
 # same path, which is the ceiling for any userspace stack there. Everything runs in one network namespace:
-#   pump receive   the kernel floods UDP with segmentation offload (UDP_SEGMENT); the pump only reads frames
-#   pump transmit  the pump only writes full-size UDP frames into the TAP
+#   pump receive   the per-frame pump: the kernel floods UDP (64 KiB UDP_SEGMENT datagrams, so that its sending is
+#                  cheap), the TAP delivers them as standard 1514-octet frames, and the pump only reads, one frame a read
+#   pump transmit  the per-frame pump: it only writes full-size UDP frames into the TAP, one frame a write
+#                  Every "ratio to the pump" is to these per-frame rates.
 #   kernel->stack  iperf 2 (`iperf -c`) into the stack's TCP discard service
 #   stack->kernel  a plain socket reading the stack's TCP chargen service
 #   echo 200 MB    socat sends 200 MB to the stack's TCP echo service and reads it back at once
@@ -15,10 +17,18 @@
 # The harness's TCP rows run twice: with standard frames, and with the TAP's offloads (the kernel hands the stack TCP
 # segments of up to 64 KiB, as a NIC with LRO would, and takes such segments from it to cut up, TSO). The receive and
 # transmit rates are measured again with the device process, Seqs.Device started as the README says, with its default
-# fast path on the TAP and with --tap-offload false --spin-us 0.
-# Usage: build/throughput.sh [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP buffers). Needs root.
+# fast path on the TAP (its services' TCP buffers 256 KiB), with --services-buffer 16K (the stack's default) and with
+# --tap-offload false --spin-us 0.
+# Usage: build/throughput.sh [--rates] [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP buffers for the
+# harness); --rates measures only the pump and the TCP rates, not the echoes and the lossy rows. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+rates_only=
+if [[ ${1:-} == --rates ]]; then
+  rates_only=1
+  shift
+fi
 
 seconds=${1:-5}
 buffer=${2:-262144}
@@ -90,8 +100,10 @@ pump_rx=$(in_ns "${tool[@]}" tap-pump receive "$tap" "$seconds")
 wait "$flood_pid" || true
 pump_tx=$(in_ns "${tool[@]}" tap-pump transmit "$tap" "$seconds" "$kernel_mac" "$kernel_ip" "$pump_ip")
 
-head -c 200000000 /dev/urandom >"$work/echo.in"
-head -c 4194304 /dev/urandom >"$work/lossy.in"
+if [[ -z $rates_only ]]; then
+  head -c 200000000 /dev/urandom >"$work/echo.in"
+  head -c 4194304 /dev/urandom >"$work/lossy.in"
+fi
 elapsed() { python3 -c "print(f'{$(date +%s.%N) - $1:.2f}')"; }
 
 # 5 % random loss each way on the kernel's side of a path: the rule every lossy row uses.
@@ -180,17 +192,19 @@ measure() {
 
   local start
   measure_rates "$name"
-  start=$(date +%s.%N)
-  in_ns socat -t 30 -b 262144 - "TCP4:$stack_ip:7" <"$work/echo.in" >"$work/echo.out"
-  printf -v "${name}_echo" '%s' "$(elapsed "$start")"
-  cmp -s "$work/echo.in" "$work/echo.out" && printf -v "${name}_echo_ok" identical || printf -v "${name}_echo_ok" DIFFERENT
+  if [[ -z $rates_only ]]; then
+    start=$(date +%s.%N)
+    in_ns socat -t 30 -b 262144 - "TCP4:$stack_ip:7" <"$work/echo.in" >"$work/echo.out"
+    printf -v "${name}_echo" '%s' "$(elapsed "$start")"
+    cmp -s "$work/echo.in" "$work/echo.out" && printf -v "${name}_echo_ok" identical || printf -v "${name}_echo_ok" DIFFERENT
 
-  add_loss_rule "$ns"
-  start=$(date +%s.%N)
-  in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
-  printf -v "${name}_lossy" '%s' "$(elapsed "$start")"
-  in_ns nft delete table inet seqsloss
-  cmp -s "$work/lossy.in" "$work/lossy.out" && printf -v "${name}_lossy_ok" identical || printf -v "${name}_lossy_ok" DIFFERENT
+    add_loss_rule "$ns"
+    start=$(date +%s.%N)
+    in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
+    printf -v "${name}_lossy" '%s' "$(elapsed "$start")"
+    in_ns nft delete table inet seqsloss
+    cmp -s "$work/lossy.in" "$work/lossy.out" && printf -v "${name}_lossy_ok" identical || printf -v "${name}_lossy_ok" DIFFERENT
+  fi
 
   exec 4>&-
   wait "$stack_pid" || true
@@ -223,9 +237,12 @@ measure_device() {
 measure frames ""
 measure offload offload
 measure_device device
+measure_device device_small --services-buffer 16K
 measure_device device_plain --tap-offload false --spin-us 0
-measure_kernel kernel 65535
-measure_kernel kernel_segments 1
+if [[ -z $rates_only ]]; then
+  measure_kernel kernel 65535
+  measure_kernel kernel_segments 1
+fi
 
 pump_rx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_rx" | cut -d' ' -f1)
 pump_tx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_tx" | cut -d' ' -f1)
@@ -236,26 +253,29 @@ echo "TCP over TAP, $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut 
 echo
 echo "| path | Gbit/s | ratio to the pump |"
 echo "|---|---|---|"
-echo "| pump receive (UDP payload) | $pump_rx_gbit | 1 |"
+echo "| per-frame pump receive (UDP payload, one 1514-octet frame a read) | $pump_rx_gbit | 1 |"
 echo "| kernel -> stack, iperf into discard | $frames_rx | $(ratio "$frames_rx" "$pump_rx_gbit") |"
 echo "| kernel -> stack, iperf into discard, TAP receive offload | $offload_rx | $(ratio "$offload_rx" "$pump_rx_gbit") |"
-echo "| pump transmit (UDP payload) | $pump_tx_gbit | 1 |"
+echo "| per-frame pump transmit (UDP payload, one 1514-octet frame a write) | $pump_tx_gbit | 1 |"
 echo "| stack -> kernel, socket reading chargen | $frames_tx | $(ratio "$frames_tx" "$pump_tx_gbit") |"
 echo "| stack -> kernel, socket reading chargen, TAP receive offload | $offload_tx | $(ratio "$offload_tx" "$pump_tx_gbit") |"
 echo
-echo "| the device (process) vs harness vs pump | receive Gbit/s | ratio | transmit Gbit/s | ratio |"
+echo "| the device (process) vs harness vs per-frame pump | receive Gbit/s | ratio to the pump | transmit Gbit/s | ratio to the pump |"
 echo "|---|---|---|---|---|"
-echo "| the device, \`--nic tap\` (offloads on, 50 µs spin) | $device_rx | $(ratio "$device_rx" "$pump_rx_gbit") | $device_tx | $(ratio "$device_tx" "$pump_tx_gbit") |"
-echo "| the device, \`--tap-offload false --spin-us 0\` | $device_plain_rx | $(ratio "$device_plain_rx" "$pump_rx_gbit") | $device_plain_tx | $(ratio "$device_plain_tx" "$pump_tx_gbit") |"
+echo "| the device, \`--nic tap\` (offloads on, 50 µs spin, 256 KiB service buffers) | $device_rx | $(ratio "$device_rx" "$pump_rx_gbit") | $device_tx | $(ratio "$device_tx" "$pump_tx_gbit") |"
+echo "| the device, \`--services-buffer 16K\` | $device_small_rx | $(ratio "$device_small_rx" "$pump_rx_gbit") | $device_small_tx | $(ratio "$device_small_tx" "$pump_tx_gbit") |"
+echo "| the device, \`--tap-offload false --spin-us 0\` (256 KiB service buffers) | $device_plain_rx | $(ratio "$device_plain_rx" "$pump_rx_gbit") | $device_plain_tx | $(ratio "$device_plain_tx" "$pump_tx_gbit") |"
 echo "| harness (tap-stack, offload) | $offload_rx | $(ratio "$offload_rx" "$pump_rx_gbit") | $offload_tx | $(ratio "$offload_tx" "$pump_tx_gbit") |"
 echo "| harness (tap-stack, standard frames) | $frames_rx | $(ratio "$frames_rx" "$pump_rx_gbit") | $frames_tx | $(ratio "$frames_tx" "$pump_tx_gbit") |"
-echo "| per-frame pump | $pump_rx_gbit | 1 | $pump_tx_gbit | 1 |"
-echo
-echo "| echo through the stack | seconds | seconds with receive offload |"
-echo "|---|---|---|"
-echo "| 200 MB, socat | $frames_echo ($frames_echo_ok) | $offload_echo ($offload_echo_ok) |"
-echo "| 4 MiB, 5 % loss each way | $frames_lossy ($frames_lossy_ok) | $offload_lossy ($offload_lossy_ok) |"
-echo "| 4 MiB, 5 % loss each way, Linux to Linux over veth | $kernel_lossy ($kernel_lossy_ok) | - |"
-echo "| 4 MiB, 5 % loss each way, Linux to Linux over veth, loss per segment (gso_max_segs 1) | $kernel_segments_lossy ($kernel_segments_lossy_ok) | - |"
+echo "| per-frame pump (UDP payload) | $pump_rx_gbit | 1 | $pump_tx_gbit | 1 |"
+if [[ -z $rates_only ]]; then
+  echo
+  echo "| echo through the stack | seconds | seconds with receive offload |"
+  echo "|---|---|---|"
+  echo "| 200 MB, socat | $frames_echo ($frames_echo_ok) | $offload_echo ($offload_echo_ok) |"
+  echo "| 4 MiB, 5 % loss each way | $frames_lossy ($frames_lossy_ok) | $offload_lossy ($offload_lossy_ok) |"
+  echo "| 4 MiB, 5 % loss each way, Linux to Linux over veth | $kernel_lossy ($kernel_lossy_ok) | - |"
+  echo "| 4 MiB, 5 % loss each way, Linux to Linux over veth, loss per segment (gso_max_segs 1) | $kernel_segments_lossy ($kernel_segments_lossy_ok) | - |"
+fi
 echo
 echo "stack: $frames_log; with offload: $offload_log"

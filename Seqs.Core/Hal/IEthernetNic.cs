@@ -47,6 +47,19 @@ public interface IEthernetNic
     bool TryReceive(Span<byte> buffer, out int length);
 
     /// <summary>
+    /// <see cref="TryReceive(Span{byte}, out int)"/>, and whether the NIC vouches for the frame's TCP or UDP checksum,
+    /// which the stack then does not check (Linux's CHECKSUM_UNNECESSARY and CHECKSUM_PARTIAL): the NIC checked it, or
+    /// the frame never crossed a wire, such as a TAP's segment from the host's own TCP, whose checksum the kernel left
+    /// undone for the reader (the field then holds only the pseudo-header sum). A frame from the other overload always
+    /// has its checksums as they were sent; a NIC that checks none gives that frame and false, as this default does.
+    /// </summary>
+    bool TryReceive(Span<byte> buffer, out int length, out bool transportChecksumVouched)
+    {
+        transportChecksumVouched = false;
+        return TryReceive(buffer, out length);
+    }
+
+    /// <summary>
     /// Non-blocking transmit of one complete frame (no FCS; the NIC pads to the 60-byte minimum if its hardware
     /// does not). Returns false, without sending, when the NIC has no room for the frame now: back-pressure. The
     /// caller keeps the frame and tries again after the next wake-up. The NIC copies <paramref name="frame"/>

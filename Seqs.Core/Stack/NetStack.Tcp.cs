@@ -16,7 +16,7 @@ public sealed partial class NetStack : ITcpSegmentSink
             Counters.CountMalformed(rejection);
             return;
         }
-        if (!tcp.VerifyChecksum(packet.SourceAddress, packet.DestinationAddress))
+        if (!_transportChecksumVouched && !tcp.VerifyChecksum(packet.SourceAddress, packet.DestinationAddress))
         {
             Counters.TcpChecksumErrors++;
             return;

@@ -80,7 +80,7 @@ public sealed partial class NetStack
             Counters.CountMalformed(rejection);
             return;
         }
-        if (!udp.VerifyChecksum(packet.SourceAddress, packet.DestinationAddress))
+        if (!_transportChecksumVouched && !udp.VerifyChecksum(packet.SourceAddress, packet.DestinationAddress))
         {
             Counters.UdpChecksumErrors++;
             return;

@@ -23,6 +23,8 @@ public sealed partial class NetStack : ILoopParticipant
     private readonly NetStackOptions _options;
     private readonly ILogger _logger;
     private readonly byte[] _receiveBuffer;
+    // The NIC vouches for the TCP or UDP checksum of the frame in _receiveBuffer (IEthernetNic.TryReceive): not checked again.
+    private bool _transportChecksumVouched;
     private readonly byte[] _transmitBuffer;
     // The longest TCP segment one IPv4 packet in the transmit buffer carries: one MTU's worth, unless the NIC segments.
     private readonly int _tcpSegmentRoom;
@@ -181,7 +183,7 @@ public sealed partial class NetStack : ILoopParticipant
         if (Volatile.Read(ref _linkChanged) != 0 && Interlocked.Exchange(ref _linkChanged, 0) != 0)
             OnLinkChanged();
         int frames = 0;
-        while (frames < maxFrames && _nic.TryReceive(_receiveBuffer, out int length))
+        while (frames < maxFrames && _nic.TryReceive(_receiveBuffer, out int length, out _transportChecksumVouched))
         {
             frames++;
             try

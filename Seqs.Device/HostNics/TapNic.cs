@@ -168,8 +168,19 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
         return MacAddress.Read(bytes);
     }
 
-    public unsafe bool TryReceive(Span<byte> buffer, out int length)
+    public bool TryReceive(Span<byte> buffer, out int length) => TryReceive(buffer, out length, vouch: false, out _);
+
+    /// <summary>
+    /// With offload, a TCP or UDP segment from the host's own stack keeps the checksum the kernel left undone, and one
+    /// the kernel checked is not checked again: either is vouched for (<see cref="VirtioNetHeader.VouchesForTransportChecksum"/>),
+    /// which spares the stack a pass over every 64 KiB segment. Other frames have their checksums completed.
+    /// </summary>
+    public bool TryReceive(Span<byte> buffer, out int length, out bool transportChecksumVouched) =>
+        TryReceive(buffer, out length, vouch: true, out transportChecksumVouched);
+
+    private unsafe bool TryReceive(Span<byte> buffer, out int length, bool vouch, out bool vouched)
     {
+        vouched = false;
         ThrowIfDisposed();
         if (buffer.IsEmpty)
             ThrowEmptyBuffer();
@@ -205,7 +216,7 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
                     ThrowIOError("read", errno);
                 }
                 read -= headerLength;
-                if (read > buffer.Length || (_offload && !VirtioNetHeader.Read(new ReadOnlySpan<byte>(header, VirtioNetHeader.Length)).TryCompleteChecksum(buffer[..(int)read])))
+                if (read > buffer.Length || (_offload && !TakeChecksum(VirtioNetHeader.Read(new ReadOnlySpan<byte>(header, VirtioNetHeader.Length)), buffer[..(int)read], vouch, out vouched)))
                 {
                     Interlocked.Increment(ref _droppedFrames);
                     continue;
@@ -215,6 +226,16 @@ public sealed class TapNic : IEthernetNic, ILoopSleeper, IDisposable
                 return true;
             }
         }
+    }
+
+    /// <summary>
+    /// A received frame's transport checksum as <paramref name="header"/> leaves it: vouched for when
+    /// <paramref name="vouch"/> and the header allows, else completed; false for a header pointing outside the frame.
+    /// </summary>
+    private static bool TakeChecksum(VirtioNetHeader header, Span<byte> frame, bool vouch, out bool vouched)
+    {
+        vouched = vouch && header.VouchesForTransportChecksum(frame);
+        return vouched || header.TryCompleteChecksum(frame);
     }
 
     public unsafe bool TryTransmit(ReadOnlySpan<byte> frame)

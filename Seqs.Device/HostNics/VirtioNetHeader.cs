@@ -10,7 +10,7 @@ namespace Seqs.Device.HostNics;
 /// to cut (<see cref="GsoType"/>, <see cref="HeaderLength"/>, <see cref="GsoSize"/>). The 16-bit fields are in the
 /// byte order of a little-endian host, which is what the tun driver uses there unless TUNSETVNETBE says otherwise.
 /// </summary>
-/// <param name="Flags"><see cref="NeedsChecksum"/> or 0.</param>
+/// <param name="Flags"><see cref="NeedsChecksum"/>, <see cref="DataValid"/> or 0.</param>
 /// <param name="GsoType"><see cref="GsoNone"/>, or <see cref="GsoTcpV4"/> (with <see cref="GsoEcn"/> when the segment has CWR set).</param>
 /// <param name="HeaderLength">hdr_len: the Ethernet, IP and TCP headers, which every cut segment repeats.</param>
 /// <param name="GsoSize">gso_size: the payload octets of each cut segment but the last (the MSS less the options).</param>
@@ -23,6 +23,12 @@ internal readonly record struct VirtioNetHeader(byte Flags, byte GsoType, ushort
 
     /// <summary>VIRTIO_NET_HDR_F_NEEDS_CSUM: the checksum is still to be computed from csum_start, the pseudo-header sum already in its field.</summary>
     public const byte NeedsChecksum = 1;
+
+    /// <summary>VIRTIO_NET_HDR_F_DATA_VALID: the kernel checked the transport checksum (its CHECKSUM_UNNECESSARY).</summary>
+    public const byte DataValid = 2;
+
+    /// <summary>The UDP checksum's offset in the UDP header (RFC 768).</summary>
+    public const ushort UdpChecksumOffset = 6;
 
     /// <summary>VIRTIO_NET_HDR_GSO_NONE: not a large segment.</summary>
     public const byte GsoNone = 0;
@@ -80,6 +86,30 @@ internal readonly record struct VirtioNetHeader(byte Flags, byte GsoType, ushort
         payloadLength > segmentSize
             ? new VirtioNetHeader(NeedsChecksum, (byte)(GsoTcpV4 | (congestionWindowReduced ? GsoEcn : 0)), (ushort)headerLength, (ushort)segmentSize, (ushort)tcpStart, TcpChecksumOffset)
             : new VirtioNetHeader(NeedsChecksum, GsoNone, 0, 0, (ushort)tcpStart, TcpChecksumOffset);
+
+    /// <summary>
+    /// True when the reader of <paramref name="frame"/> need not check its TCP or UDP checksum (virtio 1.1 §5.1.6.4;
+    /// the kernel's virtio_net_hdr_from_skb): the kernel checked it (<see cref="DataValid"/>), or the frame comes from
+    /// a stack on the host that left the checksum to the device (<see cref="NeedsChecksum"/>: it crossed no wire, and
+    /// its field holds only the pseudo-header sum). The latter only where csum_start and csum_offset are the checksum
+    /// field of the frame's own TCP or UDP header in an untagged IPv4 frame, the checksum the stack would check.
+    /// </summary>
+    public bool VouchesForTransportChecksum(ReadOnlySpan<byte> frame)
+    {
+        if ((Flags & DataValid) != 0)
+            return true;
+        const int IpStart = EthernetFrame.HeaderLength, ProtocolOffset = 9;
+        if (!IsChecksumNeeded || frame.Length < IpStart + Ipv4Packet.MinHeaderLength || BinaryPrimitives.ReadUInt16BigEndian(frame[12..]) != (ushort)EtherType.Ipv4)
+            return false;
+        int transportStart = IpStart + (frame[IpStart] & 0x0F) * 4;
+        ushort fieldOffset = (IpProtocol)frame[IpStart + ProtocolOffset] switch
+        {
+            IpProtocol.Tcp => TcpChecksumOffset,
+            IpProtocol.Udp => UdpChecksumOffset,
+            _ => 0,
+        };
+        return fieldOffset != 0 && ChecksumStart == transportStart && ChecksumOffset == fieldOffset && transportStart + fieldOffset + 2 <= frame.Length;
+    }
 
     /// <summary>
     /// Completes the checksum this header left to the reader of <paramref name="frame"/>, as the kernel's

@@ -99,6 +99,38 @@ public sealed class VirtioNetHeaderTests
         Assert.That(TcpFrameLayout.TryRead(arp, out _), Is.False);
     }
 
+    /// <summary>
+    /// The kernel's header for a segment from its own stack (NEEDS_CSUM at the frame's TCP or UDP checksum field), or
+    /// for one whose checksum it checked (DATA_VALID), vouches for the transport checksum; a header that points
+    /// anywhere else, a plain one, or a frame that is not IPv4 does not.
+    /// </summary>
+    [Test]
+    public void VouchesForTransportChecksum_OnlyForTheKernelsPartialChecksumAtTheTransportField_OrDataValid()
+    {
+        byte[] tcp = TcpFrame(100, 0);
+        byte[] udp = TcpFrame(100, 0);
+        udp[14 + 9] = (byte)IpProtocol.Udp;
+        byte[] arp = TcpFrame(100, 0);
+        arp[12] = 0x08;
+        arp[13] = 0x06;
+        byte[] ipOptions = TcpFrame(100, 0);
+        ipOptions[14] = 0x46;
+        VirtioNetHeader atTcp = new(VirtioNetHeader.NeedsChecksum, VirtioNetHeader.GsoNone, 0, 0, 34, VirtioNetHeader.TcpChecksumOffset);
+        VirtioNetHeader atUdp = atTcp with { ChecksumOffset = VirtioNetHeader.UdpChecksumOffset };
+
+        Assert.That(atTcp.VouchesForTransportChecksum(tcp), Is.True);
+        Assert.That(atUdp.VouchesForTransportChecksum(udp), Is.True);
+        Assert.That((VirtioNetHeader.Plain with { Flags = VirtioNetHeader.DataValid }).VouchesForTransportChecksum(tcp), Is.True);
+
+        Assert.That(VirtioNetHeader.Plain.VouchesForTransportChecksum(tcp), Is.False);
+        Assert.That(atUdp.VouchesForTransportChecksum(tcp), Is.False, "UDP's field in a TCP segment");
+        Assert.That(atTcp.VouchesForTransportChecksum(udp), Is.False, "TCP's field in a UDP datagram");
+        Assert.That((atTcp with { ChecksumStart = 38 }).VouchesForTransportChecksum(tcp), Is.False, "past the transport header's start");
+        Assert.That(atTcp.VouchesForTransportChecksum(ipOptions), Is.False, "an IPv4 header with options starts TCP at 38");
+        Assert.That(atTcp.VouchesForTransportChecksum(arp), Is.False);
+        Assert.That(atTcp.VouchesForTransportChecksum(tcp.AsSpan(0, 40)), Is.False, "the field beyond the frame");
+    }
+
     /// <summary>An Ethernet, IPv4 and TCP frame as the stack builds it, the TCP checksum not yet written.</summary>
     private static byte[] TcpFrame(int payloadLength, int optionsLength)
     {

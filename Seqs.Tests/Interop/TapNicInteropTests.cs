@@ -259,14 +259,43 @@ public sealed class TapNicInteropTests
     }
 
     /// <summary>Receives frames, sleeping on the wake-up between them, until one matches.</summary>
-    private static byte[] ReceiveFirst(TapNic tap, Func<byte[], bool> match)
+    /// <summary>
+    /// With offload, the kernel leaves the checksum of a segment from its own TCP to the reader (NEEDS_CSUM): the TAP
+    /// vouches for the SYN's checksum and hands it over as it came, the field holding only the pseudo-header sum; the
+    /// SYN's retransmission, read without asking for vouching, has its checksum completed, valid.
+    /// </summary>
+    [Test]
+    public void KernelTcpSegment_WithOffload_IsVouchedForUnchecked_OrCompletedWhenNotAskedTo()
     {
-        byte[] buffer = new byte[tap.MaxFrameSize];
+        using NetworkNamespace ns = NetworkNamespace.Create("socat");
+        TapNic tap = ns.AddTap(KernelSide, receiveOffload: true);
+        ns.ExecChecked($"ip neigh add {StackAddress} lladdr {tap.MacAddress} dev {tap.Name} nud permanent");
+        ns.Start($"socat -T 10 - TCP4:{StackAddress}:4444,connect-timeout=10");
+        bool checksumVouched = false;
+        byte[] vouched = ReceiveFirst(tap, IsTcpSyn, (Span<byte> into, out int length) => tap.TryReceive(into, out length, out checksumVouched));
+        Assert.That(checksumVouched, Is.True, "the SYN's checksum vouched for");
+        Assert.That(TcpSegment.TryParse(vouched.AsSpan(34), out TcpSegment syn, out _), Is.True);
+        Assert.That(syn.VerifyChecksum(KernelSide.Address, StackAddress), Is.False, "the field holds the pseudo-header sum only");
+
+        byte[] completed = ReceiveFirst(tap, IsTcpSyn);
+        Assert.That(TcpSegment.TryParse(completed.AsSpan(34), out TcpSegment again, out _), Is.True);
+        Assert.That(again.VerifyChecksum(KernelSide.Address, StackAddress), Is.True);
+    }
+
+    private static bool IsTcpSyn(byte[] frame) =>
+        EtherType(frame) == EtherTypeIpv4 && frame[14 + 9] == (byte)IpProtocol.Tcp && ((TcpFlags)frame[34 + 13] & TcpFlags.Syn) != 0;
+
+    private delegate bool FrameReceiver(Span<byte> buffer, out int length);
+
+    private static byte[] ReceiveFirst(TapNic tap, Func<byte[], bool> match, FrameReceiver? receive = null)
+    {
+        receive ??= tap.TryReceive;
+        byte[] buffer = new byte[tap.MaxReceiveFrameSize];
         using var woken = new ManualResetEventSlim();
         var elapsed = Stopwatch.StartNew();
         while (elapsed.Elapsed < Patience)
         {
-            while (tap.TryReceive(buffer, out int length))
+            while (receive(buffer, out int length))
             {
                 if (match(buffer[..length]))
                     return buffer[..length];

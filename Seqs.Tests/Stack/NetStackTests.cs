@@ -319,6 +319,43 @@ public sealed class NetStackTests
         Assert.That(_nic.Sent, Is.Empty, "no echo reply without an address");
     }
 
+    /// <summary>
+    /// A NIC that vouches for a frame's transport checksum (a TAP's segment from the host's own stack, whose checksum
+    /// the kernel left undone: the field holds only the pseudo-header sum) has it taken unchecked, as Linux takes
+    /// CHECKSUM_PARTIAL; the same frame from a NIC that does not is dropped and counted.
+    /// </summary>
+    [Test]
+    public void TcpAndUdpChecksums_VouchedForByTheNic_AreNotChecked_OtherwiseTheSameFramesAreDropped()
+    {
+        LearnPeer();
+        using var socket = new UdpSocket(_stack);
+        socket.Bind(7000);
+        byte[] udp = PeerFrames.Udp(PeerMac, OurMac, new Ipv4EndPoint(Peer, 5000), new Ipv4EndPoint(Our, 7000), [9, 8, 7]);
+        udp[14 + 20 + 6] ^= 0xFF;
+        byte[] syn = new byte[TcpSegment.MinHeaderLength];
+        TcpSegment.WriteHeader(syn, 40000, 4444, 1000, 0, TcpFlags.Syn, 1024, 0);
+        TcpSegment.WriteChecksum(syn, Peer, Our);
+        syn[16] ^= 0xFF;
+        byte[] synFrame = PeerFrames.Ipv4(PeerMac, OurMac, Peer, Our, IpProtocol.Tcp, syn);
+        _nic.TakeSent();
+
+        _nic.Inject(udp);
+        _nic.Inject(synFrame);
+        _loop.RunOnce();
+        Assert.That(socket.TryReceiveFrom(new byte[10], out _), Is.False);
+        Assert.That(_nic.TakeSent(), Is.Empty, "no reset for a SYN that fails its checksum");
+        Assert.That((_stack.Counters.UdpChecksumErrors, _stack.Counters.TcpChecksumErrors), Is.EqualTo((1L, 1L)));
+
+        _nic.InjectVouched(udp);
+        _nic.InjectVouched(synFrame);
+        _loop.RunOnce();
+        Assert.That(socket.TryReceiveFrom(new byte[10], out _), Is.True);
+        byte[] reset = _nic.TakeSent().Single();
+        Assert.That(TcpSegment.TryParse(reset.AsSpan(34), out TcpSegment answer, out _), Is.True);
+        Assert.That(answer.Flags, Is.EqualTo(TcpFlags.Rst | TcpFlags.Ack), "RFC 9293 §3.10.7.1: a SYN to a closed port is answered with a reset");
+        Assert.That((_stack.Counters.UdpChecksumErrors, _stack.Counters.TcpChecksumErrors), Is.EqualTo((1L, 1L)));
+    }
+
     [Test]
     public void UdpWithBadChecksum_IsDroppedAndCounted()
     {

@@ -6,7 +6,7 @@ namespace Seqs.Tests.Stack;
 /// <summary>A NIC for frame-level tests: the test queues received frames and reads back every transmitted one.</summary>
 internal sealed class RecordingNic(MacAddress mac, int maxFrameSize = 1514) : IEthernetNic
 {
-    private readonly Queue<byte[]> _incoming = new();
+    private readonly Queue<(byte[] Frame, bool ChecksumVouched)> _incoming = new();
 
     public MacAddress MacAddress { get; } = mac;
 
@@ -21,7 +21,10 @@ internal sealed class RecordingNic(MacAddress mac, int maxFrameSize = 1514) : IE
     /// <summary>While false, TryTransmit refuses every frame (back-pressure).</summary>
     public bool AcceptsTransmit { get; set; } = true;
 
-    public void Inject(byte[] frame) => _incoming.Enqueue(frame);
+    public void Inject(byte[] frame) => _incoming.Enqueue((frame, false));
+
+    /// <summary>Queues <paramref name="frame"/> as one whose TCP or UDP checksum the NIC vouches for, as a TAP does for the host's own segments.</summary>
+    public void InjectVouched(byte[] frame) => _incoming.Enqueue((frame, true));
 
     public void SetLink(bool up)
     {
@@ -36,15 +39,19 @@ internal sealed class RecordingNic(MacAddress mac, int maxFrameSize = 1514) : IE
         return sent;
     }
 
-    public bool TryReceive(Span<byte> buffer, out int length)
+    public bool TryReceive(Span<byte> buffer, out int length) => TryReceive(buffer, out length, out _);
+
+    public bool TryReceive(Span<byte> buffer, out int length, out bool transportChecksumVouched)
     {
         length = 0;
-        while (_incoming.TryDequeue(out byte[]? frame))
+        transportChecksumVouched = false;
+        while (_incoming.TryDequeue(out (byte[] Frame, bool ChecksumVouched) next))
         {
-            if (frame.Length > buffer.Length)
+            if (next.Frame.Length > buffer.Length)
                 continue;
-            frame.CopyTo(buffer);
-            length = frame.Length;
+            next.Frame.CopyTo(buffer);
+            length = next.Frame.Length;
+            transportChecksumVouched = next.ChecksumVouched;
             return true;
         }
         return false;
