@@ -19,14 +19,19 @@
 # transmit rates are measured again with the device process, Seqs.Device started as the README says, with its default
 # fast path on the TAP (its services' TCP buffers 256 KiB), with --services-buffer 16K (the stack's default) and with
 # --tap-offload false --spin-us 0.
-# Usage: build/throughput.sh [--rates] [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP buffers for the
-# harness); --rates measures only the pump and the TCP rates, not the echoes and the lossy rows. Needs root.
+# Usage: build/throughput.sh [--rates | --lossy] [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP
+# buffers for the harness); --rates measures only the pump and the TCP rates, not the echoes and the lossy rows;
+# --lossy only the 4 MiB lossy echo rows (the stack with and without receive offload, Linux over veth both ways). Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rates_only=
+lossy_only=
 if [[ ${1:-} == --rates ]]; then
   rates_only=1
+  shift
+elif [[ ${1:-} == --lossy ]]; then
+  lossy_only=1
   shift
 fi
 
@@ -94,14 +99,16 @@ while time.monotonic() < end:
             pass
 PY
 }
-flood $((seconds + 2))
-flood_pid=$!
-pump_rx=$(in_ns "${tool[@]}" tap-pump receive "$tap" "$seconds")
-wait "$flood_pid" || true
-pump_tx=$(in_ns "${tool[@]}" tap-pump transmit "$tap" "$seconds" "$kernel_mac" "$kernel_ip" "$pump_ip")
+if [[ -z $lossy_only ]]; then
+  flood $((seconds + 2))
+  flood_pid=$!
+  pump_rx=$(in_ns "${tool[@]}" tap-pump receive "$tap" "$seconds")
+  wait "$flood_pid" || true
+  pump_tx=$(in_ns "${tool[@]}" tap-pump transmit "$tap" "$seconds" "$kernel_mac" "$kernel_ip" "$pump_ip")
+fi
 
 if [[ -z $rates_only ]]; then
-  head -c 200000000 /dev/urandom >"$work/echo.in"
+  [[ -n $lossy_only ]] || head -c 200000000 /dev/urandom >"$work/echo.in"
   head -c 4194304 /dev/urandom >"$work/lossy.in"
 fi
 elapsed() { python3 -c "print(f'{$(date +%s.%N) - $1:.2f}')"; }
@@ -191,12 +198,14 @@ measure() {
   grep -q ready "$work/stack.log" || { cat "$work/stack.log" >&2; exit 1; }
 
   local start
-  measure_rates "$name"
+  [[ -n $lossy_only ]] || measure_rates "$name"
   if [[ -z $rates_only ]]; then
-    start=$(date +%s.%N)
-    in_ns socat -t 30 -b 262144 - "TCP4:$stack_ip:7" <"$work/echo.in" >"$work/echo.out"
-    printf -v "${name}_echo" '%s' "$(elapsed "$start")"
-    cmp -s "$work/echo.in" "$work/echo.out" && printf -v "${name}_echo_ok" identical || printf -v "${name}_echo_ok" DIFFERENT
+    if [[ -z $lossy_only ]]; then
+      start=$(date +%s.%N)
+      in_ns socat -t 30 -b 262144 - "TCP4:$stack_ip:7" <"$work/echo.in" >"$work/echo.out"
+      printf -v "${name}_echo" '%s' "$(elapsed "$start")"
+      cmp -s "$work/echo.in" "$work/echo.out" && printf -v "${name}_echo_ok" identical || printf -v "${name}_echo_ok" DIFFERENT
+    fi
 
     add_loss_rule "$ns"
     start=$(date +%s.%N)
@@ -236,6 +245,20 @@ measure_device() {
 }
 measure frames ""
 measure offload offload
+if [[ -n $lossy_only ]]; then
+  measure_kernel kernel 65535
+  measure_kernel kernel_segments 1
+  echo
+  echo "| 4 MiB echo, 5 % loss each way | seconds |"
+  echo "|---|---|"
+  echo "| the stack, standard frames | $frames_lossy ($frames_lossy_ok) |"
+  echo "| the stack, receive offload | $offload_lossy ($offload_lossy_ok) |"
+  echo "| Linux to Linux over veth | $kernel_lossy ($kernel_lossy_ok) |"
+  echo "| Linux to Linux over veth, loss per segment (gso_max_segs 1) | $kernel_segments_lossy ($kernel_segments_lossy_ok) |"
+  echo
+  echo "stack: $frames_log; with offload: $offload_log"
+  exit 0
+fi
 measure_device device
 measure_device device_small --services-buffer 16K
 measure_device device_plain --tap-offload false --spin-us 0

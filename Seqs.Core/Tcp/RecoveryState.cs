@@ -16,7 +16,7 @@ internal struct RecoveryState
     public SeqNumber HighRxt;
     /// <summary>In fast recovery, after three duplicate ACKs or SACK information showed a loss.</summary>
     public bool Active;
-    /// <summary>A retransmission timeout happened and SND.UNA has not yet passed <see cref="Point"/>.</summary>
+    /// <summary>A retransmission timeout happened and SND.UNA has not yet reached <see cref="Point"/>.</summary>
     public bool AfterTimeout;
     /// <summary>Send the segment at SND.UNA again next (fast retransmit, or a NewReno partial ACK).</summary>
     public bool RetransmitUna;

@@ -132,6 +132,18 @@ internal struct SendTimes
         return found;
     }
 
+    /// <summary>The runs held, lowest in sequence first.</summary>
+    public int Count => _count;
+
+    /// <summary>Where run <paramref name="i"/> starts: SND.UNA for the first, else where the one before it ends.</summary>
+    public SeqNumber RunStart(int i) => i == 0 ? _start : End(i - 1);
+
+    /// <summary>Where run <paramref name="i"/> ends.</summary>
+    public SeqNumber RunEnd(int i) => End(i);
+
+    /// <summary>When run <paramref name="i"/> was sent.</summary>
+    public TimeSpan RunSentAt(int i) => Time(SentAt(i));
+
     private static ulong Run(SeqNumber end, long microseconds) => ((ulong)end.Value << 32) | (uint)microseconds;
 
     private SeqNumber End(int i) => new((uint)(_runs[i] >> 32));

@@ -127,44 +127,57 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>
-    /// RFC 8985 §6.2 step 5, RACK_detect_loss: a hole sent RACK.rtt + RACK.reo_wnd before now, and before the most
-    /// recently delivered segment, is lost; one that would be later arms the reordering timer (§6.3) for when the
-    /// last of them is due. A loss found outside recovery starts one (§9.1: RACK takes the place of DupThresh).
+    /// RFC 8985 §6.2 step 5, RACK_detect_loss: any octet not yet acknowledged or SACKed, sent before the most recently
+    /// delivered segment and RACK.rtt + RACK.reo_wnd before now, is lost: a hole below the highest SACKed octet, or
+    /// the tail above it when a later retransmission was delivered. One that would be later arms the reordering
+    /// timer (§6.3) for when the last of them is due. A loss found outside recovery starts one (§9.1: RACK takes the
+    /// place of DupThresh).
     /// </summary>
     private void DetectLosses(TimeSpan now)
     {
         RackTlp rack = _rack!;
         rack.ReorderTimer = default;
-        if (_scoreboard is not { Count: > 0 } scoreboard || scoreboard.HighestSacked is not SeqNumber highest)
-            return;
         TimeSpan window = ReorderWindow(rack);
         bool lost = false;
         TimeSpan wait = TimeSpan.Zero;
-        SeqNumber seq = _snd.Una;
-        while (seq < highest)
+        ref SendTimes times = ref rack.Times;
+        for (int i = 0; i < times.Count; i++)
         {
-            if (!scoreboard.IsHole(seq, out SeqNumber? edge))
-            {
-                seq = edge!.Value;
+            TimeSpan sentAt = times.RunSentAt(i);
+            SeqNumber runEnd = times.RunEnd(i);
+            // The first unSACKed part of the run: every octet of a run was sent at one time.
+            SeqNumber seq = SeqNumber.Max(times.RunStart(i), _snd.Una);
+            SeqNumber holeEnd = runEnd;
+            while (seq < runEnd && !IsUnsacked(seq, out holeEnd))
+                seq = holeEnd;
+            if (seq >= runEnd || !rack.DeliveredAfter(sentAt, SeqNumber.Min(runEnd, holeEnd)))
                 continue;
-            }
-            SeqNumber holeEnd = edge ?? _snd.Max;
-            for (SeqNumber at = seq; at < holeEnd && rack.Times.TryGet(at, out TimeSpan sentAt, out SeqNumber runEnd); at = runEnd)
-            {
-                if (!rack.DeliveredAfter(sentAt, SeqNumber.Min(runEnd, holeEnd)))
-                    continue;
-                TimeSpan remaining = sentAt + rack.RoundTrip + window - now;
-                if (remaining <= TimeSpan.Zero)
-                    lost = true;
-                else if (remaining > wait)
-                    wait = remaining;
-            }
-            seq = holeEnd;
+            TimeSpan remaining = sentAt + rack.RoundTrip + window - now;
+            if (remaining <= TimeSpan.Zero)
+                lost = true;
+            else if (remaining > wait)
+                wait = remaining;
         }
         if (wait > TimeSpan.Zero)
             rack.ReorderTimer = now + wait;
         if (lost && !_recovery.Active && !_recovery.AfterTimeout)
             EnterRecovery(now);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="seq"/> is neither acknowledged nor SACKed; <paramref name="end"/> is where that hole,
+    /// or else the SACKed range, ends (SND.MAX for the hole above the highest SACKed octet).
+    /// </summary>
+    private bool IsUnsacked(SeqNumber seq, out SeqNumber end)
+    {
+        if (_scoreboard is not { Count: > 0 } scoreboard)
+        {
+            end = _snd.Max;
+            return true;
+        }
+        bool hole = scoreboard.IsHole(seq, out SeqNumber? edge);
+        end = edge ?? _snd.Max;
+        return hole;
     }
 
     /// <summary>RFC 8985 §6.2 step 4 with this connection's recovery state, SACKed data and SRTT.</summary>
@@ -178,42 +191,40 @@ internal sealed partial class TcpControlBlock
         && sentAt + rack.RoundTrip + ReorderWindow(rack) <= now;
 
     /// <summary>
-    /// A hole below the highest SACKed octet is lost: a retransmission (below HighRxt) when RACK says so, data sent
-    /// once when RFC 6675's IsLost or RACK does.
+    /// Unacknowledged octets from <paramref name="seq"/> to <paramref name="holeEnd"/> are lost: a retransmission (below
+    /// HighRxt) when RACK says so, data sent once when RFC 6675's IsLost or RACK does (only RACK above the highest
+    /// SACKed octet, where IsLost never holds).
     /// </summary>
     private bool IsHoleLost(SeqNumber seq, SeqNumber holeEnd, TimeSpan now) =>
         seq < _recovery.HighRxt
             ? IsRackLost(seq, holeEnd, now)
-            : Scoreboard.IsLost(seq, SendMss) || IsRackLost(seq, holeEnd, now);
+            : _scoreboard?.IsLost(seq, SendMss) == true || IsRackLost(seq, holeEnd, now);
 
     /// <summary>
-    /// The octets in flight during SACK recovery (RFC 6675 §4 SetPipe, with RFC 8985's marks): every unSACKed octet
-    /// counts once, unless it is lost and not sent again since; above the highest SACKed octet nothing is lost.
+    /// The octets in flight during SACK recovery (RFC 6675 §4 SetPipe, with RFC 8985's marks), taken a send-time run
+    /// at a time: every unSACKed octet counts once, unless it is lost and not sent again since. After a timeout only
+    /// what was sent since counts: RFC 8985 §6.3 marks the rest lost.
     /// </summary>
     private int RecoveryPipe(TimeSpan now)
     {
-        SackScoreboard scoreboard = Scoreboard;
+        SeqNumber top = _recovery.AfterTimeout ? _snd.Nxt : _snd.Max;
         int pipe = 0;
         SeqNumber seq = _snd.Una;
-        while (seq < _snd.Max)
+        while (seq < top)
         {
-            if (!scoreboard.IsHole(seq, out SeqNumber? edge))
+            if (!IsUnsacked(seq, out SeqNumber end))
             {
-                seq = edge!.Value;
+                seq = end;
                 continue;
             }
-            SeqNumber holeEnd = edge ?? _snd.Max;
-            SeqNumber retransmittedEnd = SeqNumber.Min(holeEnd, SeqNumber.Max(seq, _recovery.HighRxt));
-            if (retransmittedEnd > seq)
-            {
-                if (!IsRackLost(seq, retransmittedEnd, now))
-                    pipe += retransmittedEnd - seq;
-                seq = retransmittedEnd;
-                continue;
-            }
-            if (edge is null || !IsHoleLost(seq, holeEnd, now))
-                pipe += holeEnd - seq;
-            seq = holeEnd;
+            end = SeqNumber.Min(end, top);
+            if (seq < _recovery.HighRxt)
+                end = SeqNumber.Min(end, _recovery.HighRxt);
+            if (_rack is RackTlp rack && rack.Times.TryGet(seq, out _, out SeqNumber runEnd))
+                end = SeqNumber.Min(end, runEnd);
+            if (!IsHoleLost(seq, end, now))
+                pipe += end - seq;
+            seq = end;
         }
         return pipe;
     }

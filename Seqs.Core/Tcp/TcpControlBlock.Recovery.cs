@@ -104,7 +104,9 @@ internal sealed partial class TcpControlBlock
         if (_rack is RackTlp rack)
             rack.Times.Advance(_snd.Una);
         _scoreboard?.Advance(_snd.Una);
-        if (_recovery.AfterTimeout && _snd.Una > _recovery.Point)
+        // RFC 6582 §3.2 step 1: the wait ends once the ACK covers "recover", the highest octet sent before the
+        // timeout, which is Point - 1.
+        if (_recovery.AfterTimeout && _snd.Una >= _recovery.Point)
             _recovery.AfterTimeout = false;
         if (_recovery.Active)
         {
@@ -199,6 +201,17 @@ internal sealed partial class TcpControlBlock
     }
 
     /// <summary>
+    /// RFC 8985 §6.2 after a timeout (Linux's RACK in its loss state): a segment resent since the timeout that RACK
+    /// finds lost again goes once more, when cwnd - pipe allows, before the go-back continues.
+    /// </summary>
+    private bool TryBuildLostRetransmissionAfterTimeout(int room, TimeSpan now, Span<byte> payload, out Segment segment)
+    {
+        segment = default;
+        return _recovery.AfterTimeout && _sackPermitted && _rack is not null && _snd.Una < _recovery.HighRxt
+            && _cc.Window - RecoveryPipe(now) >= SendMss && TryBuildLostRetransmission(room, now, payload, out segment);
+    }
+
+    /// <summary>
     /// RFC 6675 §5 step (C) with NextSeg (§4): while cwnd - pipe ≥ 1 SMSS, (0) a retransmission RACK found lost goes
     /// again (RFC 8985 §6.2), (1) retransmit the first lost octets above HighRxt, else (2) send new data, else (3)
     /// retransmit the first unSACKed octets above HighRxt that lie below the highest SACKed octet.
@@ -215,9 +228,11 @@ internal sealed partial class TcpControlBlock
         SeqNumber? holeEnd;
         while (!scoreboard.IsHole(seq, out holeEnd))
             seq = holeEnd!.Value;
-        // A hole below the highest SACKed octet: rule (1) when it is lost, rule (3) when no new data can go.
+        // Rule (1) for a lost hole (above the highest SACKed octet only RACK finds one), rule (3) for a hole below
+        // that octet when no new data can go.
         bool hole = holeEnd is not null;
-        if (hole && IsHoleLost(seq, holeEnd!.Value, now) && TryBuildRetransmission(seq, holeEnd!.Value, room, now, payload, out segment))
+        SeqNumber lostEnd = holeEnd ?? _snd.Max;
+        if (seq < lostEnd && IsHoleLost(seq, lostEnd, now) && TryBuildRetransmission(seq, lostEnd, room, now, payload, out segment))
             return true;
         int length = Math.Min(Math.Min(Unsent, _snd.Una + _snd.Wnd - _snd.Nxt), room);
         bool finDue = _sendClosed && _snd.Nxt + length == FinSeq;

@@ -23,7 +23,7 @@ internal sealed partial class TcpControlBlock
             return _snd.Nxt == _snd.Iss;
         if (!SendsData)
             return false;
-        return _recovery.RetransmitUna || InSackRecovery || _rack is { ProbeDue: true } || (Unsent > 0 && UsableWindow > 0) || (_sendClosed && _snd.Nxt == FinSeq);
+        return _recovery.RetransmitUna || InSackRecovery || (_recovery.AfterTimeout && _scoreboard is { Count: > 0 }) || _rack is { ProbeDue: true } || (Unsent > 0 && UsableWindow > 0) || (_sendClosed && _snd.Nxt == FinSeq);
     }
 
     /// <summary>
@@ -129,6 +129,8 @@ internal sealed partial class TcpControlBlock
         }
         if (InSackRecovery)
             return TryBuildSackRecoverySegment(room, now, payload, out segment);
+        if (TryBuildLostRetransmissionAfterTimeout(room, now, payload, out segment))
+            return true;
 
         // After a timeout SND.NXT went back to SND.UNA: data the peer SACKed is not sent again (RFC 6675 §5.1).
         SeqNumber limit = _snd.Max;
@@ -154,7 +156,11 @@ internal sealed partial class TcpControlBlock
         {
             segment = DataSegment(_snd.Nxt, length, finDue, payload);
             if (_snd.Nxt < _snd.Max)
+            {
                 CountRetransmitted(_snd.Nxt, length);
+                // The go-back's retransmissions, which RACK may find lost again (RFC 6675 HighRxt).
+                _recovery.HighRxt = SeqNumber.Max(_recovery.HighRxt, _snd.Nxt + length + (finDue ? 1 : 0));
+            }
             OnSent(_snd.Nxt, length + (finDue ? 1 : 0), now);
             return true;
         }

@@ -114,6 +114,88 @@ public sealed class TcpRackTlpTests
     }
 
     /// <summary>
+    /// RFC 8985 §6.2 step 5 counts every segment not yet acknowledged, not only the holes below the highest SACKed
+    /// octet: the last two segments of a flight are lost along with segment 0, and the recovery's retransmission of
+    /// 0, sent after them, is the last thing delivered. Its ACK shows them lost (the lossy echo's tail case, seen on
+    /// the TAP: no SACK above them, no probe in recovery), so they go at once instead of after the 200 ms RTO.
+    /// </summary>
+    [Test]
+    public void TailSentBeforeADeliveredRetransmission_IsLost_WithoutATimeout()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[10 * Mss]);
+        Assert.That(Data(tcp.TakeSent()), Has.Count.EqualTo(10));
+        // Segments 0, 8 and 9 are lost; the SACKs of 1 to 7 start the recovery, which resends 0 at 32 ms.
+        for (int i = 2; i <= 8; i++)
+            tcp.Arrives(28 + i, AckWithSack(At(0), (1, i)));
+        Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (32, At(0)) }));
+        // The retransmission arrives: SND.UNA moves to 8, and nothing above it is SACKed.
+        tcp.Arrives(42, Seg(301, At(8), Ack));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (42, At(8)), (42, At(9)) }), "sent before the delivered retransmission: lost");
+            Assert.That(tcp.Tcb.Retransmissions, Is.Zero, "no timeout");
+        }
+        tcp.Arrives(52, Seg(301, At(10), Ack));
+        Assert.That(tcp.Tcb.AllAcknowledged, Is.True);
+    }
+
+    /// <summary>
+    /// RFC 6582 §3.2 step 1 (and §4.1): after a timeout, duplicate ACKs start no recovery until the cumulative ACK
+    /// covers everything sent before it ("recover", the highest sequence number sent). An ACK of exactly that ends
+    /// the wait: a hole in the new data sent after it is found by RACK and repaired by a fast recovery, not by a
+    /// second timeout (on the TAP, the ACK stopping at the recovery point cost a further 230 ms).
+    /// </summary>
+    [Test]
+    public void LossAfterTheTimeoutsRecoveryPoint_StartsAFastRecovery_NotASecondTimeout()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[2 * Mss]);
+        tcp.TakeSent();
+        // Both segments and the loss probe at 42 ms are lost; the RTO at 242 ms resends segment 0.
+        List<(int AtMs, uint Seq)> sent = Data(tcp.TakeSentAt(243));
+        Assert.That(sent, Is.EqualTo(new[] { (42, At(1)), (242, At(0)) }));
+        Assert.That(tcp.Tcb.Retransmissions, Is.EqualTo(1));
+        tcp.Write(new byte[4 * Mss]);
+        // Everything sent before the timeout is acknowledged; slow start sends 2, 3 and 4, and 2 is lost.
+        tcp.Arrives(252, Seg(301, At(2), Ack));
+        Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (252, At(2)), (252, At(3)), (252, At(4)) }));
+        tcp.Arrives(262, AckWithSack(At(2), (3, 5)));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Data(tcp.TakeSentAt(270)).Select(s => s.Seq), Does.Contain(At(2)), "RACK: sent before segment 3, delivered");
+            Assert.That(tcp.Tcb.FastRetransmits, Is.EqualTo(1));
+            Assert.That(tcp.Tcb.Retransmissions, Is.EqualTo(1), "no second timeout");
+        }
+    }
+
+    /// <summary>
+    /// RFC 8985 §6.2 and §6.3 after a timeout: segment 1, resent by the go-back after the RTO, is lost again while
+    /// segment 2, resent after it, is SACKed. RACK finds the retransmission lost and it goes a third time, where the
+    /// go-back alone would wait for a second, backed-off timeout.
+    /// </summary>
+    [Test]
+    public void RetransmissionLostAfterATimeout_IsDetectedByRack()
+    {
+        TcpExchange tcp = Warmed();
+        tcp.Write(new byte[4 * Mss]);
+        tcp.TakeSent();
+        // All four and the probe at 42 ms are lost; the RTO at 242 ms resends 0, which arrives.
+        Assert.That(Data(tcp.TakeSentAt(243)), Is.EqualTo(new[] { (42, At(3)), (242, At(0)) }));
+        tcp.Arrives(252, Seg(301, At(1), Ack));
+        Assert.That(Data(tcp.TakeSent()), Is.EqualTo(new[] { (252, At(1)), (252, At(2)) }));
+        // 1 is lost again, 2 arrives (a millisecond later than 10 ms: 2 left a microsecond after 1, and an ACK of a
+        // retransmission within RACK.min_RTT may be for the original, RFC 8985 §6.2 step 2).
+        tcp.Arrives(263, AckWithSack(At(1), (2, 3)));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Data(tcp.TakeSent()).Select(s => s.Seq), Does.Contain(At(1)), "the lost retransmission goes again");
+            Assert.That(tcp.Tcb.LostRetransmissions, Is.EqualTo(1));
+            Assert.That(tcp.Tcb.Retransmissions, Is.EqualTo(1), "no second timeout");
+        }
+    }
+
+    /// <summary>
     /// A zero RTT (the simulator's zero-delay link, or a peer on the same host within one clock tick): the data is
     /// acknowledged in the millisecond it was sent, and the SACK showing segment 0 lost arrives then too. Its
     /// retransmission leaves in that same millisecond, after the SACKed segments, so RACK must not take it for sent
