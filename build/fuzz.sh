@@ -85,15 +85,39 @@ seconds="${2:-}"
 build
 rm -rf "$out"
 mkdir -p "$out"
-# -V: stop after SECONDS; -t: a whole-stack run in virtual time may take a few milliseconds; -m none: the CLR
-# reserves far more address space than it uses.
-afl-fuzz -V "$seconds" -i "$corpus" -o "$out" -t 5000 -m none -- "${run[@]}" >"$out/afl.log" 2>&1 \
-  || { tail -n 30 "$out/afl.log" >&2; exit 1; }
+# SharpFuzz runs every input in the one .NET process afl-fuzz starts as its fork server. When that process dies (a
+# runtime abort such as a stack overflow, or afl-fuzz killing it after -t) afl-fuzz stops with "Unable to communicate
+# with fork server" or "Unable to request new process from fork server". AFL_DEBUG_CHILD keeps the process's last words in afl.log; the input it was running is kept in
+# lost/, and the campaign resumes from its queue (-i -) for the time left.
+export AFL_DEBUG_CHILD=1
 stats="$out/default/fuzzer_stats"
 field() { awk -F' *: *' -v k="$1" '$1 == k {print $2}' "$stats"; }
+deadline=$((SECONDS + seconds))
+input=(-i "$corpus")
+restarts=0
+# A resumed afl-fuzz counts time and executions afresh: the earlier runs' are added here (their time as measured
+# here, their executions as last written to fuzzer_stats, which afl-fuzz updates every minute or so).
+earlier_time=0
+earlier_execs=0
+while (( SECONDS < deadline )); do
+  started=$SECONDS
+  # -V: stop after the time left; -t: a whole-stack run in virtual time may take a few milliseconds; -m none: the
+  # CLR reserves far more address space than it uses.
+  afl-fuzz -V "$((deadline - SECONDS))" "${input[@]}" -o "$out" -t 5000 -m none -- "${run[@]}" >>"$out/afl.log" 2>&1 && break
+  tail -n 40 "$out/afl.log" | grep -qE "Unable to (communicate with|request new process from) fork server" || { tail -n 30 "$out/afl.log" >&2; exit 1; }
+  restarts=$((restarts + 1))
+  earlier_time=$((earlier_time + SECONDS - started))
+  earlier_execs=$((earlier_execs + $(field execs_done)))
+  mkdir -p "$out/lost"
+  cp "$out/default/.cur_input" "$out/lost/input-$restarts"
+  echo "fuzz: $target: the fuzzed process died after $SECONDS s; its input is $out/lost/input-$restarts; resuming" >&2
+  input=(-i -)
+done
 crashes=$(field saved_crashes)
-echo "fuzz: $target ran $(field run_time) s: $(field execs_done) execs, $(field execs_per_sec) execs/s, $(field edges_found) edges, $(field corpus_count) queued, $crashes crashes, $(field saved_hangs) hangs"
-if [[ "$crashes" != 0 ]]; then
-  echo "fuzz: crashing inputs in $out/default/crashes; replay one with: dotnet $bin/Seqs.Fuzz.dll $target < FILE"
+run_time=$((earlier_time + $(field run_time)))
+execs=$((earlier_execs + $(field execs_done)))
+echo "fuzz: $target ran $run_time s: $execs execs, $((execs / (run_time > 0 ? run_time : 1))) execs/s, $(field edges_found) edges, $(field stability) stable, $(field corpus_count) queued, $crashes crashes, $(field saved_hangs) hangs, $restarts deaths of the fuzzed process"
+if [[ "$crashes" != 0 || "$restarts" != 0 ]]; then
+  echo "fuzz: crashing inputs in $out/default/crashes and $out/lost (the process's last words are in $out/afl.log); replay one with: dotnet $bin/Seqs.Fuzz.dll $target < FILE"
   exit 1
 fi
