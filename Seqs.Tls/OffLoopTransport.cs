@@ -15,7 +15,7 @@ namespace Seqs.Tls;
 /// removed, <c>StreamUsedOnTheLoopThread_NeverRunsTlsOnTheLoop</c> fails on this exception).
 /// <para>
 /// Each trip to the loop and back costs two thread hand-overs, so a read takes up to <see cref="ReadAheadSize"/>
-/// from the connection at once, however little SslStream asked for (it asks for about one record, 16 KiB), and
+/// (as much as the connection's receive buffer holds, and at least <see cref="MinimumReadAheadSize"/>) at once, however little SslStream asked for (it asks for about one record, 16 KiB), and
 /// serves the next reads from what is left without a trip. A read that brought <see cref="BulkReadSize"/> or more
 /// means a bulk transfer, so the next read is sent to the loop at once: its trip overlaps SslStream's decryption of
 /// what the last one brought, instead of following it. The read-ahead buffers are rented only while they hold data or such a read is
@@ -33,7 +33,7 @@ namespace Seqs.Tls;
 internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnection) : Stream
 {
     /// <summary>The most a read takes from the connection; four TLS records.</summary>
-    public const int ReadAheadSize = 64 * 1024;
+    public const int ReadAheadSize = 256 * 1024;
 
     /// <summary>
     /// A read that brings this much (a whole TLS record, and a whole default receive buffer) is taken for part of a

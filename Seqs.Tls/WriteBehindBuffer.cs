@@ -15,7 +15,7 @@ namespace Seqs.Tls;
 /// until the loop has handed everything to TCP; <see cref="Close"/> lets the loop send what is left and then closes
 /// the connection (a FIN after the data), as close() on a socket does.
 /// <para>
-/// A write of at most <see cref="Capacity"/> octets is taken whole or not at all: it waits, if it must, until it fits,
+/// A write of at most the capacity is taken whole or not at all: it waits, if it must, until it fits,
 /// so a cancelled write sent none of its octets. A longer one is taken in parts as room frees; cancelling it after a
 /// part was taken cuts the stream, and every later write fails saying so. The ring is rented only while it holds data.
 /// Once warm, a write that fits allocates nothing, and neither does the loop's drain.
@@ -23,8 +23,8 @@ namespace Seqs.Tls;
 /// </summary>
 internal sealed class WriteBehindBuffer : IValueTaskSource
 {
-    /// <summary>The most the ring holds: four TLS records, or thousands of small MQTT packets.</summary>
-    public const int Capacity = 64 * 1024;
+    /// <summary>The least the ring holds: four TLS records, or hundreds of small MQTT packets.</summary>
+    public const int MinimumCapacity = 64 * 1024;
 
     /// <summary>
     /// The most the loop hands TCP in one write (a default send buffer), so that room in the ring frees record by
@@ -57,11 +57,20 @@ internal sealed class WriteBehindBuffer : IValueTaskSource
     private CancellationToken _waitToken;
     private CancellationTokenRegistration _waitRegistration;
 
+    /// <summary>
+    /// A buffer in front of <paramref name="connection"/> that holds as much as its send buffer, and at least
+    /// <see cref="MinimumCapacity"/>: a connection given a large send buffer for a fast path keeps it full even when
+    /// the writer's thread is held up (on a busy machine, for a scheduling slice) as long as the loop takes to send it.
+    /// </summary>
     public WriteBehindBuffer(TcpConnection connection)
     {
         _connection = connection;
+        Capacity = Math.Max(MinimumCapacity, connection.SendBufferSize);
         _onChunkWritten = OnChunkWritten;
     }
+
+    /// <summary>The most the ring holds.</summary>
+    public int Capacity { get; }
 
     /// <summary>Octets written and not yet handed to TCP.</summary>
     public int Buffered

@@ -131,6 +131,18 @@ public sealed class TcpConnection : Stream
         return null;
     }
 
+    /// <summary>
+    /// The size of the open connection's send buffer (<see cref="TcpConnectionOptions.SendBufferSize"/>): what TCP
+    /// holds of what was written until the peer acknowledges it.
+    /// </summary>
+    public int SendBufferSize => OpenTcb.SendBufferCapacity;
+
+    /// <summary>
+    /// The size of the open connection's receive buffer (<see cref="TcpConnectionOptions.ReceiveBufferSize"/>): the
+    /// most TCP holds for the application to read, and so the largest window it offers.
+    /// </summary>
+    public int ReceiveBufferSize => OpenTcb.ReceiveBufferCapacity;
+
     /// <summary>The loop of the stack the connection runs on, where its work is done.</summary>
     public NetLoop Loop => _table.Loop;
 

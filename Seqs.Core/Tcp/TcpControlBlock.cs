@@ -168,6 +168,12 @@ internal sealed partial class TcpControlBlock
 
     public int WritableSpace => _sendClosed || !CanSend ? 0 : _send.Free;
 
+    /// <summary>The send buffer's size, fixed when the block opened.</summary>
+    public int SendBufferCapacity => _send.Capacity;
+
+    /// <summary>The receive buffer's size, fixed when the block opened.</summary>
+    public int ReceiveBufferCapacity => _receive.Capacity;
+
     /// <summary>The peer's FIN arrived and every byte before it was read or is readable.</summary>
     public bool ReceivedFin { get; private set; }
 

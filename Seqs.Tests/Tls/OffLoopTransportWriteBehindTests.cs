@@ -66,7 +66,7 @@ public sealed class OffLoopTransportWriteBehindTests
             Assert.That(transport.WriteAsync(sent.AsMemory(i * Record, Record)).IsCompleted, Is.True, $"record {i} fits");
         ValueTask fifth = transport.WriteAsync(sent.AsMemory(4 * Record, Record));
         Assert.That(fifth.IsCompleted, Is.False, "the buffer holds at most 64 KiB");
-        Assert.That(transport.BufferedForSending, Is.EqualTo(WriteBehindBuffer.Capacity));
+        Assert.That(transport.BufferedForSending, Is.EqualTo(WriteBehindBuffer.MinimumCapacity));
 
         Complete(pair, fifth);
         Complete(pair, transport.WriteAsync(sent.AsMemory(5 * Record, Record)));
@@ -143,7 +143,7 @@ public sealed class OffLoopTransportWriteBehindTests
     {
         using var pair = new SimulatedPair();
         (OffLoopTransport transport, Receiver receiver) = Open(pair);
-        byte[] sent = RandomNumberGenerator.GetBytes(WriteBehindBuffer.Capacity);
+        byte[] sent = RandomNumberGenerator.GetBytes(WriteBehindBuffer.MinimumCapacity);
         Assert.That(transport.WriteAsync(sent).IsCompleted, Is.True);
         ValueTask waiting = transport.WriteAsync(new byte[100]);
         Assert.That(waiting.IsCompleted, Is.False);
@@ -163,7 +163,7 @@ public sealed class OffLoopTransportWriteBehindTests
         using var pair = new SimulatedPair();
         (OffLoopTransport transport, Receiver receiver) = Open(pair);
         using OffLoopTransport owned = transport;
-        byte[] first = RandomNumberGenerator.GetBytes(WriteBehindBuffer.Capacity - 100);
+        byte[] first = RandomNumberGenerator.GetBytes(WriteBehindBuffer.MinimumCapacity - 100);
         byte[] second = RandomNumberGenerator.GetBytes(5000);
         Assert.That(transport.WriteAsync(first).IsCompleted, Is.True);
         using var cancel = new CancellationTokenSource();
@@ -187,8 +187,8 @@ public sealed class OffLoopTransportWriteBehindTests
         (OffLoopTransport transport, _) = Open(pair);
         using OffLoopTransport owned = transport;
         using var cancel = new CancellationTokenSource();
-        ValueTask waiting = transport.WriteAsync(new byte[WriteBehindBuffer.Capacity * 2], cancel.Token);
-        Assert.That(transport.BufferedForSending, Is.EqualTo(WriteBehindBuffer.Capacity), "a longer write is taken a buffer at a time");
+        ValueTask waiting = transport.WriteAsync(new byte[WriteBehindBuffer.MinimumCapacity * 2], cancel.Token);
+        Assert.That(transport.BufferedForSending, Is.EqualTo(WriteBehindBuffer.MinimumCapacity), "a longer write is taken a buffer at a time");
 
         cancel.Cancel();
 
