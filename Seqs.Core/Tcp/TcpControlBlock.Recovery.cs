@@ -207,7 +207,7 @@ internal sealed partial class TcpControlBlock
     private bool TryBuildLostRetransmissionAfterTimeout(int room, TimeSpan now, Span<byte> payload, out Segment segment)
     {
         segment = default;
-        return _recovery.AfterTimeout && _sackPermitted && _rack is not null && _snd.Una < _recovery.HighRxt
+        return _recovery.AfterTimeout && _sackPermitted && _rack is not null && _scoreboard is { Count: > 0 } && _snd.Una < _recovery.HighRxt
             && _cc.Window - RecoveryPipe(now) >= SendMss && TryBuildLostRetransmission(room, now, payload, out segment);
     }
 
