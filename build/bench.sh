@@ -5,8 +5,10 @@
 #   build/bench.sh --throughput [seconds] [buffer]  only the TAP throughput table (build/throughput.sh; needs root)
 #   build/bench.sh --http-vs-kestrel [runs]         wrk against the device and a Kestrel reference
 #                                                   (build/http-vs-kestrel.sh; needs root)
-#   build/bench.sh --tls [handshakes] [seconds]    TLS handshakes, TLS/TCP throughput ratio and memory over a TAP,
-#                                                   next to openssl s_time (build/tls-bench.sh; needs root)
+#   build/bench.sh --tls [handshakes] [seconds] [rounds]
+#                                                   TLS handshakes next to openssl s_time, TLS/TCP ratios of a 64 MiB
+#                                                   download and upload per round, memory over a TAP (build/tls-bench.sh;
+#                                                   needs root)
 #   build/bench.sh --churn [seconds]                connection-per-request wrk against the device, Kestrel and
 #                                                   lwIP if LWIP_HTTPD is set, per-5-second rates (build/churn.sh; root)
 #   build/bench.sh --synflood [seconds] [settle] [rate]  hping3 SYN flood against the device: page latency during it,
