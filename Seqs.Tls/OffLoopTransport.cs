@@ -101,8 +101,10 @@ internal sealed class OffLoopTransport(TcpConnection connection, bool ownsConnec
     public override Task FlushAsync(CancellationToken cancellationToken) =>
         _writeBehind is null ? Task.CompletedTask : _writeBehind.FlushAsync(cancellationToken).AsTask();
 
-    public override void Flush() =>
-        throw new NotSupportedException("TLS over a TcpConnection is asynchronous only: use FlushAsync.");
+    /// <summary>Does nothing, as a socket's stream: what was written is the loop's to send; <see cref="FlushAsync"/> waits.</summary>
+    public override void Flush()
+    {
+    }
 
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("TLS over a TcpConnection is asynchronous only: use ReadAsync.");

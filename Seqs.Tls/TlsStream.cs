@@ -83,9 +83,13 @@ public sealed class TlsStream : Stream
     /// </summary>
     public override Task FlushAsync(CancellationToken cancellationToken) => _ssl.FlushAsync(cancellationToken);
 
-    /// <summary>Asynchronous only: use <see cref="FlushAsync(CancellationToken)"/>.</summary>
-    public override void Flush() =>
-        throw new NotSupportedException("A TlsStream is asynchronous only (a synchronous flush could block the stack's loop): use FlushAsync.");
+    /// <summary>
+    /// Does nothing, as <see cref="System.Net.Sockets.NetworkStream.Flush"/> does: what was written is already the
+    /// connection's to send (waiting here could block the loop). <see cref="FlushAsync(CancellationToken)"/> waits.
+    /// </summary>
+    public override void Flush()
+    {
+    }
 
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("A TlsStream is asynchronous only (a synchronous read could block the stack's loop): use ReadAsync.");
