@@ -75,6 +75,33 @@ public sealed class TlsConnectionTests
     }
 
     [Test]
+    public async Task ClientWrites_GoBehind_AndShutdownAsyncDeliversThemAllWithoutADispose()
+    {
+        using var stacks = new LoopedStacks();
+        using X509Certificate2 certificate = TestCertificates.Issue(_ca, ServerName);
+        (TcpConnection client, TcpConnection accepted) = await stacks.ConnectAsync(Port, Bound);
+        Task<byte[]> serving = Task.Run(async () =>
+        {
+            await using TlsStream server = await TlsConnection.AuthenticateAsServerAsync(accepted, new TlsServerOptions(certificate));
+            var received = new MemoryStream();
+            byte[] buffer = new byte[16384];
+            int n;
+            // close_notify (RFC 8446 §6.1) ends the server's reads.
+            while ((n = await server.ReadAsync(buffer)) > 0)
+                received.Write(buffer, 0, n);
+            return received.ToArray();
+        });
+        await using TlsStream tls = await TlsConnection.AuthenticateAsClientAsync(client, ServerName, Trusting(_ca, ServerName)).WaitAsync(Bound);
+        byte[] sent = RandomNumberGenerator.GetBytes(1_000_000);
+
+        for (int offset = 0; offset < sent.Length; offset += 100_000)
+            await tls.WriteAsync(sent.AsMemory(offset, 100_000)).AsTask().WaitAsync(Bound);
+        await tls.ShutdownAsync().WaitAsync(Bound);
+
+        Assert.That(await serving.WaitAsync(Bound), Is.EqualTo(sent), "everything written, then close_notify, in order, while the stream is still open");
+    }
+
+    [Test]
     public async Task TransportRead_CompletedByTheLoop_ContinuesOffTheLoop()
     {
         using var stacks = new LoopedStacks();
