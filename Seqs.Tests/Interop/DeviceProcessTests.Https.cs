@@ -32,7 +32,9 @@ public sealed partial class DeviceProcessTests
                 Assert.That(File.GetUnixFileMode(Path.Combine(state, "https-key.pem")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
             Assert.That(certificate.GetECDsaPublicKey()?.KeySize, Is.EqualTo(256), "ECDSA P-256");
 
-            CommandResult status = ns.Exec($"curl -sS --max-time 10 --cacert {certificatePath} https://{address}/api/status", TimeSpan.FromSeconds(30));
+            // The fingerprint is logged as the certificate is made, just before the HTTPS listener starts: a refused
+            // connection is retried.
+            CommandResult status = ns.Exec($"curl -sS --retry 10 --retry-connrefused --retry-delay 1 --max-time 10 --cacert {certificatePath} https://{address}/api/status", TimeSpan.FromSeconds(60));
             Assert.That(status.ExitCode, Is.Zero, status.ToString());
             Assert.That(status.StandardOutput, Does.Contain($"\"address\":\"{address}\""), status.ToString());
 
@@ -64,7 +66,7 @@ public sealed partial class DeviceProcessTests
     [Category("Interop")]
     public void HttpsDevice_StatusPageInHeadlessChromium_AcceptedByPublicKeyPin_ShowsTheAddress()
     {
-        using var ns = NetworkNamespace.Create("ping", "chromium");
+        using var ns = NetworkNamespace.Create("ping", "curl", "chromium");
         string tap = AddPersistentTap(ns);
         string state = Directory.CreateTempSubdirectory("seqs-https-").FullName;
         string profile = Directory.CreateTempSubdirectory("seqs-chromium-").FullName;
@@ -77,6 +79,9 @@ public sealed partial class DeviceProcessTests
             string pin = Convert.ToBase64String(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
             Assert.That(StackOnTap.WaitFor(() => device.Output.Contains($"sha256/{pin}", StringComparison.Ordinal), StartPatience), Is.True, "the pin is logged for exactly this use: " + device.Output);
 
+            // The pin is logged as the certificate is made, just before the HTTPS listener starts: wait for it to listen.
+            CommandResult listening = ns.Exec($"curl -sS -k --retry 10 --retry-connrefused --retry-delay 1 --max-time 10 -o /dev/null https://{DeviceAddress.Address}/", TimeSpan.FromSeconds(60));
+            Assert.That(listening.ExitCode, Is.Zero, listening.ToString());
             string chromium = $"chromium --headless=new --no-sandbox --disable-gpu --user-data-dir={profile} --virtual-time-budget=5000 --dump-dom";
             CommandResult page = ns.Exec($"{chromium} --ignore-certificate-errors-spki-list={pin} https://{DeviceAddress.Address}/", TimeSpan.FromSeconds(90));
             Assert.That(page.StandardOutput, Does.Contain($"<td id=\"address\">{DeviceAddress.Address}"), page.ToString());
