@@ -27,10 +27,20 @@ public sealed class StackTarget : IFuzzTarget
             Step(lan, ref script);
             invariants.Check();
         }
-        // Let whatever the steps started (retransmissions, lease timers, lingering closes) run its course.
+        // Let whatever the steps started (retransmissions, lease timers, lingering closes) run its course, with
+        // nothing new coming in: timers and backed-off retransmissions send a few frames a minute, an ACK loop between
+        // the two ends (found once: each answered the other's invalid segments) hundreds of thousands.
+        long before = FramesOnTheLink(lan);
         lan.Simulation.RunFor(TimeSpan.FromMinutes(3));
+        long frames = FramesOnTheLink(lan) - before;
+        InvariantViolation.Check(frames <= QuietFrames, $"{frames} frames in the 3 minutes after the script (at most {QuietFrames})");
         invariants.Check();
     }
+
+    /// <summary>The frames the two ends may send between them in the 3 minutes after the script: ten a second.</summary>
+    private const int QuietFrames = 1800;
+
+    private static long FramesOnTheLink(FuzzLan lan) => lan.Device.Counters.FramesTransmitted + lan.Neighbour.Counters.FramesTransmitted;
 
     private static void Step(FuzzLan lan, ref FuzzInput script)
     {

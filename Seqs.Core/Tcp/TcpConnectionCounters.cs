@@ -2,7 +2,7 @@ namespace Seqs.Tcp;
 
 /// <summary>
 /// What a connection counts of the rarer events in its life: recovery from loss, and segments turned away by PAWS
-/// and RFC 5961. Made when the first of them happens, so that a connection that sees none does not carry them;
+/// and RFC 5961, with when an invalid segment was last answered. Made when the first of them happens, so that a connection that sees none does not carry them;
 /// kept, zeroed, when the control block is reused.
 /// </summary>
 internal sealed class TcpConnectionCounters
@@ -18,6 +18,12 @@ internal sealed class TcpConnectionCounters
     public int PawsRejected { get; set; }
 
     public int ChallengeAcksSent { get; set; }
+
+    /// <summary>Invalid segments left unanswered because one was answered less than 500 ms before (an ACK loop's).</summary>
+    public int InvalidSegmentsUnanswered { get; set; }
+
+    /// <summary>When an ACK last answered an invalid segment (<see cref="TcpControlBlock.MayAnswerInvalid"/>).</summary>
+    public DueTime InvalidSegmentAnsweredAt { get; set; }
 
     public int LossProbes { get; set; }
 
@@ -35,6 +41,8 @@ internal sealed class TcpConnectionCounters
         LostRetransmissions = 0;
         PawsRejected = 0;
         ChallengeAcksSent = 0;
+        InvalidSegmentsUnanswered = 0;
+        InvalidSegmentAnsweredAt = default;
         LossProbes = 0;
         DuplicateSacksReceived = 0;
         SpuriousRetransmissions = 0;

@@ -102,7 +102,8 @@ internal sealed partial class TcpControlBlock
         if (_rfc7323.Timestamps && !seg.HasRst && seg.Timestamps is TcpTimestamps arriving
             && unchecked((int)(arriving.Value - _rfc7323.Recent)) < 0 && now - _rfc7323.RecentAt < PawsIdleLimit)
         {
-            _ack.Pending = true;
+            if (MayAnswerInvalid(seg, now))
+                _ack.Pending = true;
             Counters.PawsRejected++;
             return;
         }
@@ -112,7 +113,7 @@ internal sealed partial class TcpControlBlock
         {
             // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the RST
             // bit is set)."
-            if (!seg.HasRst)
+            if (!seg.HasRst && MayAnswerInvalid(seg, now))
                 _ack.Pending = true;
             if (seg.DataLength > 0 && seg.Seq + seg.DataLength <= _rcv.Nxt)
                 ReportDuplicate(seg.Seq, seg.DataLength);
@@ -209,7 +210,8 @@ internal sealed partial class TcpControlBlock
         // RFC 5961 §5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.MAX] gets an ACK back and is dropped.
         if (seg.Ack > _snd.Max || seg.Ack < _snd.Una - _snd.MaxWnd)
         {
-            SendChallengeAck(now);
+            if (MayAnswerInvalid(seg, now))
+                SendChallengeAck(now);
             return false;
         }
         int newlySacked = TakeSackBlocks(seg, now);
@@ -369,6 +371,36 @@ internal sealed partial class TcpControlBlock
                 EnterTimeWait(now);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The least time between two ACKs answering invalid segments of one connection: the default of Linux's
+    /// <c>tcp_invalid_ratelimit</c> (Documentation/networking/ip-sysctl.rst), 500 ms.
+    /// </summary>
+    internal static readonly TimeSpan InvalidSegmentAnswerInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Whether an invalid segment (outside the receive window, RFC 9293 §3.10.7.4; failing PAWS, RFC 7323 §5.3; or
+    /// acknowledging what was never sent, RFC 5961 §5.2) may be answered with an ACK now. Two ends that each find the
+    /// other's segments invalid (a connection desynchronised by a forged segment, or a middlebox rewriting headers)
+    /// would otherwise answer each other for ever at the round-trip rate, an ACK loop that the whole-stack fuzz target
+    /// found growing by one loop at every retransmission timeout. As Linux does (tcp_oow_rate_limited), such a segment
+    /// without data, or with SYN, is answered at most once per <see cref="InvalidSegmentAnswerInterval"/>; one with
+    /// data is always answered, since its sender needs the acknowledgment to recover.
+    /// </summary>
+    internal bool MayAnswerInvalid(in Segment seg, TimeSpan now)
+    {
+        if (seg.DataLength > 0 && !seg.HasSyn)
+            return true;
+        // Kept with the counters of rare events, made on the first: most connections never see an invalid segment.
+        TcpConnectionCounters counters = Counters;
+        if (counters.InvalidSegmentAnsweredAt.IsSet && now - counters.InvalidSegmentAnsweredAt.At < InvalidSegmentAnswerInterval)
+        {
+            counters.InvalidSegmentsUnanswered++;
+            return false;
+        }
+        counters.InvalidSegmentAnsweredAt = now;
+        return true;
     }
 
     private void SendChallengeAck(TimeSpan now)

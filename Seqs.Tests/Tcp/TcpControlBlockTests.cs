@@ -393,6 +393,28 @@ public sealed class TcpControlBlockTests
         Assert.That(tcp.TakeSent(), Has.Count.EqualTo(3));
     }
 
+    /// <summary>
+    /// Two ends that each find the other's segments invalid would answer each other for ever (an ACK loop; the
+    /// whole-stack fuzz target found one). As Linux's tcp_invalid_ratelimit (500 ms): a pure ACK outside the window, or
+    /// one acknowledging what was never sent, is answered at most once per 500 ms; a segment with data always.
+    /// </summary>
+    [Test]
+    public void InvalidPureAcks_AreAnsweredOncePer500ms_ButOldDataAlways()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300);
+        for (int i = 0; i < 5; i++)
+        {
+            tcp.Arrives(10 + i, Seg(250, 101, Ack));
+            tcp.Arrives(10 + i, Seg(301, 5000, Ack));
+        }
+        Assert.That(tcp.TakeSent(), Has.Count.EqualTo(1), "one answer for ten invalid pure ACKs within 500 ms");
+        tcp.Arrives(510, Seg(250, 101, Ack));
+        Assert.That(tcp.TakeSent(), Has.Count.EqualTo(1), "500 ms later the next is answered");
+        for (int i = 0; i < 3; i++)
+            tcp.Arrives(520 + i, Seg(290, 101, Ack), "0123456789"u8.ToArray());
+        Assert.That(tcp.TakeSent(), Has.Count.EqualTo(3), "old data is acknowledged each time: its sender needs to learn");
+    }
+
     /// <summary>RFC 5961 §5.2: an ACK for data never sent is answered with an ACK and dropped.</summary>
     [Test]
     public void AckOfUnsentData_IsAnsweredAndDropped()
