@@ -229,8 +229,12 @@ internal sealed partial class TcpControlBlock
         }
         OnAckForRackTlp(seg, advanced, now);
 
-        // RFC 9293 §3.10.7.4: update the send window only from segments newer than the last update.
-        if (_snd.Wl1 < seg.Seq || (_snd.Wl1 == seg.Seq && _snd.Wl2 <= seg.Ack))
+        // RFC 9293 §3.10.7.4: "If SND.UNA < SEG.ACK =< SND.NXT, the send window should be updated", else only from
+        // segments newer than the last update (SND.WL1, SND.WL2). An ACK of new data always updates it, as Linux's
+        // tcp_may_update_window does: an in-window segment far ahead of RCV.NXT (forged, or reordered) sets SND.WL1
+        // beyond every ACK the peer sends later, and by the WL1 test alone the window it carried would stay forever
+        // (found by fuzzing: a forged 1-octet window, then the data went out an octet per round trip for minutes).
+        if (advanced || _snd.Wl1 < seg.Seq || (_snd.Wl1 == seg.Seq && _snd.Wl2 <= seg.Ack))
         {
             bool opened = _snd.Wnd == 0 && seg.Window > 0;
             _snd.Wnd = PeerWindow(seg);

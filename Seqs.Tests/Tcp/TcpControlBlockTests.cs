@@ -415,6 +415,24 @@ public sealed class TcpControlBlockTests
         Assert.That(tcp.TakeSent(), Has.Count.EqualTo(3), "old data is acknowledged each time: its sender needs to learn");
     }
 
+    /// <summary>
+    /// RFC 9293 §3.10.7.4 as Linux applies it: an ACK of new data updates the send window even when an earlier
+    /// in-window segment far ahead of RCV.NXT (here forged, with a 1-octet window) moved SND.WL1 beyond it. By the
+    /// SND.WL1 test alone the 1-octet window stays and the sender trickles (a fuzzing finding).
+    /// </summary>
+    [Test]
+    public void AckOfNewData_UpdatesTheWindow_AfterASegmentAheadOfRcvNxtSetIt()
+    {
+        var tcp = Established(localIss: 100, remoteIss: 300);
+        tcp.Write(new byte[2920]);
+        Assert.That(tcp.TakeSent().Select(s => s.Segment.DataLength), Is.EqualTo(new[] { 1460, 1460 }));
+        tcp.Arrives(10, Seg(401, 101, Ack, window: 1), new byte[10]);
+        tcp.TakeSent();
+        tcp.Arrives(20, Seg(301, 3021, Ack, window: 6000));
+        tcp.Write(new byte[3000]);
+        Assert.That(tcp.TakeSent().Select(s => s.Segment.DataLength), Is.EqualTo(new[] { 1460, 1460 }), "the window the ACK carried is used (the 80-octet tail waits for Nagle)");
+    }
+
     /// <summary>RFC 5961 §5.2: an ACK for data never sent is answered with an ACK and dropped.</summary>
     [Test]
     public void AckOfUnsentData_IsAnsweredAndDropped()
