@@ -19,9 +19,11 @@
 # transmit rates are measured again with the device process, Seqs.Device started as the README says, with its default
 # fast path on the TAP (its services' TCP buffers 256 KiB), with --services-buffer 16K (the stack's default) and with
 # --tap-offload false --spin-us 0.
-# Usage: build/throughput.sh [--rates | --lossy] [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP
-# buffers for the harness); --rates measures only the pump and the TCP rates, not the echoes and the lossy rows;
-# --lossy only the 4 MiB lossy echo rows (the stack with and without receive offload, Linux over veth both ways). Needs root.
+# Usage: build/throughput.sh [--rates] [seconds] [buffer-octets]   (default 5 s per rate, 262144-octet TCP
+# buffers for the harness); --rates measures only the pump and the TCP rates, not the echoes and the lossy rows.
+#        build/throughput.sh --lossy [rounds]   only the 4 MiB lossy echo rows, in rounds (default 3) of: the harness
+# with and without receive offload, the device process as the README starts it, Linux over veth both ways; each row's
+# runs and median, and the device's time over Linux's with loss per segment, per round and by the medians. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +38,7 @@ elif [[ ${1:-} == --lossy ]]; then
 fi
 
 seconds=${1:-5}
+rounds=${1:-3}
 buffer=${2:-262144}
 kernel_ip=10.77.0.1
 stack_ip=10.77.0.2
@@ -111,6 +114,7 @@ if [[ -z $rates_only ]]; then
   [[ -n $lossy_only ]] || head -c 200000000 /dev/urandom >"$work/echo.in"
   head -c 4194304 /dev/urandom >"$work/lossy.in"
 fi
+ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 > 0 else '-')"; }
 elapsed() { python3 -c "print(f'{$(date +%s.%N) - $1:.2f}')"; }
 
 # 5 % random loss each way on the kernel's side of a path: the rule every lossy row uses.
@@ -152,10 +156,21 @@ PY
   ip netns exec "$veth_client_ns" socat -t 60 - "TCP4:$veth_server_ip:7" <"$work/lossy.in" >"$work/kernel.out"
   printf -v "${name}_lossy" '%s' "$(elapsed "$start")"
   cmp -s "$work/lossy.in" "$work/kernel.out" && printf -v "${name}_lossy_ok" identical || printf -v "${name}_lossy_ok" DIFFERENT
+  # The kernel's own counts of what the stack's log line reports, both ends summed (each namespace counts from zero).
+  printf -v "${name}_log" 'retransmission timeouts %s, loss probes %s' "$(kernel_count TCPTimeouts)" "$(kernel_count TCPLossProbes)"
   wait "$veth_echo_pid" || true
   veth_echo_pid=
   ip netns del "$veth_server_ns"
   ip netns del "$veth_client_ns"
+}
+
+kernel_count() {
+  local total=0 ns n
+  for ns in "$veth_server_ns" "$veth_client_ns"; do
+    n=$(ip netns exec "$ns" nstat -asz "TcpExt$1" | awk -v c="TcpExt$1" '$1 == c { print $2 }')
+    total=$((total + ${n:-0}))
+  done
+  echo "$total"
 }
 
 # iperf 2 into the discard service and a plain socket reading chargen, $seconds each, against whatever serves
@@ -222,43 +237,90 @@ measure() {
 }
 
 # The Seqs.Device process on the TAP, started as the README says (its TCP buffers are the services' own), with the
-# extra switches $2...; sets ${1}_rx and ${1}_tx. It stops on SIGTERM (as systemd stops it: a job a script puts in the
-# background starts with SIGINT ignored, and the device never saw the SIGINT sent here), or is killed after 10 s.
-measure_device() {
-  local name=$1
-  shift
+# extra switches $1...; stop_device stops it on SIGTERM (as systemd stops it: a job a script puts in the background
+# starts with SIGINT ignored, and the device never saw the SIGINT sent here), or kills it after 10 s.
+start_device() {
   # Not through in_ns: ip netns exec execs dotnet, so $! is the device's own pid.
   ip netns exec "$ns" dotnet Seqs.Device/bin/Release/net10.0/Seqs.Device.dll --nic tap --tap-name "$tap" --ip "$stack_ip/24" \
     --services echo,discard,chargen,iperf "$@" >"$work/device.log" 2>&1 &
   stack_pid=$!
   for _ in $(seq 100); do in_ns ping -c 1 -W 1 "$stack_ip" >/dev/null 2>&1 && break; sleep 0.2; done
-  in_ns ping -c 1 -W 1 "$stack_ip" >/dev/null 2>&1 || { echo "the device ($name) does not answer:" >&2; cat "$work/device.log" >&2; }
-  measure_rates "$name"
+  in_ns ping -c 1 -W 1 "$stack_ip" >/dev/null 2>&1 || { echo "the device ($*) does not answer:" >&2; cat "$work/device.log" >&2; }
+}
+
+stop_device() {
   kill -TERM "$stack_pid" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "$stack_pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$stack_pid" 2>/dev/null; then
-    echo "the device ($name) did not stop within 10 s of SIGTERM; killed" >&2
+    echo "the device did not stop within 10 s of SIGTERM; killed" >&2
     kill -KILL "$stack_pid" 2>/dev/null || true
   fi
   wait "$stack_pid" || true
   stack_pid=
 }
-measure frames ""
-measure offload offload
+
+# The device's receive and transmit rates; sets ${1}_rx and ${1}_tx.
+measure_device() {
+  local name=$1
+  shift
+  start_device "$@"
+  measure_rates "$name"
+  stop_device
+}
+
+# The 4 MiB lossy echo through the device's echo service; sets ${1}_lossy and ${1}_lossy_ok.
+measure_device_lossy() {
+  local name=$1 start
+  start_device
+  add_loss_rule "$ns"
+  start=$(date +%s.%N)
+  in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
+  printf -v "${name}_lossy" '%s' "$(elapsed "$start")"
+  in_ns nft delete table inet seqsloss
+  cmp -s "$work/lossy.in" "$work/lossy.out" && printf -v "${name}_lossy_ok" identical || printf -v "${name}_lossy_ok" DIFFERENT
+  stop_device
+}
+
+median() { tr ' ' '\n' <<<"$1" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 if [[ -n $lossy_only ]]; then
-  measure_kernel kernel 65535
-  measure_kernel kernel_segments 1
+  declare -A runs=() logs=()
+  rows=(frames offload device kernel kernel_segments)
+  for round in $(seq "$rounds"); do
+    measure frames ""
+    measure offload offload
+    measure_device_lossy device
+    measure_kernel kernel 65535
+    measure_kernel kernel_segments 1
+    for row in "${rows[@]}"; do
+      value="${row}_lossy" ok="${row}_lossy_ok" log="${row}_log"
+      [[ ${!ok} == identical ]] || echo "round $round, $row: the echo came back DIFFERENT" >&2
+      runs[$row]+="${runs[$row]:+ }${!value}"
+      [[ $row == device ]] || logs[$row]+="  round $round: ${!log}"$'\n'
+    done
+    ratios+="${ratios:+ }$(ratio "$device_lossy" "$kernel_segments_lossy")"
+  done
   echo
-  echo "| 4 MiB echo, 5 % loss each way | seconds |"
-  echo "|---|---|"
-  echo "| the stack, standard frames | $frames_lossy ($frames_lossy_ok) |"
-  echo "| the stack, receive offload | $offload_lossy ($offload_lossy_ok) |"
-  echo "| Linux to Linux over veth | $kernel_lossy ($kernel_lossy_ok) |"
-  echo "| Linux to Linux over veth, loss per segment (gso_max_segs 1) | $kernel_segments_lossy ($kernel_segments_lossy_ok) |"
+  echo "| 4 MiB echo, 5 % loss each way, $rounds rounds | seconds per round | median |"
+  echo "|---|---|---:|"
+  declare -A label=(
+    [frames]="harness (tap-stack), standard frames"
+    [offload]="harness (tap-stack), receive offload"
+    [device]="the device, \`--nic tap\` as the README starts it, \`--services echo\`"
+    [kernel]="Linux to Linux over veth (64 KiB GSO segments, each dropped or passed whole)"
+    [kernel_segments]="Linux to Linux over veth, loss per segment (gso_max_segs 1)")
+  for row in "${rows[@]}"; do
+    echo "| ${label[$row]} | ${runs[$row]} | $(median "${runs[$row]}") |"
+  done
   echo
-  echo "stack: $frames_log; with offload: $offload_log"
+  echo "the device over Linux with loss per segment: per round $ratios; by the medians $(ratio "$(median "${runs[device]}")" "$(median "${runs[kernel_segments]}")")"
+  for row in frames offload kernel kernel_segments; do
+    echo "${label[$row]}:"
+    printf '%s' "${logs[$row]}"
+  done
   exit 0
 fi
+measure frames ""
+measure offload offload
 measure_device device
 measure_device device_small --services-buffer 16K
 measure_device device_plain --tap-offload false --spin-us 0
@@ -269,7 +331,6 @@ fi
 
 pump_rx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_rx" | cut -d' ' -f1)
 pump_tx_gbit=$(grep -oE '[0-9.]+ Gbit/s of UDP payload' <<<"$pump_tx" | cut -d' ' -f1)
-ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 > 0 else '-')"; }
 
 echo
 echo "TCP over TAP, $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), ${buffer}-octet TCP buffers, ${seconds} s per rate"
