@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MQTTnet;
 using Seqs.Device.Mqtt;
 using Seqs.Device.Nics;
+using Seqs.Stack;
 using Seqs.Tls;
 
 namespace Seqs.Device;
@@ -15,7 +16,7 @@ internal sealed partial class DeviceServices
     /// <exception cref="DeviceStartException">The <c>--ca-file</c> holds no PEM certificate.</exception>
     private MqttDeviceClient StartMqtt(MqttSettings settings, OpenedNic nic, ILoggerFactory loggers)
     {
-        TlsClientOptions? tls = settings.UseTls ? MqttTlsOptions(settings, Time) : null;
+        TlsClientOptions? tls = settings.UseTls ? MqttTlsOptions(_stack, settings, Time) : null;
         string mac = _stack.MacAddress.ToString();
         string clientId = settings.ClientId ?? "seqs-" + mac.Replace(":", "", StringComparison.Ordinal);
         var topics = new MqttTopics(settings.TopicPrefix);
@@ -41,9 +42,9 @@ internal sealed partial class DeviceServices
     /// when the device runs NTP (<paramref name="time"/>), since its own clock may say 1970 until NTP has answered.
     /// </summary>
     /// <exception cref="DeviceStartException">The <c>--ca-file</c> holds no PEM certificate.</exception>
-    internal static TlsClientOptions MqttTlsOptions(MqttSettings settings, NetworkTimeService? time)
+    internal static TlsClientOptions MqttTlsOptions(NetStack stack, MqttSettings settings, NetworkTimeService? time)
     {
-        var tls = new TlsClientOptions { Tcp = StackStreamProvider.TcpOptions };
+        var tls = new TlsClientOptions { Tcp = StackStreamProvider.TcpOptions(stack) };
         if (settings.CaFile is string caFile)
         {
             try

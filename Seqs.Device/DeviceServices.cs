@@ -63,7 +63,7 @@ internal sealed partial class DeviceServices : IDisposable
         _led = nic.Led ?? (options.LedPin >= 0 ? GpioLed.Open(options.LedPin) : new SimulatedLed());
         if (options.Address is Ipv4Cidr address)
             stack.Configure(address, options.Gateway ?? default);
-        _echo = StartClassicServices(stack, options.Services, BulkOptions(options.ServicesBufferSize), _classic, _log);
+        _echo = StartClassicServices(stack, options.Services, BulkOptions(stack, options.ServicesBufferSize), _classic, _log);
         _dhcpServer = options.DhcpPoolStart is not null ? StartDhcpServer(stack, options, loggers, _log) : null;
         _dhcp = options.UseDhcp ? new DhcpAddressing(stack, options.HostName, options.ProbeLeasedAddress, loggers, _log) : null;
         _mdns = options.HostName is string name ? new MdnsResponder(stack, name, logger: loggers.CreateLogger<MdnsResponder>()) : null;
@@ -95,6 +95,9 @@ internal sealed partial class DeviceServices : IDisposable
 
     public NetStack Stack => _stack;
 
+    /// <summary>The test services <c>--services</c> started (echo, discard, chargen, iperf), TCP and UDP.</summary>
+    internal IReadOnlyList<NetService> TestServices => _classic;
+
     public StatusSite Site { get; }
 
     /// <summary>What the web interface reports.</summary>
@@ -118,11 +121,11 @@ internal sealed partial class DeviceServices : IDisposable
 
     /// <summary>
     /// The TCP options of the test services' connections: send and receive buffers of <paramref name="bufferSize"/>
-    /// octets (<c>--services-buffer</c>); the SYN,ACK offers the window scale (RFC 7323 §2) that a receive buffer
-    /// above 64 KiB needs, as the options do by default.
+    /// octets (<c>--services-buffer</c>) and the stack's congestion control; the SYN,ACK offers the window scale
+    /// (RFC 7323 §2) that a receive buffer above 64 KiB needs, as the options do by default.
     /// </summary>
-    private static TcpConnectionOptions BulkOptions(int bufferSize) =>
-        new() { SendBufferSize = bufferSize, ReceiveBufferSize = bufferSize };
+    private static TcpConnectionOptions BulkOptions(NetStack stack, int bufferSize) =>
+        new() { SendBufferSize = bufferSize, ReceiveBufferSize = bufferSize, CongestionControl = stack.Tcp.DefaultOptions.CongestionControl };
 
     /// <summary>
     /// Makes the test services <paramref name="services"/> names into <paramref name="started"/>, each TCP one with

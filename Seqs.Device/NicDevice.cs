@@ -41,7 +41,7 @@ internal sealed partial class NicDevice : IDevice
         }
         // A NIC that can hold the loop's sleep (a TAP) wakes the loop itself, one thread switch instead of two.
         _loop = new NetLoop(TimeProvider.System) { SpinBeforeSleep = opened.SpinBeforeSleep, Sleeper = opened.Nic as ILoopSleeper };
-        _services = new DeviceServices(new NetStack(_loop, nic, logger: loggers.CreateLogger<NetStack>()), opened, options, loggers);
+        _services = new DeviceServices(new NetStack(_loop, nic, options.StackOptions(), loggers.CreateLogger<NetStack>()), opened, options, loggers);
     }
 
     public DeviceServices Services => _services;

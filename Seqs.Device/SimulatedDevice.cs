@@ -85,7 +85,7 @@ internal sealed partial class SimulatedDevice : IDevice
         _dnsServer.Hosts[RouterName] = [RouterAddress.Address];
         _webServer = new HttpServer(Router, new HttpRouter().MapGet("/", ServeRouterPageAsync), logger: NullLogger<HttpServer>.Instance);
 
-        var stack = new NetStack(_simulation.CreateLoop(), _nic.Nic, logger: loggers.CreateLogger<NetStack>());
+        var stack = new NetStack(_simulation.CreateLoop(), _nic.Nic, options.StackOptions(), loggers.CreateLogger<NetStack>());
         _services = new DeviceServices(stack, _nic.DescribedAs($"{_nic.Description} on a simulated switch"), options.OnSimulatedNetwork(RouterAddress.Address), loggers);
         _forwarder = options.Forward is { } forward ? new HostForwarder(forward, Router, _log) : null;
     }

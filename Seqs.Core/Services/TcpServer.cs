@@ -27,6 +27,9 @@ public abstract class TcpServer : NetService
 
     public ushort Port => _listener.Port;
 
+    /// <summary>The options of the connections it accepts.</summary>
+    public TcpConnectionOptions Options => _listener.Options;
+
     /// <summary>The connections served at once at most; more are refused at the SYN.</summary>
     public int MaxConnections => _listener.MaxConnections;
 

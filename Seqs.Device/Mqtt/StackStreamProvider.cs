@@ -28,9 +28,9 @@ internal sealed class StackStreamProvider(NetStack stack, TlsClientOptions? tls)
     /// MQTT's packets are small and each waits for an answer (PUBACK, SUBACK, PINGRESP); with Nagle's algorithm on,
     /// a packet MQTTnet writes in two parts would wait for the ACK of the first, which a Linux peer delays 40 ms
     /// (measured: 45 ms per QoS 1 publish). MQTTnet sets TCP_NODELAY on its own sockets for the same reason. Give the
-    /// TLS options these too (<see cref="TlsClientOptions.Tcp"/>).
+    /// TLS options these too (<see cref="TlsClientOptions.Tcp"/>). The congestion control is the stack's.
     /// </summary>
-    public static TcpConnectionOptions TcpOptions { get; } = new() { NoDelay = true };
+    public static TcpConnectionOptions TcpOptions(NetStack stack) => new() { NoDelay = true, CongestionControl = stack.Tcp.DefaultOptions.CongestionControl };
 
     public Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ internal sealed class StackStreamProvider(NetStack stack, TlsClientOptions? tls)
     private async Task<Stream> ConnectPlainAsync(string host, int port, CancellationToken cancellationToken)
     {
         Ipv4Address address = await HostAddress.ResolveAsync(stack, host, cancellationToken).ConfigureAwait(true);
-        var connection = new TcpConnection(stack.Tcp, TcpOptions);
+        var connection = new TcpConnection(stack.Tcp, TcpOptions(stack));
         try
         {
             await connection.ConnectAsync(new Ipv4EndPoint(address, (ushort)port), cancellationToken).ConfigureAwait(true);

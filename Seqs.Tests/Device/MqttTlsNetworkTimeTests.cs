@@ -97,7 +97,7 @@ public sealed class MqttTlsNetworkTimeTests
     {
         var settings = new MqttSettings(SimulatedPair.AddressB.ToString(), BrokerPort, UseTls: true, _caFile, null, null, ClientId, "seqs/clock",
             MqttSettings.DefaultInterval, MqttSettings.DefaultKeepAlive);
-        TlsClientOptions tls = DeviceServices.MqttTlsOptions(settings, time);
+        TlsClientOptions tls = DeviceServices.MqttTlsOptions(stacks.A, settings, time);
         return MqttDeviceClient.Options(settings, ClientId, new MqttTopics(settings.TopicPrefix), new StackStreamProvider(stacks.A, tls));
     }
 
