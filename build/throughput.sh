@@ -23,7 +23,9 @@
 # buffers for the harness); --rates measures only the pump and the TCP rates, not the echoes and the lossy rows.
 #        build/throughput.sh --lossy [rounds]   only the 4 MiB lossy echo rows, in rounds (default 3) of: the harness
 # with and without receive offload, the device process as the README starts it, Linux over veth both ways; each row's
-# runs and median, and the device's time over Linux's with loss per segment, per round and by the medians. Needs root.
+# runs and median; the device runs three times: as started (offloads, CUBIC), with --congestion-control newreno
+# (Seqs.Core's default, the harness's) and with --tap-offload false; and two ratios per round and by the medians, like
+# with like: the device over Linux with both their offloads, and with standard frames over Linux with loss per segment. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -268,10 +270,12 @@ measure_device() {
   stop_device
 }
 
-# The 4 MiB lossy echo through the device's echo service; sets ${1}_lossy and ${1}_lossy_ok.
+# The 4 MiB lossy echo through the device's echo service, with the extra switches $2...; sets ${1}_lossy and
+# ${1}_lossy_ok.
 measure_device_lossy() {
   local name=$1 start
-  start_device
+  shift
+  start_device "$@"
   add_loss_rule "$ns"
   start=$(date +%s.%N)
   in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
@@ -284,20 +288,23 @@ measure_device_lossy() {
 median() { tr ' ' '\n' <<<"$1" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 if [[ -n $lossy_only ]]; then
   declare -A runs=() logs=()
-  rows=(frames offload device kernel kernel_segments)
+  rows=(frames offload device device_newreno device_frames kernel kernel_segments)
   for round in $(seq "$rounds"); do
     measure frames ""
     measure offload offload
     measure_device_lossy device
+    measure_device_lossy device_newreno --congestion-control newreno
+    measure_device_lossy device_frames --tap-offload false
     measure_kernel kernel 65535
     measure_kernel kernel_segments 1
     for row in "${rows[@]}"; do
       value="${row}_lossy" ok="${row}_lossy_ok" log="${row}_log"
       [[ ${!ok} == identical ]] || echo "round $round, $row: the echo came back DIFFERENT" >&2
       runs[$row]+="${runs[$row]:+ }${!value}"
-      [[ $row == device ]] || logs[$row]+="  round $round: ${!log}"$'\n'
+      [[ $row == device* ]] || logs[$row]+="  round $round: ${!log}"$'\n'
     done
-    ratios+="${ratios:+ }$(ratio "$device_lossy" "$kernel_segments_lossy")"
+    ratios+="${ratios:+ }$(ratio "$device_lossy" "$kernel_lossy")"
+    frame_ratios+="${frame_ratios:+ }$(ratio "$device_frames_lossy" "$kernel_segments_lossy")"
   done
   echo
   echo "| 4 MiB echo, 5 % loss each way, $rounds rounds | seconds per round | median |"
@@ -305,14 +312,19 @@ if [[ -n $lossy_only ]]; then
   declare -A label=(
     [frames]="harness (tap-stack), standard frames"
     [offload]="harness (tap-stack), receive offload"
-    [device]="the device, \`--nic tap\` as the README starts it, \`--services echo\`"
+    [device]="the device, \`--nic tap\` as the README starts it, \`--services echo\` (CUBIC)"
+    [device_newreno]="the device, \`--congestion-control newreno\`"
+    [device_frames]="the device, \`--tap-offload false\` (standard frames, each dropped or passed alone)"
     [kernel]="Linux to Linux over veth (64 KiB GSO segments, each dropped or passed whole)"
     [kernel_segments]="Linux to Linux over veth, loss per segment (gso_max_segs 1)")
   for row in "${rows[@]}"; do
     echo "| ${label[$row]} | ${runs[$row]} | $(median "${runs[$row]}") |"
   done
   echo
-  echo "the device over Linux with loss per segment: per round $ratios; by the medians $(ratio "$(median "${runs[device]}")" "$(median "${runs[kernel_segments]}")")"
+  # Like with like: the device's offloads hand the rule 64 KiB segments as Linux's GSO does; with standard frames
+  # the rule drops single segments, as it does Linux's with gso_max_segs 1.
+  echo "the device over Linux, both with their offloads: per round $ratios; by the medians $(ratio "$(median "${runs[device]}")" "$(median "${runs[kernel]}")")"
+  echo "the device with standard frames over Linux with loss per segment: per round $frame_ratios; by the medians $(ratio "$(median "${runs[device_frames]}")" "$(median "${runs[kernel_segments]}")")"
   for row in frames offload kernel kernel_segments; do
     echo "${label[$row]}:"
     printf '%s' "${logs[$row]}"
