@@ -108,19 +108,22 @@ internal sealed class FuzzLan : IDisposable
     /// <summary>The neighbour's end of the established connection.</summary>
     public TcpConnection? NeighbourEnd { get; private set; }
 
-    /// <summary>Puts a frame on the cable from the neighbour's port, then settles the instant.</summary>
+    /// <summary>
+    /// Puts a frame on the cable from the neighbour's port, then settles the instant. A frame longer than Ethernet
+    /// carries (a long datagram the script built) goes cut at the NIC's maximum, as a truncated packet.
+    /// </summary>
     public void Inject(ReadOnlySpan<byte> frame)
     {
-        NeighbourNic.TryTransmit(frame);
+        NeighbourNic.TryTransmit(frame[..Math.Min(frame.Length, NeighbourNic.MaxFrameSize)]);
         Settle();
     }
 
     public void Settle() => Simulation.RunFor(TimeSpan.Zero);
 
-    /// <summary>Puts a frame on the cable from the device's port (to the neighbour's DHCP server, say), then settles the instant.</summary>
+    /// <summary>Puts a frame on the cable from the device's port (to the neighbour's DHCP server, say), cut as <see cref="Inject"/> cuts, then settles the instant.</summary>
     public void InjectFromDevice(ReadOnlySpan<byte> frame)
     {
-        DeviceNic.TryTransmit(frame);
+        DeviceNic.TryTransmit(frame[..Math.Min(frame.Length, DeviceNic.MaxFrameSize)]);
         Settle();
     }
 
