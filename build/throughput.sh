@@ -202,6 +202,17 @@ PY
   printf -v "${1}_tx" '%s' "$tx"
 }
 
+# The 4 MiB echo through the 5 % loss rule to whatever serves $stack_ip's echo; sets ${1}_lossy and ${1}_lossy_ok.
+lossy_echo() {
+  local start
+  add_loss_rule "$ns"
+  start=$(date +%s.%N)
+  in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
+  printf -v "${1}_lossy" '%s' "$(elapsed "$start")"
+  in_ns nft delete table inet seqsloss
+  cmp -s "$work/lossy.in" "$work/lossy.out" && printf -v "${1}_lossy_ok" identical || printf -v "${1}_lossy_ok" DIFFERENT
+}
+
 # One pass over the TCP measurements with the stack on the TAP (receive offload on or off); sets the variables
 # named after $1: ${1}_rx, ${1}_tx, ${1}_echo, ${1}_echo_ok, ${1}_lossy, ${1}_lossy_ok.
 measure() {
@@ -224,12 +235,7 @@ measure() {
       cmp -s "$work/echo.in" "$work/echo.out" && printf -v "${name}_echo_ok" identical || printf -v "${name}_echo_ok" DIFFERENT
     fi
 
-    add_loss_rule "$ns"
-    start=$(date +%s.%N)
-    in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
-    printf -v "${name}_lossy" '%s' "$(elapsed "$start")"
-    in_ns nft delete table inet seqsloss
-    cmp -s "$work/lossy.in" "$work/lossy.out" && printf -v "${name}_lossy_ok" identical || printf -v "${name}_lossy_ok" DIFFERENT
+    lossy_echo "$name"
   fi
 
   exec 4>&-
@@ -273,15 +279,10 @@ measure_device() {
 # The 4 MiB lossy echo through the device's echo service, with the extra switches $2...; sets ${1}_lossy and
 # ${1}_lossy_ok.
 measure_device_lossy() {
-  local name=$1 start
+  local name=$1
   shift
   start_device "$@"
-  add_loss_rule "$ns"
-  start=$(date +%s.%N)
-  in_ns socat -t 60 - "TCP4:$stack_ip:7" <"$work/lossy.in" >"$work/lossy.out"
-  printf -v "${name}_lossy" '%s' "$(elapsed "$start")"
-  in_ns nft delete table inet seqsloss
-  cmp -s "$work/lossy.in" "$work/lossy.out" && printf -v "${name}_lossy_ok" identical || printf -v "${name}_lossy_ok" DIFFERENT
+  lossy_echo "$name"
   stop_device
 }
 
